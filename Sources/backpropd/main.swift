@@ -1,0 +1,5 @@
+import Backprop
+import BackpropService
+import HTTPServer
+
+print("backpropd: not yet built")
