@@ -1,0 +1,86 @@
+import Backprop
+import Foundation
+import Testing
+@testable import BackpropService
+
+@Suite struct RunStoreTests {
+    static func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "backpropd-store-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func sampleRun(alphas: [Double] = [0.5, 2], iterations: Int = 200) -> Run {
+        let request = RunRequest(dataset: .builtIn("xor"), alphas: alphas, hiddenSizes: [3], iterations: iterations, seed: 7, errorEvery: 50)
+        return Run(request: request, dataset: request.resolvedDataset()!, idempotencyKey: "key-1")
+    }
+
+    @Test func savedRunsReloadWithFinishedTrialsExactAndUnfinishedOnesQueued() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try RunStore(dataDirectory: directory)
+        var run = Self.sampleRun()
+        _ = run.lifecycle.batchStarted()
+        let results = Trainer.train(dataset: run.dataset, specs: [run.trials[0].spec], cancellation: Cancellation()) { _, _ in }
+        run.trials[0].state = .finished(results[0])
+        _ = run.lifecycle.trialFinished()
+        run.trials[1].state = .running
+        run.trials[1].iterationsDone = 100
+        run.trials[1].partialCurve = [CurvePoint(iteration: 0, error: 0.5)]
+        #expect(await store.save(run) == nil)
+
+        let (loaded, setAside) = try RunStore(dataDirectory: directory).loadAll()
+        #expect(setAside.isEmpty)
+        let restored = try #require(loaded.first)
+        #expect(restored.id == run.id)
+        #expect(restored.request == run.request)
+        #expect(restored.idempotencyKey == "key-1")
+        #expect(restored.status == .queued)
+        #expect(restored.lifecycle.trialsLeft == 1)
+        #expect(restored.trials[0].result?.errorCurve == results[0].errorCurve)
+        #expect(restored.trials[0].result?.finalError?.bitPattern == results[0].finalError?.bitPattern)
+        #expect(restored.trials[1].statusName == "queued")
+        #expect(restored.trials[1].iterationsDone == 0)
+        #expect(restored.version > run.version)
+    }
+
+    @Test func corruptAndForeignFilesAreMovedAsideNotFatal() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try RunStore(dataDirectory: directory)
+        let good = Self.sampleRun()
+        #expect(await store.save(good) == nil)
+        let runs = directory + "/runs/"
+        try Data("{\"format\": 1, \"id\": ".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "a", count: 32) + ".json"))
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "b", count: 32) + ".json"))
+        try Data("half".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "c", count: 32) + ".json.tmp"))
+
+        let (loaded, setAside) = store.loadAll()
+        #expect(loaded.map(\.id) == [good.id])
+        #expect(setAside.count == 2)
+        let names = try FileManager.default.contentsOfDirectory(atPath: runs).sorted()
+        #expect(names.filter { $0.contains(".corrupt-") }.count == 2)
+        #expect(!names.contains { $0.hasSuffix(".tmp") })
+        #expect(store.loadAll().runs.count == 1)
+    }
+
+    @Test func removeDeletesTheFile() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try RunStore(dataDirectory: directory)
+        let run = Self.sampleRun()
+        #expect(await store.save(run) == nil)
+        store.remove(run.id)
+        store.flush()
+        #expect(store.loadAll().runs.isEmpty)
+    }
+
+    @Test func unusableDataDirectoryFailsAtStartWithTheReason() throws {
+        let directory = Self.temporaryDirectory()
+        let file = directory + "/plain-file"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data()))
+        do {
+            _ = try RunStore(dataDirectory: file)
+            Issue.record("a file is not a data directory")
+        } catch {
+            #expect(error.description.contains(file))
+        }
+    }
+}
