@@ -48,6 +48,8 @@ public final class RunRegistry: Sendable {
         var cacheBytes = 0
         var cacheClock: UInt64 = 0
         var stopping = false
+        /// The last write failure, cleared by the next successful write.
+        var storageFailure: String?
     }
 
     public let configuration: Configuration
@@ -149,10 +151,10 @@ public final class RunRegistry: Sendable {
             guard let id, let existing = self.run(id) else { throw Problem.notFound("the run of this Idempotency-Key was deleted") }
             return .existing(existing)
         }
-        if let failure = await store.save(run) {
+        let failure = await store.save(run)
+        noteStorage(failure, run: run.id)
+        if let failure {
             forget(run.id)
-            metrics.recordStorageFailure()
-            log.error("run not stored", [("run", run.id.description), ("error", failure.description)])
             throw failure.isOutOfSpace
                 ? Problem.insufficientStorage("the data directory is full; the run was not accepted: \(failure.description)")
                 : Problem(status: 503, title: "Storage unavailable", detail: "the run could not be stored: \(failure.description)")
@@ -261,12 +263,18 @@ public final class RunRegistry: Sendable {
 
     private func save(_ run: Run, in state: inout State) {
         state.persistedVersions[run.id] = run.version
-        store.save(run) { [log, metrics] failure in
-            guard let failure else { return }
-            metrics.recordStorageFailure()
-            log.error("run not stored", [("run", run.id.description), ("error", failure.description)])
-        }
+        store.save(run) { [self] failure in noteStorage(failure, run: run.id) }
     }
+
+    private func noteStorage(_ failure: RunStore.Failure?, run id: RunID) {
+        state.withLock { $0.storageFailure = failure?.description }
+        guard let failure else { return }
+        metrics.recordStorageFailure()
+        log.error("run not stored", [("run", id.description), ("error", failure.description)])
+    }
+
+    /// Why the last disk write failed, until a later one succeeds.
+    public var lastStorageFailure: String? { state.withLock { $0.storageFailure } }
 
     private func scheduleCheckpoint() {
         checkpointQueue.asyncAfter(deadline: .now() + .milliseconds(configuration.checkpointMilliseconds)) { [self] in

@@ -1,5 +1,14 @@
-import Backprop
-import BackpropService
-import HTTPServer
+import Glibc
 
-print("backpropd: not yet built")
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "serve":
+    ServeCommand.run(Array(arguments.dropFirst()))
+case nil:
+    ServeCommand.run([])
+case let flag? where flag.hasPrefix("-"):
+    ServeCommand.run(arguments)
+case let other?:
+    printToStandardError("backpropd: unknown command \(other); commands: serve (default)")
+    exit(64)
+}
