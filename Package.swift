@@ -18,6 +18,7 @@ let package = Package(
         .target(name: "HTTPServer"),
         .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"]),
         .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService"]),
+        .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer"], path: "Benchmarks/HTTPBench"),
 
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),

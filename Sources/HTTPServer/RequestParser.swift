@@ -1,0 +1,465 @@
+/// An incremental HTTP/1.1 request parser (RFC 9112): an explicit state machine fed with
+/// whatever bytes arrived, returning one event per call. The result does not depend on how
+/// the bytes were split; a connection calls `parse` until `.needMoreData`, keeping the unconsumed rest.
+///
+/// Strict where leniency enables request smuggling: bare CR, obs-fold, whitespace before a
+/// colon, conflicting lengths and unknown transfer codings are errors, and an error is final.
+struct RequestParser {
+    struct Limits: Hashable, Sendable {
+        var maxHeaderBytes: Int
+        var maxHeaderCount: Int
+        var maxURIBytes: Int
+        var maxBodyBytes: Int
+
+        init(_ limits: HTTPLimits) {
+            maxHeaderBytes = limits.maxHeaderBytes
+            maxHeaderCount = limits.maxHeaderCount
+            maxURIBytes = limits.maxURIBytes
+            maxBodyBytes = limits.maxBodyBytes
+        }
+    }
+
+    enum Event {
+        case needMoreData
+        case head(ParsedRequestHead)
+        /// A piece of the body: a slice of the input, valid only until the next call.
+        case body(UnsafeRawBufferPointer)
+        /// The request (head and body) is complete; the next bytes start another request.
+        case end
+        case error(RequestError)
+    }
+
+    enum State: Hashable {
+        case requestStart
+        case method
+        case target
+        case version
+        case requestLineCR
+        case fieldLineStart
+        case fieldName
+        case fieldValue
+        case fieldLineCR
+        case headEndCR
+        case messageEnd
+        case contentBody(remaining: Int)
+        case chunkSize(value: Int, digits: Int)
+        case chunkExtension
+        case chunkSizeCR
+        case chunkData(remaining: Int)
+        case chunkDataCR
+        case chunkDataLF
+        case trailerLineStart
+        case trailerLine
+        case trailerLineCR
+        case trailerEndCR
+        case failed(RequestError)
+    }
+
+    /// Offsets into `headBytes` of one header field.
+    struct FieldMarks {
+        var nameStart = 0, nameEnd = 0, valueStart = 0, valueEnd = 0
+    }
+
+    let limits: Limits
+    private(set) var state: State = .requestStart
+
+    /// The current head's bytes, accumulated across calls; token offsets point into it.
+    var headBytes: [UInt8] = []
+    var methodEnd = 0
+    var targetStart = 0
+    var targetEnd = 0
+    var versionStart = 0
+    var versionEnd = 0
+    var fields: [FieldMarks] = []
+    var currentField = FieldMarks()
+    var skippedEmptyLineBytes = 0
+    /// Body bytes seen so far (chunked) and chunk-extension/trailer bytes, both bounded.
+    var chunkedBodyBytes = 0
+    var chunkMetadataBytes = 0
+    var trailerCount = 0
+
+    init(limits: Limits) {
+        self.limits = limits
+        headBytes.reserveCapacity(256)
+    }
+
+    /// Parses from `offset`, advancing it past what the event consumed.
+    mutating func parse(_ input: UnsafeRawBufferPointer, offset: inout Int) -> Event {
+        switch state {
+        case .failed(let error):
+            return .error(error)
+        case .messageEnd:
+            resetForNextRequest()
+            return .end
+        case .contentBody(let remaining):
+            if remaining == 0 {
+                resetForNextRequest()
+                return .end
+            }
+            guard offset < input.count else { return .needMoreData }
+            let count = min(remaining, input.count - offset)
+            let slice = UnsafeRawBufferPointer(rebasing: input[offset..<offset + count])
+            offset += count
+            state = .contentBody(remaining: remaining - count)
+            return .body(slice)
+        case .chunkSize, .chunkExtension, .chunkSizeCR, .chunkData, .chunkDataCR, .chunkDataLF,
+             .trailerLineStart, .trailerLine, .trailerLineCR, .trailerEndCR:
+            return parseChunked(input, offset: &offset)
+        default:
+            return parseHead(input, offset: &offset)
+        }
+    }
+
+    private mutating func resetForNextRequest() {
+        state = .requestStart
+        headBytes.removeAll(keepingCapacity: headBytes.capacity <= 4096)
+        fields.removeAll(keepingCapacity: true)
+        skippedEmptyLineBytes = 0
+        chunkedBodyBytes = 0
+        chunkMetadataBytes = 0
+        trailerCount = 0
+    }
+
+    private mutating func fail(_ error: RequestError) -> Event {
+        state = .failed(error)
+        return .error(error)
+    }
+
+    /// True for RFC 9110 `tchar`: the bytes of methods and field names.
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
+    /// Field values: visible ASCII, space, tab and obs-text; no other control bytes.
+    @inline(__always)
+    static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        byte >= 0x20 ? byte != 0x7F : byte == 0x09
+    }
+
+    private static let cr = UInt8(ascii: "\r")
+    private static let lf = UInt8(ascii: "\n")
+    private static let maxMethodBytes = 32
+    private static let maxSkippedEmptyLineBytes = 16
+
+    // MARK: head
+
+    private mutating func parseHead(_ input: UnsafeRawBufferPointer, offset: inout Int) -> Event {
+        if state == .requestStart {
+            while offset < input.count, input[offset] == Self.cr || input[offset] == Self.lf {
+                skippedEmptyLineBytes += 1
+                guard skippedEmptyLineBytes <= Self.maxSkippedEmptyLineBytes else {
+                    return fail(.badRequest("too many empty lines before the request line"))
+                }
+                offset += 1
+            }
+        }
+        let start = offset
+        let base = headBytes.count - start       // headBytes index = input index + base
+        let headLimit = limits.maxHeaderBytes - base  // input index at which the head is too long
+        var index = offset
+        var state = self.state
+        var outcome: RequestError?
+        var complete = false
+        var namesField = false
+        scan: while index < input.count {
+            let byte = input[index]
+            if index >= headLimit {
+                outcome = state == .target && index + base - targetStart >= limits.maxURIBytes
+                    ? RequestError(.uriTooLong, "request target longer than \(limits.maxURIBytes) bytes")
+                    : RequestError(.requestHeaderFieldsTooLarge, "request head longer than \(limits.maxHeaderBytes) bytes")
+                break scan
+            }
+            switch state {
+            case .requestStart:
+                guard Self.isTokenByte(byte) else {
+                    outcome = .badRequest("request line does not start with a method")
+                    break scan
+                }
+                state = .method
+            case .method:
+                if byte == UInt8(ascii: " ") {
+                    methodEnd = index + base
+                    targetStart = methodEnd + 1
+                    state = .target
+                } else if !Self.isTokenByte(byte) {
+                    outcome = .badRequest("invalid character in method")
+                    break scan
+                } else if index + base >= Self.maxMethodBytes {
+                    outcome = RequestError(.notImplemented, "method longer than \(Self.maxMethodBytes) bytes")
+                    break scan
+                }
+            case .target:
+                if byte == UInt8(ascii: " ") {
+                    targetEnd = index + base
+                    guard targetEnd > targetStart else {
+                        outcome = .badRequest("empty request target")
+                        break scan
+                    }
+                    versionStart = targetEnd + 1
+                    state = .version
+                } else if byte <= 0x20 || byte >= 0x7F {
+                    outcome = .badRequest(byte == Self.cr || byte == Self.lf
+                        ? "request line has no HTTP version" : "invalid character in request target")
+                    break scan
+                } else if index + base - targetStart >= limits.maxURIBytes {
+                    outcome = RequestError(.uriTooLong, "request target longer than \(limits.maxURIBytes) bytes")
+                    break scan
+                }
+            case .version:
+                if byte == Self.cr || byte == Self.lf {
+                    versionEnd = index + base
+                    state = byte == Self.cr ? .requestLineCR : .fieldLineStart
+                } else if byte <= 0x20 || byte >= 0x7F || index + base - versionStart >= 8 {
+                    outcome = .badRequest("malformed HTTP version")
+                    break scan
+                }
+            case .requestLineCR:
+                guard byte == Self.lf else {
+                    outcome = .badRequest("CR not followed by LF in request line")
+                    break scan
+                }
+                state = .fieldLineStart
+            case .fieldLineStart:
+                if byte == Self.cr {
+                    state = .headEndCR
+                } else if byte == Self.lf {
+                    index += 1
+                    complete = true
+                    break scan
+                } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                    outcome = .badRequest(fields.isEmpty
+                        ? "whitespace before the first header field" : "obs-fold (a header line starting with whitespace) is not allowed")
+                    break scan
+                } else if Self.isTokenByte(byte) {
+                    currentField.nameStart = index + base
+                    state = .fieldName
+                } else {
+                    outcome = .badRequest("invalid character in header name")
+                    break scan
+                }
+            case .fieldName:
+                if byte == UInt8(ascii: ":") {
+                    currentField.nameEnd = index + base
+                    currentField.valueStart = index + base + 1
+                    state = .fieldValue
+                } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                    outcome = .badRequest("whitespace between header name and colon")
+                    break scan
+                } else if byte == Self.cr || byte == Self.lf {
+                    outcome = .badRequest("header line without a colon")
+                    break scan
+                } else if !Self.isTokenByte(byte) {
+                    outcome = .badRequest("invalid character in header name")
+                    break scan
+                }
+            case .fieldValue:
+                if byte == Self.cr || byte == Self.lf {
+                    currentField.valueEnd = index + base
+                    if byte == Self.cr {
+                        state = .fieldLineCR
+                    } else {
+                        guard appendField() else {
+                            outcome = Self.tooManyFields(limits)
+                            break scan
+                        }
+                        state = .fieldLineStart
+                    }
+                } else if !Self.isFieldValueByte(byte) {
+                    outcome = .badRequest("invalid character in value of header")
+                    namesField = true
+                    break scan
+                }
+            case .fieldLineCR:
+                guard byte == Self.lf else {
+                    outcome = .badRequest("CR not followed by LF in header")
+                    namesField = true
+                    break scan
+                }
+                guard appendField() else {
+                    outcome = Self.tooManyFields(limits)
+                    break scan
+                }
+                state = .fieldLineStart
+            case .headEndCR:
+                guard byte == Self.lf else {
+                    outcome = .badRequest("CR not followed by LF at the end of the head")
+                    break scan
+                }
+                index += 1
+                complete = true
+                break scan
+            default:
+                preconditionFailure("parseHead in body state \(state)")
+            }
+            index += 1
+        }
+        headBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[start..<index]))
+        offset = index
+        self.state = state
+        if let outcome {
+            return fail(namesField ? .badRequest("\(outcome.detail) \(fieldName(currentField))") : outcome)
+        }
+        guard complete else { return .needMoreData }
+        switch completeHead() {
+        case .success(let parsed):
+            switch parsed.framing {
+            case .none, .contentLength(0): self.state = .messageEnd
+            case .contentLength(let length): self.state = .contentBody(remaining: length)
+            case .chunked: self.state = .chunkSize(value: 0, digits: 0)
+            }
+            return .head(parsed)
+        case .failure(let error):
+            return fail(error)
+        }
+    }
+
+    private static func tooManyFields(_ limits: Limits) -> RequestError {
+        RequestError(.requestHeaderFieldsTooLarge, "more than \(limits.maxHeaderCount) header fields")
+    }
+
+    private mutating func appendField() -> Bool {
+        guard fields.count < limits.maxHeaderCount else { return false }
+        fields.append(currentField)
+        return true
+    }
+
+    func fieldName(_ marks: FieldMarks) -> String {
+        String(decoding: headBytes[marks.nameStart..<min(marks.nameEnd, headBytes.count)], as: UTF8.self)
+    }
+
+    // MARK: chunked body
+
+    private mutating func parseChunked(_ input: UnsafeRawBufferPointer, offset: inout Int) -> Event {
+        while offset < input.count {
+            let byte = input[offset]
+            switch state {
+            case .chunkSize(let value, let digits):
+                if let digit = PercentDecoding.hexValue(byte) {
+                    guard digits < 15 else { return fail(.badRequest("chunk size too large")) }
+                    state = .chunkSize(value: value << 4 | Int(digit), digits: digits + 1)
+                } else if digits == 0 {
+                    return fail(.badRequest("chunk size is not a hexadecimal number"))
+                } else if byte == UInt8(ascii: ";") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                    pendingChunkSize = value
+                    state = .chunkExtension
+                } else if byte == Self.cr {
+                    pendingChunkSize = value
+                    state = .chunkSizeCR
+                } else if byte == Self.lf {
+                    offset += 1
+                    if let error = beginChunk(value) { return fail(error) }
+                    continue
+                } else {
+                    return fail(.badRequest("invalid character after chunk size"))
+                }
+            case .chunkExtension:
+                if byte == Self.cr {
+                    state = .chunkSizeCR
+                } else if byte == Self.lf {
+                    offset += 1
+                    if let error = beginChunk(pendingChunkSize) { return fail(error) }
+                    continue
+                } else if !Self.isFieldValueByte(byte) {
+                    return fail(.badRequest("invalid character in chunk extension"))
+                } else {
+                    chunkMetadataBytes += 1
+                    if chunkMetadataBytes > limits.maxHeaderBytes {
+                        return fail(.badRequest("chunk extensions longer than \(limits.maxHeaderBytes) bytes"))
+                    }
+                }
+            case .chunkSizeCR:
+                guard byte == Self.lf else { return fail(.badRequest("CR not followed by LF after chunk size")) }
+                offset += 1
+                if let error = beginChunk(pendingChunkSize) { return fail(error) }
+                continue
+            case .chunkData(let remaining):
+                let count = min(remaining, input.count - offset)
+                let slice = UnsafeRawBufferPointer(rebasing: input[offset..<offset + count])
+                offset += count
+                state = remaining == count ? .chunkDataCR : .chunkData(remaining: remaining - count)
+                return .body(slice)
+            case .chunkDataCR:
+                if byte == Self.cr {
+                    state = .chunkDataLF
+                } else if byte == Self.lf {
+                    state = .chunkSize(value: 0, digits: 0)
+                } else {
+                    return fail(.badRequest("chunk data longer than its size"))
+                }
+            case .chunkDataLF:
+                guard byte == Self.lf else { return fail(.badRequest("CR not followed by LF after chunk data")) }
+                state = .chunkSize(value: 0, digits: 0)
+            case .trailerLineStart:
+                if byte == Self.cr {
+                    state = .trailerEndCR
+                } else if byte == Self.lf {
+                    offset += 1
+                    resetForNextRequest()
+                    return .end
+                } else if Self.isTokenByte(byte) {
+                    trailerCount += 1
+                    guard trailerCount <= limits.maxHeaderCount else {
+                        return fail(RequestError(.requestHeaderFieldsTooLarge, "more than \(limits.maxHeaderCount) trailer fields"))
+                    }
+                    state = .trailerLine
+                } else {
+                    return fail(.badRequest("invalid trailer field"))
+                }
+            case .trailerLine:
+                if byte == Self.cr {
+                    state = .trailerLineCR
+                } else if byte == Self.lf {
+                    state = .trailerLineStart
+                } else if !Self.isFieldValueByte(byte) {
+                    return fail(.badRequest("invalid character in trailer field"))
+                }
+            case .trailerLineCR:
+                guard byte == Self.lf else { return fail(.badRequest("CR not followed by LF in trailer field")) }
+                state = .trailerLineStart
+            case .trailerEndCR:
+                guard byte == Self.lf else { return fail(.badRequest("CR not followed by LF after the last chunk")) }
+                offset += 1
+                resetForNextRequest()
+                return .end
+            default:
+                preconditionFailure("parseChunked in state \(state)")
+            }
+            offset += 1
+            if state == .trailerLine || state == .trailerLineStart {
+                chunkMetadataBytes += 1
+                if chunkMetadataBytes > limits.maxHeaderBytes {
+                    return fail(RequestError(.requestHeaderFieldsTooLarge, "trailer fields longer than \(limits.maxHeaderBytes) bytes"))
+                }
+            }
+        }
+        return .needMoreData
+    }
+
+    /// The size of the chunk whose size line is being read (kept across extension bytes).
+    private var pendingChunkSize = 0
+
+    /// Called at the end of a chunk-size line; nil when the size is acceptable.
+    private mutating func beginChunk(_ size: Int) -> RequestError? {
+        if size == 0 {
+            state = .trailerLineStart
+            return nil
+        }
+        chunkedBodyBytes += size
+        guard chunkedBodyBytes <= limits.maxBodyBytes else {
+            return RequestError(.contentTooLarge, "request body larger than \(limits.maxBodyBytes) bytes")
+        }
+        state = .chunkData(remaining: size)
+        return nil
+    }
+}
