@@ -1,0 +1,94 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+
+/// The real `backpropd` binary (built next to the test bundle) running as a child process.
+final class ServerProcess: Sendable {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static var executable: String {
+        let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        return bundle.deletingLastPathComponent().appendingPathComponent("backpropd").path
+    }
+
+    let process: Process
+    private let output = TextBuffer()
+    let port: Int
+
+    /// Starts `backpropd serve --port 0 ARGUMENTS` and waits for its `listening on` line.
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = ["serve", "--port", "0"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let output = self.output
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        var found: Int?
+        while found == nil, Date() < deadline, process.isRunning {
+            found = output.text.withLock { text in
+                text.firstRange(of: "listening on http://127.0.0.1:").map { range in
+                    Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
+                }
+            }
+            if found == nil { usleep(10_000) }
+        }
+        guard let found, found > 0 else {
+            process.terminate()
+            throw Failure(description: "backpropd did not start: \(output.text.withLock { $0 })")
+        }
+        port = found
+    }
+
+    var log: String { output.text.withLock { $0 } }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the process to exit; returns its status (nil on timeout).
+    func waitForExit(timeout: TimeInterval) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// Minimal HTTP for the process tests: status and body text.
+func request(_ method: String, _ port: Int, _ path: String, body: String? = nil) async throws -> (status: Int, text: String) {
+    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+    request.httpMethod = method
+    if let body {
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.urlCache = nil
+    let (data, response) = try await URLSession(configuration: configuration).data(for: request)
+    return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+}
+
+func jsonObject(_ text: String) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+}
+
+func temporaryDirectory(_ purpose: String) -> String {
+    let path = NSTemporaryDirectory() + "backpropd-\(purpose)-\(UUID().uuidString)"
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+final class TextBuffer: Sendable {
+    let text = Mutex("")
+}
