@@ -10,9 +10,10 @@ extension RunRegistry {
         "\"\(bootTag)-\(version)\(variant.isEmpty ? "" : "-" + variant)\""
     }
 
-    /// The run's full JSON, encoded once per version and served from a byte-budgeted cache.
-    public func representation(of id: RunID) -> (run: Run, bytes: [UInt8])? {
-        let lookup = state.withLock { state -> (Run, [UInt8]?)? in
+    /// The run and, when this version was encoded before, its full JSON from the cache. Cheap:
+    /// safe on an I/O queue.
+    public func cachedRepresentation(of id: RunID) -> (run: Run, bytes: [UInt8]?)? {
+        state.withLock { state in
             guard let run = state.runs[id] else { return nil }
             guard var cached = state.cache[id], cached.version == run.version else { return (run, nil) }
             state.cacheClock += 1
@@ -20,13 +21,16 @@ extension RunRegistry {
             state.cache[id] = cached
             return (run, cached.bytes)
         }
-        guard let (run, cachedBytes) = lookup else { return nil }
-        if let cachedBytes { return (run, cachedBytes) }
+    }
+
+    /// Encodes the run's full JSON and keeps it in the byte-budgeted cache (least recently used
+    /// out first). Costs milliseconds for a big sweep: not for an I/O queue.
+    public func encodeAndCache(_ run: Run) -> [UInt8] {
         let bytes = RunRepresentation.full(run)
         state.withLock { state in
-            guard state.runs[id]?.version == run.version, bytes.count <= configuration.responseCacheBytes / 4 else { return }
+            guard state.runs[run.id]?.version == run.version, bytes.count <= configuration.responseCacheBytes / 4 else { return }
             state.cacheClock += 1
-            if let old = state.cache.updateValue(CachedRepresentation(version: run.version, bytes: bytes, lastUse: state.cacheClock), forKey: id) {
+            if let old = state.cache.updateValue(CachedRepresentation(version: run.version, bytes: bytes, lastUse: state.cacheClock), forKey: run.id) {
                 state.cacheBytes -= old.bytes.count
             }
             state.cacheBytes += bytes.count
@@ -36,7 +40,7 @@ extension RunRegistry {
                 state.cacheBytes -= oldest.value.bytes.count
             }
         }
-        return (run, bytes)
+        return bytes
     }
 
     /// A page of runs, newest first. The cursor is the last run of the previous page.

@@ -11,7 +11,9 @@ struct RunsAPI: Sendable {
     func register(in router: inout Router) {
         router.post("/runs") { await submit($0) }
         router.get("/runs") { list($0) }
-        router.get("/runs/{id}") { await show($0) }
+        // Pinned to the connection's I/O queue: the common answers (cached bytes, 304) take
+        // microseconds; encoding and waiting leave the queue (see `show`).
+        router.get("/runs/{id}", execution: .ioQueue) { await show($0) }
         router.get("/runs/{id}/events") { events($0) }
         router.post("/runs/{id}/cancel") { cancel($0) }
         router.delete("/runs/{id}") { delete($0) }
@@ -60,10 +62,12 @@ struct RunsAPI: Sendable {
     }
 
     private func runResponse(_ run: Run, status: HTTPStatus, extraHeaders: HTTPHeaders = [:]) -> HTTPResponse {
-        let bytes = registry.representation(of: run.id)?.bytes ?? RunRepresentation.full(run)
+        let current = registry.cachedRepresentation(of: run.id)
+        let latest = current?.run ?? run
+        let bytes = current?.bytes ?? registry.encodeAndCache(latest)
         var headers = extraHeaders
         headers["Content-Type"] = "application/json"
-        headers["ETag"] = registry.etag(version: registry.run(run.id)?.version ?? run.version)
+        headers["ETag"] = registry.etag(version: latest.version)
         return HTTPResponse(status: status, headers: headers, bytes: bytes)
     }
 
@@ -90,18 +94,28 @@ struct RunsAPI: Sendable {
                 guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
                 run = next
             }
-            guard let (run, cached) = since == nil ? registry.representation(of: id) : registry.run(id).map({ ($0, [UInt8]()) }) else {
-                throw Problem.notFound("no run \(id)")
-            }
-            let etag = registry.etag(version: run.version, variant: variant)
-            let headers: HTTPHeaders = ["ETag": etag, "Cache-Control": "no-cache", "Content-Type": "application/json"]
+            guard let (latest, cached) = registry.cachedRepresentation(of: id) else { throw Problem.notFound("no run \(id)") }
+            let etag = registry.etag(version: latest.version, variant: variant)
             if let clientTags, Self.matches(etag, clientTags) {
                 return HTTPResponse(status: .notModified, headers: ["ETag": etag, "Cache-Control": "no-cache"])
             }
-            return HTTPResponse(status: .ok, headers: headers, bytes: since == nil ? cached : RunRepresentation.full(run, since: since))
+            let bytes: [UInt8]
+            if let since {
+                bytes = await Self.offIOQueue { RunRepresentation.full(latest, since: since) }
+            } else if let cached {
+                bytes = cached
+            } else {
+                bytes = await Self.offIOQueue { [registry] in registry.encodeAndCache(latest) }
+            }
+            return HTTPResponse(status: .ok, headers: ["ETag": etag, "Cache-Control": "no-cache", "Content-Type": "application/json"], bytes: bytes)
         } catch {
             return error.response(instance: request.path)
         }
+    }
+
+    /// Runs CPU work (encoding) on the global executor, so the I/O queue of a pinned handler is free meanwhile.
+    static func offIOQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await Task.detached { work() }.value
     }
 
     /// The opaque tags of an If-None-Match header (weak prefixes dropped, as GET compares weakly); nil if absent.

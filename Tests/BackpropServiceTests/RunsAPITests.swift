@@ -75,7 +75,7 @@ import Testing
     @Test func longPollWakesWhenTheRunChanges() async throws {
         try await withService(configure: { $0.registry.workers = 1 }) { service in
             // The first run occupies the only worker, so the second stays queued until we cancel it.
-            _ = try await service.client.submit(quickRunBody(alphas: [1], iterations: 400_000, errorEvery: 400))
+            let blocker = try await service.client.submit(quickRunBody(alphas: [1], iterations: 10_000_000, errorEvery: 10_000))
             let id = try await service.client.submit(quickRunBody(alphas: [1]))
             let queued = try await service.client.get("/runs/\(id)")
             #expect(try queued.json()["status"] as? String == "queued")
@@ -92,6 +92,7 @@ import Testing
 
             let timedOut = try await service.client.get("/runs/\(id)?wait=1", headers: ["If-None-Match": woken.headers["etag"]!])
             #expect(timedOut.status == 304)
+            #expect(try await service.client.send("POST", "/runs/\(blocker)/cancel").status == 200)
         }
     }
 
