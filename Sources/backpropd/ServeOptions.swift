@@ -122,10 +122,10 @@ struct ServeOptions {
         """
         for option in options {
             let left = "  \(option.flag) \(option.valueName)"
-            text += left.padding(toLength: 34) + option.help + "\n"
+            text += (left.count >= 34 ? left + " " : left.padding(to: 34)) + option.help + "\n"
             text += String(repeating: " ", count: 34) + "env: " + option.environment.joined(separator: ", ") + "\n"
         }
-        text += "  -h, --help".padding(toLength: 34) + "show this help\n"
+        text += "  -h, --help".padding(to: 34) + "show this help\n"
         return text
     }
 
@@ -149,8 +149,3 @@ struct ServeOptions {
     }
 }
 
-extension String {
-    fileprivate func padding(toLength length: Int) -> String {
-        count >= length ? self + " " : self + String(repeating: " ", count: length - count)
-    }
-}
