@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
 
 /// The real `backpropd` binary (built next to the test bundle) running as a child process.
 final class ServerProcess: Sendable {
@@ -15,10 +14,11 @@ final class ServerProcess: Sendable {
 
     let process: Process
     private let output = TextBuffer()
-    private let boundPort = Atomic<Int>(0)
+    private let boundPort = NSLock()
+    private nonisolated(unsafe) var knownPort = 0
     private(set) var port: Int {
-        get { boundPort.load(ordering: .relaxed) }
-        set { boundPort.store(newValue, ordering: .relaxed) }
+        get { boundPort.withLock { knownPort } }
+        set { boundPort.withLock { knownPort = newValue } }
     }
 
     /// Starts `backpropd serve --port 0 ARGUMENTS` and waits for its `listening on` line (polling
@@ -28,7 +28,7 @@ final class ServerProcess: Sendable {
         let deadline = Date().addingTimeInterval(30)
         while server.port == 0, Date() < deadline, server.process.isRunning {
             try await Task.sleep(for: .milliseconds(10))
-            server.port = server.output.text.withLock { text in
+            server.port = server.output.withLock { text in
                 text.firstRange(of: "listening on http://127.0.0.1:").map { range in
                     Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
                 } ?? 0
@@ -52,12 +52,12 @@ final class ServerProcess: Sendable {
         let output = self.output
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            output.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
     }
 
-    var log: String { output.text.withLock { $0 } }
+    var log: String { output.withLock { $0 } }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
@@ -97,8 +97,15 @@ func temporaryDirectory(_ purpose: String) -> String {
     return path
 }
 
-final class TextBuffer: Sendable {
-    let text = Mutex("")
+/// Text shared with the pipe's reader thread, behind an NSLock (which, unlike
+/// Synchronization.Mutex, ThreadSanitizer understands on Linux).
+final class TextBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = ""
+
+    func withLock<T>(_ body: (inout String) -> T) -> T {
+        lock.withLock { body(&value) }
+    }
 }
 
 /// Runs a program to its end (stdout and stderr together) on a Dispatch thread, never on a Swift
