@@ -41,6 +41,7 @@ let package = Package(
         .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"]),
         .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer"], path: "Benchmarks/HTTPBench"),
+        .executableTarget(name: "ServiceBench", dependencies: ["Backprop"], path: "Benchmarks/ServiceBench"),
 
         .testTarget(name: "BackpropKernelsTests", dependencies: ["BackpropKernels"]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "BackpropKernels"], exclude: ["Fixtures"]),

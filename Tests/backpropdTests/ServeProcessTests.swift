@@ -112,7 +112,8 @@ import Testing
 /// Waits for the run to finish and returns its trials' JSON text without `duration_ms`
 /// (the one field allowed to differ between servers).
 func finishedTrials(of id: String, port: Int) async throws -> String {
-    for _ in 0..<600 {
+    let deadline = Date().addingTimeInterval(600)
+    while Date() < deadline {
         let (_, text) = try await request("GET", port, "/runs/\(id)?wait=10")
         let status = jsonObject(text)["status"] as? String
         if status == "succeeded" {
