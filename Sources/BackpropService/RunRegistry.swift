@@ -49,6 +49,8 @@ public final class RunRegistry: Sendable {
         var stopping = false
         /// The last write failure, cleared by the next successful write.
         var storageFailure: String?
+        /// Runs whose last write failed: the checkpoint writes them again until one succeeds.
+        var unsaved: Set<RunID> = []
     }
 
     public let configuration: Configuration
@@ -269,7 +271,10 @@ public final class RunRegistry: Sendable {
     }
 
     private func noteStorage(_ failure: RunStore.Failure?, run id: RunID) {
-        state.withLock { $0.storageFailure = failure?.description }
+        state.withLock { state in
+            state.storageFailure = failure?.description
+            if failure == nil { state.unsaved.remove(id) } else { state.unsaved.insert(id) }
+        }
         guard let failure else { return }
         metrics.recordStorageFailure()
         log.error("run not stored", [("run", id.description), ("error", failure.description)])
@@ -283,6 +288,9 @@ public final class RunRegistry: Sendable {
             let stopping = state.withLock { state in
                 for (id, run) in state.runs where run.status == .running && run.version > (state.persistedVersions[id] ?? 0) {
                     save(run, in: &state)
+                }
+                for id in state.unsaved {
+                    if let run = state.runs[id], run.status != .running { save(run, in: &state) } else { state.unsaved.remove(id) }
                 }
                 return state.stopping
             }
