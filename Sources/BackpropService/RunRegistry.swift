@@ -254,15 +254,21 @@ public final class RunRegistry: Sendable {
     /// wake (progress wakes them at most every 20 ms per run unless `forceNotify`).
     private func commit(_ run: Run, actions: [RunLifecycle.Action], into state: inout State,
                         forceNotify: Bool) -> [CheckedContinuation<Void, Never>] {
-        var run = run
-        run.version += 1
-        let persist = run.apply(actions, at: .now())
         state.runs[run.id] = run
-        if persist { save(run, in: &state) }
+        return commit(run.id, actions: actions, into: &state, forceNotify: forceNotify)
+    }
+
+    /// As above for a run already changed in place in `state` (the progress path: no copy of
+    /// its curves).
+    private func commit(_ id: RunID, actions: [RunLifecycle.Action], into state: inout State,
+                        forceNotify: Bool) -> [CheckedContinuation<Void, Never>] {
+        guard state.runs[id] != nil else { return [] }
+        state.runs[id]!.version += 1
+        if state.runs[id]!.apply(actions, at: .now()) { save(state.runs[id]!, in: &state) }
         let now = DispatchTime.now().uptimeNanoseconds
-        guard forceNotify || now - (state.lastNotified[run.id] ?? 0) >= 20_000_000 else { return [] }
-        state.lastNotified[run.id] = now
-        return Array((state.waiters.removeValue(forKey: run.id) ?? [:]).values)
+        guard forceNotify || now - (state.lastNotified[id] ?? 0) >= 20_000_000 else { return [] }
+        state.lastNotified[id] = now
+        return Array((state.waiters.removeValue(forKey: id) ?? [:]).values)
     }
 
     private func save(_ run: Run, in state: inout State) {
@@ -329,11 +335,11 @@ public final class RunRegistry: Sendable {
 
     private func record(_ snapshot: TrialSnapshot, trial index: Int, of id: RunID) {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard var run = state.runs[id], case .running = run.trials[index].state else { return [] }
-            let before = run.trials[index].iterationsDone
-            run.trials[index].record(snapshot)
+            guard case .running? = state.runs[id]?.trials[index].state,
+                  let before = state.runs[id]?.trials[index].iterationsDone else { return [] }
+            state.runs[id]!.trials[index].record(snapshot)
             metrics.recordIterations(max(0, snapshot.iterationsDone - before))
-            return commit(run, actions: [], into: &state, forceNotify: false)
+            return commit(id, actions: [], into: &state, forceNotify: false)
         }
         for waiter in woken { waiter.resume() }
     }
