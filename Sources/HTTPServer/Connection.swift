@@ -24,6 +24,10 @@ final class Connection: @unchecked Sendable {
     private(set) var isClosed = false
     private var isProcessing = false
     private var peerInputClosed = false
+    /// The client may still be sending bytes we will not read (a rejected body, a pipelined
+    /// request): after the last response, read and discard them for a while instead of closing
+    /// at once, so our close does not reset the connection before the client read the response.
+    private var needsLinger = false
 
     private let readSource: DispatchSourceRead
     private var readSuspended = false
@@ -58,6 +62,7 @@ final class Connection: @unchecked Sendable {
     /// Answers 503 and closes: the connection is over `maxConnections`.
     func refuse() {
         isRefusal = true
+        needsLinger = true
         start()
         machine.requestRejected()
         exchange = ExchangeInProgress(head: nil, started: loop.clock.now)
@@ -87,7 +92,7 @@ final class Connection: @unchecked Sendable {
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
-        if case .draining = machine.state { return }
+        guard machine.acceptsRequests else { return }   // draining: discard
         machine.bytesReceived()
         if isAwaitingResponse {
             inbound.append(contentsOf: bytes)
@@ -126,7 +131,7 @@ final class Connection: @unchecked Sendable {
         isProcessing = true
         defer { isProcessing = false }
         var offset = 0
-        while !isClosed && !isAwaitingResponse {
+        while !isClosed && !isAwaitingResponse && machine.acceptsRequests {
             switch parser.parse(input, offset: &offset) {
             case .needMoreData:
                 return offset
@@ -162,6 +167,7 @@ final class Connection: @unchecked Sendable {
             if hasBody && (parsed.expectsContinue || !canDiscard(parsed.framing)) {
                 // The body is not wanted: answer now and close rather than read it.
                 machine.requestRejected()
+                needsLinger = true
                 respond(rejection)
                 return
             }
@@ -194,6 +200,7 @@ final class Connection: @unchecked Sendable {
     /// A malformed or over-limit request: answered, then the connection closes.
     private func reject(_ error: RequestError) {
         machine.requestRejected()
+        needsLinger = true
         if exchange == nil { exchange = ExchangeInProgress(head: nil, started: loop.clock.now) }
         respond(.problem(error.status, detail: error.detail))
     }
@@ -212,6 +219,7 @@ final class Connection: @unchecked Sendable {
         case .close:
             close()
         case .respondRequestTimeout:
+            needsLinger = true
             if exchange == nil { exchange = ExchangeInProgress(head: nil, started: loop.clock.now) }
             handlerTask?.cancel()
             generation &+= 1
@@ -233,13 +241,19 @@ final class Connection: @unchecked Sendable {
         if peerInputClosed && exchange == nil && inbound.isEmpty { close() }
     }
 
-    /// Shuts down our side and discards input until the peer closes or the linger deadline passes.
+    /// After the last response: closes, or (see `needsLinger`) shuts down our side and discards
+    /// input until the peer closes or the linger deadline passes.
     func startDraining() {
         exchange = nil
         handlerTask = nil
+        let linger = needsLinger || !inbound.isEmpty
         inbound = []
+        guard linger && !peerInputClosed else {
+            close()
+            return
+        }
         Socket.shutdownWrite(fd)
-        if peerInputClosed { close() } else if readSuspended { resumeReading() }
+        if readSuspended { resumeReading() }
     }
 
     // MARK: sources
