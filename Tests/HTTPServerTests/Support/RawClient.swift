@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 @testable import HTTPServer
 
 /// A blocking TCP client that speaks raw bytes, for socket-level tests. Every read has a
@@ -41,12 +42,20 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
             }
         }
         guard connected == 0 else {
-            close(fd)
+            Glibc.close(fd)
             throw Failure(description: "connect to \(host):\(port) failed: errno \(errno)")
         }
     }
 
-    deinit { close(fd) }
+    private let closed = Mutex(false)
+
+    deinit { close() }
+
+    /// Closes the socket now (otherwise the deinitializer does).
+    func close() {
+        guard !closed.withLock({ let was = $0; $0 = true; return was }) else { return }
+        Glibc.close(fd)
+    }
 
     /// Makes closing send a reset (SO_LINGER 0) instead of a FIN.
     func resetOnClose() {
