@@ -30,13 +30,13 @@ extension Connection {
     /// Writes `response` for the current exchange: head and body in one `sendmsg`, or the head
     /// followed by the stream's chunks.
     func respond(_ response: HTTPResponse) {
-        guard var exchange, !isClosed else { return }
+        guard let exchange, !isClosed else { return }
         var response = response
         if response.status.code < 200 {
             response = .problem(.internalServerError, detail: "the handler answered with an interim status")
         }
         if let head = exchange.head { context.prepare(&response, for: head) }
-        if response.headers.tokens(for: "Connection").contains("close") { machine.closeAfterResponse() }
+        if response.headers.hasToken("close", in: "Connection") { machine.closeAfterResponse() }
         let version = exchange.head?.version ?? .http1_1
         let sendsBody = response.status.allowsBody && exchange.head?.method != .head
         var body: [UInt8] = []
@@ -66,7 +66,6 @@ extension Connection {
         exchange.responseBodyBytes = body.count
         exchange.responseFraming = framing
         exchange.phase = produce == nil ? .writing : .streaming
-        self.exchange = exchange
         let written = send(head: head, body: body)
         loop.returnHeadBuffer(head)
         guard written else { return }
@@ -147,7 +146,9 @@ extension Connection {
     /// The last byte of the response went to the kernel.
     private func responseWritten() {
         guard let exchange else { return }
-        context.completed(exchange.record(finished: true, remoteAddress: remoteAddress, now: loop.clock.now))
+        if !context.middleware.isEmpty {
+            context.completed(exchange.record(finished: true, remoteAddress: remoteAddress, now: loop.clock.now))
+        }
         switch machine.responseFinished() {
         case .none, .respondRequestTimeout: readyForNextRequest()
         case .drain: startDraining()

@@ -151,7 +151,7 @@ final class Connection: @unchecked Sendable {
     private func headReceived(_ parsed: ParsedRequestHead) {
         var head = parsed.head
         head.remoteAddress = remoteAddress
-        let match = context.router.match(head.method, rawPath: parsed.rawPath)
+        let match = context.router.match(head.method, rawPath: parsed.rawPath[...])
         var route: Route?
         if case .found(let found, let parameters) = match {
             route = found
@@ -193,7 +193,9 @@ final class Connection: @unchecked Sendable {
         if let response = exchange.deferredResponse {
             respond(response)
         } else if let route = exchange.route, let head = exchange.head {
-            dispatch(HTTPRequest(head: head, body: exchange.body), to: route)
+            let request = HTTPRequest(head: head, body: exchange.body)
+            exchange.body = []   // the request owns the only reference: no copy if the handler mutates it
+            dispatch(request, to: route)
         }
     }
 
