@@ -41,6 +41,23 @@ import Testing
         }
     }
 
+    @Test func aPipelinedFloodIsAnsweredInOrderWithoutLoss() async throws {
+        // The sender never waits for answers: the server must stop reading (its pipelined buffer is
+        // bounded by maxPipelinedBytes) rather than buffer everything, and lose nothing.
+        try await withServer(router: Self.router()) { _, port in
+            let client = try RawClient(port: port)
+            let count = 3000
+            async let sent: Void = onThread {
+                for batch in stride(from: 0, to: count, by: 100) {
+                    try client.send((batch..<batch + 100).map { "GET /runs/\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
+                }
+            }
+            let answers = try await onThread { try (0..<count).map { _ in try client.readResponse().text } }
+            try await sent
+            #expect(answers == (0..<count).map { "run \($0)" })
+        }
+    }
+
     @Test func decodesAChunkedRequestBody() async throws {
         try await withServer(router: Self.router()) { _, port in
             try await onThread {
