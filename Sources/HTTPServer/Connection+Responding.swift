@@ -121,9 +121,10 @@ extension Connection {
     /// The write source fired: the kernel has room again.
     func writable() {
         guard flushOutbound() else { return }
-        if let waiter = streamWaiter, outbound.pendingBytes <= context.limits.streamBufferBytes {
-            streamWaiter = nil
-            waiter.resume()
+        if !streamWaiters.isEmpty && outbound.pendingBytes <= context.limits.streamBufferBytes {
+            let waiters = streamWaiters
+            streamWaiters = []
+            for waiter in waiters { waiter.resume() }
         }
         if outbound.isEmpty {
             disarmWriting()
@@ -192,7 +193,7 @@ extension Connection {
             return
         }
         if outbound.pendingBytes > context.limits.streamBufferBytes {
-            streamWaiter = continuation
+            streamWaiters.append(continuation)
         } else {
             continuation.resume()
         }

@@ -17,8 +17,8 @@ final class Connection: @unchecked Sendable {
     var inbound: [UInt8] = []
     var outbound = OutboundQueue()
     var handlerTask: Task<Void, Never>?
-    /// A streaming writer waiting for the unsent bytes to fall below the stream buffer size.
-    var streamWaiter: CheckedContinuation<Void, any Error>?
+    /// Streaming writes waiting for the unsent bytes to fall below the stream buffer size.
+    var streamWaiters: [CheckedContinuation<Void, any Error>] = []
     /// Bumped per request, so answers from a handler of an earlier request (or after close) are ignored.
     var generation: UInt64 = 0
     private(set) var isClosed = false
@@ -305,8 +305,8 @@ final class Connection: @unchecked Sendable {
         handlerTask = nil
         exchange = nil
         generation &+= 1
-        streamWaiter?.resume(throwing: HTTPBodyWriterError(reason: "the connection closed"))
-        streamWaiter = nil
+        for waiter in streamWaiters { waiter.resume(throwing: HTTPBodyWriterError(reason: "the connection closed")) }
+        streamWaiters = []
         inbound = []
         outbound = OutboundQueue()
         loop.unregister(self)
