@@ -25,13 +25,13 @@ public enum Trainer {
                              cancellation: Cancellation, onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
         let path = codePath.isSupported ? codePath : .fastest
         var results = [TrialResult?](repeating: nil, count: specs.count)
-        for batch in batches(of: specs, width: path.width) {
+        for (batch, layout) in batches(of: specs, path: path) {
             let first = specs[batch[0]]
             let iterations = max(first.iterations, 0), errorEvery = max(first.errorEvery, 1)
             let shape = NetworkShape(samples: dataset.samples, inputs: dataset.inputs.columns,
                                      hidden: max(first.hiddenSize, 0), outputs: dataset.targets.columns)
             let training = path.makeBatch(
-                shape: shape, inputs: dataset.inputs.values, targets: dataset.targets.values,
+                layout: layout, shape: shape, inputs: dataset.inputs.values, targets: dataset.targets.values,
                 alphas: batch.map { specs[$0].alpha },
                 initialSynapses: batch.map { NumpyRandom.initialSynapses(seed: specs[$0].seed, shapes: shape.synapseShapes) },
                 errorEvery: errorEvery, curvePoints: BatchRun.recordedPoints(before: iterations, errorEvery: errorEvery))
@@ -46,8 +46,8 @@ public enum Trainer {
     }
 
     /// Spec indices grouped by what a batch must share, in order of first appearance, then cut
-    /// into batches of at most `width`.
-    static func batches(of specs: [TrialSpec], width: Int) -> [[Int]] {
+    /// into batches of at most `path.width` trials (one trial with hidden units in the lanes).
+    static func batches(of specs: [TrialSpec], path: CodePath) -> [([Int], CodePath.Layout)] {
         struct Key: Hashable { let hidden: Int, iterations: Int, errorEvery: Int }
         var groups: [Key: [Int]] = [:]
         var order: [Key] = []
@@ -58,7 +58,9 @@ public enum Trainer {
         }
         return order.flatMap { key in
             let members = groups[key]!
-            return stride(from: 0, to: members.count, by: width).map { Array(members[$0..<min($0 + width, members.count)]) }
+            let layout = path.layout(trials: members.count, hidden: key.hidden)
+            let size = layout == .trialsInLanes ? path.width : 1
+            return stride(from: 0, to: members.count, by: size).map { (Array(members[$0..<min($0 + size, members.count)]), layout) }
         }
     }
 }

@@ -70,11 +70,11 @@ public enum LaneOperations {
     }
 
     /// Counts sign flips of `update > 0` against the previous update (when `counting`), then
-    /// weights += alpha · update.
+    /// weights += alpha · update, with `alphas[i % period]` as the alpha of element i.
     @inlinable @inline(__always)
     public static func apply<V: LaneVector>(
         _ update: UnsafePointer<V>, previous: UnsafePointer<V>, changes: UnsafeMutablePointer<V>,
-        to weights: UnsafeMutablePointer<V>, count: Int, alpha: V, counting: Bool
+        to weights: UnsafeMutablePointer<V>, count: Int, alphas: UnsafePointer<V>, period: Int, counting: Bool
     ) {
         if counting {
             for index in 0..<count {
@@ -82,8 +82,10 @@ public enum LaneOperations {
                 changes[index] = changes[index].replacing(with: changes[index] + V.one, where: flipped)
             }
         }
-        for index in 0..<count {
-            weights[index] = weights[index] + alpha * update[index]
+        for row in stride(from: 0, to: count, by: period) {
+            for column in 0..<period {
+                weights[row + column] = weights[row + column] + alphas[column] * update[row + column]
+            }
         }
     }
 
