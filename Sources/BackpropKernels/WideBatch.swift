@@ -167,31 +167,59 @@ extension WideBatch {
     func forward() {
         let samples = shape.samples, width = shape.inputs, hidden = shape.hidden, outputs = shape.outputs
         let hv = hiddenVectors, sv = sampleVectors, lanes = V.laneCount
-        layer1BySample.withMemoryRebound(to: Double.self, capacity: hidden * sv * lanes) { bySample in
+        layer1BySample.withMemoryRebound(to: Double.self, capacity: hidden &* sv &* lanes) { bySample in
             for sample in 0..<samples {
-                let x = inputs + sample * width
-                let row = layer1 + sample * hv
-                for vector in 0..<hv {
-                    var sum = V(repeating: x[0]) * synapse0[vector]
+                let x = inputs + sample &* width
+                let row = layer1 + sample &* hv
+                var vector = 0
+                while vector &+ 4 <= hv {
+                    let first = V(repeating: x[0]), w = synapse0 + vector
+                    var sum0 = first * w[0], sum1 = first * w[1], sum2 = first * w[2], sum3 = first * w[3]
+                    var weights = w
                     for k in 1..<width {
-                        sum = sum + V(repeating: x[k]) * synapse0[k * hv + vector]
+                        weights += hv
+                        let input = V(repeating: x[k])
+                        sum0 = sum0 + input * weights[0]
+                        sum1 = sum1 + input * weights[1]
+                        sum2 = sum2 + input * weights[2]
+                        sum3 = sum3 + input * weights[3]
+                    }
+                    row[vector] = sigmoid(sum0)
+                    row[vector &+ 1] = sigmoid(sum1)
+                    row[vector &+ 2] = sigmoid(sum2)
+                    row[vector &+ 3] = sigmoid(sum3)
+                    vector &+= 4
+                }
+                while vector < hv {
+                    var weights = synapse0 + vector
+                    var sum = V(repeating: x[0]) * weights[0]
+                    for k in 1..<width {
+                        weights += hv
+                        sum = sum + V(repeating: x[k]) * weights[0]
                     }
                     row[vector] = sigmoid(sum)
+                    vector &+= 1
                 }
-                row.withMemoryRebound(to: Double.self, capacity: hv * lanes) { activations in
-                    for unit in 0..<hidden { bySample[unit * sv * lanes + sample] = activations[unit] }
+                row.withMemoryRebound(to: Double.self, capacity: hv &* lanes) { activations in
+                    var column = bySample + sample
+                    for unit in 0..<hidden {
+                        column[0] = activations[unit]
+                        column += sv &* lanes
+                    }
                 }
             }
         }
-        synapse1.withMemoryRebound(to: Double.self, capacity: outputs * hv * lanes) { weights in
+        synapse1.withMemoryRebound(to: Double.self, capacity: outputs &* hv &* lanes) { weights in
             for output in 0..<outputs {
-                let column = weights + output * hv * lanes
+                let column = weights + output &* hv &* lanes
                 for block in 0..<sv {
-                    var sum = layer1BySample[block] * V(repeating: column[0])
+                    var activations = layer1BySample + block
+                    var sum = activations[0] * V(repeating: column[0])
                     for unit in 1..<hidden {
-                        sum = sum + layer1BySample[unit * sv + block] * V(repeating: column[unit])
+                        activations += sv
+                        sum = sum + activations[0] * V(repeating: column[unit])
                     }
-                    layer2[output * sv + block] = sigmoid(sum)
+                    layer2[output &* sv &+ block] = sigmoid(sum)
                 }
             }
         }
@@ -200,48 +228,92 @@ extension WideBatch {
     /// delta2, delta1 and the updates (synapse_1's transposed, like synapse1).
     @inlinable @inline(__always)
     func backward(update0: UnsafeMutablePointer<V>, update1: UnsafeMutablePointer<V>) {
-        let samples = shape.samples, width = shape.inputs, outputs = shape.outputs
+        let samples = shape.samples, outputs = shape.outputs
         let hv = hiddenVectors, sv = sampleVectors, lanes = V.laneCount
-        for index in 0..<(outputs * sv) {
+        for index in 0..<(outputs &* sv) {
             let output = layer2[index]
             delta2[index] = (targetsBySample[index] - output) * (output * (V.one - output))
         }
-        delta2.withMemoryRebound(to: Double.self, capacity: outputs * sv * lanes) { delta2 in
+        delta2.withMemoryRebound(to: Double.self, capacity: outputs &* sv &* lanes) { delta2 in
             for sample in 0..<samples {
+                let activations = layer1 + sample &* hv, deltas = delta1 + sample &* hv
                 for vector in 0..<hv {
                     var error = V(repeating: delta2[sample]) * synapse1[vector]
                     for output in 1..<max(outputs, 1) {
-                        error = error + V(repeating: delta2[output * sv * lanes + sample]) * synapse1[output * hv + vector]
+                        error = error + V(repeating: delta2[output &* sv &* lanes &+ sample]) * synapse1[output &* hv &+ vector]
                     }
-                    let activation = layer1[sample * hv + vector]
-                    delta1[sample * hv + vector] = error * (activation * (V.one - activation))
+                    let activation = activations[vector]
+                    deltas[vector] = error * (activation * (V.one - activation))
                 }
             }
             for output in 0..<outputs {
-                let delta = V(repeating: delta2[output * sv * lanes])
-                for vector in 0..<hv { update1[output * hv + vector] = layer1[vector] * delta }
-            }
-            for sample in 1..<max(samples, 1) {
-                for output in 0..<outputs {
-                    let delta = V(repeating: delta2[output * sv * lanes + sample])
-                    for vector in 0..<hv {
-                        update1[output * hv + vector] = update1[output * hv + vector] + layer1[sample * hv + vector] * delta
-                    }
+                let delta = V(repeating: delta2[output &* sv &* lanes]), sums = update1 + output &* hv
+                for vector in 0..<hv { sums[vector] = layer1[vector] * delta }
+                for sample in 1..<max(samples, 1) {
+                    let delta = V(repeating: delta2[output &* sv &* lanes &+ sample]), activations = layer1 + sample &* hv
+                    for vector in 0..<hv { sums[vector] = sums[vector] + activations[vector] * delta }
                 }
             }
         }
-        for k in 0..<width {
-            let x = V(repeating: inputs[k])
-            for vector in 0..<hv { update0[k * hv + vector] = x * delta1[vector] }
-        }
-        for sample in 1..<max(samples, 1) {
-            for k in 0..<width {
-                let x = V(repeating: inputs[sample * width + k])
-                for vector in 0..<hv {
-                    update0[k * hv + vector] = update0[k * hv + vector] + x * delta1[sample * hv + vector]
+        inputUpdates(into: update0)
+    }
+
+    /// update0[k][v] = Σ_s inputs[s][k] · delta1[s][v], in blocks of 4 inputs × 4 hidden vectors
+    /// whose sums stay in registers while the samples stream by.
+    @inlinable @inline(__always)
+    func inputUpdates(into update0: UnsafeMutablePointer<V>) {
+        let samples = shape.samples, width = shape.inputs, hv = hiddenVectors
+        var k = 0
+        while k &+ 4 <= width {
+            var vector = 0
+            while vector &+ 4 <= hv {
+                var x = inputs + k, d = delta1 + vector
+                var x0 = V(repeating: x[0]), x1 = V(repeating: x[1]), x2 = V(repeating: x[2]), x3 = V(repeating: x[3])
+                var s00 = x0 * d[0], s01 = x0 * d[1], s02 = x0 * d[2], s03 = x0 * d[3]
+                var s10 = x1 * d[0], s11 = x1 * d[1], s12 = x1 * d[2], s13 = x1 * d[3]
+                var s20 = x2 * d[0], s21 = x2 * d[1], s22 = x2 * d[2], s23 = x2 * d[3]
+                var s30 = x3 * d[0], s31 = x3 * d[1], s32 = x3 * d[2], s33 = x3 * d[3]
+                for _ in 1..<max(samples, 1) {
+                    x += width
+                    d += hv
+                    x0 = V(repeating: x[0]); x1 = V(repeating: x[1]); x2 = V(repeating: x[2]); x3 = V(repeating: x[3])
+                    let d0 = d[0], d1 = d[1], d2 = d[2], d3 = d[3]
+                    s00 = s00 + x0 * d0; s01 = s01 + x0 * d1; s02 = s02 + x0 * d2; s03 = s03 + x0 * d3
+                    s10 = s10 + x1 * d0; s11 = s11 + x1 * d1; s12 = s12 + x1 * d2; s13 = s13 + x1 * d3
+                    s20 = s20 + x2 * d0; s21 = s21 + x2 * d1; s22 = s22 + x2 * d2; s23 = s23 + x2 * d3
+                    s30 = s30 + x3 * d0; s31 = s31 + x3 * d1; s32 = s32 + x3 * d2; s33 = s33 + x3 * d3
                 }
+                var out = update0 + (k &* hv &+ vector)
+                out[0] = s00; out[1] = s01; out[2] = s02; out[3] = s03
+                out += hv
+                out[0] = s10; out[1] = s11; out[2] = s12; out[3] = s13
+                out += hv
+                out[0] = s20; out[1] = s21; out[2] = s22; out[3] = s23
+                out += hv
+                out[0] = s30; out[1] = s31; out[2] = s32; out[3] = s33
+                vector &+= 4
             }
+            for tail in vector..<hv { inputUpdate(k: k, vector: tail, into: update0) }
+            for row in 1..<4 { for tail in vector..<hv { inputUpdate(k: k &+ row, vector: tail, into: update0) } }
+            k &+= 4
         }
+        while k < width {
+            for vector in 0..<hv { inputUpdate(k: k, vector: vector, into: update0) }
+            k &+= 1
+        }
+    }
+
+    @inlinable @inline(__always)
+    func inputUpdate(k: Int, vector: Int, into update0: UnsafeMutablePointer<V>) {
+        let width = shape.inputs, hv = hiddenVectors
+        var x = inputs + k, d = delta1 + vector
+        var sum = V(repeating: x[0]) * d[0]
+        for _ in 1..<max(shape.samples, 1) {
+            x += width
+            d += hv
+            sum = sum + V(repeating: x[0]) * d[0]
+        }
+        update0[k &* hv &+ vector] = sum
     }
 
     /// np.mean(np.abs(targets − layer2)), in the sample-major order numpy sums.

@@ -4,5 +4,5 @@ import Glibc
 
 /// Register a subcommand by adding its type here; `defaultSubcommand` runs when the first
 /// argument names no subcommand.
-let dispatcher = CommandDispatcher(subcommands: [TrainCommand.self], defaultSubcommand: nil)
+let dispatcher = CommandDispatcher(subcommands: [TrainCommand.self, BenchCommand.self], defaultSubcommand: nil)
 exit(dispatcher.run(Array(CommandLine.arguments.dropFirst()), console: .standard))
