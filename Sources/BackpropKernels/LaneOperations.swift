@@ -10,13 +10,13 @@ public enum LaneOperations {
         into out: UnsafeMutablePointer<Input.Vector>
     ) {
         for row in 0..<rows {
-            let inputRow = row * width
+            let inputRow = row &* width
             for unit in 0..<units {
                 var sum = input[inputRow] * weights[unit]
                 for k in 1..<max(width, 1) {
-                    sum = sum + input[inputRow + k] * weights[k * units + unit]
+                    sum = sum + input[inputRow &+ k] * weights[k &* units &+ unit]
                 }
-                out[row * units + unit] = sigmoid(sum)
+                out[row &* units &+ unit] = sigmoid(sum)
             }
         }
     }
@@ -41,12 +41,12 @@ public enum LaneOperations {
     ) {
         for sample in 0..<samples {
             for unit in 0..<hidden {
-                var error = delta2[sample * outputs] * synapse1[unit * outputs]
+                var error = delta2[sample &* outputs] * synapse1[unit &* outputs]
                 for output in 1..<max(outputs, 1) {
-                    error = error + delta2[sample * outputs + output] * synapse1[unit * outputs + output]
+                    error = error + delta2[sample &* outputs &+ output] * synapse1[unit &* outputs &+ output]
                 }
-                let activation = layer1[sample * hidden + unit]
-                delta1[sample * hidden + unit] = error * (activation * (V.one - activation))
+                let activation = layer1[sample &* hidden &+ unit]
+                delta1[sample &* hidden &+ unit] = error * (activation * (V.one - activation))
             }
         }
     }
@@ -62,9 +62,9 @@ public enum LaneOperations {
             for unit in 0..<units {
                 var sum = input[k] * delta[unit]
                 for sample in 1..<max(samples, 1) {
-                    sum = sum + input[sample * width + k] * delta[sample * units + unit]
+                    sum = sum + input[sample &* width &+ k] * delta[sample &* units &+ unit]
                 }
-                update[k * units + unit] = sum
+                update[k &* units &+ unit] = sum
             }
         }
     }
@@ -84,7 +84,7 @@ public enum LaneOperations {
         }
         for row in stride(from: 0, to: count, by: period) {
             for column in 0..<period {
-                weights[row + column] = weights[row + column] + alphas[column] * update[row + column]
+                weights[row &+ column] = weights[row &+ column] + alphas[column] * update[row &+ column]
             }
         }
     }
