@@ -48,6 +48,16 @@ public struct CodePath: Sendable, Hashable, CustomStringConvertible {
         self.layout = layout
     }
 
+    /// The narrowest vectors of this instruction set that still hold `trials` trials (at
+    /// least this path's width when none is narrower): a 4-trial batch in 8 lanes would pay for 8.
+    public func narrowed(toHold trials: Int) -> CodePath {
+        guard layout == nil else { return self }
+        for narrower in [2, 4] where narrower < width && narrower >= trials {
+            if let path = CodePath(instructionSet: instructionSet, width: narrower) { return path }
+        }
+        return self
+    }
+
     /// The layout for `trials` trials sharing a shape: hidden units in the lanes when the trials
     /// would fill at most half the lanes and the hidden layer fills at least one vector.
     func layout(trials: Int, hidden: Int) -> Layout {
