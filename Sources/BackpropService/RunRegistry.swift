@@ -17,7 +17,7 @@ public final class RunRegistry: Sendable {
         /// Byte budget of the encoded-run cache.
         public var responseCacheBytes = 64 << 20
         /// Trials per work item; runs are split further so every worker gets a share.
-        public var batchSize = 8
+        public var batchSize = Trainer.preferredBatchSize
 
         public init() {}
     }
@@ -100,7 +100,9 @@ public final class RunRegistry: Sendable {
     }
 
     /// Splits the run's unfinished trials into batches of one hidden size, small enough that
-    /// every worker gets a share of a lone run, at most `batchSize` trials each.
+    /// every worker gets a share of a lone run, at most `batchSize` trials each. The engine
+    /// trains a small batch in narrower vectors, so a 4 + 3 split of a 7-alpha sweep on two
+    /// workers takes about half the time of one 7-lane batch.
     func batches(for run: Run) -> [(job: Batch, cost: Int)] {
         var groups: [Int: [Int]] = [:]
         var sizes: [Int] = []
@@ -316,21 +318,10 @@ public final class RunRegistry: Sendable {
         }
         guard let (dataset, specs, cancellation, woken) = started else { return }
         for waiter in woken { waiter.resume() }
-        let results = Trainer.train(dataset: dataset, specs: specs, codePath: Self.codePath(forBatchOf: specs.count),
-                                    cancellation: cancellation) { lane, snapshot in
+        let results = Trainer.train(dataset: dataset, specs: specs, cancellation: cancellation) { lane, snapshot in
             record(snapshot, trial: batch.trialIndices[lane], of: id)
         }
         finish(batch, of: id, with: results)
-    }
-
-    /// The narrowest vector width of the CPU's best instruction set that holds the batch: a
-    /// worker's share of a split sweep then costs a fraction of the full-width batch (e.g. 4
-    /// trials at width 4 take ~40 % of the time of width 8 on AVX-512). Results are
-    /// bit-identical on every path.
-    static func codePath(forBatchOf trials: Int) -> CodePath {
-        let fastest = CodePath.fastest
-        let width = [1, 2, 4, 8].first { $0 >= trials && $0 <= fastest.width && CodePath(instructionSet: fastest.instructionSet, width: $0) != nil }
-        return width.flatMap { CodePath(instructionSet: fastest.instructionSet, width: $0) } ?? fastest
     }
 
     private func record(_ snapshot: TrialSnapshot, trial index: Int, of id: RunID) {

@@ -21,17 +21,6 @@ import Testing
         }
     }
 
-    @Test func batchesTrainOnTheNarrowestWidthThatHoldsThem() {
-        let fastest = CodePath.fastest
-        for trials in 1...fastest.width {
-            let path = RunRegistry.codePath(forBatchOf: trials)
-            #expect(path.instructionSet == fastest.instructionSet)
-            #expect(path.width >= trials && path.width <= fastest.width)
-            #expect(path.isSupported)
-        }
-        #expect(RunRegistry.codePath(forBatchOf: fastest.width).width == fastest.width)
-    }
-
     @Test func aLaterOneAlphaRunIsNotHeldBackByABigSweep() async throws {
         try await withService(configure: { $0.registry.workers = 1; $0.registry.batchSize = 2 }) { service in
             let sweep = try await service.client.submit(quickRunBody(alphas: (1...32).map { Double($0) / 10 }, iterations: 60_000, errorEvery: 600, hiddenSize: 8))
