@@ -100,7 +100,10 @@ doc = {
        "name": {"type": ["string", "null"], "maxLength": "__MAX_NAME_LENGTH__"},
        "labels": {"type": ["object", "null"], "maxProperties": "__MAX_LABELS__", "propertyNames": {"minLength": 1, "maxLength": 64}, "additionalProperties": {"type": "string", "maxLength": 256}}}},
    "InlineDataset": {"type": "object", "additionalProperties": False, "required": ["inputs", "targets"],
-     "properties": {"inputs": {**matrix, "minItems": 1}, "targets": {**matrix, "minItems": 1}}},
+     "description": "Rows of equal length, as many target rows as input rows (422 otherwise).",
+     "properties": {
+       "inputs": {"type": "array", "minItems": 1, "maxItems": "__MAX_SAMPLES__", "items": {"type": "array", "minItems": 1, "maxItems": "__MAX_INPUTS__", "items": {"type": "number", "minimum": -1e9, "maximum": 1e9}}},
+       "targets": {"type": "array", "minItems": 1, "maxItems": "__MAX_SAMPLES__", "items": {"type": "array", "minItems": 1, "maxItems": "__MAX_OUTPUTS__", "items": {"type": "number", "minimum": -1e9, "maximum": 1e9}}}}},
    "NormalizedRequest": {"type": "object", "required": ["dataset", "alphas", "hidden_sizes", "iterations", "seed", "error_every", "name", "labels"],
      "properties": {"dataset": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/InlineDataset"}]},
        "alphas": {"type": "array", "items": num}, "hidden_sizes": {"type": "array", "items": int_}, "iterations": int_, "seed": int_,
@@ -153,6 +156,7 @@ enum OpenAPIDocument {
             "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.maxHiddenSize,
             "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
             "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
+            "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
         ]
         var document = template
         for (token, value) in values { document = document.replacing(token, with: String(value)) }

@@ -8,6 +8,7 @@ enum OpenAPIDocument {
             "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.maxHiddenSize,
             "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
             "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
+            "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
         ]
         var document = template
         for (token, value) in values { document = document.replacing(token, with: String(value)) }
@@ -928,26 +929,37 @@ enum OpenAPIDocument {
      "inputs",
      "targets"
     ],
+    "description": "Rows of equal length, as many target rows as input rows (422 otherwise).",
     "properties": {
      "inputs": {
       "type": "array",
+      "minItems": 1,
+      "maxItems": __MAX_SAMPLES__,
       "items": {
        "type": "array",
+       "minItems": 1,
+       "maxItems": __MAX_INPUTS__,
        "items": {
-        "type": "number"
+        "type": "number",
+        "minimum": -1000000000.0,
+        "maximum": 1000000000.0
        }
-      },
-      "minItems": 1
+      }
      },
      "targets": {
       "type": "array",
+      "minItems": 1,
+      "maxItems": __MAX_SAMPLES__,
       "items": {
        "type": "array",
+       "minItems": 1,
+       "maxItems": __MAX_OUTPUTS__,
        "items": {
-        "type": "number"
+        "type": "number",
+        "minimum": -1000000000.0,
+        "maximum": 1000000000.0
        }
-      },
-      "minItems": 1
+      }
      }
     }
    },
