@@ -36,12 +36,12 @@ class Server:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         # Warnings only: the listening line is info, so ask /healthz on the port from the process' sockets.
         self.port = None
-        deadline = time.time() + 30
+        deadline = time.time() + 300
         while self.port is None and time.time() < deadline:
             time.sleep(0.05)
             self.port = listening_port(self.process.pid)
         if self.port is None:
-            raise SystemExit("backpropd did not start")
+            raise SystemExit(f"backpropd did not start (exit {self.process.poll()}): {self.process.stdout.read() if self.process.poll() is not None else 'still running'}")
 
     def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
@@ -197,7 +197,9 @@ def bench_memory(sweeps):
         elapsed = time.perf_counter() - start
         full = rss_mb(server.process.pid)
         server.stop()
+        start = time.perf_counter()
         restarted = Server("--workers", "2", data_dir=directory)
+        reload_seconds = time.perf_counter() - start
         time.sleep(0.5)
         reloaded = rss_mb(restarted.process.pid)
         _, _, page = restarted.request("GET", "/runs?limit=1000")
@@ -206,7 +208,7 @@ def bench_memory(sweeps):
         disk = sum(os.path.getsize(os.path.join(directory, "runs", name)) for name in os.listdir(os.path.join(directory, "runs")))
         print(f"memory idle RSS {idle:.1f} MB (bar <= 30)")
         print(f"memory {sweeps} finished sweeps (error_every 100) in {elapsed:.1f} s: RSS {full:.1f} MB (bar <= 200); "
-              f"after restart {reloaded:.1f} MB with {count} runs listed; {disk / 2**20:.1f} MB on disk")
+              f"after restart {reloaded:.1f} MB with {count} runs listed (reload {reload_seconds:.1f} s); {disk / 2**20:.1f} MB on disk")
     finally:
         if server.process.poll() is None:
             server.stop()

@@ -16,7 +16,7 @@ public final class RunStore: Sendable {
     }
 
     /// A file that could not be read back, moved aside to `movedTo`.
-    public struct SetAside: Sendable {
+    public struct SetAside: Error, Sendable {
         public var file: String
         public var movedTo: String
         public var reason: String
@@ -145,30 +145,40 @@ public final class RunStore: Sendable {
 
     /// Reads every stored run; unreadable files are renamed `*.corrupt-<ms>` and reported, never fatal.
     public func loadAll() -> (runs: [Run], setAside: [SetAside]) {
+        for name in Self.fileNames(in: directory) where name.hasSuffix(".tmp") { unlink(directory + "/" + name) }
+        let names = Self.fileNames(in: directory).filter { $0.hasSuffix(".json") }
+        // Decoding dominates a restart: every core takes a share of the files.
+        let outcomes = Locked([Int: Result<Run, SetAside>]())
+        DispatchQueue.concurrentPerform(iterations: names.count) { index in
+            let outcome = load(names[index])
+            outcomes.withLock { $0[index] = outcome }
+        }
         var runs: [Run] = []
         var setAside: [SetAside] = []
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        for name in Self.fileNames(in: directory) {
-            let file = directory + "/" + name
-            if name.hasSuffix(".tmp") {
-                unlink(file)
-                continue
-            }
-            guard name.hasSuffix(".json") else { continue }
-            do {
-                let bytes = try Self.read(file)
-                let stored = try decoder.decode(StoredRun.self, from: Data(bytes))
-                guard stored.id + ".json" == name else { throw StoredRun.Unusable(description: "file name does not match id \(stored.id)") }
-                runs.append(try stored.restore())
-            } catch {
-                let aside = file + ".corrupt-\(Timestamp.now().millisecondsSince1970)"
-                rename(file, aside)
-                setAside.append(SetAside(file: file, movedTo: aside, reason: String(describing: error)))
+        for index in names.indices {
+            switch outcomes.withLock({ $0[index]! }) {
+            case .success(let run): runs.append(run)
+            case .failure(let aside): setAside.append(aside)
             }
         }
         if !setAside.isEmpty { Self.syncDirectory(directory) }
         return (runs, setAside)
+    }
+
+    private func load(_ name: String) -> Result<Run, SetAside> {
+        let file = directory + "/" + name
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        do {
+            let bytes = try Self.read(file)
+            let stored = try decoder.decode(StoredRun.self, from: Data(bytes))
+            guard stored.id + ".json" == name else { throw StoredRun.Unusable(description: "file name does not match id \(stored.id)") }
+            return .success(try stored.restore())
+        } catch {
+            let aside = file + ".corrupt-\(Timestamp.now().millisecondsSince1970)"
+            rename(file, aside)
+            return .failure(SetAside(file: file, movedTo: aside, reason: String(describing: error)))
+        }
     }
 
     // MARK: - Files
