@@ -91,8 +91,8 @@ def listening_port(pid):
 
 def engine_seconds():
     """(default, best, best path) of one round of the engine alone, single-threaded."""
-    default, best, path = subprocess.run([f"{BUILD}/ServiceBench", "1"], check=True, capture_output=True, text=True).stdout.split()
-    return float(default), float(best), path
+    default, best, path = subprocess.run([f"{BUILD}/ServiceBench", "1"], check=True, capture_output=True, text=True).stdout.split(maxsplit=2)
+    return float(default), float(best), path.strip()
 
 
 def wrk(url, connections, duration):
