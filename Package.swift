@@ -15,7 +15,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "Backprop"),
-        .target(name: "HTTPServer"),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),   // epoll/eventfd headers for HTTPServer (header-only)
+        .target(name: "HTTPServer", dependencies: ["CLinux"]),
         .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"]),
         .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer"], path: "Benchmarks/HTTPBench"),

@@ -1,8 +1,8 @@
-import Dispatch
+import CLinux
 import Glibc
 
 /// One accepted socket: performs the I/O that the parser and the lifecycle state machine ask
-/// for. Confined to its loop's queue (every method runs there), hence `@unchecked Sendable`.
+/// for. Confined to its loop's thread (every method runs there), hence `@unchecked Sendable`.
 final class Connection: @unchecked Sendable {
     let fd: Int32
     let loop: EventLoop
@@ -29,15 +29,14 @@ final class Connection: @unchecked Sendable {
     /// at once, so our close does not reset the connection before the client read the response.
     private var needsLinger = false
 
-    private let readSource: DispatchSourceRead
     private var readSuspended = false
-    private var writeSource: DispatchSourceWrite?
     private(set) var isWriteArmed = false
-    private var openSources = 0
+    /// Runs `.ioQueue` handlers on this connection's loop.
+    private(set) lazy var executor = EventLoopExecutor(loop: loop)
     /// Answered 503 at the connection limit: counted in `refusingConnections`, not `openConnections`.
     private var isRefusal = false
 
-    /// Takes ownership of `fd` (non-blocking). Call `start` on the loop's queue.
+    /// Takes ownership of `fd` (non-blocking). Call `start` on the loop's thread.
     init(fd: Int32, remoteAddress: String, loop: EventLoop, context: ServerContext) {
         self.fd = fd
         self.loop = loop
@@ -45,18 +44,30 @@ final class Connection: @unchecked Sendable {
         self.remoteAddress = remoteAddress
         machine = ConnectionStateMachine(clock: loop.clock, timeouts: context.timeouts)
         parser = RequestParser(limits: context.parserLimits)
-        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: loop.queue)
     }
 
     var deadline: ContinuousClock.Instant? { machine.deadline }
 
     func start() {
         loop.register(self)
-        openSources = 1
-        readSource.setEventHandler { [unowned self] in self.readable() }
-        readSource.setCancelHandler { [self] in self.sourceCancelled() }
-        readSource.activate()
         if loop.isShuttingDown { shutdownRequested() }
+    }
+
+    /// The loop saw readiness (`epoll_event.events`) on the socket.
+    func handle(readiness events: UInt32) {
+        if events & EPOLLERR.rawValue != 0 {
+            close()
+            return
+        }
+        if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue) != 0 {
+            if !readSuspended {
+                readable()
+            } else if events & EPOLLHUP.rawValue != 0 {
+                close()   // both directions are gone; nothing left to write to
+                return
+            }
+        }
+        if !isClosed && events & EPOLLOUT.rawValue != 0 && isWriteArmed { writable() }
     }
 
     /// Answers 503 and closes: the connection is over `maxConnections`.
@@ -72,7 +83,7 @@ final class Connection: @unchecked Sendable {
 
     // MARK: reading
 
-    private func readable() {
+    func readable() {
         while !isClosed {
             let count: Int?
             do {
@@ -258,39 +269,30 @@ final class Connection: @unchecked Sendable {
         if readSuspended { resumeReading() }
     }
 
-    // MARK: sources
+    // MARK: readiness interest
 
     private func suspendReading() {
         guard !readSuspended, !isClosed else { return }
         readSuspended = true
-        readSource.suspend()
+        loop.setInterest(fd, read: false, write: isWriteArmed)
     }
 
     private func resumeReading() {
         guard readSuspended, !isClosed else { return }
         readSuspended = false
-        readSource.resume()
+        loop.setInterest(fd, read: true, write: isWriteArmed)
     }
 
     func armWriting() {
         guard !isWriteArmed, !isClosed else { return }
         isWriteArmed = true
-        if let writeSource {
-            writeSource.resume()
-            return
-        }
-        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: loop.queue)
-        source.setEventHandler { [unowned self] in self.writable() }
-        source.setCancelHandler { [self] in self.sourceCancelled() }
-        openSources += 1
-        writeSource = source
-        source.activate()
+        loop.setInterest(fd, read: !readSuspended, write: true)
     }
 
     func disarmWriting() {
-        guard isWriteArmed, let writeSource else { return }
+        guard isWriteArmed, !isClosed else { return }
         isWriteArmed = false
-        writeSource.suspend()
+        loop.setInterest(fd, read: !readSuspended, write: false)
     }
 
     /// Closes at once: cancels the handler, fails a waiting writer, releases the socket.
@@ -310,17 +312,6 @@ final class Connection: @unchecked Sendable {
         inbound = []
         outbound = OutboundQueue()
         loop.unregister(self)
-        readSource.cancel()
-        if readSuspended { readSource.resume() }
-        if let writeSource {
-            writeSource.cancel()
-            if !isWriteArmed { writeSource.resume() }
-        }
-    }
-
-    private func sourceCancelled() {
-        openSources -= 1
-        guard openSources == 0 else { return }
         Socket.close(fd)
         if isRefusal {
             context.refusingConnections.subtract(1, ordering: .relaxed)
