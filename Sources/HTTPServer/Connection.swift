@@ -22,14 +22,14 @@ final class Connection: @unchecked Sendable {
     /// Bumped per request, so answers from a handler of an earlier request (or after close) are ignored.
     var generation: UInt64 = 0
     private(set) var isClosed = false
-    private var isProcessing = false
-    private var peerInputClosed = false
+    var isProcessing = false
+    var peerInputClosed = false
     /// The client may still be sending bytes we will not read (a rejected body, a pipelined
     /// request): after the last response, read and discard them for a while instead of closing
     /// at once, so our close does not reset the connection before the client read the response.
-    private var needsLinger = false
+    var needsLinger = false
 
-    private var readSuspended = false
+    private(set) var readSuspended = false
     private(set) var isWriteArmed = false
     /// Runs `.ioQueue` handlers on this connection's loop.
     private(set) lazy var executor = EventLoopExecutor(loop: loop)
@@ -81,150 +81,6 @@ final class Connection: @unchecked Sendable {
                          headers: ["Retry-After": "1"]))
     }
 
-    // MARK: reading
-
-    func readable() {
-        while !isClosed {
-            let count: Int?
-            do {
-                count = try Socket.read(fd, into: loop.readBuffer)
-            } catch {
-                close()
-                return
-            }
-            guard let count else { return }
-            if count == 0 {
-                peerClosedInput()
-                return
-            }
-            received(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
-            if count < loop.readBuffer.count || readSuspended { return }
-        }
-    }
-
-    private func received(_ bytes: UnsafeRawBufferPointer) {
-        guard machine.acceptsRequests else { return }   // draining: discard
-        machine.bytesReceived()
-        if isAwaitingResponse {
-            inbound.append(contentsOf: bytes)
-            if inbound.count >= context.limits.maxPipelinedBytes { suspendReading() }
-            return
-        }
-        if inbound.isEmpty {
-            let consumed = process(bytes)
-            if consumed < bytes.count && !isClosed {
-                inbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
-            }
-        } else {
-            inbound.append(contentsOf: bytes)
-            processInbound()
-        }
-    }
-
-    private func processInbound() {
-        let pending = inbound
-        inbound = []
-        let consumed = pending.withUnsafeBytes { process($0) }
-        if consumed < pending.count && !isClosed {
-            inbound.insert(contentsOf: pending[consumed...], at: 0)
-        }
-        if readSuspended && inbound.count < context.limits.maxPipelinedBytes && !peerInputClosed { resumeReading() }
-    }
-
-    /// A request is being handled or answered: later bytes wait in `inbound`.
-    private var isAwaitingResponse: Bool {
-        guard let exchange else { return false }
-        return exchange.phase != .receiving
-    }
-
-    /// Feeds the parser until it needs more bytes or a request awaits its response; returns the bytes consumed.
-    private func process(_ input: UnsafeRawBufferPointer) -> Int {
-        isProcessing = true
-        defer { isProcessing = false }
-        var offset = 0
-        while !isClosed && !isAwaitingResponse && machine.acceptsRequests {
-            switch parser.parse(input, offset: &offset) {
-            case .needMoreData:
-                return offset
-            case .head(let parsed):
-                headReceived(parsed)
-            case .body(let slice):
-                exchange?.receiveBody(slice)
-            case .end:
-                requestReceived()
-            case .error(let error):
-                reject(error)
-            }
-        }
-        return offset
-    }
-
-    private func headReceived(_ parsed: ParsedRequestHead) {
-        var head = parsed.head
-        head.remoteAddress = remoteAddress
-        let match = context.router.match(head.method, rawPath: parsed.rawPath[...])
-        var route: Route?
-        if case .found(let found, let parameters) = match {
-            route = found
-            head.routePattern = found.pattern
-            head.pathParameters = parameters
-        }
-        if !head.wantsKeepAlive { machine.closeAfterResponse() }
-        exchange = ExchangeInProgress(head: head, started: loop.clock.now)
-        exchange?.framing = parsed.framing
-        let hasBody = parsed.framing.hasBody
-
-        if let rejection = context.screen(head) ?? ServerContext.unroutedResponse(match, head: head) {
-            if hasBody && (parsed.expectsContinue || !canDiscard(parsed.framing)) {
-                // The body is not wanted: answer now and close rather than read it.
-                machine.requestRejected()
-                needsLinger = true
-                respond(rejection)
-                return
-            }
-            exchange?.discardsBody = true
-            exchange?.deferredResponse = rejection
-            machine.headReceived(expectsBody: hasBody)
-            return
-        }
-        exchange?.route = route
-        if case .contentLength(let length) = parsed.framing { exchange?.body.reserveCapacity(length) }
-        if parsed.expectsContinue { sendInterim(ResponseHeadEncoder.continueHead) }
-        machine.headReceived(expectsBody: hasBody)
-    }
-
-    private func canDiscard(_ framing: RequestBodyFraming) -> Bool {
-        if case .contentLength(let length) = framing { return length <= context.limits.maxDiscardedBodyBytes }
-        return false
-    }
-
-    private func requestReceived() {
-        machine.bodyReceived()
-        guard let exchange else { return }
-        if let response = exchange.deferredResponse {
-            respond(response)
-        } else if let route = exchange.route, let head = exchange.head {
-            let request = HTTPRequest(head: head, body: exchange.body)
-            exchange.body = []   // the request owns the only reference: no copy if the handler mutates it
-            dispatch(request, to: route)
-        }
-    }
-
-    /// A malformed or over-limit request: answered, then the connection closes.
-    private func reject(_ error: RequestError) {
-        machine.requestRejected()
-        needsLinger = true
-        if exchange == nil { exchange = ExchangeInProgress(head: nil, started: loop.clock.now) }
-        respond(.problem(error.status, detail: error.detail))
-    }
-
-    private func peerClosedInput() {
-        peerInputClosed = true
-        suspendReading()   // EOF stays readable: without this the source would spin
-        if exchange?.phase == .handling { handlerTask?.cancel() }   // the client gave up waiting
-        if case .close = machine.peerClosed() { close() }
-    }
-
     func deadlinePassed() {
         switch machine.timeoutFired() {
         case .none, .drain:
@@ -271,13 +127,13 @@ final class Connection: @unchecked Sendable {
 
     // MARK: readiness interest
 
-    private func suspendReading() {
+    func suspendReading() {
         guard !readSuspended, !isClosed else { return }
         readSuspended = true
         loop.setInterest(fd, read: false, write: isWriteArmed)
     }
 
-    private func resumeReading() {
+    func resumeReading() {
         guard readSuspended, !isClosed else { return }
         readSuspended = false
         loop.setInterest(fd, read: true, write: isWriteArmed)
