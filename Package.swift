@@ -37,7 +37,8 @@ let package = Package(
         .target(name: "BackpropAVX2", dependencies: ["BackpropKernels"], swiftSettings: avx2Flags),
         .target(name: "BackpropAVX512", dependencies: ["BackpropKernels"], swiftSettings: avx512Flags),
         .target(name: "Backprop", dependencies: ["BackpropKernels", "BackpropAVX2", "BackpropAVX512", "CPUFeatures"]),
-        .target(name: "HTTPServer"),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),   // epoll/eventfd headers for HTTPServer (header-only)
+        .target(name: "HTTPServer", dependencies: ["CLinux"]),
         .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"]),
         .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer"], path: "Benchmarks/HTTPBench"),
