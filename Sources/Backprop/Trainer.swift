@@ -13,7 +13,7 @@ public enum Trainer {
     ///
     /// Each trial's result is bit-identical whatever batch or lane it was trained in and
     /// whatever code path ran it. Blocks: call it from a worker thread. `onProgress(index,
-    /// snapshot)` runs on this thread after every chunk of iterations (chunks take ~2 ms) that
+    /// snapshot)` runs on this thread after every chunk of iterations (chunks take ~4 ms) that
     /// recorded a curve point and at least every ~50 ms; `cancellation` is polled between chunks.
     /// Specs should pass `validationIssues()`; out-of-range counts are clamped rather than trapped.
     public static func train(dataset: Dataset, specs: [TrialSpec], cancellation: Cancellation,
@@ -66,8 +66,8 @@ public enum Trainer {
         }
         return order.flatMap { key in
             let members = groups[key]!
-            let path = narrowing ? path.narrowed(toHold: members.count) : path
             let layout = path.layout(trials: members.count, hidden: key.hidden)
+            let path = narrowing && layout == .trialsInLanes ? path.narrowed(toHold: members.count) : path
             let size = layout == .trialsInLanes ? path.width : 1
             return stride(from: 0, to: members.count, by: size).map { (Array(members[$0..<min($0 + size, members.count)]), path, layout) }
         }
