@@ -62,7 +62,7 @@ struct BenchCommand: Subcommand {
             return 1
         }
         console.out("backpropd bench — \(Machine.description); load before: \(Machine.loadAverage)")
-        console.out("engine path: \(CodePath.fastest) (preferred batch \(Trainer.preferredBatchSize)); \(rounds) rounds, medians\n")
+        console.out("engine path: \(CodePath.fastest) (batches: preferred \(Trainer.preferredBatchSize), widest \(Trainer.widestBatchSize)); \(rounds) rounds, medians\n")
 
         var samples: [String: [Double]] = [:]
         func record(_ key: String, _ seconds: Double?) { if let seconds { samples[key, default: []].append(seconds) } }
