@@ -10,6 +10,10 @@ import PackageDescription
 /// BackpropAVX512; Backprop picks one at run time (CPUFeatures asks the CPU), so the binary
 /// still runs on any x86-64.
 ///
+/// Incremental builds do not recompile BackpropAVX2/BackpropAVX512 when only an inlinable body in
+/// BackpropKernels changes: touch their sources (or build clean) after editing the kernels, or
+/// DeterminismTests will report the stale code path.
+///
 /// The kernel targets are optimised in debug builds too (`-O` after SwiftPM's `-Onone`), so
 /// `swift test` trains the notebook's sweeps in seconds.
 #if arch(x86_64)
