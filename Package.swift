@@ -16,7 +16,8 @@ let package = Package(
     targets: [
         .target(name: "Backprop"),
         .target(name: "HTTPServer"),
-        .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"]),
+        .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"],
+                exclude: ["Dashboard"]),  // the dashboard files, embedded in DashboardFiles.swift
         .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer"], path: "Benchmarks/HTTPBench"),
 

@@ -30,6 +30,7 @@ public final class BackpropService: Sendable {
         var router = Router()
         RunsAPI(registry: registry, limits: configuration.limits, maxWaitSeconds: configuration.maxWaitSeconds).register(in: &router)
         OperationsAPI(registry: registry).register(in: &router)
+        Dashboard().register(in: &router)
 
         var middleware: [any HTTPMiddleware] = [AccessLog(log: log, metrics: metrics)]
         if let origin = configuration.corsOrigin { middleware.append(CrossOriginAccess(allowedOrigin: origin)) }
