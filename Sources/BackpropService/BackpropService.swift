@@ -1,4 +1,5 @@
 import Backprop
+import Dispatch
 import HTTPServer
 
 /// The training service: the run registry (workers, storage) behind the HTTP API. Start it with
@@ -61,7 +62,14 @@ public final class BackpropService: Sendable {
     /// back as queued. Nothing accepted is lost; a restart resumes them.
     public func shutdown() async {
         log.info("shutting down", [("grace_s", String(configuration.shutdownGraceSeconds))])
-        registry.stop()
+        // Joins the worker threads and flushes the disk: blocking work, so not on a Swift
+        // concurrency thread (the HTTP handlers still draining need those).
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { [registry] in
+                registry.stop()
+                continuation.resume()
+            }
+        }
         await server.shutdown(gracePeriod: .seconds(configuration.shutdownGraceSeconds))
         log.info("stopped")
         log.flush()

@@ -1,6 +1,5 @@
 import Dispatch
 import Glibc
-import Synchronization
 
 /// One line per event on stdout, as text (`TIME LEVEL message key=value…`) or JSON objects.
 /// Lines are buffered and written by a background queue, so a slow log reader never stalls an
@@ -32,7 +31,7 @@ public final class Logger: Sendable {
     public let format: Format
     private let descriptor: Int32
     private let maxBufferedBytes = 4 << 20
-    private let buffer = Mutex<(bytes: [UInt8], flushScheduled: Bool, dropped: Int)>(([], false, 0))
+    private let buffer = Locked<(bytes: [UInt8], flushScheduled: Bool, dropped: Int)>(([], false, 0))
     private let queue = DispatchQueue(label: "backpropd.log")
 
     public init(level: Level = .info, format: Format = .text, descriptor: Int32 = STDOUT_FILENO) {

@@ -1,7 +1,6 @@
 import Backprop
 import Dispatch
 import Glibc
-import Synchronization
 
 /// The runs in memory: the single source the HTTP handlers read (never the disk), fed by the
 /// worker pool and written through to the `RunStore`. Thread-safe; handlers only take its lock
@@ -59,7 +58,7 @@ public final class RunRegistry: Sendable {
     /// Part of every ETag, so versions counted again after a restart never collide.
     let bootTag: String
     let pool: WorkerPool<RunID, Batch>
-    let state = Mutex(State())
+    let state = Locked(State())
     private let checkpointQueue = DispatchQueue(label: "backpropd.checkpoint")
 
     /// Loads every stored run, queues the unfinished ones again and starts the workers.

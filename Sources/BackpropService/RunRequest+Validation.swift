@@ -86,7 +86,7 @@ extension RunRequest {
                 return nil
             }
             do {
-                let dataset = try Dataset(inputs: inputs, targets: targets)
+                let dataset = try Dataset(inputs: inputs, targets: targets, limits: limits.trainingLimits)
                 return (.inline(inputs: inputs, targets: targets), dataset)
             } catch {
                 issues += error.issues.map { FieldIssue("/dataset" + $0.pointer, $0.message) }

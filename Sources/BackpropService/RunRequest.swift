@@ -38,10 +38,10 @@ public struct RunRequest: Sendable, Equatable {
         }
     }
 
-    public func resolvedDataset() -> Dataset? {
+    public func resolvedDataset(limits: ServiceLimits) -> Dataset? {
         switch dataset {
         case .builtIn(let name): Dataset.builtIn(named: name)
-        case .inline(let inputs, let targets): try? Dataset(inputs: inputs, targets: targets)
+        case .inline(let inputs, let targets): try? Dataset(inputs: inputs, targets: targets, limits: limits.trainingLimits)
         }
     }
 

@@ -1,7 +1,6 @@
 import Dispatch
 import FoundationEssentials
 import Glibc
-import Synchronization
 
 /// Keeps each run as a JSON file in `<data-dir>/runs/`, written atomically (temp file, fsync,
 /// rename, fsync of the directory) on its own serial queue, never on an HTTP I/O queue.
@@ -26,7 +25,7 @@ public final class RunStore: Sendable {
     public let directory: String
     private let queue = DispatchQueue(label: "backpropd.run-store")
     /// The newest version asked to be saved per run: older queued saves are skipped.
-    private let newestRequested = Mutex<[RunID: Int]>([:])
+    private let newestRequested = Locked<[RunID: Int]>([:])
 
     /// Creates the directory if needed and proves it writable, so a read-only or missing data
     /// dir fails at start-up with a clear message instead of at the first submission.

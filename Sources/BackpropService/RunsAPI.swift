@@ -34,7 +34,7 @@ struct RunsAPI: Sendable {
                 throw Problem.malformedJSON(request.body.isEmpty ? "the body is empty; send a JSON object" : error.message)
             }
             let runRequest = try RunRequest(validating: body, limits: limits)
-            guard let dataset = runRequest.resolvedDataset() else {
+            guard let dataset = runRequest.resolvedDataset(limits: limits) else {
                 throw Problem.invalidFields([FieldIssue("/dataset", "the dataset could not be built")])
             }
             switch try await registry.submit(runRequest, dataset: dataset, idempotencyKey: key) {

@@ -1,3 +1,5 @@
+import Backprop
+
 /// Every limit the API enforces; each has a flag and an environment variable (see api.md).
 public struct ServiceLimits: Sendable, Equatable {
     /// Alphas per run (the grid is alphas × hidden sizes).
@@ -13,10 +15,23 @@ public struct ServiceLimits: Sendable, Equatable {
     public var maxRunWeights = 1_000_000
     /// samples × (inputs + outputs) of an inline dataset.
     public var maxDatasetValues = 100_000
+    /// Rows and columns of an inline dataset (checked by the engine's Dataset validation).
+    public var maxSamples = 1024
+    public var maxInputs = 256
+    public var maxOutputs = 64
     public var maxNameLength = 200
     public var maxLabels = 32
 
     public init() {}
+
+    /// What the engine checks a dataset against (values also within ±1e9, the engine's bound).
+    public var trainingLimits: TrainingLimits {
+        var limits = TrainingLimits()
+        limits.maxSamples = maxSamples
+        limits.maxInputs = maxInputs
+        limits.maxOutputs = maxOutputs
+        return limits
+    }
 
     /// For reloading stored runs: they were valid when accepted, whatever the limits are now.
     public static let unlimited: ServiceLimits = {
@@ -29,6 +44,9 @@ public struct ServiceLimits: Sendable, Equatable {
         limits.maxWork = .infinity
         limits.maxRunWeights = .max
         limits.maxDatasetValues = .max
+        limits.maxSamples = .max
+        limits.maxInputs = .max
+        limits.maxOutputs = .max
         limits.maxNameLength = .max
         limits.maxLabels = .max
         return limits

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The service's counters and the request-duration histogram. Gauges (runs by status, queue
 /// depth, busy workers) are read from their owners when `/metrics` is scraped.
@@ -23,7 +22,7 @@ public final class ServiceMetrics: Sendable {
         var storageFailures = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

@@ -4,8 +4,22 @@ import Glibc
 
 /// `backpropd serve` (the default): configuration from flags and environment, the service,
 /// and graceful shutdown on SIGTERM/SIGINT (exit 0, nothing accepted lost).
-enum ServeCommand {
-    static func run(_ arguments: [String]) -> Never {
+struct ServeCommand: Subcommand {
+    static let name = "serve"
+    static let summary = "serve the training API over HTTP (the default; see api.md)"
+    static var help: String { ServeOptions.help }
+
+    let configuration: ServiceConfiguration
+
+    init(arguments: [String]) throws(UsageError) {
+        do {
+            configuration = try ServeOptions.parse(arguments, environment: Self.environment()) ?? ServiceConfiguration()
+        } catch {
+            throw UsageError(error.description)
+        }
+    }
+
+    static func environment() -> [String: String] {
         var environment: [String: String] = [:]
         var entry = environ
         while let pointer = entry.pointee {
@@ -13,18 +27,11 @@ enum ServeCommand {
             if let equals = pair.firstIndex(of: "=") { environment[String(pair[..<equals])] = String(pair[pair.index(after: equals)...]) }
             entry += 1
         }
-        let configuration: ServiceConfiguration
-        do {
-            guard let parsed = try ServeOptions.parse(arguments, environment: environment) else {
-                print(ServeOptions.help, terminator: "")
-                exit(0)
-            }
-            configuration = parsed
-        } catch {
-            printToStandardError("backpropd serve: \(error.description)")
-            exit(64)
-        }
+        return environment
+    }
 
+    /// Serves until SIGTERM or SIGINT, then exits the process (0 after a graceful stop).
+    func run(console: Console) -> Int32 {
         let log = Logger(level: configuration.logLevel, format: configuration.logFormat)
         // Handled below by dispatch sources; ignoring first keeps a signal from killing us mid-setup.
         signal(SIGTERM, SIG_IGN)
@@ -37,8 +44,8 @@ enum ServeCommand {
         } catch {
             log.error("cannot start", [("reason", error.description)])
             log.flush()
-            printToStandardError("backpropd: \(error.description)")
-            exit(1)
+            console.error("backpropd: \(error.description)")
+            return 1
         }
 
         let signals = [SIGTERM, SIGINT].map { number in
@@ -57,9 +64,4 @@ enum ServeCommand {
         }
         withExtendedLifetime(signals) { dispatchMain() }
     }
-}
-
-func printToStandardError(_ message: String) {
-    let bytes = Array((message + "\n").utf8)
-    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }

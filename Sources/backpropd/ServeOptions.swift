@@ -45,6 +45,12 @@ struct ServeOptions {
                help: "weights × trials per run (default 1000000)") { $0.limits.maxRunWeights = try integer($1, "--max-run-weights", 1...1_000_000_000) },
         Option(flag: "--max-dataset-values", environment: ["BACKPROPD_MAX_DATASET_VALUES"], valueName: "N",
                help: "numbers in an inline dataset (default 100000)") { $0.limits.maxDatasetValues = try integer($1, "--max-dataset-values", 1...100_000_000) },
+        Option(flag: "--max-samples", environment: ["BACKPROPD_MAX_SAMPLES"], valueName: "N",
+               help: "rows of an inline dataset (default 1024)") { $0.limits.maxSamples = try integer($1, "--max-samples", 1...1_000_000) },
+        Option(flag: "--max-inputs", environment: ["BACKPROPD_MAX_INPUTS"], valueName: "N",
+               help: "input columns of an inline dataset (default 256)") { $0.limits.maxInputs = try integer($1, "--max-inputs", 1...100_000) },
+        Option(flag: "--max-outputs", environment: ["BACKPROPD_MAX_OUTPUTS"], valueName: "N",
+               help: "target columns of an inline dataset (default 64)") { $0.limits.maxOutputs = try integer($1, "--max-outputs", 1...100_000) },
         Option(flag: "--max-body-bytes", environment: ["BACKPROPD_MAX_BODY_BYTES"], valueName: "N",
                help: "largest request body (default 1048576)") { $0.maxBodyBytes = try integer($1, "--max-body-bytes", 1...1 << 30) },
         Option(flag: "--max-wait", environment: ["BACKPROPD_MAX_WAIT"], valueName: "SECONDS",
@@ -122,10 +128,10 @@ struct ServeOptions {
         """
         for option in options {
             let left = "  \(option.flag) \(option.valueName)"
-            text += left.padding(toLength: 34) + option.help + "\n"
+            text += (left.count >= 34 ? left + " " : left.padding(to: 34)) + option.help + "\n"
             text += String(repeating: " ", count: 34) + "env: " + option.environment.joined(separator: ", ") + "\n"
         }
-        text += "  -h, --help".padding(toLength: 34) + "show this help\n"
+        text += "  -h, --help".padding(to: 34) + "show this help\n"
         return text
     }
 
@@ -149,8 +155,3 @@ struct ServeOptions {
     }
 }
 
-extension String {
-    fileprivate func padding(toLength length: Int) -> String {
-        count >= length ? self + " " : self + String(repeating: " ", count: length - count)
-    }
-}

@@ -1,14 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#endif
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first {
-case "serve":
-    ServeCommand.run(Array(arguments.dropFirst()))
-case nil:
-    ServeCommand.run([])
-case let flag? where flag.hasPrefix("-"):
-    ServeCommand.run(arguments)
-case let other?:
-    printToStandardError("backpropd: unknown command \(other); commands: serve (default)")
-    exit(64)
-}
+/// Register a subcommand by adding its type here; `defaultSubcommand` runs when the first
+/// argument names no subcommand.
+let dispatcher = CommandDispatcher(subcommands: [ServeCommand.self, TrainCommand.self], defaultSubcommand: ServeCommand.self)
+exit(dispatcher.run(Array(CommandLine.arguments.dropFirst()), console: .standard))

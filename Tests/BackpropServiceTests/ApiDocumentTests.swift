@@ -19,15 +19,8 @@ import Testing
         try await withService { service in
             let script = "set -eu\n" + blocks.joined(separator: "\necho '--- next example'\n")
                 .replacing("127.0.0.1:8080", with: "127.0.0.1:\(service.port)")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-c", script]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(output)")
+            let (status, output) = try await runProcess("/bin/bash", ["-c", script])
+            #expect(status == 0, "\(output)")
             let sections = output.components(separatedBy: "--- next example\n")
             #expect(sections.count == blocks.count)
             let id = sections[0].trimmingCharacters(in: .whitespacesAndNewlines)

@@ -84,7 +84,7 @@ import Testing
 
     @Test func curlSeesTheSameProblem() async throws {
         try await withService { service in
-            let (status, output) = try curl(["-w", "\n%{http_code} %{content_type}", "-X", "POST", "-H", "Content-Type: application/json",
+            let (status, output) = try await curl(["-w", "\n%{http_code} %{content_type}", "-X", "POST", "-H", "Content-Type: application/json",
                                              "-d", #"{"dataset": "xor", "alphas": [0]}"#, "http://127.0.0.1:\(service.port)/runs"])
             #expect(status == 0)
             #expect(output.hasSuffix("\n422 application/problem+json"))

@@ -22,7 +22,7 @@ import Testing
             }
             let id = try await service.client.submit(quickRunBody(alphas: [1], iterations: 10), headers: ["Authorization": "Bearer s3cret-token"])
             #expect(try await service.client.get("/runs/\(id)", headers: ["Authorization": "bearer s3cret-token"]).status == 200)
-            let (status, output) = try curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(service.port)/runs/\(id)"])
+            let (status, output) = try await curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(service.port)/runs/\(id)"])
             #expect(status == 0 && output == "401")
         }
     }

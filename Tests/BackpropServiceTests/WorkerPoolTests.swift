@@ -1,19 +1,18 @@
 import Glibc
-import Synchronization
 import Testing
 @testable import BackpropService
 
 @Suite struct WorkerPoolTests {
     final class Gate: Sendable {
-        private let opened = Atomic<Bool>(false)
-        func open() { opened.store(true, ordering: .releasing) }
-        func wait() { while !opened.load(ordering: .acquiring) { usleep(1000) } }
+        private let opened = Locked(false)
+        func open() { opened.withLock { $0 = true } }
+        func wait() { while !opened.withLock({ $0 }) { usleep(1000) } }
     }
 
     @Test func everyJobRunsOnceOnSeveralThreadsAndStopJoins() throws {
         let pool = WorkerPool<Int, Int>(workers: 3, capacity: 1000)
-        let seen = Mutex<[Int]>([])
-        let threads = Mutex<Set<UInt>>([])
+        let seen = Locked<[Int]>([])
+        let threads = Locked<Set<UInt>>([])
         let gate = Gate()
         pool.start { _, job in
             gate.wait()

@@ -14,7 +14,7 @@ import Testing
 
     @Test func killMinus9MidTrainingThenRestartFinishesWithTheResultsOfAnUninterruptedServer() async throws {
         let directory = temporaryDirectory("kill9")
-        let first = try ServerProcess(["--data-dir", directory, "--checkpoint-interval", "50", "--workers", "2"])
+        let first = try await ServerProcess.start(["--data-dir", directory, "--checkpoint-interval", "50", "--workers", "2"])
         var ids: [String] = []
         for body in Self.sweeps {
             let (status, text) = try await request("POST", first.port, "/runs", body: body)
@@ -32,22 +32,22 @@ import Testing
         }
         #expect(caughtMidway)
         first.signal(SIGKILL)
-        #expect(first.waitForExit(timeout: 10) != nil)
+        #expect(await first.waitForExit(timeout: 10) != nil)
 
-        let restarted = try ServerProcess(["--data-dir", directory, "--workers", "2"])
+        let restarted = try await ServerProcess.start(["--data-dir", directory, "--workers", "2"])
         #expect(restarted.log.contains("requeued="))
         let resumed = try await ids.asyncMap { try await finishedTrials(of: $0, port: restarted.port) }
         restarted.signal(SIGTERM)
-        #expect(restarted.waitForExit(timeout: 10) == 0)
+        #expect(await restarted.waitForExit(timeout: 10) == 0)
 
-        let reference = try ServerProcess(["--data-dir", temporaryDirectory("reference"), "--workers", "2"])
+        let reference = try await ServerProcess.start(["--data-dir", temporaryDirectory("reference"), "--workers", "2"])
         var expected: [String] = []
         for body in Self.sweeps {
             let id = jsonObject(try await request("POST", reference.port, "/runs", body: body).text)["id"] as? String ?? ""
             expected.append(try await finishedTrials(of: id, port: reference.port))
         }
         reference.signal(SIGTERM)
-        #expect(reference.waitForExit(timeout: 10) == 0)
+        #expect(await reference.waitForExit(timeout: 10) == 0)
         for (index, (got, want)) in zip(resumed, expected).enumerated() {
             #expect(got == want, "run \(index) differs after kill -9 and restart")
         }
@@ -55,7 +55,7 @@ import Testing
 
     @Test func sigtermExitsZeroQuicklyAndLosesNothing() async throws {
         let directory = temporaryDirectory("sigterm")
-        let server = try ServerProcess(["--data-dir", directory, "--workers", "1"])
+        let server = try await ServerProcess.start(["--data-dir", directory, "--workers", "1"])
         let quick = jsonObject(try await request("POST", server.port, "/runs", body: #"{"dataset": "xor", "alphas": [1], "iterations": 100}"#).text)["id"] as? String ?? ""
         let long = jsonObject(try await request("POST", server.port, "/runs", body: Self.sweeps[0]).text)["id"] as? String ?? ""
         var running = false
@@ -66,50 +66,35 @@ import Testing
         #expect(running)
         let signalled = Date()
         server.signal(SIGTERM)
-        #expect(server.waitForExit(timeout: 10) == 0)
+        #expect(await server.waitForExit(timeout: 10) == 0)
         #expect(Date().timeIntervalSince(signalled) < 10)
         #expect(server.log.contains("stopped"))
 
         let stored = try String(contentsOfFile: directory + "/runs/\(long).json", encoding: .utf8)
         #expect(jsonObject(stored)["status"] as? String == "queued")
-        let restarted = try ServerProcess(["--data-dir", directory])
+        let restarted = try await ServerProcess.start(["--data-dir", directory])
         #expect(jsonObject(try await request("GET", restarted.port, "/runs/\(quick)").text)["status"] as? String == "succeeded")
         _ = try await finishedTrials(of: long, port: restarted.port)
         restarted.signal(SIGINT)
-        #expect(restarted.waitForExit(timeout: 10) == 0)
+        #expect(await restarted.waitForExit(timeout: 10) == 0)
     }
 
-    @Test func unusableDataDirectoryIsAClearStartUpError() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.executable)
-        process.arguments = ["--port", "0", "--data-dir", "/proc/version/data"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+    @Test func unusableDataDirectoryIsAClearStartUpError() async throws {
+        let (status, output) = try await runProcess(ServerProcess.executable, ["--port", "0", "--data-dir", "/proc/version/data"])
+        #expect(status == 1)
         #expect(output.contains("data directory /proc/version/data is not usable"))
         #expect(output.contains("--data-dir"))
     }
 
     @Test func helpListsFlagsWithTheirVariablesAndJSONLogsAreOneObjectPerLine() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.executable)
-        process.arguments = ["serve", "--help"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let help = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, help) = try await runProcess(ServerProcess.executable, ["serve", "--help"])
+        #expect(status == 0)
         #expect(help.contains("--api-token TOKEN") && help.contains("BACKPROPD_API_TOKEN"))
 
-        let server = try ServerProcess(["--data-dir", temporaryDirectory("json-log")], environment: ["BACKPROPD_LOG_FORMAT": "json"])
+        let server = try await ServerProcess.start(["--data-dir", temporaryDirectory("json-log")], environment: ["BACKPROPD_LOG_FORMAT": "json"])
         _ = try await request("GET", server.port, "/healthz")
         server.signal(SIGTERM)
-        #expect(server.waitForExit(timeout: 10) == 0)
+        #expect(await server.waitForExit(timeout: 10) == 0)
         let lines = server.log.split(separator: "\n")
         #expect(lines.count >= 3)
         for line in lines {
@@ -127,7 +112,8 @@ import Testing
 /// Waits for the run to finish and returns its trials' JSON text without `duration_ms`
 /// (the one field allowed to differ between servers).
 func finishedTrials(of id: String, port: Int) async throws -> String {
-    for _ in 0..<600 {
+    let deadline = Date().addingTimeInterval(600)
+    while Date() < deadline {
         let (_, text) = try await request("GET", port, "/runs/\(id)?wait=10")
         let status = jsonObject(text)["status"] as? String
         if status == "succeeded" {

@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
 
 /// The real `backpropd` binary (built next to the test bundle) running as a child process.
 final class ServerProcess: Sendable {
@@ -15,10 +14,34 @@ final class ServerProcess: Sendable {
 
     let process: Process
     private let output = TextBuffer()
-    let port: Int
+    private let boundPort = NSLock()
+    private nonisolated(unsafe) var knownPort = 0
+    private(set) var port: Int {
+        get { boundPort.withLock { knownPort } }
+        set { boundPort.withLock { knownPort = newValue } }
+    }
 
-    /// Starts `backpropd serve --port 0 ARGUMENTS` and waits for its `listening on` line.
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `backpropd serve --port 0 ARGUMENTS` and waits for its `listening on` line (polling
+    /// with Task.sleep: other suites' in-process servers need the few Swift concurrency threads).
+    static func start(_ arguments: [String], environment: [String: String] = [:]) async throws -> ServerProcess {
+        let server = try ServerProcess(arguments, environment: environment)
+        let deadline = Date().addingTimeInterval(30)
+        while server.port == 0, Date() < deadline, server.process.isRunning {
+            try await Task.sleep(for: .milliseconds(10))
+            server.port = server.output.withLock { text in
+                text.firstRange(of: "listening on http://127.0.0.1:").map { range in
+                    Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
+                } ?? 0
+            }
+        }
+        guard server.port > 0 else {
+            server.process.terminate()
+            throw Failure(description: "backpropd did not start: \(server.log)")
+        }
+        return server
+    }
+
+    private init(_ arguments: [String], environment: [String: String]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
         process.arguments = ["serve", "--port", "0"] + arguments
@@ -29,34 +52,19 @@ final class ServerProcess: Sendable {
         let output = self.output
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            output.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        var found: Int?
-        while found == nil, Date() < deadline, process.isRunning {
-            found = output.text.withLock { text in
-                text.firstRange(of: "listening on http://127.0.0.1:").map { range in
-                    Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
-                }
-            }
-            if found == nil { usleep(10_000) }
-        }
-        guard let found, found > 0 else {
-            process.terminate()
-            throw Failure(description: "backpropd did not start: \(output.text.withLock { $0 })")
-        }
-        port = found
     }
 
-    var log: String { output.text.withLock { $0 } }
+    var log: String { output.withLock { $0 } }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Waits for the process to exit; returns its status (nil on timeout).
-    func waitForExit(timeout: TimeInterval) -> Int32? {
+    func waitForExit(timeout: TimeInterval) async -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
+        while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
         return process.isRunning ? nil : process.terminationStatus
     }
 
@@ -89,6 +97,36 @@ func temporaryDirectory(_ purpose: String) -> String {
     return path
 }
 
-final class TextBuffer: Sendable {
-    let text = Mutex("")
+/// Text shared with the pipe's reader thread, behind an NSLock (which, unlike
+/// Synchronization.Mutex, ThreadSanitizer understands on Linux).
+final class TextBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = ""
+
+    func withLock<T>(_ body: (inout String) -> T) -> T {
+        lock.withLock { body(&value) }
+    }
+}
+
+/// Runs a program to its end (stdout and stderr together) on a Dispatch thread, never on a Swift
+/// concurrency thread.
+func runProcess(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            do {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: executable)
+                process.arguments = arguments
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardError = output
+                try process.run()
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
 }

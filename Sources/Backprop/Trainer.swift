@@ -1,0 +1,64 @@
+import BackpropKernels
+
+/// Trains trials on the calling thread, several at once in SIMD lanes.
+public enum Trainer {
+    /// How many trials a batch should hold for best throughput on this CPU: the lane width of
+    /// `CodePath.fastest` (8 with AVX-512). Larger batches are trained in consecutive groups.
+    public static var preferredBatchSize: Int { CodePath.fastest.width }
+
+    /// Trains `specs` on `dataset` and returns one result per spec, in order. Trials with the
+    /// same hiddenSize, iterations and errorEvery share vectors (seeds may differ).
+    ///
+    /// Each trial's result is bit-identical whatever batch or lane it was trained in and
+    /// whatever code path ran it. Blocks: call it from a worker thread. `onProgress(index,
+    /// snapshot)` runs on this thread after every chunk of iterations (chunks take ~2 ms) that
+    /// recorded a curve point and at least every ~50 ms; `cancellation` is polled between chunks.
+    /// Specs should pass `validationIssues()`; out-of-range counts are clamped rather than trapped.
+    public static func train(dataset: Dataset, specs: [TrialSpec], cancellation: Cancellation,
+                             onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
+        train(dataset: dataset, specs: specs, codePath: .fastest, cancellation: cancellation, onProgress: onProgress)
+    }
+
+    /// As `train(dataset:specs:cancellation:onProgress:)` on a chosen code path (an unsupported
+    /// path falls back to `CodePath.fastest`).
+    public static func train(dataset: Dataset, specs: [TrialSpec], codePath: CodePath,
+                             cancellation: Cancellation, onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
+        let path = codePath.isSupported ? codePath : .fastest
+        var results = [TrialResult?](repeating: nil, count: specs.count)
+        for batch in batches(of: specs, width: path.width) {
+            let first = specs[batch[0]]
+            let iterations = max(first.iterations, 0), errorEvery = max(first.errorEvery, 1)
+            let shape = NetworkShape(samples: dataset.samples, inputs: dataset.inputs.columns,
+                                     hidden: max(first.hiddenSize, 0), outputs: dataset.targets.columns)
+            let training = path.makeBatch(
+                shape: shape, inputs: dataset.inputs.values, targets: dataset.targets.values,
+                alphas: batch.map { specs[$0].alpha },
+                initialSynapses: batch.map { NumpyRandom.initialSynapses(seed: specs[$0].seed, shapes: shape.synapseShapes) },
+                errorEvery: errorEvery, curvePoints: BatchRun.recordedPoints(before: iterations, errorEvery: errorEvery))
+            let run = BatchRun(batch: training, shape: shape, alphas: batch.map { specs[$0].alpha },
+                               iterations: iterations, errorEvery: errorEvery)
+            let batchResults = run.run(cancellation: cancellation) { trial, snapshot in
+                onProgress(batch[trial], snapshot)
+            }
+            for (trial, index) in batch.enumerated() { results[index] = batchResults[trial] }
+        }
+        return results.map { $0! }
+    }
+
+    /// Spec indices grouped by what a batch must share, in order of first appearance, then cut
+    /// into batches of at most `width`.
+    static func batches(of specs: [TrialSpec], width: Int) -> [[Int]] {
+        struct Key: Hashable { let hidden: Int, iterations: Int, errorEvery: Int }
+        var groups: [Key: [Int]] = [:]
+        var order: [Key] = []
+        for (index, spec) in specs.enumerated() {
+            let key = Key(hidden: max(spec.hiddenSize, 0), iterations: max(spec.iterations, 0), errorEvery: max(spec.errorEvery, 1))
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(index)
+        }
+        return order.flatMap { key in
+            let members = groups[key]!
+            return stride(from: 0, to: members.count, by: width).map { Array(members[$0..<min($0 + width, members.count)]) }
+        }
+    }
+}
