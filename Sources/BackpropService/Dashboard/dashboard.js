@@ -1013,8 +1013,8 @@ class RunView {
     this.progress = element('progress', { max: 1, value: 0, 'aria-labelledby': 'run-progress-label' });
     this.progressLabel = element('span', { id: 'run-progress-label' });
     this.facts = element('dl', { class: 'facts' });
-    this.cancelButton = element('button', { type: 'button', onclick: () => this.cancel() }, 'Cancel run');
-    this.deleteButton = element('button', { type: 'button', class: 'danger', onclick: () => this.askDelete() }, 'Delete run');
+    this.cancelButton = element('button', { type: 'button', id: 'cancel-run', onclick: () => this.cancel() }, 'Cancel run');
+    this.deleteButton = element('button', { type: 'button', class: 'danger', id: 'delete-run', onclick: () => this.askDelete() }, 'Delete run');
     this.confirmBox = element('div', { class: 'confirm', hidden: true, role: 'group', 'aria-label': 'Confirm deletion' },
       element('span', {}, 'Delete this run and its results?'),
       element('button', { type: 'button', class: 'danger', id: 'confirm-delete', onclick: () => this.remove() }, 'Delete'),
