@@ -259,6 +259,80 @@ import Testing
         }
     }
 
+    /// Sigmoid networks on the built-in data saturate rather than diverge, so the run is trained,
+    /// then its stored file rewritten the way the engine reports a divergence (the last finite
+    /// state at iteration 1,233, diverged at 1,234) and read back by a restarted service.
+    @Test func divergedTrialIsMarkedWhereItDiverged() async throws {
+        let directory = temporaryDirectory("dashboard-diverged")
+        let first = try TestService(dataDirectory: directory)
+        let id: String
+        do {
+            id = try await first.client.submit(quickRunBody(alphas: [0.5, 50], iterations: 2_000, errorEvery: 20))
+            _ = try await first.client.waitUntilFinished(id)
+        } catch {
+            await first.shutdown()
+            throw error
+        }
+        await first.shutdown()
+
+        let file = URL(fileURLWithPath: directory + "/runs/\(id).json")
+        var stored = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        var trials = try #require(stored["trials"] as? [[String: Any]])
+        var result = try #require(trials[1]["result"] as? [String: Any])
+        let curve = try #require(result["error_curve"] as? [[String: Any]])
+        result["error_curve"] = curve.filter { ($0["iteration"] as? Int ?? 0) <= 1_220 } + [["iteration": 1_233, "error": 0.25]]
+        result["status"] = "diverged"
+        result["diverged_at_iteration"] = 1_234
+        result["iterations_done"] = 1_233
+        result["final_error"] = 0.25
+        trials[1]["result"] = result
+        trials[1]["status"] = "diverged"
+        trials[1]["iterations_done"] = 1_233
+        stored["trials"] = trials
+        try JSONSerialization.data(withJSONObject: stored).write(to: file)
+
+        let second = try TestService(dataDirectory: directory)
+        do {
+            let report = try await DashboardBrowser.run([
+                Step.viewport(1280, 900),
+                Step.navigate("http://127.0.0.1:\(second.port)/#/runs/\(id)"),
+                Step.wait("document.querySelector('#run-view').dataset.state === 'complete'"),
+                Step.evaluate("""
+                    (() => {
+                      const markers = [...document.querySelectorAll('svg.chart .diverged-marker')];
+                      const tick = (text) => [...document.querySelectorAll('svg.chart .tick.x')].find((node) => node.textContent === text);
+                      const x0 = Number(tick('0').getAttribute('x'));
+                      const x1000 = Number(tick('1k').getAttribute('x'));
+                      const shown = markers.filter((marker) => marker.getAttribute('visibility') === 'visible');
+                      return {
+                        shown: shown.length,
+                        iteration: Number(shown[0]?.dataset.iteration),
+                        x: Number(/translate\\(([-0-9.]+),/.exec(shown[0]?.getAttribute('transform') ?? '')?.[1]),
+                        expectedX: x0 + (x1000 - x0) * 1.234,
+                        legend: document.querySelectorAll('.legend-item')[1].textContent,
+                        card: document.querySelectorAll('.trial')[1].dataset.status,
+                        facts: document.querySelector('.run .facts').textContent,
+                      };
+                    })()
+                    """, name: "diverged"),
+            ])
+            #expect(report.problems().isEmpty, "\(report.problems())")
+            let diverged = try report.object("diverged")
+            #expect(diverged["shown"] as? Int == 1, "one marker, on the diverged trial")
+            #expect(diverged["iteration"] as? Int == 1_234)
+            let x = try #require(diverged["x"] as? Double)
+            let expectedX = try #require(diverged["expectedX"] as? Double)
+            #expect(abs(x - expectedX) < 1.5, "marked at iteration 1,234 (x \(x), expected \(expectedX))")
+            #expect((diverged["legend"] as? String)?.contains("diverged at 1,234") == true, "\(diverged["legend"] ?? "")")
+            #expect(diverged["card"] as? String == "diverged")
+            #expect((diverged["facts"] as? String)?.contains("diverged1 of 2") == true)
+        } catch {
+            await second.shutdown()
+            throw error
+        }
+        await second.shutdown()
+    }
+
     static func counter(_ metrics: String, route: String, code: String) -> Int {
         let prefix = "backpropd_http_requests_total{route=\"\(route)\",code=\"\(code)\"} "
         return metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0

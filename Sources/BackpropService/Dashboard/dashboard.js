@@ -877,12 +877,40 @@ function outputsTable(outputs, dataset) {
     more, note);
 }
 
+/// The `level` line of a grid of values (marching squares, linear along the cell edges).
+function drawContour(context, grid, resolution, cell, level) {
+  context.beginPath();
+  const corners = [[0, 0], [1, 0], [1, 1], [0, 1]];
+  for (let row = 0; row + 1 < resolution; row++) {
+    for (let column = 0; column + 1 < resolution; column++) {
+      const values = corners.map(([dx, dy]) => grid[(row + dy) * resolution + column + dx] - level);
+      const crossings = [];
+      for (let edge = 0; edge < 4; edge++) {
+        const a = values[edge];
+        const b = values[(edge + 1) % 4];
+        if ((a < 0) === (b < 0)) continue;
+        const t = a / (a - b);
+        const [x0, y0] = corners[edge];
+        const [x1, y1] = corners[(edge + 1) % 4];
+        crossings.push([(column + x0 + (x1 - x0) * t + 0.5) * cell, (row + y0 + (y1 - y0) * t + 0.5) * cell]);
+      }
+      for (let k = 0; k + 1 < crossings.length; k += 2) {
+        context.moveTo(...crossings[k]);
+        context.lineTo(...crossings[k + 1]);
+      }
+    }
+  }
+  context.lineWidth = 2;
+  context.strokeStyle = 'rgba(0, 0, 0, 0.85)';
+  context.stroke();
+}
+
 /// The network's first output over the plane of the two varying inputs (constant columns, such
 /// as xor's bias column of ones, keep their value), with the training samples on top.
 function decisionBoundary(trial, plane, dataset) {
   const weights = trial.synapses.reduce((sum, matrix) => sum + matrix.length * (matrix[0]?.length ?? 0), 0);
   const resolution = Math.max(16, Math.min(64, Math.floor(Math.sqrt(2e5 / Math.max(1, weights)))));
-  const display = 180;
+  const display = 150;
   const canvas = element('canvas', { class: 'boundary', width: display, height: display, role: 'img' });
   const context = canvas.getContext('2d');
   const finite = trial.synapses.every((matrix) => matrix.every((row) => row.every((value) => value !== null)));
@@ -910,17 +938,7 @@ function decisionBoundary(trial, plane, dataset) {
     scratch.getContext('2d').putImageData(image, 0, 0);
     context.imageSmoothingEnabled = true;
     context.drawImage(scratch, 0, 0, display, display);
-    // The 0.5 contour: cells whose output crosses 0.5 against a right or lower neighbour.
-    context.fillStyle = 'rgba(0, 0, 0, 0.75)';
-    const cell = display / resolution;
-    for (let row = 0; row < resolution; row++) {
-      for (let column = 0; column < resolution; column++) {
-        const here = grid[row * resolution + column] >= 0.5;
-        const right = column + 1 < resolution && (grid[row * resolution + column + 1] >= 0.5) !== here;
-        const below = row + 1 < resolution && (grid[(row + 1) * resolution + column] >= 0.5) !== here;
-        if (right || below) context.fillRect((column + 0.5) * cell, (row + 0.5) * cell, Math.max(1.5, cell * 0.6), Math.max(1.5, cell * 0.6));
-      }
-    }
+    drawContour(context, grid, resolution, display / resolution, 0.5);
   } else {
     context.fillStyle = '#ddd';
     context.fillRect(0, 0, display, display);
