@@ -149,7 +149,7 @@ svg.chart .tick { fill: var(--muted); }
 svg.chart .tick.y { text-anchor: end; }
 svg.chart .tick.x { text-anchor: middle; }
 svg.chart .axis-title { fill: var(--ink); text-anchor: middle; font-size: 12px; }
-svg.chart .curve { fill: none; stroke-width: 2; stroke-linejoin: round; stroke-linecap: round; }
+svg.chart .curve { fill: none; stroke-width: 20; stroke-linejoin: round; stroke-linecap: round; } /* tenths of a pixel */
 svg.chart .end-marker { stroke-width: 1.5; }
 svg.chart .end-label { font-size: 12px; font-weight: 700; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg.chart .diverged-marker path { stroke-width: 3; }
@@ -161,11 +161,12 @@ svg.chart .hover-dot { fill: #fff; stroke-width: 3; }
 .tooltip.flip { transform: translate(calc(-100% - 12px), -120%); }
 .legend { list-style: none; margin: 0.5rem 0 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 13.5rem), 1fr)); gap: 0.3rem; }
 .legend-item { width: 100%; }
-.legend-item { display: inline-flex; align-items: center; gap: 0.4rem; font-weight: 500; font-size: 0.85rem; padding: 0.2rem 0.55rem;
-  background: #fff; min-height: 2rem; }
+.legend-item { display: flex; flex-wrap: wrap; align-items: center; justify-content: flex-start; gap: 0 0.4rem; text-align: left;
+  font-weight: 500; font-size: 0.85rem; padding: 0.2rem 0.55rem; background: #fff; min-height: 2rem; }
 .legend-item[aria-pressed="false"] { opacity: 0.45; text-decoration: line-through; }
 .legend-item[data-status="diverged"] .legend-detail { color: var(--danger); font-weight: 700; }
-.legend-name { font-weight: 700; }
+.legend-name { font-weight: 700; white-space: nowrap; }
+.legend-detail { white-space: nowrap; }
 .legend-detail { color: var(--muted); }
 .readout { margin: 0.4rem 0 0; font-variant-numeric: tabular-nums; font-size: 0.9rem; min-height: 1.4em; }
 .swatch { flex: none; vertical-align: middle; }
@@ -180,7 +181,7 @@ svg.chart .hover-dot { fill: #fff; stroke-width: 3; }
 .heatmaps { display: flex; flex-wrap: wrap; gap: 0.2rem 0.8rem; align-items: flex-start; flex-basis: 100%; }
 .heatmaps h5 { flex-basis: 100%; margin: 0; }
 table { border-collapse: collapse; }
-caption { font-size: 0.78rem; color: var(--muted); text-align: left; padding-bottom: 0.15rem; caption-side: top; }
+caption { font-size: 0.78rem; color: var(--muted); text-align: left; padding-bottom: 0.15rem; caption-side: top; white-space: nowrap; }
 .heatmap th { font-size: 0.7rem; font-weight: 600; color: var(--muted); padding: 0 0.2rem; }
 .heatmap td { font-size: 0.72rem; font-variant-numeric: tabular-nums; text-align: center; min-width: 2.6rem; height: 1.6rem;
   padding: 0 0.25rem; border: 1px solid #fff; }
@@ -296,6 +297,11 @@ function timeElement(rfc3339) {
 
 function alphaLabel(trial, showHidden) {
   return showHidden ? `α = ${formatAlpha(trial.alpha)}, hidden ${trial.hidden_size}` : `α = ${formatAlpha(trial.alpha)}`;
+}
+
+/// The short form written at the end of a curve.
+function endLabel(trial, showHidden) {
+  return showHidden ? `α ${formatAlpha(trial.alpha)} h${trial.hidden_size}` : `α = ${formatAlpha(trial.alpha)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,7 +547,9 @@ class ErrorChart {
       'aria-describedby': 'chart-help',
     });
     this.grid = svgElement('g', { class: 'grid' });
-    this.curves = svgElement('g', { class: 'curves' });
+    // Curves are drawn in tenths of a pixel with integer coordinates: a path of 64 × 2,000
+    // points is built and parsed several times faster than with decimals.
+    this.curves = svgElement('g', { class: 'curves', transform: 'scale(0.1)' });
     this.decorations = svgElement('g', { class: 'decorations' });
     this.labels = svgElement('g', { class: 'end-labels' });
     this.hover = svgElement('g', { class: 'hover', visibility: 'hidden' },
@@ -576,12 +584,13 @@ class ErrorChart {
       iterations: [], errors: [], low: Infinity, high: 0, cache: null, visible: true,
       status: trial.status, divergedAt: trial.diverged_at_iteration, finalError: trial.final_error,
     };
-    model.path = svgElement('path', { class: 'curve', 'data-trial': index, stroke: colour, 'stroke-dasharray': model.dash || null });
+    const tenths = model.dash && model.dash.split(' ').map((length) => Number(length) * 10).join(' ');
+    model.path = svgElement('path', { class: 'curve', 'data-trial': index, stroke: colour, 'stroke-dasharray': tenths || null });
     model.endMarker = svgElement('path', { class: 'end-marker', fill: colour, stroke: colour });
     model.divergence = svgElement('g', { class: 'diverged-marker', visibility: 'hidden' },
       svgElement('path', { d: 'M-6,-6L6,6M-6,6L6,-6', stroke: colour }),
       svgElement('text', { x: 8, y: -8 }, 'diverged'));
-    model.label = svgElement('text', { class: 'end-label', fill: colour }, alphaLabel(trial, this.showHidden));
+    model.label = svgElement('text', { class: 'end-label', fill: colour }, endLabel(trial, this.showHidden));
     this.curves.append(model.path);
     this.decorations.append(model.endMarker, model.divergence);
     this.labels.append(model.label);
@@ -647,7 +656,8 @@ class ErrorChart {
   layout() {
     const width = Math.max(280, Math.round(this.box.clientWidth));
     const height = Math.round(Math.min(440, Math.max(240, width * 0.5)));
-    const labelRoom = this.trials.length <= 16 ? (this.showHidden ? 118 : 76) : 12;
+    const longest = Math.max(0, ...this.trials.map((model) => model.label.textContent.length));
+    const labelRoom = this.trials.length <= 16 ? Math.min(160, 16 + longest * 7.5) : 12;
     this.size = { width, height, left: 58, right: width - labelRoom, top: 12, bottom: height - 40 };
     this.svg.setAttribute('width', width);
     this.svg.setAttribute('height', height);
@@ -695,9 +705,16 @@ class ErrorChart {
         this.dirty.add(model.index);
       }
     }
-    for (const index of this.dirty) this.drawTrial(this.trials[index]);
-    this.dirty.clear();
+    // About 12 ms of curves per frame; the rest waits for the next one, so that a first draw
+    // or a new error range with 64 long curves never freezes the page.
+    for (const index of this.dirty) {
+      this.drawTrial(this.trials[index]);
+      this.dirty.delete(index);
+      if (performance.now() - started > 12) break;
+    }
     this.placeLabels();
+    this.svg.dataset.pending = this.dirty.size;
+    if (this.dirty.size) this.frame = requestAnimationFrame(() => this.flush());
     // How long drawing takes, for scripts/dashboard-bench (read from the DOM).
     const elapsed = performance.now() - started;
     this.svg.dataset.draws = Number(this.svg.dataset.draws ?? 0) + 1;
@@ -735,12 +752,12 @@ class ErrorChart {
     const visibility = model.visible ? 'visible' : 'hidden';
     for (const node of [model.path, model.endMarker, model.label]) node.setAttribute('visibility', visibility);
     const { iterations, errors } = model;
-    // Per pixel column keep the first, lowest, highest and last point, in order: the line looks
-    // exactly like the full one with at most four points per column. Points only ever append,
-    // so the path up to the last (still open) column is kept and only the rest is redone.
+    // Per pixel column keep the lowest and highest point, in their order: the line looks like
+    // the full one with at most two points per column. Points only ever append, so the path up
+    // to the last (still open) column is kept and only the rest is redone.
     let { d, count, penUp, from } = model.cache ?? { d: '', count: 0, penUp: true, from: 0 };
     const emit = (i) => {
-      d += `${penUp ? 'M' : 'L'}${this.x(iterations[i]).toFixed(1)},${this.y(errors[i]).toFixed(1)}`;
+      d += (penUp ? 'M' : 'L') + Math.round(this.x(iterations[i]) * 10) + ',' + Math.round(this.y(errors[i]) * 10);
       penUp = false;
       count++;
     };
@@ -748,11 +765,10 @@ class ErrorChart {
     let first = -1;
     let lowest = -1;
     let highest = -1;
-    let last = -1;
     const closeColumn = () => {
       if (first < 0) return;
-      const picks = [first, lowest, highest, last].sort((a, b) => a - b);
-      for (let k = 0; k < picks.length; k++) if (k === 0 || picks[k] !== picks[k - 1]) emit(picks[k]);
+      emit(Math.min(lowest, highest));
+      if (lowest !== highest) emit(Math.max(lowest, highest));
       first = -1;
     };
     for (let i = from; i < iterations.length; i++) {
@@ -762,11 +778,10 @@ class ErrorChart {
       if (pixel !== column) {
         closeColumn();
         column = pixel;
-        first = lowest = highest = last = i;
+        first = lowest = highest = i;
       } else {
         if (error < errors[lowest]) lowest = i;
         if (error > errors[highest]) highest = i;
-        last = i;
       }
     }
     model.cache = { d, count, penUp, from: first < 0 ? iterations.length : first };
@@ -1219,6 +1234,7 @@ class RunView {
 
   close() {
     this.abort?.abort();
+    this.following = false;
     this.chart?.destroy();
     this.chart = null;
     this.cardObserver?.disconnect();
@@ -1307,7 +1323,8 @@ class RunView {
       this.chart.updateTrial(index, trial);
       this.cards[index].update(trial, context);
     });
-    this.container.dataset.state = isFinished(run.status) ? 'complete' : 'live';
+    // 'complete' once the run has finished and every point is in (see followLive).
+    this.container.dataset.state = isFinished(run.status) && !this.following ? 'complete' : 'live';
     this.container.dataset.status = run.status;
     this.onChange?.(run);
   }
@@ -1317,9 +1334,28 @@ class RunView {
   }
 
   /// While the run trains: new points by SSE, everything else by a curve-free ETag long-poll.
-  followLive(signal) {
-    this.streamPoints(signal);
-    this.pollRun(signal);
+  /// When both have seen the end, any trial whose curve stops short of its last iteration (the
+  /// stream was cut, say) gets its missing points with one `?since=` read.
+  async followLive(signal) {
+    this.following = true;
+    await Promise.all([this.streamPoints(signal), this.pollRun(signal)]);
+    if (signal.aborted) return;
+    const last = this.chart.trials.map((model) => this.chart.lastIteration(model.index));
+    const short = this.run.trials.some((trial, index) => trial.status !== 'cancelled' && last[index] < trial.iterations_done);
+    try {
+      if (short) {
+        const response = await api.request('GET', `/runs/${this.id}?since=${Math.min(...last)}`, { signal });
+        if (!response.ok) throw await Problem.from(response);
+        this.following = false;
+        this.applyRun(await response.json());
+        return;
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      this.message.textContent = `Could not read the last curve points (${error.message}); reload to retry.`;
+    }
+    this.following = false;
+    this.applyRun(this.run);
   }
 
   async streamPoints(signal) {

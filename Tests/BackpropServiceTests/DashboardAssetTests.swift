@@ -57,6 +57,8 @@ import Testing
             #expect(!policy.contains("unsafe"))
             #expect(page.headers["referrer-policy"] == "no-referrer")
         }
+        let apiDocument = try String(contentsOf: ApiDocumentTests.apiDocument, encoding: .utf8)
+        #expect(apiDocument.contains("`Content-Security-Policy: \(Dashboard.contentSecurityPolicy)`"), "api.md states the policy as served")
     }
 
     /// No CDN, no inline code: every URL the page names is served by backpropd itself, and no file

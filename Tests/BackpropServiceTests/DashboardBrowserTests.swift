@@ -10,6 +10,9 @@ import Testing
 @Suite(.serialized) struct DashboardBrowserTests {
     static let notebookAlphas: [Double] = [0.001, 0.01, 0.1, 1, 10, 100, 1000]
 
+    /// The run view shows a finished run and has drawn every curve.
+    static let runDrawn = "document.querySelector('#run-view').dataset.state === 'complete' && document.querySelector('svg.chart').dataset.pending === '0'"
+
     /// Everything the run view shows, read from the DOM in one go.
     static let runViewSummary = """
     (() => {
@@ -52,8 +55,11 @@ import Testing
             let allCardsDrawn = "document.querySelectorAll('.trial[data-rendered]').length === 7"
             let report = try await DashboardBrowser.run([
                 Step.viewport(1280, 900),
-                Step.navigate("http://127.0.0.1:\(service.port)/#/runs/\(id)"),
-                Step.wait("document.querySelector('#run-view').dataset.state === 'complete'"),
+                Step.navigate("http://127.0.0.1:\(service.port)/"),
+                Step.wait("document.querySelector('#run-list .run-link[data-run-id=\"\(id)\"]') !== null"),
+                Step.click("#run-list .run-link[data-run-id=\"\(id)\"]"),
+                Step.wait(Self.runDrawn),
+                Step.evaluate("location.hash", name: "opened"),
                 Step.screenshot(screenshot, selector: "#run-view", scale: 0.5, ready: allCardsDrawn, name: "screenshot"),
                 Step.evaluate(Self.runViewSummary, name: "view"),
                 Step.hover("svg.chart", dx: -40, dy: 20),
@@ -66,6 +72,7 @@ import Testing
                 Step.evaluate("document.querySelector('#chart-readout').textContent", name: "previousTrial"),
             ])
             #expect(report.problems().isEmpty, "\(report.problems())")
+            #expect(report.named["opened"] as? String == "#/runs/\(id)", "the list links to the run view")
             let view = try report.object("view")
             #expect(view["state"] as? String == "complete")
             #expect(view["title"] as? String == "notebook")
@@ -167,7 +174,7 @@ import Testing
                     """, name: "errors"),
                 Step.viewport(390, 844, mobile: true),
                 Step.navigate(base + "/#/runs/\(id)"),
-                Step.wait("document.querySelector('#run-view').dataset.state === 'complete'"),
+                Step.wait(Self.runDrawn),
                 Step.evaluate("""
                     ({
                       overflow: document.documentElement.scrollWidth - innerWidth,
@@ -296,7 +303,7 @@ import Testing
             let report = try await DashboardBrowser.run([
                 Step.viewport(1280, 900),
                 Step.navigate("http://127.0.0.1:\(second.port)/#/runs/\(id)"),
-                Step.wait("document.querySelector('#run-view').dataset.state === 'complete'"),
+                Step.wait(Self.runDrawn),
                 Step.evaluate("""
                     (() => {
                       const markers = [...document.querySelectorAll('svg.chart .diverged-marker')];
@@ -331,6 +338,23 @@ import Testing
             throw error
         }
         await second.shutdown()
+    }
+
+    @Test func tokenProtectedServer() async throws {
+        try await withService(configure: { $0.apiToken = "s3cret" }) { service in
+            let id = try await service.client.submit(quickRunBody(alphas: [1], iterations: 100), headers: ["Authorization": "Bearer s3cret"])
+            let report = try await DashboardBrowser.run([
+                Step.viewport(1280, 900),
+                Step.navigate("http://127.0.0.1:\(service.port)/"),
+                Step.wait("document.querySelector('#token-panel').open && document.querySelector('#runs-status').textContent.includes('token')", name: "asked"),
+                Step.type("#token-input", "s3cret"),
+                Step.key("Enter"),
+                Step.wait("document.querySelector('#run-list .run-link[data-run-id=\"\(id)\"]') !== null", name: "listed"),
+                Step.evaluate("sessionStorage.getItem('backpropd-token')", name: "kept"),
+            ])
+            #expect(report.problems(expectingStatus: 401).isEmpty, "\(report.problems(expectingStatus: 401))")
+            #expect(report.named["kept"] as? String == "s3cret")
+        }
     }
 
     static func counter(_ metrics: String, route: String, code: String) -> Int {
