@@ -44,7 +44,7 @@ doc = {
                    "default": problem("Any other error.")}},
    "get": {"operationId": "listRuns", "summary": "Runs, newest first, without trials.", "security": security,
      "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
-                    {"name": "cursor", "in": "query", "description": "next_cursor of the previous page.", "schema": {"type": "string"}},
+                    {"name": "cursor", "in": "query", "description": "next_cursor of the previous page.", "schema": {"type": "string", "pattern": "^[0-9]+\\.[0-9a-f]{32}$"}},
                     {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses}}],
      "responses": {"200": {"description": "A page of runs.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunList"}}}},
                    "401": problem("A token is required."), "422": problem("A bad limit, cursor or status."), "default": problem("Any other error.")}}},
@@ -52,7 +52,7 @@ doc = {
    "parameters": [run_id_param],
    "get": {"operationId": "getRun", "summary": "A run with its trials; supports ETag/If-None-Match, ?since= and ?wait= long-polling.", "security": security,
      "parameters": [since_param,
-                    {"name": "wait", "in": "query", "description": "Long-poll up to this many seconds (≤ --max-wait, default 60) until the representation changes.", "schema": {"type": "integer", "minimum": 0, "maximum": 60}},
+                    {"name": "wait", "in": "query", "description": "Long-poll up to this many seconds (≤ --max-wait, default 60) until the representation changes.", "schema": {"type": "integer", "minimum": 0, "maximum": "__MAX_WAIT__"}},
                     {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
      "responses": {"200": {"description": "The run.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
                    "304": {"description": "Unchanged since the ETag sent in If-None-Match.", "headers": etag_header},
@@ -68,7 +68,8 @@ doc = {
    "parameters": [run_id_param],
    "get": {"operationId": "streamRunEvents", "summary": "Progress as Server-Sent Events: status, point (one per curve point per trial), trial, then end.", "security": security,
      "parameters": [since_param],
-     "responses": {"200": {"description": "An event stream; closes after the `end` (or `deleted`) event.", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+     "responses": {"200": {"description": "An event stream; closes after the `end` (or `deleted`) event. Each event's `data` is one JSON object.", "content": {"text/event-stream": {"schema": {"type": "object", "required": ["data"],
+                     "properties": {"event": {"type": "string", "enum": ["status", "point", "trial", "end", "deleted"]}, "data": {"type": "string", "contentMediaType": "application/json"}}}}}},
                    "401": problem("A token is required."), "404": problem("No such run."), "422": problem("A bad since."), "default": problem("Any other error.")}}},
   "/datasets": {"get": {"operationId": "listDatasets", "summary": "The built-in datasets.",
      "responses": {"200": {"description": "Datasets.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DatasetList"}}}}, "default": problem("Any other error.")}}},
@@ -86,18 +87,23 @@ doc = {
   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Only when the server runs with --api-token / BACKPROPD_API_TOKEN."}},
   "schemas": {
    "RunRequest": {"type": "object", "additionalProperties": False, "required": ["dataset", "alphas"],
+     "not": {"required": ["hidden_size", "hidden_sizes"]},
+     "description": "Also: iterations / error_every ≤ the server's curve-point limit, and the run within its work and weight budgets (422 otherwise).",
      "properties": {
        "dataset": {"oneOf": [{"type": "string", "enum": ["xor", "first-column"], "description": "A built-in dataset (GET /datasets)."}, {"$ref": "#/components/schemas/InlineDataset"}]},
-       "alphas": {"type": "array", "minItems": 1, "maxItems": 64, "items": {"type": "number", "exclusiveMinimum": 0}},
-       "hidden_size": {"type": "integer", "minimum": 0, "maximum": 1024, "description": "Default 4. 0 trains the 2-layer network (no hidden layer)."},
-       "hidden_sizes": {"type": "array", "minItems": 1, "maxItems": 16, "items": {"type": "integer", "minimum": 0, "maximum": 1024}, "description": "Instead of hidden_size: the sweep is alphas × hidden_sizes."},
-       "iterations": {"type": "integer", "minimum": 1, "maximum": 10000000, "default": 60000},
+       "alphas": {"type": "array", "minItems": 1, "maxItems": "__MAX_ALPHAS__", "items": {"type": "number", "exclusiveMinimum": 0}},
+       "hidden_size": {"type": "integer", "minimum": 0, "maximum": "__MAX_HIDDEN_SIZE__", "description": "Default 4. 0 trains the 2-layer network (no hidden layer)."},
+       "hidden_sizes": {"type": "array", "minItems": 1, "maxItems": "__MAX_HIDDEN_SIZES__", "items": {"type": "integer", "minimum": 0, "maximum": "__MAX_HIDDEN_SIZE__"}, "description": "Instead of hidden_size: the sweep is alphas × hidden_sizes."},
+       "iterations": {"type": "integer", "minimum": 1, "maximum": "__MAX_ITERATIONS__", "default": 60000},
        "seed": {"type": "integer", "minimum": 0, "maximum": 4294967295, "default": 1},
        "error_every": {"type": "integer", "minimum": 1, "description": "Default max(1, iterations / 1000); iterations / error_every ≤ --max-curve-points."},
-       "name": {"type": ["string", "null"], "maxLength": 200},
-       "labels": {"type": ["object", "null"], "maxProperties": 32, "additionalProperties": {"type": "string", "maxLength": 256}}}},
+       "name": {"type": ["string", "null"], "maxLength": "__MAX_NAME_LENGTH__"},
+       "labels": {"type": ["object", "null"], "maxProperties": "__MAX_LABELS__", "propertyNames": {"minLength": 1, "maxLength": 64}, "additionalProperties": {"type": "string", "maxLength": 256}}}},
    "InlineDataset": {"type": "object", "additionalProperties": False, "required": ["inputs", "targets"],
-     "properties": {"inputs": {**matrix, "minItems": 1}, "targets": {**matrix, "minItems": 1}}},
+     "description": "Rows of equal length, as many target rows as input rows (422 otherwise).",
+     "properties": {
+       "inputs": {"type": "array", "minItems": 1, "maxItems": "__MAX_SAMPLES__", "items": {"type": "array", "minItems": 1, "maxItems": "__MAX_INPUTS__", "items": {"type": "number", "minimum": -1e9, "maximum": 1e9}}},
+       "targets": {"type": "array", "minItems": 1, "maxItems": "__MAX_SAMPLES__", "items": {"type": "array", "minItems": 1, "maxItems": "__MAX_OUTPUTS__", "items": {"type": "number", "minimum": -1e9, "maximum": 1e9}}}}},
    "NormalizedRequest": {"type": "object", "required": ["dataset", "alphas", "hidden_sizes", "iterations", "seed", "error_every", "name", "labels"],
      "properties": {"dataset": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/InlineDataset"}]},
        "alphas": {"type": "array", "items": num}, "hidden_sizes": {"type": "array", "items": int_}, "iterations": int_, "seed": int_,
@@ -136,14 +142,28 @@ doc = {
  },
 }
 text = json.dumps(doc, indent=1, ensure_ascii=False)
+# Limits the server is configured with are filled in when it starts: "__NAME__" becomes a bare token.
+import re
+text = re.sub(r'"(__[A-Z_]+__)"', r'\1', text)
 assert '"""' not in text
 swift = '''/// The OpenAPI 3.1 description of the API, served at `GET /openapi.json`, written by
-/// scripts/gen-openapi.py (edit there). Keep it in step with
-/// api.md and the handlers: `OpenAPIDocumentTests` checks that every route is described.
+/// scripts/gen-openapi.py (edit there). Keep it in step with api.md and the handlers:
+/// `OperationsAPITests` checks that every route is described.
 enum OpenAPIDocument {
-    static let bytes: [UInt8] = Array(text.utf8)
+    /// The document with the server's configured limits in place of the `__NAME__` tokens.
+    static func bytes(limits: ServiceLimits, maxWaitSeconds: Int) -> [UInt8] {
+        let values: [String: Int] = [
+            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.maxHiddenSize,
+            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
+            "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
+            "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
+        ]
+        var document = template
+        for (token, value) in values { document = document.replacing(token, with: String(value)) }
+        return Array(document.utf8)
+    }
 
-    static let text = #"""
+    static let template = #"""
 ''' + text + '''
 """#
 }

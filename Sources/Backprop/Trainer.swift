@@ -2,8 +2,10 @@ import BackpropKernels
 
 /// Trains trials on the calling thread, several at once in SIMD lanes.
 public enum Trainer {
-    /// How many trials a batch should hold for best throughput on this CPU: the lane width of
-    /// `CodePath.fastest` (8 with AVX-512). Larger batches are trained in consecutive groups.
+    /// How many trials a batch should hold on this CPU: the width of `CodePath.fastest`'s widest
+    /// vector (8 with AVX-512). A batch of at most 4 trials is trained in 4-lane vectors (see
+    /// `CodePath.narrowed(toHold:)`), so two workers can split a 7-alpha sweep 4 + 3 and each
+    /// pays for only its own trials. Larger batches are trained in consecutive groups.
     public static var preferredBatchSize: Int { CodePath.fastest.width }
 
     /// Trains `specs` on `dataset` and returns one result per spec, in order. Trials with the
@@ -16,22 +18,27 @@ public enum Trainer {
     /// Specs should pass `validationIssues()`; out-of-range counts are clamped rather than trapped.
     public static func train(dataset: Dataset, specs: [TrialSpec], cancellation: Cancellation,
                              onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
-        train(dataset: dataset, specs: specs, codePath: .fastest, cancellation: cancellation, onProgress: onProgress)
+        train(dataset: dataset, specs: specs, path: .fastest, narrowing: true, cancellation: cancellation, onProgress: onProgress)
     }
 
     /// As `train(dataset:specs:cancellation:onProgress:)` on a chosen code path (an unsupported
     /// path falls back to `CodePath.fastest`).
     public static func train(dataset: Dataset, specs: [TrialSpec], codePath: CodePath,
                              cancellation: Cancellation, onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
-        let path = codePath.isSupported ? codePath : .fastest
+        train(dataset: dataset, specs: specs, path: codePath.isSupported ? codePath : .fastest, narrowing: false,
+              cancellation: cancellation, onProgress: onProgress)
+    }
+
+    private static func train(dataset: Dataset, specs: [TrialSpec], path: CodePath, narrowing: Bool,
+                              cancellation: Cancellation, onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
         var results = [TrialResult?](repeating: nil, count: specs.count)
-        for batch in batches(of: specs, width: path.width) {
+        for (batch, path, layout) in batches(of: specs, path: path, narrowing: narrowing) {
             let first = specs[batch[0]]
             let iterations = max(first.iterations, 0), errorEvery = max(first.errorEvery, 1)
             let shape = NetworkShape(samples: dataset.samples, inputs: dataset.inputs.columns,
                                      hidden: max(first.hiddenSize, 0), outputs: dataset.targets.columns)
             let training = path.makeBatch(
-                shape: shape, inputs: dataset.inputs.values, targets: dataset.targets.values,
+                layout: layout, shape: shape, inputs: dataset.inputs.values, targets: dataset.targets.values,
                 alphas: batch.map { specs[$0].alpha },
                 initialSynapses: batch.map { NumpyRandom.initialSynapses(seed: specs[$0].seed, shapes: shape.synapseShapes) },
                 errorEvery: errorEvery, curvePoints: BatchRun.recordedPoints(before: iterations, errorEvery: errorEvery))
@@ -46,8 +53,9 @@ public enum Trainer {
     }
 
     /// Spec indices grouped by what a batch must share, in order of first appearance, then cut
-    /// into batches of at most `width`.
-    static func batches(of specs: [TrialSpec], width: Int) -> [[Int]] {
+    /// into batches of at most `path.width` trials (one trial with hidden units in the lanes);
+    /// with `narrowing`, a group that fits in fewer lanes gets the narrower vectors.
+    static func batches(of specs: [TrialSpec], path: CodePath, narrowing: Bool = false) -> [([Int], CodePath, CodePath.Layout)] {
         struct Key: Hashable { let hidden: Int, iterations: Int, errorEvery: Int }
         var groups: [Key: [Int]] = [:]
         var order: [Key] = []
@@ -58,7 +66,10 @@ public enum Trainer {
         }
         return order.flatMap { key in
             let members = groups[key]!
-            return stride(from: 0, to: members.count, by: width).map { Array(members[$0..<min($0 + width, members.count)]) }
+            let path = narrowing ? path.narrowed(toHold: members.count) : path
+            let layout = path.layout(trials: members.count, hidden: key.hidden)
+            let size = layout == .trialsInLanes ? path.width : 1
+            return stride(from: 0, to: members.count, by: size).map { (Array(members[$0..<min($0 + size, members.count)]), path, layout) }
         }
     }
 }

@@ -30,8 +30,9 @@ public func exponential<V: LaneVector>(_ x: V) -> V {
         .replacing(with: V.zero, where: x.isLess(than: V(repeating: -707.7)))
 }
 
-/// The notebook's sigmoid, 1 / (1 + e^-x).
+/// The notebook's sigmoid, 1 / (1 + e^-x). (0 − x rather than −x: SIMD negation is a
+/// subtraction from 0, so the scalar path spells it the same way.)
 @inlinable @inline(__always)
 public func sigmoid<V: LaneVector>(_ x: V) -> V {
-    V.one / (V.one + exponential(-x))
+    V.one / (V.one + exponential(V.zero - x))
 }

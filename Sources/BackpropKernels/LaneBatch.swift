@@ -7,7 +7,7 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
     public let shape: NetworkShape
     public let trialCount: Int
     @usableFromInline let errorEvery: Int
-    @usableFromInline let alpha: V
+    @usableFromInline let alpha: UnsafeMutablePointer<V>
     @usableFromInline let inputs: UnsafeMutablePointer<Double>
     @usableFromInline let targets: UnsafeMutablePointer<Double>
     @usableFromInline let synapse0: UnsafeMutablePointer<V>
@@ -43,9 +43,6 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
         self.shape = shape
         trialCount = alphas.count
         self.errorEvery = max(errorEvery, 1)
-        var alpha = V.zero
-        for lane in alphas.indices { alpha[lane] = alphas[lane] }
-        self.alpha = alpha
         self.inputs = .allocate(capacity: inputs.count)
         self.inputs.initialize(from: inputs, count: inputs.count)
         self.targets = .allocate(capacity: targets.count)
@@ -78,7 +75,9 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
         snapshots = SnapshotSlot.allCases.map { _ in
             [weights0, weights1, weights0, weights1, weights0, weights1].map { buffer($0) }
         }
+        alpha = buffer(1)
         self.allocations = allocations
+        for lane in alphas.indices { alpha[0][lane] = alphas[lane] }
 
         for lane in 0..<V.laneCount {
             let trial = lane < trialCount ? lane : 0
@@ -125,9 +124,9 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
             }
             LaneOperations.updates(input, samples: samples, width: width, delta: delta1, units: units, into: update0)
             let counting = iteration > 0
-            LaneOperations.apply(update0, previous: previous0, changes: changes0, to: synapse0, count: width * units, alpha: alpha, counting: counting)
+            LaneOperations.apply(update0, previous: previous0, changes: changes0, to: synapse0, count: width * units, alphas: alpha, period: 1, counting: counting)
             if hidden > 0 {
-                LaneOperations.apply(update1, previous: previous1, changes: changes1, to: synapse1, count: hidden * outputs, alpha: alpha, counting: counting)
+                LaneOperations.apply(update1, previous: previous1, changes: changes1, to: synapse1, count: hidden * outputs, alphas: alpha, period: 1, counting: counting)
             }
             swap(&update0, &previous0)
             swap(&update1, &previous1)
@@ -214,26 +213,8 @@ public protocol LaneKernel {
     static func evaluate(_ batch: LaneBatch<Self>)
 }
 
-public enum ScalarLaneKernel: LaneKernel {
+public enum ScalarKernel: LaneKernel {
     public typealias Vector = Double
-    public static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
-    public static func evaluate(_ batch: LaneBatch<Self>) { batch.evaluateLoop() }
-}
-
-public enum BaselineLaneKernel2: LaneKernel {
-    public typealias Vector = SIMD2<Double>
-    public static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
-    public static func evaluate(_ batch: LaneBatch<Self>) { batch.evaluateLoop() }
-}
-
-public enum BaselineLaneKernel4: LaneKernel {
-    public typealias Vector = SIMD4<Double>
-    public static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
-    public static func evaluate(_ batch: LaneBatch<Self>) { batch.evaluateLoop() }
-}
-
-public enum BaselineLaneKernel8: LaneKernel {
-    public typealias Vector = SIMD8<Double>
     public static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
     public static func evaluate(_ batch: LaneBatch<Self>) { batch.evaluateLoop() }
 }

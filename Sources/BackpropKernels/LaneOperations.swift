@@ -10,13 +10,13 @@ public enum LaneOperations {
         into out: UnsafeMutablePointer<Input.Vector>
     ) {
         for row in 0..<rows {
-            let inputRow = row * width
+            let inputRow = row &* width
             for unit in 0..<units {
                 var sum = input[inputRow] * weights[unit]
                 for k in 1..<max(width, 1) {
-                    sum = sum + input[inputRow + k] * weights[k * units + unit]
+                    sum = sum + input[inputRow &+ k] * weights[k &* units &+ unit]
                 }
-                out[row * units + unit] = sigmoid(sum)
+                out[row &* units &+ unit] = sigmoid(sum)
             }
         }
     }
@@ -41,12 +41,12 @@ public enum LaneOperations {
     ) {
         for sample in 0..<samples {
             for unit in 0..<hidden {
-                var error = delta2[sample * outputs] * synapse1[unit * outputs]
+                var error = delta2[sample &* outputs] * synapse1[unit &* outputs]
                 for output in 1..<max(outputs, 1) {
-                    error = error + delta2[sample * outputs + output] * synapse1[unit * outputs + output]
+                    error = error + delta2[sample &* outputs &+ output] * synapse1[unit &* outputs &+ output]
                 }
-                let activation = layer1[sample * hidden + unit]
-                delta1[sample * hidden + unit] = error * (activation * (V.one - activation))
+                let activation = layer1[sample &* hidden &+ unit]
+                delta1[sample &* hidden &+ unit] = error * (activation * (V.one - activation))
             }
         }
     }
@@ -62,19 +62,19 @@ public enum LaneOperations {
             for unit in 0..<units {
                 var sum = input[k] * delta[unit]
                 for sample in 1..<max(samples, 1) {
-                    sum = sum + input[sample * width + k] * delta[sample * units + unit]
+                    sum = sum + input[sample &* width &+ k] * delta[sample &* units &+ unit]
                 }
-                update[k * units + unit] = sum
+                update[k &* units &+ unit] = sum
             }
         }
     }
 
     /// Counts sign flips of `update > 0` against the previous update (when `counting`), then
-    /// weights += alpha · update.
+    /// weights += alpha · update, with `alphas[i % period]` as the alpha of element i.
     @inlinable @inline(__always)
     public static func apply<V: LaneVector>(
         _ update: UnsafePointer<V>, previous: UnsafePointer<V>, changes: UnsafeMutablePointer<V>,
-        to weights: UnsafeMutablePointer<V>, count: Int, alpha: V, counting: Bool
+        to weights: UnsafeMutablePointer<V>, count: Int, alphas: UnsafePointer<V>, period: Int, counting: Bool
     ) {
         if counting {
             for index in 0..<count {
@@ -82,8 +82,10 @@ public enum LaneOperations {
                 changes[index] = changes[index].replacing(with: changes[index] + V.one, where: flipped)
             }
         }
-        for index in 0..<count {
-            weights[index] = weights[index] + alpha * update[index]
+        for row in stride(from: 0, to: count, by: period) {
+            for column in 0..<period {
+                weights[row &+ column] = weights[row &+ column] + alphas[column] * update[row &+ column]
+            }
         }
     }
 

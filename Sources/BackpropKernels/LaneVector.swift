@@ -60,10 +60,14 @@ extension Double: LaneVector {
     }
 }
 
-/// The SIMD conformances share one implementation through `MaskStorage`, the same-width vector
-/// of 64-bit integers that also carries the bit patterns.
-extension LaneVector where Self: SIMD, Scalar == Double, Mask == SIMDMask<MaskStorage> {
-    @inlinable public static var laneCount: Int { Self().scalarCount }
+// The SIMD conformances are spelled out per width: only in a concrete `SIMDn where Scalar ==
+// Double` context does Swift pick the standard library's vector builtins for comparisons and
+// bit operations (the generic `SIMD` versions loop over lanes). `replacing(with:where:)` is the
+// standard library's.
+
+extension SIMD2: LaneVector where Scalar == Double {
+    public typealias Mask = SIMDMask<SIMD2<Int64>>
+    @inlinable public static var laneCount: Int { 2 }
     @inlinable @inline(__always)
     public func isPositive() -> Mask { self .> Self(repeating: 0) }
     @inlinable @inline(__always)
@@ -74,22 +78,65 @@ extension LaneVector where Self: SIMD, Scalar == Double, Mask == SIMDMask<MaskSt
     public static func differ(_ lhs: Mask, _ rhs: Mask) -> Mask { lhs .^ rhs }
     @inlinable @inline(__always)
     public func magnitudeBits() -> Self {
-        let bits = unsafeBitCast(self, to: MaskStorage.self) & MaskStorage(repeating: 0x7FFF_FFFF_FFFF_FFFF)
-        return unsafeBitCast(bits, to: Self.self)
+        (reinterpreted(as: SIMD2<Int64>.self) & SIMD2<Int64>(repeating: Int64.max)).reinterpreted(as: Self.self)
     }
     @inlinable @inline(__always)
     public static func halfPowerOfTwo(shifted: Self) -> Self {
-        let bits = unsafeBitCast(shifted, to: MaskStorage.self)
-        return unsafeBitCast((bits &<< 52) &+ MaskStorage(repeating: 1022 &<< 52), to: Self.self)
+        let bits = shifted.reinterpreted(as: SIMD2<Int64>.self)
+        return ((bits &<< 52) &+ SIMD2<Int64>(repeating: 1022 &<< 52)).reinterpreted(as: Self.self)
     }
 }
 
-extension SIMD2: LaneVector where Scalar == Double {
-    public typealias Mask = SIMDMask<MaskStorage>
-}
 extension SIMD4: LaneVector where Scalar == Double {
-    public typealias Mask = SIMDMask<MaskStorage>
+    public typealias Mask = SIMDMask<SIMD4<Int64>>
+    @inlinable public static var laneCount: Int { 4 }
+    @inlinable @inline(__always)
+    public func isPositive() -> Mask { self .> Self(repeating: 0) }
+    @inlinable @inline(__always)
+    public func isLess(than other: Self) -> Mask { self .< other }
+    @inlinable @inline(__always)
+    public func isGreater(than other: Self) -> Mask { self .> other }
+    @inlinable @inline(__always)
+    public static func differ(_ lhs: Mask, _ rhs: Mask) -> Mask { lhs .^ rhs }
+    @inlinable @inline(__always)
+    public func magnitudeBits() -> Self {
+        (reinterpreted(as: SIMD4<Int64>.self) & SIMD4<Int64>(repeating: Int64.max)).reinterpreted(as: Self.self)
+    }
+    @inlinable @inline(__always)
+    public static func halfPowerOfTwo(shifted: Self) -> Self {
+        let bits = shifted.reinterpreted(as: SIMD4<Int64>.self)
+        return ((bits &<< 52) &+ SIMD4<Int64>(repeating: 1022 &<< 52)).reinterpreted(as: Self.self)
+    }
 }
+
 extension SIMD8: LaneVector where Scalar == Double {
-    public typealias Mask = SIMDMask<MaskStorage>
+    public typealias Mask = SIMDMask<SIMD8<Int64>>
+    @inlinable public static var laneCount: Int { 8 }
+    @inlinable @inline(__always)
+    public func isPositive() -> Mask { self .> Self(repeating: 0) }
+    @inlinable @inline(__always)
+    public func isLess(than other: Self) -> Mask { self .< other }
+    @inlinable @inline(__always)
+    public func isGreater(than other: Self) -> Mask { self .> other }
+    @inlinable @inline(__always)
+    public static func differ(_ lhs: Mask, _ rhs: Mask) -> Mask { lhs .^ rhs }
+    @inlinable @inline(__always)
+    public func magnitudeBits() -> Self {
+        (reinterpreted(as: SIMD8<Int64>.self) & SIMD8<Int64>(repeating: Int64.max)).reinterpreted(as: Self.self)
+    }
+    @inlinable @inline(__always)
+    public static func halfPowerOfTwo(shifted: Self) -> Self {
+        let bits = shifted.reinterpreted(as: SIMD8<Int64>.self)
+        return ((bits &<< 52) &+ SIMD8<Int64>(repeating: 1022 &<< 52)).reinterpreted(as: Self.self)
+    }
+}
+
+extension SIMD {
+    /// The same bits as another SIMD type of the same size, through memory: a value-level
+    /// `unsafeBitCast` makes Swift split 512-bit vectors into 128-bit pieces.
+    @inlinable @inline(__always)
+    public func reinterpreted<Other: SIMD>(as _: Other.Type) -> Other {
+        var copy = self
+        return withUnsafeBytes(of: &copy) { $0.load(as: Other.self) }
+    }
 }

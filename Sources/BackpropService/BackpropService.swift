@@ -15,8 +15,9 @@ public final class BackpropService: Sendable {
     private let server: HTTPServer
 
     /// Opens the data directory (failing clearly when it cannot be written), reloads stored runs
-    /// and queues the unfinished ones again.
-    public init(configuration: ServiceConfiguration, log: Logger) throws(StartupError) {
+    /// and queues the unfinished ones again. `routes` adds routes of other parts (e.g. the
+    /// dashboard at `/`); they get the same middleware (access log, CORS, auth on /runs).
+    public init(configuration: ServiceConfiguration, log: Logger, routes: (inout Router) -> Void = { _ in }) throws(StartupError) {
         self.configuration = configuration
         self.log = log
         let store: RunStore
@@ -30,8 +31,10 @@ public final class BackpropService: Sendable {
 
         var router = Router()
         RunsAPI(registry: registry, limits: configuration.limits, maxWaitSeconds: configuration.maxWaitSeconds).register(in: &router)
-        OperationsAPI(registry: registry).register(in: &router)
+        OperationsAPI(registry: registry, apiDocument: OpenAPIDocument.bytes(limits: configuration.limits, maxWaitSeconds: configuration.maxWaitSeconds))
+            .register(in: &router)
         Dashboard().register(in: &router)
+        routes(&router)
 
         var middleware: [any HTTPMiddleware] = [AccessLog(log: log, metrics: metrics)]
         if let origin = configuration.corsOrigin { middleware.append(CrossOriginAccess(allowedOrigin: origin)) }

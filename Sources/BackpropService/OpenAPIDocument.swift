@@ -1,10 +1,21 @@
 /// The OpenAPI 3.1 description of the API, served at `GET /openapi.json`, written by
-/// scripts/gen-openapi.py (edit there). Keep it in step with
-/// api.md and the handlers: `OpenAPIDocumentTests` checks that every route is described.
+/// scripts/gen-openapi.py (edit there). Keep it in step with api.md and the handlers:
+/// `OperationsAPITests` checks that every route is described.
 enum OpenAPIDocument {
-    static let bytes: [UInt8] = Array(text.utf8)
+    /// The document with the server's configured limits in place of the `__NAME__` tokens.
+    static func bytes(limits: ServiceLimits, maxWaitSeconds: Int) -> [UInt8] {
+        let values: [String: Int] = [
+            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.maxHiddenSize,
+            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
+            "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
+            "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
+        ]
+        var document = template
+        for (token, value) in values { document = document.replacing(token, with: String(value)) }
+        return Array(document.utf8)
+    }
 
-    static let text = #"""
+    static let template = #"""
 {
  "openapi": "3.1.0",
  "info": {
@@ -226,7 +237,8 @@ enum OpenAPIDocument {
       "in": "query",
       "description": "next_cursor of the previous page.",
       "schema": {
-       "type": "string"
+       "type": "string",
+       "pattern": "^[0-9]+\\.[0-9a-f]{32}$"
       }
      },
      {
@@ -327,7 +339,7 @@ enum OpenAPIDocument {
       "schema": {
        "type": "integer",
        "minimum": 0,
-       "maximum": 60
+       "maximum": __MAX_WAIT__
       }
      },
      {
@@ -574,11 +586,30 @@ enum OpenAPIDocument {
     ],
     "responses": {
      "200": {
-      "description": "An event stream; closes after the `end` (or `deleted`) event.",
+      "description": "An event stream; closes after the `end` (or `deleted`) event. Each event's `data` is one JSON object.",
       "content": {
        "text/event-stream": {
         "schema": {
-         "type": "string"
+         "type": "object",
+         "required": [
+          "data"
+         ],
+         "properties": {
+          "event": {
+           "type": "string",
+           "enum": [
+            "status",
+            "point",
+            "trial",
+            "end",
+            "deleted"
+           ]
+          },
+          "data": {
+           "type": "string",
+           "contentMediaType": "application/json"
+          }
+         }
         }
        }
       }
@@ -801,6 +832,13 @@ enum OpenAPIDocument {
      "dataset",
      "alphas"
     ],
+    "not": {
+     "required": [
+      "hidden_size",
+      "hidden_sizes"
+     ]
+    },
+    "description": "Also: iterations / error_every ≤ the server's curve-point limit, and the run within its work and weight budgets (422 otherwise).",
     "properties": {
      "dataset": {
       "oneOf": [
@@ -820,7 +858,7 @@ enum OpenAPIDocument {
      "alphas": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 64,
+      "maxItems": __MAX_ALPHAS__,
       "items": {
        "type": "number",
        "exclusiveMinimum": 0
@@ -829,24 +867,24 @@ enum OpenAPIDocument {
      "hidden_size": {
       "type": "integer",
       "minimum": 0,
-      "maximum": 1024,
+      "maximum": __MAX_HIDDEN_SIZE__,
       "description": "Default 4. 0 trains the 2-layer network (no hidden layer)."
      },
      "hidden_sizes": {
       "type": "array",
       "minItems": 1,
-      "maxItems": 16,
+      "maxItems": __MAX_HIDDEN_SIZES__,
       "items": {
        "type": "integer",
        "minimum": 0,
-       "maximum": 1024
+       "maximum": __MAX_HIDDEN_SIZE__
       },
       "description": "Instead of hidden_size: the sweep is alphas × hidden_sizes."
      },
      "iterations": {
       "type": "integer",
       "minimum": 1,
-      "maximum": 10000000,
+      "maximum": __MAX_ITERATIONS__,
       "default": 60000
      },
      "seed": {
@@ -865,14 +903,18 @@ enum OpenAPIDocument {
        "string",
        "null"
       ],
-      "maxLength": 200
+      "maxLength": __MAX_NAME_LENGTH__
      },
      "labels": {
       "type": [
        "object",
        "null"
       ],
-      "maxProperties": 32,
+      "maxProperties": __MAX_LABELS__,
+      "propertyNames": {
+       "minLength": 1,
+       "maxLength": 64
+      },
       "additionalProperties": {
        "type": "string",
        "maxLength": 256
@@ -887,26 +929,37 @@ enum OpenAPIDocument {
      "inputs",
      "targets"
     ],
+    "description": "Rows of equal length, as many target rows as input rows (422 otherwise).",
     "properties": {
      "inputs": {
       "type": "array",
+      "minItems": 1,
+      "maxItems": __MAX_SAMPLES__,
       "items": {
        "type": "array",
+       "minItems": 1,
+       "maxItems": __MAX_INPUTS__,
        "items": {
-        "type": "number"
+        "type": "number",
+        "minimum": -1000000000.0,
+        "maximum": 1000000000.0
        }
-      },
-      "minItems": 1
+      }
      },
      "targets": {
       "type": "array",
+      "minItems": 1,
+      "maxItems": __MAX_SAMPLES__,
       "items": {
        "type": "array",
+       "minItems": 1,
+       "maxItems": __MAX_OUTPUTS__,
        "items": {
-        "type": "number"
+        "type": "number",
+        "minimum": -1000000000.0,
+        "maximum": 1000000000.0
        }
-      },
-      "minItems": 1
+      }
      }
     }
    },

@@ -4,6 +4,8 @@ import HTTPServer
 /// Routes for operators and tools: health, readiness, metrics, the datasets and the API document.
 struct OperationsAPI: Sendable {
     let registry: RunRegistry
+    /// GET /openapi.json, with the configured limits filled in.
+    let apiDocument: [UInt8]
 
     func register(in router: inout Router) {
         router.get("/healthz", execution: .ioQueue) { _ in
@@ -12,8 +14,8 @@ struct OperationsAPI: Sendable {
         router.get("/readyz") { _ in readiness() }
         router.get("/metrics") { _ in metrics() }
         router.get("/datasets") { _ in datasets() }
-        router.get("/openapi.json") { _ in
-            HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bytes: OpenAPIDocument.bytes)
+        router.get("/openapi.json", execution: .ioQueue) { [apiDocument] _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bytes: apiDocument)
         }
     }
 

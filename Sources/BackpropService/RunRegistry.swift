@@ -17,7 +17,7 @@ public final class RunRegistry: Sendable {
         /// Byte budget of the encoded-run cache.
         public var responseCacheBytes = 64 << 20
         /// Trials per work item; runs are split further so every worker gets a share.
-        public var batchSize = 8
+        public var batchSize = Trainer.preferredBatchSize
 
         public init() {}
     }
@@ -49,6 +49,8 @@ public final class RunRegistry: Sendable {
         var stopping = false
         /// The last write failure, cleared by the next successful write.
         var storageFailure: String?
+        /// Runs whose last write failed: the checkpoint writes them again until one succeeds.
+        var unsaved: Set<RunID> = []
     }
 
     public let configuration: Configuration
@@ -98,7 +100,9 @@ public final class RunRegistry: Sendable {
     }
 
     /// Splits the run's unfinished trials into batches of one hidden size, small enough that
-    /// every worker gets a share of a lone run, at most `batchSize` trials each.
+    /// every worker gets a share of a lone run, at most `batchSize` trials each. The engine
+    /// trains a small batch in narrower vectors, so a 4 + 3 split of a 7-alpha sweep on two
+    /// workers takes about half the time of one 7-lane batch.
     func batches(for run: Run) -> [(job: Batch, cost: Int)] {
         var groups: [Int: [Int]] = [:]
         var sizes: [Int] = []
@@ -150,20 +154,23 @@ public final class RunRegistry: Sendable {
             guard let id, let existing = self.run(id) else { throw Problem.notFound("the run of this Idempotency-Key was deleted") }
             return .existing(existing)
         }
-        let failure = await store.save(run)
-        noteStorage(failure, run: run.id)
-        if let failure {
-            forget(run.id)
-            throw failure.isOutOfSpace
-                ? Problem.insufficientStorage("the data directory is full; the run was not accepted: \(failure.description)")
-                : Problem(status: 503, title: "Storage unavailable", detail: "the run could not be stored: \(failure.description)")
-        }
+        // Training starts at once; the answer waits until the run is durable (fsync costs
+        // 5–20 ms here, a good part of a small sweep). A run that cannot be stored is dropped
+        // before anyone was told it exists.
         do {
             try pool.submit(batches(for: run), for: run.id)
         } catch {
             forget(run.id)
-            store.remove(run.id)
             throw Problem.queueFull(pendingTrials: error.pendingCost, limit: error.capacity, retryAfterSeconds: 5)
+        }
+        let failure = await store.save(run)
+        noteStorage(failure, run: run.id)
+        if let failure {
+            forget(run.id)
+            store.remove(run.id)
+            throw failure.isOutOfSpace
+                ? Problem.insufficientStorage("the data directory is full; the run was not accepted: \(failure.description)")
+                : Problem(status: 503, title: "Storage unavailable", detail: "the run could not be stored: \(failure.description)")
         }
         metrics.recordRunSubmitted()
         evictOldFinishedRuns()
@@ -249,15 +256,21 @@ public final class RunRegistry: Sendable {
     /// wake (progress wakes them at most every 20 ms per run unless `forceNotify`).
     private func commit(_ run: Run, actions: [RunLifecycle.Action], into state: inout State,
                         forceNotify: Bool) -> [CheckedContinuation<Void, Never>] {
-        var run = run
-        run.version += 1
-        let persist = run.apply(actions, at: .now())
         state.runs[run.id] = run
-        if persist { save(run, in: &state) }
+        return commit(run.id, actions: actions, into: &state, forceNotify: forceNotify)
+    }
+
+    /// As above for a run already changed in place in `state` (the progress path: no copy of
+    /// its curves).
+    private func commit(_ id: RunID, actions: [RunLifecycle.Action], into state: inout State,
+                        forceNotify: Bool) -> [CheckedContinuation<Void, Never>] {
+        guard state.runs[id] != nil else { return [] }
+        state.runs[id]!.version += 1
+        if state.runs[id]!.apply(actions, at: .now()) { save(state.runs[id]!, in: &state) }
         let now = DispatchTime.now().uptimeNanoseconds
-        guard forceNotify || now - (state.lastNotified[run.id] ?? 0) >= 20_000_000 else { return [] }
-        state.lastNotified[run.id] = now
-        return Array((state.waiters.removeValue(forKey: run.id) ?? [:]).values)
+        guard forceNotify || now - (state.lastNotified[id] ?? 0) >= 20_000_000 else { return [] }
+        state.lastNotified[id] = now
+        return Array((state.waiters.removeValue(forKey: id) ?? [:]).values)
     }
 
     private func save(_ run: Run, in state: inout State) {
@@ -266,7 +279,10 @@ public final class RunRegistry: Sendable {
     }
 
     private func noteStorage(_ failure: RunStore.Failure?, run id: RunID) {
-        state.withLock { $0.storageFailure = failure?.description }
+        state.withLock { state in
+            state.storageFailure = failure?.description
+            if failure == nil { state.unsaved.remove(id) } else { state.unsaved.insert(id) }
+        }
         guard let failure else { return }
         metrics.recordStorageFailure()
         log.error("run not stored", [("run", id.description), ("error", failure.description)])
@@ -280,6 +296,9 @@ public final class RunRegistry: Sendable {
             let stopping = state.withLock { state in
                 for (id, run) in state.runs where run.status == .running && run.version > (state.persistedVersions[id] ?? 0) {
                     save(run, in: &state)
+                }
+                for id in state.unsaved {
+                    if let run = state.runs[id], run.status != .running { save(run, in: &state) } else { state.unsaved.remove(id) }
                 }
                 return state.stopping
             }
@@ -307,11 +326,11 @@ public final class RunRegistry: Sendable {
 
     private func record(_ snapshot: TrialSnapshot, trial index: Int, of id: RunID) {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard var run = state.runs[id], case .running = run.trials[index].state else { return [] }
-            let before = run.trials[index].iterationsDone
-            run.trials[index].record(snapshot)
+            guard case .running? = state.runs[id]?.trials[index].state,
+                  let before = state.runs[id]?.trials[index].iterationsDone else { return [] }
+            state.runs[id]!.trials[index].record(snapshot)
             metrics.recordIterations(max(0, snapshot.iterationsDone - before))
-            return commit(run, actions: [], into: &state, forceNotify: false)
+            return commit(id, actions: [], into: &state, forceNotify: false)
         }
         for waiter in woken { waiter.resume() }
     }

@@ -170,7 +170,7 @@ extension RunRequest {
     private static func validateName(_ value: JSONValue?, limits: ServiceLimits, issues: inout [FieldIssue]) -> String?? {
         switch value {
         case nil, .null?: return .some(nil)
-        case .string(let name)? where name.count <= limits.maxNameLength: return .some(name)
+        case .string(let name)? where name.unicodeScalars.count <= limits.maxNameLength: return .some(name)
         case .string?: issues.append(FieldIssue("/name", "at most \(limits.maxNameLength) characters"))
         case let other?: issues.append(FieldIssue("/name", "expected a string, got \(other.typeName)"))
         }
@@ -188,9 +188,9 @@ extension RunRequest {
             var labels: [String: String] = [:]
             for (key, member) in members.sorted(by: { $0.key < $1.key }) {
                 let pointer = "/labels/" + escapePointer(key)
-                if key.isEmpty || key.count > 64 {
+                if key.isEmpty || key.unicodeScalars.count > 64 {
                     issues.append(FieldIssue(pointer, "label names have 1 to 64 characters"))
-                } else if case .string(let text) = member, text.count <= 256 {
+                } else if case .string(let text) = member, text.unicodeScalars.count <= 256 {
                     labels[key] = text
                 } else {
                     issues.append(FieldIssue(pointer, "expected a string of at most 256 characters, got \(member.typeName)"))

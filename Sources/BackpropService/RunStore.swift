@@ -16,7 +16,7 @@ public final class RunStore: Sendable {
     }
 
     /// A file that could not be read back, moved aside to `movedTo`.
-    public struct SetAside: Sendable {
+    public struct SetAside: Error, Sendable {
         public var file: String
         public var movedTo: String
         public var reason: String
@@ -24,8 +24,24 @@ public final class RunStore: Sendable {
 
     public let directory: String
     private let queue = DispatchQueue(label: "backpropd.run-store")
-    /// The newest version asked to be saved per run: older queued saves are skipped.
-    private let newestRequested = Locked<[RunID: Int]>([:])
+
+    /// Writes waiting for the queue. Each run is written once with its newest version however
+    /// often it was saved meanwhile; saves someone awaits (a new run's 202) go first, so a busy
+    /// disk delays submissions by one write, not by the whole backlog.
+    private struct Backlog {
+        var saves: [RunID: (run: Run, completions: [@Sendable (Failure?) -> Void])] = [:]
+        var awaited: [RunID] = []
+        var others: [RunID] = []
+        var removals: [RunID] = []
+        var draining = false
+    }
+
+    private enum Step {
+        case save(Run, [@Sendable (Failure?) -> Void])
+        case remove(RunID)
+    }
+
+    private let backlog = Locked(Backlog())
 
     /// Creates the directory if needed and proves it writable, so a read-only or missing data
     /// dir fails at start-up with a clear message instead of at the first submission.
@@ -44,13 +60,20 @@ public final class RunStore: Sendable {
 
     /// Saves `run` in the background; `completion` (if any) gets the outcome once it is durable.
     public func save(_ run: Run, completion: (@Sendable (Failure?) -> Void)? = nil) {
-        newestRequested.withLock { $0[run.id] = max($0[run.id] ?? 0, run.version) }
-        queue.async { [self] in
-            let isNewest = newestRequested.withLock { $0[run.id] == run.version }
-            guard isNewest || completion != nil else { return }
-            let failure = write(run)
-            completion?(failure)
+        let start = backlog.withLock { backlog -> Bool in
+            if var entry = backlog.saves[run.id] {
+                if run.version >= entry.run.version { entry.run = run }
+                if let completion { entry.completions.append(completion) }
+                backlog.saves[run.id] = entry
+            } else {
+                backlog.saves[run.id] = (run, completion.map { [$0] } ?? [])
+                backlog.others.append(run.id)
+            }
+            if completion != nil { backlog.awaited.append(run.id) }
+            defer { backlog.draining = true }
+            return !backlog.draining
         }
+        if start { queue.async { [self] in drain() } }
     }
 
     public func save(_ run: Run) async -> Failure? {
@@ -59,17 +82,46 @@ public final class RunStore: Sendable {
         }
     }
 
+    /// Deletes the run's file (and drops a save of it not yet written).
     public func remove(_ id: RunID) {
-        queue.async { [self] in
-            newestRequested.withLock { _ = $0.removeValue(forKey: id) }
-            unlink(path(of: id))
-            Self.syncDirectory(directory)
+        let (start, dropped) = backlog.withLock { backlog in
+            let dropped = backlog.saves.removeValue(forKey: id)
+            backlog.removals.append(id)
+            defer { backlog.draining = true }
+            return (!backlog.draining, dropped)
         }
+        for completion in dropped?.completions ?? [] { completion(nil) }
+        if start { queue.async { [self] in drain() } }
     }
 
     /// Waits until every save and removal asked for so far is on disk.
     public func flush() {
         queue.sync {}
+    }
+
+    private func drain() {
+        while let step = nextStep() {
+            switch step {
+            case .save(let run, let completions):
+                let failure = write(run)
+                for completion in completions { completion(failure) }
+            case .remove(let id):
+                unlink(path(of: id))
+                Self.syncDirectory(directory)
+            }
+        }
+    }
+
+    private func nextStep() -> Step? {
+        backlog.withLock { backlog in
+            if !backlog.removals.isEmpty { return .remove(backlog.removals.removeFirst()) }
+            while let id = backlog.awaited.first ?? backlog.others.first {
+                if backlog.awaited.isEmpty { backlog.others.removeFirst() } else { backlog.awaited.removeFirst() }
+                if let entry = backlog.saves.removeValue(forKey: id) { return .save(entry.run, entry.completions) }
+            }
+            backlog.draining = false
+            return nil
+        }
     }
 
     private func write(_ run: Run) -> Failure? {
@@ -93,30 +145,40 @@ public final class RunStore: Sendable {
 
     /// Reads every stored run; unreadable files are renamed `*.corrupt-<ms>` and reported, never fatal.
     public func loadAll() -> (runs: [Run], setAside: [SetAside]) {
+        for name in Self.fileNames(in: directory) where name.hasSuffix(".tmp") { unlink(directory + "/" + name) }
+        let names = Self.fileNames(in: directory).filter { $0.hasSuffix(".json") }
+        // Decoding dominates a restart: every core takes a share of the files.
+        let outcomes = Locked([Int: Result<Run, SetAside>]())
+        DispatchQueue.concurrentPerform(iterations: names.count) { index in
+            let outcome = load(names[index])
+            outcomes.withLock { $0[index] = outcome }
+        }
         var runs: [Run] = []
         var setAside: [SetAside] = []
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        for name in Self.fileNames(in: directory) {
-            let file = directory + "/" + name
-            if name.hasSuffix(".tmp") {
-                unlink(file)
-                continue
-            }
-            guard name.hasSuffix(".json") else { continue }
-            do {
-                let bytes = try Self.read(file)
-                let stored = try decoder.decode(StoredRun.self, from: Data(bytes))
-                guard stored.id + ".json" == name else { throw StoredRun.Unusable(description: "file name does not match id \(stored.id)") }
-                runs.append(try stored.restore())
-            } catch {
-                let aside = file + ".corrupt-\(Timestamp.now().millisecondsSince1970)"
-                rename(file, aside)
-                setAside.append(SetAside(file: file, movedTo: aside, reason: String(describing: error)))
+        for index in names.indices {
+            switch outcomes.withLock({ $0[index]! }) {
+            case .success(let run): runs.append(run)
+            case .failure(let aside): setAside.append(aside)
             }
         }
         if !setAside.isEmpty { Self.syncDirectory(directory) }
         return (runs, setAside)
+    }
+
+    private func load(_ name: String) -> Result<Run, SetAside> {
+        let file = directory + "/" + name
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        do {
+            let bytes = try Self.read(file)
+            let stored = try decoder.decode(StoredRun.self, from: Data(bytes))
+            guard stored.id + ".json" == name else { throw StoredRun.Unusable(description: "file name does not match id \(stored.id)") }
+            return .success(try stored.restore())
+        } catch {
+            let aside = file + ".corrupt-\(Timestamp.now().millisecondsSince1970)"
+            rename(file, aside)
+            return .failure(SetAside(file: file, movedTo: aside, reason: String(describing: error)))
+        }
     }
 
     // MARK: - Files

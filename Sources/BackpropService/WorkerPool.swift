@@ -60,6 +60,10 @@ public final class WorkerPool<Owner: Hashable & Sendable, Job: Sendable>: @unche
     }
 
     private func work(_ execute: @Sendable (Owner, Job) -> Void) {
+        // SCHED_BATCH: same CPU share, but a waking HTTP I/O thread preempts training sooner,
+        // which keeps request latency low while every worker is busy.
+        var parameters = sched_param()
+        _ = pthread_setschedparam(pthread_self(), 3 /* SCHED_BATCH, not exported by Glibc */, &parameters)
         while let (owner, job) = nextJob() {
             execute(owner, job)
             monitor.withLock {

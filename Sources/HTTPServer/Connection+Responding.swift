@@ -30,13 +30,13 @@ extension Connection {
     /// Writes `response` for the current exchange: head and body in one `sendmsg`, or the head
     /// followed by the stream's chunks.
     func respond(_ response: HTTPResponse) {
-        guard var exchange, !isClosed else { return }
+        guard let exchange, !isClosed else { return }
         var response = response
         if response.status.code < 200 {
             response = .problem(.internalServerError, detail: "the handler answered with an interim status")
         }
         if let head = exchange.head { context.prepare(&response, for: head) }
-        if response.headers.tokens(for: "Connection").contains("close") { machine.closeAfterResponse() }
+        if response.headers.hasToken("close", in: "Connection") { machine.closeAfterResponse() }
         let version = exchange.head?.version ?? .http1_1
         let sendsBody = response.status.allowsBody && exchange.head?.method != .head
         var body: [UInt8] = []
@@ -66,7 +66,6 @@ extension Connection {
         exchange.responseBodyBytes = body.count
         exchange.responseFraming = framing
         exchange.phase = produce == nil ? .writing : .streaming
-        self.exchange = exchange
         let written = send(head: head, body: body)
         loop.returnHeadBuffer(head)
         guard written else { return }
@@ -122,9 +121,10 @@ extension Connection {
     /// The write source fired: the kernel has room again.
     func writable() {
         guard flushOutbound() else { return }
-        if let waiter = streamWaiter, outbound.pendingBytes <= context.limits.streamBufferBytes {
-            streamWaiter = nil
-            waiter.resume()
+        if !streamWaiters.isEmpty && outbound.pendingBytes <= context.limits.streamBufferBytes {
+            let waiters = streamWaiters
+            streamWaiters = []
+            for waiter in waiters { waiter.resume() }
         }
         if outbound.isEmpty {
             disarmWriting()
@@ -147,7 +147,9 @@ extension Connection {
     /// The last byte of the response went to the kernel.
     private func responseWritten() {
         guard let exchange else { return }
-        context.completed(exchange.record(finished: true, remoteAddress: remoteAddress, now: loop.clock.now))
+        if !context.middleware.isEmpty {
+            context.completed(exchange.record(finished: true, remoteAddress: remoteAddress, now: loop.clock.now))
+        }
         switch machine.responseFinished() {
         case .none, .respondRequestTimeout: readyForNextRequest()
         case .drain: startDraining()
@@ -191,7 +193,7 @@ extension Connection {
             return
         }
         if outbound.pendingBytes > context.limits.streamBufferBytes {
-            streamWaiter = continuation
+            streamWaiters.append(continuation)
         } else {
             continuation.resume()
         }

@@ -17,13 +17,17 @@ final class Connection: @unchecked Sendable {
     var inbound: [UInt8] = []
     var outbound = OutboundQueue()
     var handlerTask: Task<Void, Never>?
-    /// A streaming writer waiting for the unsent bytes to fall below the stream buffer size.
-    var streamWaiter: CheckedContinuation<Void, any Error>?
+    /// Streaming writes waiting for the unsent bytes to fall below the stream buffer size.
+    var streamWaiters: [CheckedContinuation<Void, any Error>] = []
     /// Bumped per request, so answers from a handler of an earlier request (or after close) are ignored.
     var generation: UInt64 = 0
     private(set) var isClosed = false
     private var isProcessing = false
     private var peerInputClosed = false
+    /// The client may still be sending bytes we will not read (a rejected body, a pipelined
+    /// request): after the last response, read and discard them for a while instead of closing
+    /// at once, so our close does not reset the connection before the client read the response.
+    private var needsLinger = false
 
     private let readSource: DispatchSourceRead
     private var readSuspended = false
@@ -58,6 +62,7 @@ final class Connection: @unchecked Sendable {
     /// Answers 503 and closes: the connection is over `maxConnections`.
     func refuse() {
         isRefusal = true
+        needsLinger = true
         start()
         machine.requestRejected()
         exchange = ExchangeInProgress(head: nil, started: loop.clock.now)
@@ -87,7 +92,7 @@ final class Connection: @unchecked Sendable {
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
-        if case .draining = machine.state { return }
+        guard machine.acceptsRequests else { return }   // draining: discard
         machine.bytesReceived()
         if isAwaitingResponse {
             inbound.append(contentsOf: bytes)
@@ -126,7 +131,7 @@ final class Connection: @unchecked Sendable {
         isProcessing = true
         defer { isProcessing = false }
         var offset = 0
-        while !isClosed && !isAwaitingResponse {
+        while !isClosed && !isAwaitingResponse && machine.acceptsRequests {
             switch parser.parse(input, offset: &offset) {
             case .needMoreData:
                 return offset
@@ -146,7 +151,7 @@ final class Connection: @unchecked Sendable {
     private func headReceived(_ parsed: ParsedRequestHead) {
         var head = parsed.head
         head.remoteAddress = remoteAddress
-        let match = context.router.match(head.method, rawPath: parsed.rawPath)
+        let match = context.router.match(head.method, rawPath: parsed.rawPath[...])
         var route: Route?
         if case .found(let found, let parameters) = match {
             route = found
@@ -162,6 +167,7 @@ final class Connection: @unchecked Sendable {
             if hasBody && (parsed.expectsContinue || !canDiscard(parsed.framing)) {
                 // The body is not wanted: answer now and close rather than read it.
                 machine.requestRejected()
+                needsLinger = true
                 respond(rejection)
                 return
             }
@@ -187,13 +193,16 @@ final class Connection: @unchecked Sendable {
         if let response = exchange.deferredResponse {
             respond(response)
         } else if let route = exchange.route, let head = exchange.head {
-            dispatch(HTTPRequest(head: head, body: exchange.body), to: route)
+            let request = HTTPRequest(head: head, body: exchange.body)
+            exchange.body = []   // the request owns the only reference: no copy if the handler mutates it
+            dispatch(request, to: route)
         }
     }
 
     /// A malformed or over-limit request: answered, then the connection closes.
     private func reject(_ error: RequestError) {
         machine.requestRejected()
+        needsLinger = true
         if exchange == nil { exchange = ExchangeInProgress(head: nil, started: loop.clock.now) }
         respond(.problem(error.status, detail: error.detail))
     }
@@ -212,6 +221,7 @@ final class Connection: @unchecked Sendable {
         case .close:
             close()
         case .respondRequestTimeout:
+            needsLinger = true
             if exchange == nil { exchange = ExchangeInProgress(head: nil, started: loop.clock.now) }
             handlerTask?.cancel()
             generation &+= 1
@@ -233,13 +243,19 @@ final class Connection: @unchecked Sendable {
         if peerInputClosed && exchange == nil && inbound.isEmpty { close() }
     }
 
-    /// Shuts down our side and discards input until the peer closes or the linger deadline passes.
+    /// After the last response: closes, or (see `needsLinger`) shuts down our side and discards
+    /// input until the peer closes or the linger deadline passes.
     func startDraining() {
         exchange = nil
         handlerTask = nil
+        let linger = needsLinger || !inbound.isEmpty
         inbound = []
+        guard linger && !peerInputClosed else {
+            close()
+            return
+        }
         Socket.shutdownWrite(fd)
-        if peerInputClosed { close() } else if readSuspended { resumeReading() }
+        if readSuspended { resumeReading() }
     }
 
     // MARK: sources
@@ -289,8 +305,8 @@ final class Connection: @unchecked Sendable {
         handlerTask = nil
         exchange = nil
         generation &+= 1
-        streamWaiter?.resume(throwing: HTTPBodyWriterError(reason: "the connection closed"))
-        streamWaiter = nil
+        for waiter in streamWaiters { waiter.resume(throwing: HTTPBodyWriterError(reason: "the connection closed")) }
+        streamWaiters = []
         inbound = []
         outbound = OutboundQueue()
         loop.unregister(self)

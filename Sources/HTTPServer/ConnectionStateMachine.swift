@@ -177,6 +177,9 @@ struct ConnectionStateMachine<C: Clock> where C.Duration == Duration {
         state = .closed
     }
 
+    /// False once the connection is draining or closed: no more requests are parsed.
+    var acceptsRequests: Bool { !isTerminal }
+
     private var isTerminal: Bool {
         switch state {
         case .draining, .closed: true

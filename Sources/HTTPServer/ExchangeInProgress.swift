@@ -1,5 +1,6 @@
-/// The connection's bookkeeping for the request it is receiving or answering.
-struct ExchangeInProgress {
+/// The connection's bookkeeping for the request it is receiving or answering (a class: it is
+/// updated in many small steps, which would copy a struct of this size each time).
+final class ExchangeInProgress {
     enum Phase: Hashable {
         case receiving
         /// The handler task is running.
@@ -32,7 +33,7 @@ struct ExchangeInProgress {
         self.started = started
     }
 
-    mutating func receiveBody(_ slice: UnsafeRawBufferPointer) {
+    func receiveBody(_ slice: UnsafeRawBufferPointer) {
         requestBodyBytes += slice.count
         if !discardsBody { body.append(contentsOf: slice) }
     }

@@ -4,6 +4,7 @@
 /// `HTTPLimits.streamBufferBytes`; a client that reads slowly therefore slows the writer instead
 /// of growing memory. It throws `HTTPBodyWriterError` once the client is gone, the write timeout
 /// expired or the server is shutting down past its grace period: stop producing then.
+/// Each `write` goes out whole as one chunk; writes from concurrent tasks are not ordered.
 public struct HTTPBodyWriter: Sendable {
     let sink: any ResponseBodySink
 

@@ -50,6 +50,23 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
         }
     }
 
+    /// Whether any `name` field lists `token` (case-insensitive), e.g. `hasToken("close", in: "Connection")`;
+    /// cheaper than `tokens(for:)`: nothing is allocated.
+    public func hasToken(_ token: String, in name: String) -> Bool {
+        for field in fields where field.name.equalsIgnoringASCIICase(name) {
+            for element in field.value.utf8.split(separator: UInt8(ascii: ",")) {
+                var start = element.startIndex, end = element.endIndex
+                let bytes = field.value.utf8
+                while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start = bytes.index(after: start) }
+                while end > start, bytes[bytes.index(before: end)] == 0x20 || bytes[bytes.index(before: end)] == 0x09 {
+                    end = bytes.index(before: end)
+                }
+                if Substring(field.value[start..<end]).equalsIgnoringASCIICase(token) { return true }
+            }
+        }
+        return false
+    }
+
     /// Appends a field, keeping any existing ones of the same name.
     public mutating func add(_ name: String, _ value: String) {
         fields.append((name: name, value: value))
@@ -69,8 +86,20 @@ extension StringProtocol {
     func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
         let lhs = utf8, rhs = other.utf8
         guard lhs.count == rhs.count else { return false }
+        let fast = lhs.withContiguousStorageIfAvailable { left in
+            rhs.withContiguousStorageIfAvailable { right in Self.equalIgnoringASCIICase(left, right) }
+        }
+        if let fast, let result = fast { return result }
         for (a, b) in zip(lhs, rhs) where a != b {
             guard a | 0x20 == b | 0x20, (0x61...0x7A).contains(a | 0x20) else { return false }
+        }
+        return true
+    }
+
+    private static func equalIgnoringASCIICase(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in 0..<left.count {
+            let a = left[index], b = right[index]
+            if a != b && (a | 0x20 != b | 0x20 || !(0x61...0x7A).contains(a | 0x20)) { return false }
         }
         return true
     }

@@ -10,46 +10,57 @@ public struct HTTPQueryItem: Hashable, Sendable {
     }
 
     /// Splits and decodes a raw query (without the `?`); nil when an escape or the UTF-8 is invalid.
-    static func parse(_ query: Substring.UTF8View) -> [HTTPQueryItem]? {
+    static func parse(_ query: UnsafeRawBufferPointer) -> [HTTPQueryItem]? {
         var items: [HTTPQueryItem] = []
-        for pair in query.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            let name: Substring.UTF8View.SubSequence
-            let value: Substring.UTF8View.SubSequence
-            if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
-                name = pair[..<equals]
-                value = pair[pair.index(after: equals)...]
-            } else {
-                name = pair
-                value = pair[pair.endIndex...]
-            }
-            guard let decodedName = PercentDecoding.decode(name, plusAsSpace: true),
-                  let decodedValue = PercentDecoding.decode(value, plusAsSpace: true)
+        let bytes = query.bindMemory(to: UInt8.self)
+        var start = 0
+        for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: "&") {
+            defer { start = end + 1 }
+            guard end > start else { continue }
+            let pair = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
+            let valueStart = equals == pair.endIndex ? equals : pair.index(after: equals)
+            guard let name = PercentDecoding.decode(UnsafeBufferPointer(rebasing: pair[..<equals]), plusAsSpace: true),
+                  let value = PercentDecoding.decode(UnsafeBufferPointer(rebasing: pair[valueStart...]), plusAsSpace: true)
             else { return nil }
-            items.append(HTTPQueryItem(name: decodedName, value: decodedValue))
+            items.append(HTTPQueryItem(name: name, value: value))
         }
         return items
+    }
+
+    static func parse(_ query: Substring) -> [HTTPQueryItem]? {
+        Array(query.utf8).withUnsafeBytes { parse($0) }
     }
 }
 
 /// RFC 3986 percent-decoding into UTF-8 text.
 enum PercentDecoding {
     /// nil when an escape is malformed, the result is not UTF-8, or it contains NUL.
-    static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes, plusAsSpace: Bool) -> String? {
-        if !bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) {
-            return String(validating: bytes, as: UTF8.self)
+    /// Text without escapes (the common case) is returned as is, without validation: the
+    /// parser only lets visible ASCII into a request target.
+    static func decode(_ text: Substring, plusAsSpace: Bool) -> String? {
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ bytes -> String?? in
+            needsDecoding(bytes, plusAsSpace: plusAsSpace) ? .some(decode(bytes, plusAsSpace: plusAsSpace)) : .some(String(text))
+        }) {
+            return decoded ?? nil
         }
+        return Array(text.utf8).withUnsafeBufferPointer { decode($0, plusAsSpace: plusAsSpace) }
+    }
+
+    private static func needsDecoding(_ bytes: UnsafeBufferPointer<UInt8>, plusAsSpace: Bool) -> Bool {
+        for byte in bytes where byte == UInt8(ascii: "%") || (plusAsSpace && byte == UInt8(ascii: "+")) { return true }
+        return false
+    }
+
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, plusAsSpace: Bool) -> String? {
+        guard needsDecoding(bytes, plusAsSpace: plusAsSpace) else { return String(validating: bytes, as: UTF8.self) }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
-            let byte = bytes[index]
-            bytes.formIndex(after: &index)
+        var iterator = bytes.makeIterator()
+        while let byte = iterator.next() {
             switch byte {
             case UInt8(ascii: "%"):
-                guard index != bytes.endIndex, let high = hexValue(bytes[index]) else { return nil }
-                bytes.formIndex(after: &index)
-                guard index != bytes.endIndex, let low = hexValue(bytes[index]) else { return nil }
-                bytes.formIndex(after: &index)
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
                 let value = high << 4 | low
                 guard value != 0 else { return nil }
                 decoded.append(value)

@@ -76,7 +76,7 @@ public final class HTTPServer: Sendable {
             return (listeners, loops)
         }
         guard let running else { return }
-        for listener in running.listeners { listener.stop() }
+        for listener in running.listeners { await listener.stop() }
         for loop in running.loops { loop.queue.async { loop.requestShutdown() } }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: gracePeriod)

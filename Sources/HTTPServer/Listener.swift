@@ -13,6 +13,8 @@ final class Listener: @unchecked Sendable {
     private var backoff: Duration?
     private var paused = false
     private var stopped = false
+    private var onClosed: [CheckedContinuation<Void, Never>] = []
+    private var closed = false
 
     private static let firstBackoff = Duration.milliseconds(5)
     private static let maxBackoff = Duration.seconds(1)
@@ -30,17 +32,29 @@ final class Listener: @unchecked Sendable {
     func start() {
         let fd = socket.fd
         source.setEventHandler { [unowned self] in self.acceptPending() }
-        source.setCancelHandler { Socket.close(fd) }
+        source.setCancelHandler { [self] in
+            Socket.close(fd)
+            closed = true
+            for waiter in onClosed { waiter.resume() }
+            onClosed = []
+        }
         source.activate()
     }
 
-    /// Stops accepting and closes the socket; returns once done.
-    func stop() {
-        queue.sync {
-            guard !stopped else { return }
-            stopped = true
-            source.cancel()
-            if paused { source.resume() }
+    /// Stops accepting; returns once the socket is closed (so the port can be bound again).
+    func stop() async {
+        await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                if closed {
+                    continuation.resume()
+                    return
+                }
+                onClosed.append(continuation)
+                guard !stopped else { return }
+                stopped = true
+                source.cancel()
+                if paused { source.resume() }
+            }
         }
     }
 

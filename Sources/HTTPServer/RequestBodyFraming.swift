@@ -19,5 +19,5 @@ struct ParsedRequestHead: Sendable {
     /// The client sent `Expect: 100-continue` (HTTP/1.1, with a body) and waits before sending the body.
     var expectsContinue: Bool
     /// The path as sent, still percent-encoded: the router matches segments before decoding them.
-    var rawPath: Substring
+    var rawPath: String
 }

@@ -29,7 +29,8 @@ struct RequestParser {
         case error(RequestError)
     }
 
-    enum State: Hashable {
+    /// Where in the head the scanner is: a payload-free enum, cheap to switch on per byte.
+    enum HeadState: UInt8, Hashable {
         case requestStart
         case method
         case target
@@ -40,6 +41,10 @@ struct RequestParser {
         case fieldValue
         case fieldLineCR
         case headEndCR
+    }
+
+    enum State: Hashable {
+        case head(HeadState)
         case messageEnd
         case contentBody(remaining: Int)
         case chunkSize(value: Int, digits: Int)
@@ -61,7 +66,7 @@ struct RequestParser {
     }
 
     let limits: Limits
-    private(set) var state: State = .requestStart
+    private(set) var state: State = .head(.requestStart)
 
     /// The current head's bytes, accumulated across calls; token offsets point into it.
     var headBytes: [UInt8] = []
@@ -70,6 +75,9 @@ struct RequestParser {
     var targetEnd = 0
     var versionStart = 0
     var versionEnd = 0
+    /// headBytes index of the first `?` in the target, or -1; whether the target has a `%`.
+    var queryStart = -1
+    var targetHasPercent = false
     var fields: [FieldMarks] = []
     var currentField = FieldMarks()
     var skippedEmptyLineBytes = 0
@@ -102,16 +110,16 @@ struct RequestParser {
             offset += count
             state = .contentBody(remaining: remaining - count)
             return .body(slice)
+        case .head(let headState):
+            return parseHead(input, offset: &offset, state: headState)
         case .chunkSize, .chunkExtension, .chunkSizeCR, .chunkData, .chunkDataCR, .chunkDataLF,
              .trailerLineStart, .trailerLine, .trailerLineCR, .trailerEndCR:
             return parseChunked(input, offset: &offset)
-        default:
-            return parseHead(input, offset: &offset)
         }
     }
 
     private mutating func resetForNextRequest() {
-        state = .requestStart
+        state = .head(.requestStart)
         headBytes.removeAll(keepingCapacity: headBytes.capacity <= 4096)
         fields.removeAll(keepingCapacity: true)
         skippedEmptyLineBytes = 0
@@ -125,20 +133,14 @@ struct RequestParser {
         return .error(error)
     }
 
-    /// True for RFC 9110 `tchar`: the bytes of methods and field names.
+    /// True for RFC 9110 `tchar`: the bytes of methods and field names (a bitmap lookup).
     @inline(__always)
     static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-             UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
+        let low: UInt64 = 0x03FF_6CFA_0000_0000   // ! # $ % & ' * + - . 0-9
+        let high: UInt64 = 0x57FF_FFFF_C7FF_FFFE  // A-Z ^ _ ` a-z | ~
+        if byte < 64 { return (low >> UInt64(byte)) & 1 == 1 }
+        if byte < 128 { return (high >> UInt64(byte &- 64)) & 1 == 1 }
+        return false
     }
 
     /// Field values: visible ASCII, space, tab and obs-text; no other control bytes.
@@ -154,8 +156,8 @@ struct RequestParser {
 
     // MARK: head
 
-    private mutating func parseHead(_ input: UnsafeRawBufferPointer, offset: inout Int) -> Event {
-        if state == .requestStart {
+    private mutating func parseHead(_ input: UnsafeRawBufferPointer, offset: inout Int, state startState: HeadState) -> Event {
+        if startState == .requestStart {
             while offset < input.count, input[offset] == Self.cr || input[offset] == Self.lf {
                 skippedEmptyLineBytes += 1
                 guard skippedEmptyLineBytes <= Self.maxSkippedEmptyLineBytes else {
@@ -167,13 +169,14 @@ struct RequestParser {
         let start = offset
         let base = headBytes.count - start       // headBytes index = input index + base
         let headLimit = limits.maxHeaderBytes - base  // input index at which the head is too long
+        // Bytes are scanned up to `stop`; reaching it means "need more input" or "head too long".
+        let stop = min(input.count, max(headLimit, start))
         var index = offset
-        var state = self.state
+        var state = startState
         var outcome: RequestError?
         var complete = false
         var namesField = false
         scan: while index < input.count {
-            let byte = input[index]
             if index >= headLimit {
                 outcome = state == .target && index + base - targetStart >= limits.maxURIBytes
                     ? RequestError(.uriTooLong, "request target longer than \(limits.maxURIBytes) bytes")
@@ -182,25 +185,46 @@ struct RequestParser {
             }
             switch state {
             case .requestStart:
-                guard Self.isTokenByte(byte) else {
+                guard Self.isTokenByte(input[index]) else {
                     outcome = .badRequest("request line does not start with a method")
                     break scan
                 }
                 state = .method
+                index += 1
             case .method:
-                if byte == UInt8(ascii: " ") {
-                    methodEnd = index + base
-                    targetStart = methodEnd + 1
-                    state = .target
-                } else if !Self.isTokenByte(byte) {
-                    outcome = .badRequest("invalid character in method")
-                    break scan
-                } else if index + base >= Self.maxMethodBytes {
+                let methodStop = min(stop, Self.maxMethodBytes - base)
+                while index < methodStop && Self.isTokenByte(input[index]) { index += 1 }
+                if index == stop { continue scan }
+                if index == methodStop && Self.isTokenByte(input[index]) {
                     outcome = RequestError(.notImplemented, "method longer than \(Self.maxMethodBytes) bytes")
                     break scan
                 }
+                guard input[index] == UInt8(ascii: " ") else {
+                    outcome = .badRequest("invalid character in method")
+                    break scan
+                }
+                methodEnd = index + base
+                targetStart = methodEnd + 1
+                queryStart = -1
+                targetHasPercent = false
+                state = .target
+                index += 1
             case .target:
-                if byte == UInt8(ascii: " ") {
+                let targetStop = min(stop, targetStart + limits.maxURIBytes - base)
+                while index < targetStop {
+                    let byte = input[index]
+                    guard byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "?") && byte != UInt8(ascii: "%")
+                        && byte != UInt8(ascii: "#") else { break }
+                    index += 1
+                }
+                if index >= input.count || index >= headLimit { continue scan }   // need more, or 431/414 above
+                let byte = input[index]
+                if index == targetStop && byte != UInt8(ascii: " ") {
+                    outcome = RequestError(.uriTooLong, "request target longer than \(limits.maxURIBytes) bytes")
+                    break scan
+                }
+                switch byte {
+                case UInt8(ascii: " "):
                     targetEnd = index + base
                     guard targetEnd > targetStart else {
                         outcome = .badRequest("empty request target")
@@ -208,15 +232,23 @@ struct RequestParser {
                     }
                     versionStart = targetEnd + 1
                     state = .version
-                } else if byte <= 0x20 || byte >= 0x7F {
-                    outcome = .badRequest(byte == Self.cr || byte == Self.lf
-                        ? "request line has no HTTP version" : "invalid character in request target")
+                case UInt8(ascii: "?"):
+                    if queryStart < 0 { queryStart = index + base }
+                case UInt8(ascii: "%"):
+                    targetHasPercent = true
+                case UInt8(ascii: "#"):
+                    outcome = .badRequest("a request target must not contain a fragment")
                     break scan
-                } else if index + base - targetStart >= limits.maxURIBytes {
-                    outcome = RequestError(.uriTooLong, "request target longer than \(limits.maxURIBytes) bytes")
+                case Self.cr, Self.lf:
+                    outcome = .badRequest("request line has no HTTP version")
+                    break scan
+                default:
+                    outcome = .badRequest("invalid character in request target")
                     break scan
                 }
+                index += 1
             case .version:
+                let byte = input[index]
                 if byte == Self.cr || byte == Self.lf {
                     versionEnd = index + base
                     state = byte == Self.cr ? .requestLineCR : .fieldLineStart
@@ -224,13 +256,16 @@ struct RequestParser {
                     outcome = .badRequest("malformed HTTP version")
                     break scan
                 }
+                index += 1
             case .requestLineCR:
-                guard byte == Self.lf else {
+                guard input[index] == Self.lf else {
                     outcome = .badRequest("CR not followed by LF in request line")
                     break scan
                 }
                 state = .fieldLineStart
+                index += 1
             case .fieldLineStart:
+                let byte = input[index]
                 if byte == Self.cr {
                     state = .headEndCR
                 } else if byte == Self.lf {
@@ -248,7 +283,11 @@ struct RequestParser {
                     outcome = .badRequest("invalid character in header name")
                     break scan
                 }
+                index += 1
             case .fieldName:
+                while index < stop && Self.isTokenByte(input[index]) { index += 1 }
+                if index == stop { continue scan }
+                let byte = input[index]
                 if byte == UInt8(ascii: ":") {
                     currentField.nameEnd = index + base
                     currentField.valueStart = index + base + 1
@@ -259,11 +298,19 @@ struct RequestParser {
                 } else if byte == Self.cr || byte == Self.lf {
                     outcome = .badRequest("header line without a colon")
                     break scan
-                } else if !Self.isTokenByte(byte) {
+                } else {
                     outcome = .badRequest("invalid character in header name")
                     break scan
                 }
+                index += 1
             case .fieldValue:
+                while index < stop {
+                    let byte = input[index]
+                    guard byte >= 0x20 ? byte != 0x7F : byte == 0x09 else { break }
+                    index += 1
+                }
+                if index == stop { continue scan }
+                let byte = input[index]
                 if byte == Self.cr || byte == Self.lf {
                     currentField.valueEnd = index + base
                     if byte == Self.cr {
@@ -275,13 +322,14 @@ struct RequestParser {
                         }
                         state = .fieldLineStart
                     }
-                } else if !Self.isFieldValueByte(byte) {
+                } else {
                     outcome = .badRequest("invalid character in value of header")
                     namesField = true
                     break scan
                 }
+                index += 1
             case .fieldLineCR:
-                guard byte == Self.lf else {
+                guard input[index] == Self.lf else {
                     outcome = .badRequest("CR not followed by LF in header")
                     namesField = true
                     break scan
@@ -291,22 +339,20 @@ struct RequestParser {
                     break scan
                 }
                 state = .fieldLineStart
+                index += 1
             case .headEndCR:
-                guard byte == Self.lf else {
+                guard input[index] == Self.lf else {
                     outcome = .badRequest("CR not followed by LF at the end of the head")
                     break scan
                 }
                 index += 1
                 complete = true
                 break scan
-            default:
-                preconditionFailure("parseHead in body state \(state)")
             }
-            index += 1
         }
         headBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[start..<index]))
         offset = index
-        self.state = state
+        self.state = .head(state)
         if let outcome {
             return fail(namesField ? .badRequest("\(outcome.detail) \(fieldName(currentField))") : outcome)
         }

@@ -25,7 +25,12 @@ struct Route: Sendable {
 public struct Router: Sendable {
     private struct Entry: Sendable {
         let pattern: RoutePattern
-        var routes: [HTTPMethod: Route]
+        /// A short list: cheaper to scan than to hash the method.
+        var routes: [Route]
+
+        func route(for method: HTTPMethod) -> Route? {
+            routes.first { $0.method == method }
+        }
     }
 
     private var entries: [Entry] = []
@@ -38,11 +43,11 @@ public struct Router: Sendable {
         let parsed = RoutePattern(pattern)
         let route = Route(method: method, pattern: pattern, execution: execution, handler: handler)
         if let index = entries.firstIndex(where: { $0.pattern == parsed }) {
-            precondition(entries[index].routes[method] == nil, "route registered twice: \(method) \(pattern)")
-            entries[index].routes[method] = route
+            precondition(entries[index].route(for: method) == nil, "route registered twice: \(method) \(pattern)")
+            entries[index].routes.append(route)
         } else {
             let position = entries.firstIndex { parsed.isMoreSpecific(than: $0.pattern) } ?? entries.endIndex
-            entries.insert(Entry(pattern: parsed, routes: [method: route]), at: position)
+            entries.insert(Entry(pattern: parsed, routes: [route]), at: position)
         }
     }
 
@@ -76,14 +81,18 @@ public struct Router: Sendable {
 
     /// Routes `method` on `rawPath`, the path as sent (percent-encoded, no query).
     func match(_ method: HTTPMethod, rawPath: Substring) -> Match {
-        let segments = rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        rawPath.utf8.withContiguousStorageIfAvailable { match(method, path: $0) }
+            ?? Array(rawPath.utf8).withUnsafeBufferPointer { match(method, path: $0) }
+    }
+
+    private func match(_ method: HTTPMethod, path: UnsafeBufferPointer<UInt8>) -> Match {
         var allowed: [HTTPMethod] = []
         for entry in entries {
-            guard let parameters = entry.pattern.match(rawSegments: segments) else { continue }
-            if let route = entry.routes[method] ?? (method == .head ? entry.routes[.get] : nil) {
+            guard let parameters = entry.pattern.match(path: path) else { continue }
+            if let route = entry.route(for: method) ?? (method == .head ? entry.route(for: .get) : nil) {
                 return .found(route, parameters: parameters)
             }
-            for candidate in entry.routes.keys where !allowed.contains(candidate) { allowed.append(candidate) }
+            for candidate in entry.routes.map(\.method) where !allowed.contains(candidate) { allowed.append(candidate) }
         }
         guard !allowed.isEmpty else { return .notFound }
         if allowed.contains(.get) && !allowed.contains(.head) { allowed.append(.head) }

@@ -35,8 +35,8 @@ import Testing
         }
     }
 
-    @Test func openAPIDocumentDescribesEveryRoute() async throws {
-        try await withService { service in
+    @Test func openAPIDocumentDescribesEveryRouteWithTheConfiguredLimits() async throws {
+        try await withService(configure: { $0.limits.maxIterations = 12345; $0.maxWaitSeconds = 7 }) { service in
             let document = try await service.client.get("/openapi.json").json()
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
@@ -49,6 +49,12 @@ import Testing
                 #expect(paths[path]?[method] != nil, "\(method) \(path)")
             }
             #expect(paths.values.map { $0.keys.filter { $0 != "parameters" }.count }.reduce(0, +) == routes.count)
+            let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            let request = try #require(schemas["RunRequest"] as? [String: Any])
+            let iterations = (request["properties"] as? [String: Any])?["iterations"] as? [String: Any]
+            #expect(iterations?["maximum"] as? Int == 12345)
+            let wait = ((paths["/runs/{id}"]?["get"] as? [String: Any])?["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "wait" }
+            #expect((wait?["schema"] as? [String: Any])?["maximum"] as? Int == 7)
         }
     }
 }

@@ -62,6 +62,29 @@ import Testing
         #expect(store.loadAll().runs.count == 1)
     }
 
+    @Test func aBacklogIsWrittenOncePerRunWithItsNewestVersionAndAwaitedSavesGoFirst() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try RunStore(dataDirectory: directory)
+        var busy = (0..<20).map { _ in Self.sampleRun() }
+        for version in 1...30 {
+            for index in busy.indices {
+                busy[index].version = version
+                store.save(busy[index], completion: nil)
+            }
+        }
+        let urgent = Self.sampleRun()
+        let started = ContinuousClock.now
+        #expect(await store.save(urgent) == nil)
+        let urgentTook = ContinuousClock.now - started
+        store.flush()
+        let loaded = store.loadAll().runs
+        #expect(loaded.count == 21)
+        // Reloaded runs count one version on from what was stored.
+        #expect(loaded.filter { $0.id != urgent.id }.allSatisfy { $0.version == 31 })
+        // 600 saves were asked for; at most one write per run could be ahead of the awaited one.
+        #expect(urgentTook < .seconds(20))
+    }
+
     @Test func removeDeletesTheFile() async throws {
         let directory = Self.temporaryDirectory()
         let store = try RunStore(dataDirectory: directory)

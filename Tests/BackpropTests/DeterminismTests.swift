@@ -19,7 +19,7 @@ import Testing
         alphas.map { TrialSpec(alpha: $0, hiddenSize: hidden, iterations: 3000, errorEvery: 250, seed: seed) }
     }
 
-    @Test(arguments: [0, 4, 7])
+    @Test(arguments: [0, 4, 7, 13])
     func everyCodePathGivesTheScalarBits(hidden: Int) {
         let dataset = Dataset.builtIn(named: "xor")!
         let reference = train(dataset, specs(alphas, hidden: hidden), codePath: .scalar).map(numbers)
@@ -52,7 +52,16 @@ import Testing
             #expect(numbers(train(dataset, [spec], codePath: .scalar)[0]) == numbers(result))
             #expect(result.hiddenSize == spec.hiddenSize && result.alpha == spec.alpha)
         }
-        #expect(Trainer.batches(of: mixed, width: 8) == [[0, 2], [1], [3]])
-        #expect(Trainer.batches(of: specs(alphas, hidden: 4), width: 4) == [[0, 1, 2, 3], [4, 5, 6]])
+        let lanes8 = CodePath(instructionSet: .baseline, width: 8, layout: .trialsInLanes)!
+        #expect(Trainer.batches(of: mixed, path: lanes8).map(\.0) == [[0, 2], [1], [3]])
+        let avx512 = CodePath(instructionSet: .avx512, width: 8)!
+        #expect(avx512.narrowed(toHold: 3).width == 4 && avx512.narrowed(toHold: 5).width == 8)
+        #expect(CodePath(instructionSet: .baseline, width: 2)!.narrowed(toHold: 1).width == 2)
+        #expect(Trainer.batches(of: specs(alphas, hidden: 4), path: avx512, narrowing: true).map(\.1.width) == [8])
+        #expect(Trainer.batches(of: specs(Array(alphas[0..<3]), hidden: 4), path: avx512, narrowing: true).map(\.1.width) == [4])
+        let lanes4 = CodePath(instructionSet: .baseline, width: 4)!
+        #expect(Trainer.batches(of: specs(alphas, hidden: 4), path: lanes4).map(\.0) == [[0, 1, 2, 3], [4, 5, 6]])
+        #expect(Trainer.batches(of: specs([1], hidden: 64), path: lanes4).map(\.2) == [.hiddenUnitsInLanes])
+        #expect(Trainer.batches(of: specs([1, 2, 3], hidden: 64), path: lanes4).map(\.2) == [.trialsInLanes])
     }
 }

@@ -38,7 +38,8 @@ import Testing
     @Test func cancellationStopsEveryTrialOfTheBatchWithItsStateSoFar() {
         let cancellation = Cancellation()
         let specs = [0.1, 1].map { TrialSpec(alpha: $0, hiddenSize: 16, iterations: 10_000_000, errorEvery: 10000, seed: 1) }
-        let results = Trainer.train(dataset: .builtIn(named: "xor")!, specs: specs, cancellation: cancellation) { _, snapshot in
+        let lanes = CodePath(instructionSet: CodePath.fastest.instructionSet, width: CodePath.fastest.width, layout: .trialsInLanes)!
+        let results = Trainer.train(dataset: .builtIn(named: "xor")!, specs: specs, codePath: lanes, cancellation: cancellation) { _, snapshot in
             if snapshot.iterationsDone >= 20000 { cancellation.cancel() }
         }
         for result in results {
@@ -48,6 +49,17 @@ import Testing
             #expect(result.finalError == result.errorCurve.last?.error)
         }
         #expect(results[0].iterationsDone == results[1].iterationsDone)
+    }
+
+    @Test func batchesAfterTheCancellationAreCancelledAtTheStart() {
+        let cancellation = Cancellation()
+        let specs = [0.1, 1].map { TrialSpec(alpha: $0, hiddenSize: 16, iterations: 10_000_000, errorEvery: 10000, seed: 1) }
+        let oneAtATime = CodePath(instructionSet: .baseline, width: 1)!
+        let results = Trainer.train(dataset: .builtIn(named: "xor")!, specs: specs, codePath: oneAtATime, cancellation: cancellation) { _, snapshot in
+            if snapshot.iterationsDone >= 1000 { cancellation.cancel() }
+        }
+        #expect(results.map(\.status) == [.cancelled, .cancelled])
+        #expect(results[0].iterationsDone >= 1000 && results[1].iterationsDone == 0)
     }
 
     @Test func cancelledBeforeStartingStillReportsTheInitialState() {

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 @testable import HTTPServer
 
 /// A blocking TCP client that speaks raw bytes, for socket-level tests. Every read has a
@@ -11,10 +12,14 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
         let description: String
     }
 
-    init(port: Int, host: String = "127.0.0.1", readTimeout: Int = 5) throws {
+    /// `receiveBuffer` shrinks the socket's receive buffer (and so the TCP window): a slow reader.
+    init(port: Int, host: String = "127.0.0.1", readTimeout: Int = 5, receiveBuffer: Int32? = nil) throws {
         let family = host.contains(":") ? AF_INET6 : AF_INET
         fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
+        if var receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, socklen_t(MemoryLayout<Int32>.size))
+        }
         var timeout = timeval(tv_sec: readTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -37,12 +42,31 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
             }
         }
         guard connected == 0 else {
-            close(fd)
+            Glibc.close(fd)
             throw Failure(description: "connect to \(host):\(port) failed: errno \(errno)")
         }
     }
 
-    deinit { close(fd) }
+    private let closed = Mutex(false)
+
+    deinit { close() }
+
+    /// Closes the socket now (otherwise the deinitializer does).
+    func close() {
+        guard !closed.withLock({ let was = $0; $0 = true; return was }) else { return }
+        Glibc.close(fd)
+    }
+
+    /// Makes closing send a reset (SO_LINGER 0) instead of a FIN.
+    func resetOnClose() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+    }
+
+    func setReceiveBuffer(_ bytes: Int32) {
+        var bytes = bytes
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, socklen_t(MemoryLayout<Int32>.size))
+    }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 

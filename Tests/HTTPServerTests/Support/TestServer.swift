@@ -3,6 +3,7 @@ import Glibc
 @testable import HTTPServer
 
 /// Starts a server on 127.0.0.1 and an ephemeral port, runs `body`, then shuts it down.
+@discardableResult
 func withServer<T>(router: Router, middleware: [any HTTPMiddleware] = [], host: String = "127.0.0.1",
                    configure: (inout HTTPServerConfiguration) -> Void = { _ in },
                    _ body: (HTTPServer, Int) async throws -> T) async throws -> T {
@@ -93,4 +94,14 @@ func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thr
         thread.stackSize = 1 << 20
         thread.start()
     }
+}
+
+/// Polls `condition` every 10 ms for up to `seconds`: for effects that happen on the server's
+/// queues shortly after the client observed its answer.
+func eventually(within seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
+    for _ in 0..<Int(seconds * 100) {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition()
 }
