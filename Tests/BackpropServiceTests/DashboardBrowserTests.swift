@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import Backprop
 @testable import BackpropService
 
 /// The dashboard in a real headless Chromium against an in-process service. One browser at a
@@ -283,20 +284,19 @@ import Testing
         await first.shutdown()
 
         let file = URL(fileURLWithPath: directory + "/runs/\(id).json")
-        var stored = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
-        var trials = try #require(stored["trials"] as? [[String: Any]])
-        var result = try #require(trials[1]["result"] as? [String: Any])
-        let curve = try #require(result["error_curve"] as? [[String: Any]])
-        result["error_curve"] = curve.filter { ($0["iteration"] as? Int ?? 0) <= 1_220 } + [["iteration": 1_233, "error": 0.25]]
-        result["status"] = "diverged"
-        result["diverged_at_iteration"] = 1_234
-        result["iterations_done"] = 1_233
-        result["final_error"] = 0.25
-        trials[1]["result"] = result
-        trials[1]["status"] = "diverged"
-        trials[1]["iterations_done"] = 1_233
-        stored["trials"] = trials
-        try JSONSerialization.data(withJSONObject: stored).write(to: file)
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        var stored = try decoder.decode(StoredRun.self, from: Data(contentsOf: file))
+        var result = try #require(stored.trials[1].result?.trialResult)
+        result.errorCurve = result.errorCurve.filter { $0.iteration <= 1_220 } + [CurvePoint(iteration: 1_233, error: 0.25)]
+        result.status = .diverged
+        result.divergedAtIteration = 1_234
+        result.iterationsDone = 1_233
+        result.finalError = 0.25
+        stored.trials[1].result = StoredRun.Result(result)
+        stored.trials[1].status = "diverged"
+        stored.trials[1].iterationsDone = 1_233
+        try JSONEncoder().encode(stored).write(to: file)
 
         let second = try TestService(dataDirectory: directory)
         do {
