@@ -21,15 +21,12 @@ const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'cross', 'plus'];
 // ---------------------------------------------------------------------------------------------
 // DOM helpers
 
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  setAttributes(node, attributes);
-  node.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
-  return node;
-}
+// element('p', { class: 'hint', onclick: f }, 'text', child, [more]): null, undefined and false
+// attributes and children are left out.
+const element = (tag, attributes, ...children) => filled(document.createElement(tag), attributes, children);
+const svgElement = (tag, attributes, ...children) => filled(document.createElementNS(SVG_NS, tag), attributes, children);
 
-function svgElement(tag, attributes = {}, ...children) {
-  const node = document.createElementNS(SVG_NS, tag);
+function filled(node, attributes = {}, children = []) {
   setAttributes(node, attributes);
   node.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
   return node;
@@ -38,9 +35,7 @@ function svgElement(tag, attributes = {}, ...children) {
 function setAttributes(node, attributes) {
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;
-    if (name === 'class') node.setAttribute('class', value);
-    else if (name === 'text') node.textContent = value;
-    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? '' : String(value));
   }
 }
@@ -92,7 +87,7 @@ function alphaLabel(trial, showHidden) {
   return showHidden ? `α = ${formatAlpha(trial.alpha)}, hidden ${trial.hidden_size}` : `α = ${formatAlpha(trial.alpha)}`;
 }
 
-/// The short form written at the end of a curve.
+// The short form written at the end of a curve.
 function endLabel(trial, showHidden) {
   return showHidden ? `α ${formatAlpha(trial.alpha)} h${trial.hidden_size}` : `α = ${formatAlpha(trial.alpha)}`;
 }
@@ -124,7 +119,7 @@ const api = {
   },
 };
 
-/// An RFC 9457 problem (or a stand-in for a response that is not one).
+// An RFC 9457 problem (or a stand-in for a response that is not one).
 class Problem extends Error {
   constructor(status, title, detail, errors = []) {
     super(detail || title);
@@ -144,7 +139,7 @@ class Problem extends Error {
   }
 }
 
-/// Server-Sent Events read from a fetch body (EventSource cannot send an Authorization header).
+// Server-Sent Events read from a fetch body (EventSource cannot send an Authorization header).
 async function* serverSentEvents(response, signal) {
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   signal.addEventListener('abort', () => reader.cancel().catch(() => {}), { once: true });
@@ -194,7 +189,7 @@ async function datasetOf(request) {
 
 const sigmoid = (x) => 1 / (1 + Math.exp(-x));
 
-/// A forward pass over fixed buffers (one per layer), for evaluating thousands of inputs.
+// A forward pass over fixed buffers (one per layer), for evaluating thousands of inputs.
 function forwardPass(synapses) {
   const layers = synapses.map((matrix) => new Float64Array(matrix[0].length));
   const flat = synapses.map((matrix) => Float64Array.from(matrix.flat()));
@@ -216,7 +211,7 @@ function forwardPass(synapses) {
   };
 }
 
-/// How a dataset's inputs map onto a plane: the two columns that vary, the constants of the rest.
+// How a dataset's inputs map onto a plane: the two columns that vary, the constants of the rest.
 function inputPlane(inputs) {
   if (!inputs?.length) return null;
   const columns = inputs[0].length;
@@ -241,13 +236,13 @@ function inputPlane(inputs) {
 // ---------------------------------------------------------------------------------------------
 // Colour scales
 
-/// -1…1 → blue, white, red (weights), as [r, g, b].
+// -1…1 → blue, white, red (weights), as [r, g, b].
 function divergingRGB(t) {
   const s = Math.max(-1, Math.min(1, t));
   return s < 0 ? mix(WHITE, BLUE, -s) : mix(WHITE, RED, s);
 }
 
-/// 0…1 → white, lavender, dark purple (counts), as [r, g, b].
+// 0…1 → white, lavender, dark purple (counts), as [r, g, b].
 function sequentialRGB(t) {
   const s = Math.max(0, Math.min(1, t));
   return s < 0.5 ? mix(WHITE, LAVENDER, s * 2) : mix(LAVENDER, PURPLE, (s - 0.5) * 2);
@@ -280,6 +275,7 @@ function heatmap({ title, matrix, scale, format, rowLabel, columnLabel, kind }) 
   const rows = matrix.length;
   const columns = rows ? matrix[0].length : 0;
   const caption = `${title} (${rows}×${columns})`;
+  const colourOf = (value) => (value === null ? GREY : (kind === 'weights' ? divergingRGB : sequentialRGB)(scale(value)));
   if (rows * columns <= TABLE_CELL_LIMIT) {
     const table = element('table', { class: `heatmap ${kind}` },
       element('caption', {}, caption),
@@ -288,9 +284,8 @@ function heatmap({ title, matrix, scale, format, rowLabel, columnLabel, kind }) 
       element('tbody', {}, matrix.map((row, rowIndex) => element('tr', {},
         element('th', { scope: 'row' }, rowLabel(rowIndex)),
         row.map((value) => {
-          const t = scale(value);
-          const cell = element('td', { class: `ink-${inkFor(t)}` }, format(value));
-          cell.style.backgroundColor = css(value === null ? GREY : (kind === 'weights' ? divergingRGB(t) : sequentialRGB(t)));
+          const cell = element('td', { class: `ink-${inkFor(value === null ? 1 : scale(value))}` }, format(value));
+          cell.style.backgroundColor = css(colourOf(value));
           return cell;
         })))));
     return table;
@@ -300,9 +295,7 @@ function heatmap({ title, matrix, scale, format, rowLabel, columnLabel, kind }) 
   const image = context.createImageData(columns, rows);
   for (let row = 0; row < rows; row++) {
     for (let column = 0; column < columns; column++) {
-      const value = matrix[row][column];
-      const t = scale(value);
-      const [r, g, b] = value === null ? GREY : (kind === 'weights' ? divergingRGB(t) : sequentialRGB(t));
+      const [r, g, b] = colourOf(matrix[row][column]);
       const offset = (row * columns + column) * 4;
       image.data.set([r, g, b, 255], offset);
     }
@@ -311,7 +304,7 @@ function heatmap({ title, matrix, scale, format, rowLabel, columnLabel, kind }) 
   return element('figure', { class: 'heatmap-figure' }, canvas, element('figcaption', {}, caption));
 }
 
-function layerLabels(layerIndex, layerCount, inputColumns, constants) {
+function layerLabels(layerIndex, layerCount, constants) {
   const inputName = (index) => (layerIndex === 0
     ? (constants?.[index] !== undefined ? 'bias' : `x${index + 1}`)
     : `h${index + 1}`);
@@ -400,7 +393,7 @@ class ErrorChart {
     this.trials.push(model);
   }
 
-  /// Adds curve points (older or repeated iterations are dropped, so replays are harmless).
+  // Adds curve points (older or repeated iterations are dropped, so replays are harmless).
   append(index, points) {
     const model = this.trials[index];
     let last = model.iterations.length ? model.iterations[model.iterations.length - 1] : -1;
@@ -459,7 +452,7 @@ class ErrorChart {
     this.flush();
   }
 
-  /// Decades that hold every finite positive error seen so far.
+  // Decades that hold every finite positive error seen so far.
   errorDomain() {
     let low = Infinity;
     let high = 0;
@@ -605,7 +598,7 @@ class ErrorChart {
     }
   }
 
-  /// End-of-curve labels, nudged apart vertically so they stay readable.
+  // End-of-curve labels, nudged apart vertically so they stay readable.
   placeLabels() {
     if (this.trials.length > 16) { this.labels.setAttribute('visibility', 'hidden'); return; }
     const placed = this.trials.filter((model) => model.visible && model.labelY !== null && model.labelY !== undefined)
@@ -706,7 +699,7 @@ class ErrorChart {
   }
 }
 
-/// Index of the point whose iteration is closest to `iteration` (-1 if none).
+// Index of the point whose iteration is closest to `iteration` (-1 if none).
 function nearestIndex(iterations, iteration) {
   if (!iterations.length) return -1;
   let low = 0;
@@ -754,8 +747,8 @@ function markerPath(shape, x, y, r) {
 }
 
 // ---------------------------------------------------------------------------------------------
-/// Spreads heavy DOM work over animation frames, about 10 ms of it per frame, so scrolling,
-/// hovering and the live chart stay smooth while many trial cards change at once.
+// Spreads heavy DOM work over animation frames, about 10 ms of it per frame, so scrolling,
+// hovering and the live chart stay smooth while many trial cards change at once.
 const renderQueue = {
   tasks: new Set(),
   frame: 0,
@@ -843,7 +836,7 @@ class TrialCard {
       weightsBlock.append(heatmap({
         title: `synapse_${layer}`, matrix, kind: 'weights', format: formatWeight,
         scale: (value) => (value === null ? 0 : value / largest),
-        ...layerLabels(layer, layers, context.dataset?.inputs?.[0]?.length, plane?.constants),
+        ...layerLabels(layer, layers, plane?.constants),
       }));
     });
     parts.push(weightsBlock);
@@ -854,7 +847,7 @@ class TrialCard {
         changesBlock.append(heatmap({
           title: `synapse_${layer}`, matrix, kind: 'changes', format: (value) => formatInteger(value),
           scale: (value) => Math.log1p(value) / denominator,
-          ...layerLabels(layer, layers, context.dataset?.inputs?.[0]?.length, plane?.constants),
+          ...layerLabels(layer, layers, plane?.constants),
         }));
       });
       parts.push(changesBlock);
@@ -891,7 +884,7 @@ function outputsTable(outputs, dataset) {
     more, note);
 }
 
-/// The `level` line of a grid of values (marching squares, linear along the cell edges).
+// The `level` line of a grid of values (marching squares, linear along the cell edges).
 function drawContour(context, grid, resolution, cell, level) {
   context.beginPath();
   const corners = [[0, 0], [1, 0], [1, 1], [0, 1]];
@@ -919,8 +912,8 @@ function drawContour(context, grid, resolution, cell, level) {
   context.stroke();
 }
 
-/// The network's first output over the plane of the two varying inputs (constant columns, such
-/// as xor's bias column of ones, keep their value), with the training samples on top.
+// The network's first output over the plane of the two varying inputs (constant columns, such
+// as xor's bias column of ones, keep their value), with the training samples on top.
 function decisionBoundary(trial, plane, dataset) {
   const weights = trial.synapses.reduce((sum, matrix) => sum + matrix.length * (matrix[0]?.length ?? 0), 0);
   const resolution = Math.max(16, Math.min(64, Math.floor(Math.sqrt(2e5 / Math.max(1, weights)))));
@@ -1084,7 +1077,7 @@ class RunView {
     this.applyRun(run);
   }
 
-  /// Applies a run read from the API: everything but the curve points, which only ever grow.
+  // Applies a run read from the API: everything but the curve points, which only ever grow.
   applyRun(run) {
     this.run = run;
     this.title.textContent = run.name ?? 'Unnamed run';
@@ -1126,9 +1119,9 @@ class RunView {
     for (const card of this.cards) card.element.classList.toggle('highlighted', card.index === index);
   }
 
-  /// While the run trains: new points by SSE, everything else by a curve-free ETag long-poll.
-  /// When both have seen the end, any trial whose curve stops short of its last iteration (the
-  /// stream was cut, say) gets its missing points with one `?since=` read.
+  // While the run trains: new points by SSE, everything else by a curve-free ETag long-poll.
+  // When both have seen the end, any trial whose curve stops short of its last iteration (the
+  // stream was cut, say) gets its missing points with one `?since=` read.
   async followLive(signal) {
     this.following = true;
     await Promise.all([this.streamPoints(signal), this.pollRun(signal)]);
@@ -1357,7 +1350,7 @@ class RunList {
     }
   }
 
-  /// Shows what the run view just learnt without waiting for the next poll.
+  // Shows what the run view just learnt without waiting for the next poll.
   update(run) {
     const item = this.items.get(run.id);
     if (item) this.updateItem(item, run);
