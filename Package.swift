@@ -10,6 +10,10 @@ import PackageDescription
 /// BackpropAVX512; Backprop picks one at run time (CPUFeatures asks the CPU), so the binary
 /// still runs on any x86-64.
 ///
+/// Incremental builds do not recompile BackpropAVX2/BackpropAVX512 when only an inlinable body in
+/// BackpropKernels changes: touch their sources (or build clean) after editing the kernels, or
+/// DeterminismTests will report the stale code path.
+///
 /// The kernel targets are optimised in debug builds too (`-O` after SwiftPM's `-Onone`), so
 /// `swift test` trains the notebook's sweeps in seconds.
 #if arch(x86_64)
@@ -37,7 +41,8 @@ let package = Package(
         .target(name: "BackpropAVX2", dependencies: ["BackpropKernels"], swiftSettings: avx2Flags),
         .target(name: "BackpropAVX512", dependencies: ["BackpropKernels"], swiftSettings: avx512Flags),
         .target(name: "Backprop", dependencies: ["BackpropKernels", "BackpropAVX2", "BackpropAVX512", "CPUFeatures"]),
-        .target(name: "HTTPServer"),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),   // epoll/eventfd headers for HTTPServer (header-only)
+        .target(name: "HTTPServer", dependencies: ["CLinux"]),
         .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"],
                 exclude: ["Dashboard"]),  // the dashboard files, embedded in DashboardFiles.swift
         .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService"]),

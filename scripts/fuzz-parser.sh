@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 SECONDS_TO_RUN="${1:-60}"; shift || true
 OUT=.build-fuzz
 mkdir -p "$OUT/corpus"
-SOURCES=(RequestParser.swift RequestParser+Head.swift RequestError.swift RequestBodyFraming.swift HTTPRequestHead.swift
+SOURCES=(RequestParser.swift RequestParser+Head.swift RequestParser+Chunked.swift RequestError.swift RequestBodyFraming.swift HTTPRequestHead.swift
          HTTPHeaders.swift HTTPMethod.swift HTTPVersion.swift HTTPStatus.swift HTTPQueryItem.swift HTTPLimits.swift)
 swiftc -O -sanitize=fuzzer,address -use-ld=lld -parse-as-library -module-name HTTPServerFuzz \
   "${SOURCES[@]/#/Sources/HTTPServer/}" Fuzz/RequestParser/FuzzRequestParser.swift -o "$OUT/fuzz-request-parser"

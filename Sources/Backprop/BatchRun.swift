@@ -1,6 +1,6 @@
 import BackpropKernels
 
-/// Drives one `TrainingBatch` from iteration 0 to the end: chunks of ~2 ms, after each a
+/// Drives one `TrainingBatch` from iteration 0 to the end: chunks of ~4 ms, after each a
 /// forward pass that checks every weight and output is finite, progress and cancellation
 /// between chunks.
 ///
@@ -15,7 +15,7 @@ struct BatchRun {
     let iterations: Int
     let errorEvery: Int
 
-    static let chunkTarget = Duration.milliseconds(2)
+    static let chunkTarget = Duration.milliseconds(4)
     static let progressInterval = Duration.milliseconds(50)
 
     /// Curve points `train` records in iterations 0..<iteration (one per multiple of errorEvery).

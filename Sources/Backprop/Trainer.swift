@@ -2,18 +2,22 @@ import BackpropKernels
 
 /// Trains trials on the calling thread, several at once in SIMD lanes.
 public enum Trainer {
-    /// How many trials a batch should hold on this CPU: the width of `CodePath.fastest`'s widest
-    /// vector (8 with AVX-512). A batch of at most 4 trials is trained in 4-lane vectors (see
-    /// `CodePath.narrowed(toHold:)`), so two workers can split a 7-alpha sweep 4 + 3 and each
-    /// pays for only its own trials. Larger batches are trained in consecutive groups.
-    public static var preferredBatchSize: Int { CodePath.fastest.width }
+    /// The smallest batch that still uses this CPU's vectors well: 4 with AVX2 or AVX-512 (a
+    /// batch of ≤ 4 trials runs in 4-lane vectors, see `CodePath.narrowed(toHold:)`), 2 otherwise.
+    /// Splitting a run into batches of this size lets workers share it (a 7-alpha sweep: 4 + 3).
+    public static var preferredBatchSize: Int { CodePath.fastest.narrowed(toHold: 1).width }
+
+    /// The batch size with the best throughput per core: the widest vector (8 with AVX-512).
+    /// Larger batches are trained in consecutive groups. A pool of W workers does best with
+    /// batches of `min(widestBatchSize, max(preferredBatchSize, ⌈trials / W⌉))`.
+    public static var widestBatchSize: Int { CodePath.fastest.width }
 
     /// Trains `specs` on `dataset` and returns one result per spec, in order. Trials with the
     /// same hiddenSize, iterations and errorEvery share vectors (seeds may differ).
     ///
     /// Each trial's result is bit-identical whatever batch or lane it was trained in and
     /// whatever code path ran it. Blocks: call it from a worker thread. `onProgress(index,
-    /// snapshot)` runs on this thread after every chunk of iterations (chunks take ~2 ms) that
+    /// snapshot)` runs on this thread after every chunk of iterations (chunks take ~4 ms) that
     /// recorded a curve point and at least every ~50 ms; `cancellation` is polled between chunks.
     /// Specs should pass `validationIssues()`; out-of-range counts are clamped rather than trapped.
     public static func train(dataset: Dataset, specs: [TrialSpec], cancellation: Cancellation,
@@ -66,8 +70,8 @@ public enum Trainer {
         }
         return order.flatMap { key in
             let members = groups[key]!
-            let path = narrowing ? path.narrowed(toHold: members.count) : path
             let layout = path.layout(trials: members.count, hidden: key.hidden)
+            let path = narrowing && layout == .trialsInLanes ? path.narrowed(toHold: members.count) : path
             let size = layout == .trialsInLanes ? path.width : 1
             return stride(from: 0, to: members.count, by: size).map { (Array(members[$0..<min($0 + size, members.count)]), path, layout) }
         }

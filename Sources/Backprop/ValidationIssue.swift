@@ -20,12 +20,3 @@ public struct DatasetError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { issues.map(\.description).joined(separator: "; ") }
 }
-
-/// Why trial parameters were refused.
-public struct TrialSpecError: Error, Sendable, Hashable, CustomStringConvertible {
-    public let issues: [ValidationIssue]
-
-    public init(issues: [ValidationIssue]) { self.issues = issues }
-
-    public var description: String { issues.map(\.description).joined(separator: "; ") }
-}

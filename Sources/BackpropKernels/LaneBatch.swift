@@ -27,8 +27,8 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
     @usableFromInline let evaluatedOutputs: UnsafeMutablePointer<V>
     @usableFromInline var evaluatedError = V.zero
     @usableFromInline var nonFinite = V.zero
-    private var snapshots: [[UnsafeMutablePointer<V>]] = []
-    private var allocations: [(UnsafeMutablePointer<V>, Int)] = []
+    private let memory = KernelMemory()
+    private let snapshots: StateSnapshots<V>
 
     /// - Parameters:
     ///   - inputs, targets: row-major, samples × inputs and samples × outputs.
@@ -43,20 +43,15 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
         self.shape = shape
         trialCount = alphas.count
         self.errorEvery = max(errorEvery, 1)
-        self.inputs = .allocate(capacity: inputs.count)
-        self.inputs.initialize(from: inputs, count: inputs.count)
-        self.targets = .allocate(capacity: targets.count)
-        self.targets.initialize(from: targets, count: targets.count)
+        let memory = self.memory
+        self.inputs = memory.buffer(inputs.count, 0.0)
+        self.inputs.update(from: inputs, count: inputs.count)
+        self.targets = memory.buffer(targets.count, 0.0)
+        self.targets.update(from: targets, count: targets.count)
 
         let units = shape.firstLayerUnits
         let weights0 = shape.inputs * units, weights1 = shape.hidden * shape.outputs
-        var allocations: [(UnsafeMutablePointer<V>, Int)] = []
-        func buffer(_ count: Int) -> UnsafeMutablePointer<V> {
-            let pointer = UnsafeMutablePointer<V>.allocate(capacity: max(count, 1))
-            pointer.initialize(repeating: .zero, count: max(count, 1))
-            allocations.append((pointer, max(count, 1)))
-            return pointer
-        }
+        func buffer(_ count: Int) -> UnsafeMutablePointer<V> { memory.buffer(count, V.zero) }
         synapse0 = buffer(weights0)
         synapse1 = buffer(weights1)
         update0 = buffer(weights0)
@@ -72,26 +67,14 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
         errors = buffer(shape.samples * shape.outputs)
         curve = buffer(curvePoints)
         evaluatedOutputs = buffer(shape.samples * shape.outputs)
-        snapshots = SnapshotSlot.allCases.map { _ in
-            [weights0, weights1, weights0, weights1, weights0, weights1].map { buffer($0) }
-        }
+        snapshots = StateSnapshots(counts: [weights0, weights1, weights0, weights1, weights0, weights1], zero: V.zero, memory: memory)
         alpha = buffer(1)
-        self.allocations = allocations
         for lane in alphas.indices { alpha[0][lane] = alphas[lane] }
 
         for lane in 0..<V.laneCount {
             let trial = lane < trialCount ? lane : 0
             for index in 0..<weights0 { synapse0[index][lane] = initialSynapses[trial][0][index] }
             for index in 0..<weights1 { synapse1[index][lane] = initialSynapses[trial][1][index] }
-        }
-    }
-
-    deinit {
-        inputs.deallocate()
-        targets.deallocate()
-        for (pointer, count) in allocations {
-            pointer.deinitialize(count: count)
-            pointer.deallocate()
         }
     }
 
@@ -188,19 +171,10 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
         }
     }
 
-    private var state: [(UnsafeMutablePointer<V>, Int)] {
-        let weights0 = shape.inputs * shape.firstLayerUnits, weights1 = shape.hidden * shape.outputs
-        return [(synapse0, weights0), (synapse1, weights1), (previous0, weights0), (previous1, weights1),
-                (changes0, weights0), (changes1, weights1)]
-    }
+    private var state: [UnsafeMutablePointer<V>] { [synapse0, synapse1, previous0, previous1, changes0, changes1] }
 
-    public func save(to slot: SnapshotSlot) {
-        for (copy, (live, count)) in zip(snapshots[slot.rawValue], state) { copy.update(from: live, count: count) }
-    }
-
-    public func restore(from slot: SnapshotSlot) {
-        for (copy, (live, count)) in zip(snapshots[slot.rawValue], state) { live.update(from: copy, count: count) }
-    }
+    public func save(to slot: SnapshotSlot) { snapshots.save(slot, from: state) }
+    public func restore(from slot: SnapshotSlot) { snapshots.restore(slot, into: state) }
 }
 
 /// Where a `LaneBatch`'s loops are compiled: each conforming type's non-inlinable `train` and

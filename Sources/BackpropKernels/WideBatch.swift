@@ -44,8 +44,8 @@ public final class WideBatch<Kernel: WideKernel>: TrainingBatch {
     @usableFromInline let evaluatedOutputs: UnsafeMutablePointer<Double>
     @usableFromInline var evaluatedError = 0.0
     @usableFromInline var nonFinite = V.zero
-    private var snapshots: [[UnsafeMutablePointer<V>]] = []
-    private var allocations: [(UnsafeMutableRawPointer)] = []
+    private let memory = KernelMemory()
+    private let snapshots: StateSnapshots<V>
 
     public init(shape: NetworkShape, inputs: [Double], targets: [Double], alpha: Double,
                 initialSynapses: [[Double]], errorEvery: Int, curvePoints: Int) {
@@ -57,13 +57,8 @@ public final class WideBatch<Kernel: WideKernel>: TrainingBatch {
         let sampleVectors = (shape.samples + lanes - 1) / lanes
         self.hiddenVectors = hiddenVectors
         self.sampleVectors = sampleVectors
-        var allocations: [UnsafeMutableRawPointer] = []
-        func buffer<T>(_ count: Int, _ zero: T) -> UnsafeMutablePointer<T> {
-            let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
-            pointer.initialize(repeating: zero, count: max(count, 1))
-            allocations.append(UnsafeMutableRawPointer(pointer))
-            return pointer
-        }
+        let memory = self.memory
+        func buffer<T>(_ count: Int, _ zero: T) -> UnsafeMutablePointer<T> { memory.buffer(count, zero) }
         let weights0 = shape.inputs * hiddenVectors, weights1 = shape.outputs * hiddenVectors
         self.inputs = buffer(inputs.count, 0.0)
         self.inputs.update(from: inputs, count: inputs.count)
@@ -86,11 +81,8 @@ public final class WideBatch<Kernel: WideKernel>: TrainingBatch {
         errors = buffer(shape.samples * shape.outputs, 0.0)
         curve = buffer(curvePoints, 0.0)
         evaluatedOutputs = buffer(shape.samples * shape.outputs, 0.0)
-        snapshots = SnapshotSlot.allCases.map { _ in
-            [weights0, weights1, weights0, weights1, weights0, weights1].map { buffer($0, V.zero) }
-        }
+        snapshots = StateSnapshots(counts: [weights0, weights1, weights0, weights1, weights0, weights1], zero: V.zero, memory: memory)
         alphas = buffer(hiddenVectors, V.zero)
-        self.allocations = allocations
         for hidden in 0..<shape.hidden {
             alphas[hidden / lanes][hidden % lanes] = alpha
             for input in 0..<shape.inputs {
@@ -105,10 +97,6 @@ public final class WideBatch<Kernel: WideKernel>: TrainingBatch {
                 targetsBySample[output * sampleVectors + sample / lanes][sample % lanes] = targets[sample * shape.outputs + output]
             }
         }
-    }
-
-    deinit {
-        for pointer in allocations { pointer.deallocate() }
     }
 
     public func train(_ range: Range<Int>) { Kernel.train(self, range) }
@@ -358,19 +346,10 @@ extension WideBatch {
         return [first, second]
     }
 
-    private var state: [(UnsafeMutablePointer<V>, Int)] {
-        let weights0 = shape.inputs * hiddenVectors, weights1 = shape.outputs * hiddenVectors
-        return [(synapse0, weights0), (synapse1, weights1), (previous0, weights0), (previous1, weights1),
-                (changes0, weights0), (changes1, weights1)]
-    }
+    private var state: [UnsafeMutablePointer<V>] { [synapse0, synapse1, previous0, previous1, changes0, changes1] }
 
-    public func save(to slot: SnapshotSlot) {
-        for (copy, (live, count)) in zip(snapshots[slot.rawValue], state) { copy.update(from: live, count: count) }
-    }
-
-    public func restore(from slot: SnapshotSlot) {
-        for (copy, (live, count)) in zip(snapshots[slot.rawValue], state) { live.update(from: copy, count: count) }
-    }
+    public func save(to slot: SnapshotSlot) { snapshots.save(slot, from: state) }
+    public func restore(from slot: SnapshotSlot) { snapshots.restore(slot, into: state) }
 }
 
 /// Where a `WideBatch`'s loops are compiled; see `LaneKernel`.

@@ -131,7 +131,7 @@ public final class RunRegistry: Sendable {
 
     public func submit(_ request: RunRequest, dataset: Dataset, idempotencyKey: String?) async throws(Problem) -> SubmitOutcome {
         let trialCount = request.trialSpecs.count
-        let admitted = try state.withLock { state throws(Problem) -> Run? in
+        let admission = try state.withLock { state throws(Problem) -> SubmitOutcome in
             guard !state.stopping else { throw Problem(status: 503, title: "Shutting down", detail: "the server is stopping; retry on its successor") }
             if let key = idempotencyKey, let id = state.idempotencyKeys[key], let existing = state.runs[id] {
                 guard existing.request == request else {
@@ -139,7 +139,7 @@ public final class RunRegistry: Sendable {
                                   detail: "Idempotency-Key \(key) was first used with a different body (run \(id)); use a new key for a new run",
                                   errors: [FieldIssue("header:Idempotency-Key", "already used with a different body")])
                 }
-                return nil
+                return .existing(existing)
             }
             let pending = pool.load.pendingCost
             guard pending + trialCount <= pool.capacity else {
@@ -147,13 +147,9 @@ public final class RunRegistry: Sendable {
             }
             let run = Run(request: request, dataset: dataset, idempotencyKey: idempotencyKey)
             insert(run, into: &state)
-            return run
+            return .created(run)
         }
-        guard let run = admitted else {
-            let id = state.withLock { state in idempotencyKey.flatMap { state.idempotencyKeys[$0] } }
-            guard let id, let existing = self.run(id) else { throw Problem.notFound("the run of this Idempotency-Key was deleted") }
-            return .existing(existing)
-        }
+        guard case .created(let run) = admission else { return admission }
         // Training starts at once; the answer waits until the run is durable (fsync costs
         // 5–20 ms here, a good part of a small sweep). A run that cannot be stored is dropped
         // before anyone was told it exists.

@@ -8,7 +8,7 @@ extension Connection {
         let generation = self.generation
         let context = self.context
         let started = exchange?.started ?? loop.clock.now
-        let preference: (any TaskExecutor)? = route.execution == .ioQueue ? loop.executor : nil
+        let preference: (any TaskExecutor)? = route.execution == .ioQueue ? executor : nil
         handlerTask = Task(executorPreference: preference) {
             let response = await context.respond(to: request, with: route)
             self.loop.execute { self.deliver(response, generation: generation, head: request.head, started: started) }
@@ -162,7 +162,7 @@ extension Connection {
     private func startStream(_ produce: @escaping @Sendable (HTTPBodyWriter) async throws -> Void) {
         let generation = self.generation
         let writer = HTTPBodyWriter(sink: ConnectionBodySink(connection: self, generation: generation))
-        let preference: (any TaskExecutor)? = exchange?.route?.execution == .ioQueue ? loop.executor : nil
+        let preference: (any TaskExecutor)? = exchange?.route?.execution == .ioQueue ? executor : nil
         handlerTask = Task(executorPreference: preference) {
             let failed: Bool
             do {
@@ -220,7 +220,7 @@ extension Connection {
     }
 }
 
-/// Routes a body writer's chunks to its connection's queue.
+/// Routes a body writer's chunks to its connection's loop.
 struct ConnectionBodySink: ResponseBodySink {
     let connection: Connection
     let generation: UInt64

@@ -1,8 +1,8 @@
-import Dispatch
+import CLinux
 import Glibc
 
 /// One accepted socket: performs the I/O that the parser and the lifecycle state machine ask
-/// for. Confined to its loop's queue (every method runs there), hence `@unchecked Sendable`.
+/// for. Confined to its loop's thread (every method runs there), hence `@unchecked Sendable`.
 final class Connection: @unchecked Sendable {
     let fd: Int32
     let loop: EventLoop
@@ -22,22 +22,21 @@ final class Connection: @unchecked Sendable {
     /// Bumped per request, so answers from a handler of an earlier request (or after close) are ignored.
     var generation: UInt64 = 0
     private(set) var isClosed = false
-    private var isProcessing = false
-    private var peerInputClosed = false
+    var isProcessing = false
+    var peerInputClosed = false
     /// The client may still be sending bytes we will not read (a rejected body, a pipelined
     /// request): after the last response, read and discard them for a while instead of closing
     /// at once, so our close does not reset the connection before the client read the response.
-    private var needsLinger = false
+    var needsLinger = false
 
-    private let readSource: DispatchSourceRead
-    private var readSuspended = false
-    private var writeSource: DispatchSourceWrite?
+    private(set) var readSuspended = false
     private(set) var isWriteArmed = false
-    private var openSources = 0
+    /// Runs `.ioQueue` handlers on this connection's loop.
+    private(set) lazy var executor = EventLoopExecutor(loop: loop)
     /// Answered 503 at the connection limit: counted in `refusingConnections`, not `openConnections`.
     private var isRefusal = false
 
-    /// Takes ownership of `fd` (non-blocking). Call `start` on the loop's queue.
+    /// Takes ownership of `fd` (non-blocking). Call `start` on the loop's thread.
     init(fd: Int32, remoteAddress: String, loop: EventLoop, context: ServerContext) {
         self.fd = fd
         self.loop = loop
@@ -45,18 +44,30 @@ final class Connection: @unchecked Sendable {
         self.remoteAddress = remoteAddress
         machine = ConnectionStateMachine(clock: loop.clock, timeouts: context.timeouts)
         parser = RequestParser(limits: context.parserLimits)
-        readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: loop.queue)
     }
 
     var deadline: ContinuousClock.Instant? { machine.deadline }
 
     func start() {
         loop.register(self)
-        openSources = 1
-        readSource.setEventHandler { [unowned self] in self.readable() }
-        readSource.setCancelHandler { [self] in self.sourceCancelled() }
-        readSource.activate()
         if loop.isShuttingDown { shutdownRequested() }
+    }
+
+    /// The loop saw readiness (`epoll_event.events`) on the socket.
+    func handle(readiness events: UInt32) {
+        if events & EPOLLERR.rawValue != 0 {
+            close()
+            return
+        }
+        if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue) != 0 {
+            if !readSuspended {
+                readable()
+            } else if events & EPOLLHUP.rawValue != 0 {
+                close()   // both directions are gone; nothing left to write to
+                return
+            }
+        }
+        if !isClosed && events & EPOLLOUT.rawValue != 0 && isWriteArmed { writable() }
     }
 
     /// Answers 503 and closes: the connection is over `maxConnections`.
@@ -68,150 +79,6 @@ final class Connection: @unchecked Sendable {
         exchange = ExchangeInProgress(head: nil, started: loop.clock.now)
         respond(.problem(.serviceUnavailable, detail: "the server is at its connection limit; retry later",
                          headers: ["Retry-After": "1"]))
-    }
-
-    // MARK: reading
-
-    private func readable() {
-        while !isClosed {
-            let count: Int?
-            do {
-                count = try Socket.read(fd, into: loop.readBuffer)
-            } catch {
-                close()
-                return
-            }
-            guard let count else { return }
-            if count == 0 {
-                peerClosedInput()
-                return
-            }
-            received(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
-            if count < loop.readBuffer.count || readSuspended { return }
-        }
-    }
-
-    private func received(_ bytes: UnsafeRawBufferPointer) {
-        guard machine.acceptsRequests else { return }   // draining: discard
-        machine.bytesReceived()
-        if isAwaitingResponse {
-            inbound.append(contentsOf: bytes)
-            if inbound.count >= context.limits.maxPipelinedBytes { suspendReading() }
-            return
-        }
-        if inbound.isEmpty {
-            let consumed = process(bytes)
-            if consumed < bytes.count && !isClosed {
-                inbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
-            }
-        } else {
-            inbound.append(contentsOf: bytes)
-            processInbound()
-        }
-    }
-
-    private func processInbound() {
-        let pending = inbound
-        inbound = []
-        let consumed = pending.withUnsafeBytes { process($0) }
-        if consumed < pending.count && !isClosed {
-            inbound.insert(contentsOf: pending[consumed...], at: 0)
-        }
-        if readSuspended && inbound.count < context.limits.maxPipelinedBytes && !peerInputClosed { resumeReading() }
-    }
-
-    /// A request is being handled or answered: later bytes wait in `inbound`.
-    private var isAwaitingResponse: Bool {
-        guard let exchange else { return false }
-        return exchange.phase != .receiving
-    }
-
-    /// Feeds the parser until it needs more bytes or a request awaits its response; returns the bytes consumed.
-    private func process(_ input: UnsafeRawBufferPointer) -> Int {
-        isProcessing = true
-        defer { isProcessing = false }
-        var offset = 0
-        while !isClosed && !isAwaitingResponse && machine.acceptsRequests {
-            switch parser.parse(input, offset: &offset) {
-            case .needMoreData:
-                return offset
-            case .head(let parsed):
-                headReceived(parsed)
-            case .body(let slice):
-                exchange?.receiveBody(slice)
-            case .end:
-                requestReceived()
-            case .error(let error):
-                reject(error)
-            }
-        }
-        return offset
-    }
-
-    private func headReceived(_ parsed: ParsedRequestHead) {
-        var head = parsed.head
-        head.remoteAddress = remoteAddress
-        let match = context.router.match(head.method, rawPath: parsed.rawPath[...])
-        var route: Route?
-        if case .found(let found, let parameters) = match {
-            route = found
-            head.routePattern = found.pattern
-            head.pathParameters = parameters
-        }
-        if !head.wantsKeepAlive { machine.closeAfterResponse() }
-        exchange = ExchangeInProgress(head: head, started: loop.clock.now)
-        exchange?.framing = parsed.framing
-        let hasBody = parsed.framing.hasBody
-
-        if let rejection = context.screen(head) ?? ServerContext.unroutedResponse(match, head: head) {
-            if hasBody && (parsed.expectsContinue || !canDiscard(parsed.framing)) {
-                // The body is not wanted: answer now and close rather than read it.
-                machine.requestRejected()
-                needsLinger = true
-                respond(rejection)
-                return
-            }
-            exchange?.discardsBody = true
-            exchange?.deferredResponse = rejection
-            machine.headReceived(expectsBody: hasBody)
-            return
-        }
-        exchange?.route = route
-        if case .contentLength(let length) = parsed.framing { exchange?.body.reserveCapacity(length) }
-        if parsed.expectsContinue { sendInterim(ResponseHeadEncoder.continueHead) }
-        machine.headReceived(expectsBody: hasBody)
-    }
-
-    private func canDiscard(_ framing: RequestBodyFraming) -> Bool {
-        if case .contentLength(let length) = framing { return length <= context.limits.maxDiscardedBodyBytes }
-        return false
-    }
-
-    private func requestReceived() {
-        machine.bodyReceived()
-        guard let exchange else { return }
-        if let response = exchange.deferredResponse {
-            respond(response)
-        } else if let route = exchange.route, let head = exchange.head {
-            let request = HTTPRequest(head: head, body: exchange.body)
-            exchange.body = []   // the request owns the only reference: no copy if the handler mutates it
-            dispatch(request, to: route)
-        }
-    }
-
-    /// A malformed or over-limit request: answered, then the connection closes.
-    private func reject(_ error: RequestError) {
-        machine.requestRejected()
-        needsLinger = true
-        if exchange == nil { exchange = ExchangeInProgress(head: nil, started: loop.clock.now) }
-        respond(.problem(error.status, detail: error.detail))
-    }
-
-    private func peerClosedInput() {
-        peerInputClosed = true
-        suspendReading()   // EOF stays readable: without this the source would spin
-        if exchange?.phase == .handling { handlerTask?.cancel() }   // the client gave up waiting
-        if case .close = machine.peerClosed() { close() }
     }
 
     func deadlinePassed() {
@@ -258,39 +125,30 @@ final class Connection: @unchecked Sendable {
         if readSuspended { resumeReading() }
     }
 
-    // MARK: sources
+    // MARK: readiness interest
 
-    private func suspendReading() {
+    func suspendReading() {
         guard !readSuspended, !isClosed else { return }
         readSuspended = true
-        readSource.suspend()
+        loop.setInterest(fd, read: false, write: isWriteArmed)
     }
 
-    private func resumeReading() {
+    func resumeReading() {
         guard readSuspended, !isClosed else { return }
         readSuspended = false
-        readSource.resume()
+        loop.setInterest(fd, read: true, write: isWriteArmed)
     }
 
     func armWriting() {
         guard !isWriteArmed, !isClosed else { return }
         isWriteArmed = true
-        if let writeSource {
-            writeSource.resume()
-            return
-        }
-        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: loop.queue)
-        source.setEventHandler { [unowned self] in self.writable() }
-        source.setCancelHandler { [self] in self.sourceCancelled() }
-        openSources += 1
-        writeSource = source
-        source.activate()
+        loop.setInterest(fd, read: !readSuspended, write: true)
     }
 
     func disarmWriting() {
-        guard isWriteArmed, let writeSource else { return }
+        guard isWriteArmed, !isClosed else { return }
         isWriteArmed = false
-        writeSource.suspend()
+        loop.setInterest(fd, read: !readSuspended, write: false)
     }
 
     /// Closes at once: cancels the handler, fails a waiting writer, releases the socket.
@@ -310,17 +168,6 @@ final class Connection: @unchecked Sendable {
         inbound = []
         outbound = OutboundQueue()
         loop.unregister(self)
-        readSource.cancel()
-        if readSuspended { readSource.resume() }
-        if let writeSource {
-            writeSource.cancel()
-            if !isWriteArmed { writeSource.resume() }
-        }
-    }
-
-    private func sourceCancelled() {
-        openSources -= 1
-        guard openSources == 0 else { return }
         Socket.close(fd)
         if isRefusal {
             context.refusingConnections.subtract(1, ordering: .relaxed)

@@ -1,14 +1,14 @@
 import Synchronization
 
-/// An HTTP/1.1 server on non-blocking sockets and a few serial Dispatch queues.
+/// An HTTP/1.1 server on non-blocking Glibc sockets and one epoll event loop per core.
 ///
-/// Connections are spread over `configuration.ioQueues` serial queues; parsing, routing,
+/// Connections are spread over `configuration.ioQueues` I/O threads; parsing, routing,
 /// screening and writing happen there, handlers run as tasks (see `HTTPHandlerExecution`).
 /// A pending handler costs no thread. Every limit is in `configuration.limits`.
 public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let context: ServerContext
-    private let state = Mutex(State.idle)
+    private let state = Locked(State.idle)
 
     private enum State {
         case idle
@@ -35,10 +35,10 @@ public final class HTTPServer: Sendable {
             }
             let sockets = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
             let tick = Self.tickInterval(configuration.limits)
-            let loops = (0..<max(1, configuration.ioQueues)).map {
-                EventLoop(index: $0, serverName: configuration.serverName, tickInterval: tick)
+            let loops = try (0..<max(1, configuration.ioQueues)).map {
+                try EventLoop(index: $0, serverName: configuration.serverName, tickInterval: tick)
             }
-            for loop in loops { loop.startTimer() }
+            for loop in loops { try loop.start() }
             let listeners = sockets.map { Listener(socket: $0, loops: loops, context: context) }
             for listener in listeners { listener.start() }
             state = .running(listeners: listeners, loops: loops)
@@ -77,7 +77,7 @@ public final class HTTPServer: Sendable {
         }
         guard let running else { return }
         for listener in running.listeners { await listener.stop() }
-        for loop in running.loops { loop.queue.async { loop.requestShutdown() } }
+        for loop in running.loops { loop.send { loop.requestShutdown() } }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: gracePeriod)
         while remainingConnections > 0 && clock.now < deadline {
@@ -85,12 +85,12 @@ public final class HTTPServer: Sendable {
         }
         if remainingConnections > 0 {
             context.log(.info, "grace period over: closing \(remainingConnections) connections")
-            for loop in running.loops { loop.queue.async { loop.closeAll() } }
+            for loop in running.loops { loop.send { loop.closeAll() } }
             while remainingConnections > 0 {
                 try? await Task.sleep(for: .milliseconds(5))
             }
         }
-        for loop in running.loops { loop.queue.async { loop.stopTimer() } }
+        for loop in running.loops { loop.stop() }
         context.log(.info, "stopped")
     }
 

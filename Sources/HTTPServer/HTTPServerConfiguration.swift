@@ -8,7 +8,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// 0 binds an ephemeral port; `HTTPServer.start()` returns the one bound.
     public var port: Int = 8080
     public var limits = HTTPLimits()
-    /// Serial I/O queues; connections are spread over them round-robin. Default: one per core.
+    /// I/O threads (one epoll event loop each); connections are spread over them round-robin.
+    /// Default: one per core.
     public var ioQueues: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     /// The `Server` header sent on every response.
     public var serverName: String = "backpropd"

@@ -1,64 +1,55 @@
-import Dispatch
-
-/// Accepts connections on one listening socket and hands them to the loops round-robin.
-/// Over `maxConnections` a connection is answered 503; when the process is out of file
-/// descriptors (EMFILE) accepting pauses with exponential backoff instead of spinning.
+/// Accepts connections on one listening socket, on its home loop's thread, and hands them to
+/// the loops round-robin. Over `maxConnections` a connection is answered 503; when the process
+/// is out of file descriptors (EMFILE) accepting pauses with exponential backoff instead of
+/// spinning. Confined to the home loop's thread, hence `@unchecked Sendable`.
 final class Listener: @unchecked Sendable {
     let socket: Socket.Listening
+    private let home: EventLoop
     private let loops: [EventLoop]
     private let context: ServerContext
-    private let queue: DispatchQueue
-    private let source: DispatchSourceRead
     private var nextLoop = 0
     private var backoff: Duration?
     private var paused = false
     private var stopped = false
-    private var onClosed: [CheckedContinuation<Void, Never>] = []
-    private var closed = false
 
     private static let firstBackoff = Duration.milliseconds(5)
     private static let maxBackoff = Duration.seconds(1)
-    /// Accepts per readiness event, so one busy listener cannot starve its queue.
+    /// Accepts per readiness event, so a flood of connections cannot starve the home loop's own.
     private static let acceptBatch = 64
 
     init(socket: Socket.Listening, loops: [EventLoop], context: ServerContext) {
         self.socket = socket
         self.loops = loops
         self.context = context
-        queue = DispatchQueue(label: "http.accept.\(socket.port)")
-        source = DispatchSource.makeReadSource(fileDescriptor: socket.fd, queue: queue)
+        home = loops[0]
     }
 
     func start() {
-        let fd = socket.fd
-        source.setEventHandler { [unowned self] in self.acceptPending() }
-        source.setCancelHandler { [self] in
-            Socket.close(fd)
-            closed = true
-            for waiter in onClosed { waiter.resume() }
-            onClosed = []
+        home.send { [self] in
+            do {
+                try home.register(self)
+            } catch {
+                context.log(.error, "\(error): not accepting on \(socket.address)")
+            }
         }
-        source.activate()
     }
 
     /// Stops accepting; returns once the socket is closed (so the port can be bound again).
     func stop() async {
         await withCheckedContinuation { continuation in
-            queue.async { [self] in
-                if closed {
-                    continuation.resume()
-                    return
+            home.send { [self] in
+                if !stopped {
+                    stopped = true
+                    home.unregister(self)
+                    Socket.close(socket.fd)
                 }
-                onClosed.append(continuation)
-                guard !stopped else { return }
-                stopped = true
-                source.cancel()
-                if paused { source.resume() }
+                continuation.resume()
             }
         }
     }
 
-    private func acceptPending() {
+    /// The listening socket is readable: accept what is pending.
+    func acceptPending() {
         for _ in 0..<Self.acceptBatch where !stopped && !paused {
             switch Socket.accept(socket.fd) {
             case .accepted(let fd, let remoteAddress):
@@ -79,20 +70,18 @@ final class Listener: @unchecked Sendable {
         let loop = loops[nextLoop]
         nextLoop = (nextLoop + 1) % loops.count
         let context = self.context
-        if context.openConnections.add(1, ordering: .relaxed).newValue > context.limits.maxConnections {
+        let refuse = context.openConnections.add(1, ordering: .relaxed).newValue > context.limits.maxConnections
+        if refuse {
             context.openConnections.subtract(1, ordering: .relaxed)
             guard context.refusingConnections.add(1, ordering: .relaxed).newValue <= context.maxRefusing else {
                 context.refusingConnections.subtract(1, ordering: .relaxed)
                 Socket.close(fd)
                 return
             }
-            loop.queue.async {
-                Connection(fd: fd, remoteAddress: remoteAddress, loop: loop, context: context).refuse()
-            }
-            return
         }
-        loop.queue.async {
-            Connection(fd: fd, remoteAddress: remoteAddress, loop: loop, context: context).start()
+        loop.execute {
+            let connection = Connection(fd: fd, remoteAddress: remoteAddress, loop: loop, context: context)
+            if refuse { connection.refuse() } else { connection.start() }
         }
     }
 
@@ -100,13 +89,12 @@ final class Listener: @unchecked Sendable {
         let delay = backoff.map { min($0 * 2, Self.maxBackoff) } ?? Self.firstBackoff
         backoff = delay
         paused = true
-        source.suspend()
+        home.setInterest(socket.fd, read: false, write: false)
         context.log(.warning, "\(error) on \(socket.address): pausing accepts for \(delay)")
-        let nanoseconds = Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000)
-        queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [self] in
+        home.schedule(after: delay) { [self] in
             guard paused, !stopped else { return }
             paused = false
-            source.resume()
+            home.setInterest(socket.fd, read: true, write: false)
         }
     }
 }

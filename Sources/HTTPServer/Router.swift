@@ -1,12 +1,12 @@
 /// Where a route's handler (and the middleware `handle` around it) runs.
 public enum HTTPHandlerExecution: Sendable, Hashable {
-    /// The default: a task on Swift's global concurrent executor, off the I/O queues. Right for
+    /// The default: a task on Swift's global concurrent executor, off the I/O threads. Right for
     /// any handler that computes, touches disk, takes locks or may block in any way.
     case concurrent
-    /// A task pinned to the connection's own I/O queue, which saves two thread hops per request
+    /// A task pinned to the connection's own I/O thread, which saves two thread hops per request
     /// (see BENCHMARKS.md). Only for handlers that never block and return within microseconds,
-    /// such as serving a cached representation; awaiting is fine (it frees the queue), computing
-    /// or blocking is not, because every connection on that queue waits meanwhile.
+    /// such as serving a cached representation; awaiting is fine (it frees the thread), computing
+    /// or blocking is not, because every connection on that thread waits meanwhile.
     case ioQueue
 }
 

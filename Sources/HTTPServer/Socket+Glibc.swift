@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// A failed system call, with the call's name and errno.
@@ -143,12 +144,9 @@ enum Socket {
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         while true {
             let fd = withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.accept(listener, $0, &length) }
+                CLinux.accept4(listener, UnsafeMutableRawPointer($0), &length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
             }
             if fd >= 0 {
-                // Glibc's module does not export accept4: set the flags it would have set.
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
                 var one: Int32 = 1
                 _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
                 return .accepted(fd: fd, remoteAddress: describe(storage))
@@ -198,7 +196,10 @@ enum Socket {
     }
 
     static func close(_ fd: Int32) {
-        _ = Glibc.close(fd)   // Linux releases the descriptor even when close reports EINTR: never retry.
+        // Linux releases the descriptor even when close reports EINTR: never retry. A close of a
+        // descriptor that is not open means a double close, which can close someone else's socket.
+        let closed = Glibc.close(fd) == 0 || errno != EBADF
+        assert(closed, "closed descriptor \(fd) twice")
     }
 
     static func port(of address: sockaddr_storage) -> Int {

@@ -16,13 +16,14 @@ struct BenchCommand: Subcommand {
       (a) the notebook's sweep: xor, 7 alphas × 60000 iterations, hidden 4, curve and direction counts
       (b) the same with hidden 32
       (c) numpy_scale.py's case: 256 samples × 16 inputs, hidden 64, 2000 iterations, alpha 0.01
-    against numpy (shared/bench/numpy_sweep.py, numpy_scale.py, run once per case: ~11 s each)
+    against numpy (shared/bench/numpy_sweep.py for (a) and (b), ~11 s each, --numpy-rounds times;
+    numpy_scale.py for (c) every round)
     and Benchmarks/plain_c_loop.c (compiled with cc -O3 at bench time, natural and --reordered
     loop orders), then the engine's code paths and the batches a 2-worker service runs.
 
     options:
       --rounds N          rounds for the engine and C (medians)                    [7]
-      --numpy-rounds N    rounds for numpy (0 skips it)                            [1]
+      --numpy-rounds N    rounds for numpy's (a) and (b) (0 skips numpy)            [1]
       --shared DIR        the shared/bench folder            [../shared/bench, ../../shared/bench]
       --c-source FILE     the plain C loop                     [Benchmarks/plain_c_loop.c]
       -h, --help          show this help
@@ -62,7 +63,7 @@ struct BenchCommand: Subcommand {
             return 1
         }
         console.out("backpropd bench — \(Machine.description); load before: \(Machine.loadAverage)")
-        console.out("engine path: \(CodePath.fastest) (preferred batch \(Trainer.preferredBatchSize)); \(rounds) rounds, medians\n")
+        console.out("engine path: \(CodePath.fastest) (batches: preferred \(Trainer.preferredBatchSize), widest \(Trainer.widestBatchSize)); \(rounds) rounds, medians\n")
 
         var samples: [String: [Double]] = [:]
         func record(_ key: String, _ seconds: Double?) { if let seconds { samples[key, default: []].append(seconds) } }
@@ -81,9 +82,10 @@ struct BenchCommand: Subcommand {
                     record(label, Workload.twoWorkers(hidden: hidden))
                 }
             }
-            if round < numpyRounds, let shared = sharedBench {
-                for (name, script, arguments, key) in [("(a)", "numpy_sweep.py", ["4"], "seconds="), ("(b)", "numpy_sweep.py", ["32"], "seconds="),
-                                                       ("(c)", "numpy_scale.py", ["--reps", "1"], "TIME ")] {
+            if numpyRounds > 0, let shared = sharedBench {
+                let scripts = [("(a)", "numpy_sweep.py", ["4"], "seconds="), ("(b)", "numpy_sweep.py", ["32"], "seconds="),
+                               ("(c)", "numpy_scale.py", ["--reps", "1"], "TIME ")]
+                for (name, script, arguments, key) in scripts where round < (name == "(c)" ? max(rounds, numpyRounds) : numpyRounds) {
                     let outcome = Subprocess.run("python3", [shared + "/" + script] + arguments, environment: environment)
                     record("numpy \(name)", outcome.flatMap { Subprocess.number(after: key, in: $0.output) })
                 }
@@ -134,8 +136,6 @@ struct Workload {
             rows.append(("4-trial batch, hidden \(hidden), \(CodePath.fastest) trials", four, CodePath(instructionSet: CodePath.fastest.instructionSet, width: CodePath.fastest.width, layout: .trialsInLanes)))
         }
         rows.append(("7-trial sweep, hidden 4, scalar", sweep(hidden: 4), .scalar))
-        let lanes = CodePath(instructionSet: CodePath.fastest.instructionSet, width: CodePath.fastest.width, layout: .trialsInLanes)!
-        rows.append(("(c) with trials in lanes, \(lanes)", scale, lanes))
         return rows
     }()
 

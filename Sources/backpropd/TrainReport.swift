@@ -8,7 +8,7 @@ struct TrainReport {
 
     var text: String {
         let data = sweep.dataset
-        var lines = ["backpropd train: \(data.samples) samples × \(data.inputs.columns) inputs → \(data.targets.columns) outputs, "
+        var lines = ["backpropd train: \(data.samples) samples × \(data.inputs.columns) inputs → \(data.targets.columns) output\(data.targets.columns == 1 ? "" : "s"), "
             + "\(sweep.iterations) iterations, seed \(sweep.seed), \(results.count) trials"]
         for result in results {
             lines.append("")

@@ -57,8 +57,11 @@ import Testing
         let avx512 = CodePath(instructionSet: .avx512, width: 8)!
         #expect(avx512.narrowed(toHold: 3).width == 4 && avx512.narrowed(toHold: 5).width == 8)
         #expect(CodePath(instructionSet: .baseline, width: 2)!.narrowed(toHold: 1).width == 2)
+        #expect(Trainer.preferredBatchSize <= Trainer.widestBatchSize)
+        #expect(CodePath.fastest.instructionSet == .baseline || Trainer.preferredBatchSize == 4)
         #expect(Trainer.batches(of: specs(alphas, hidden: 4), path: avx512, narrowing: true).map(\.1.width) == [8])
         #expect(Trainer.batches(of: specs(Array(alphas[0..<3]), hidden: 4), path: avx512, narrowing: true).map(\.1.width) == [4])
+        #expect(Trainer.batches(of: specs([1], hidden: 64), path: avx512, narrowing: true).map { [$0.1.width] } == [[8]])
         let lanes4 = CodePath(instructionSet: .baseline, width: 4)!
         #expect(Trainer.batches(of: specs(alphas, hidden: 4), path: lanes4).map(\.0) == [[0, 1, 2, 3], [4, 5, 6]])
         #expect(Trainer.batches(of: specs([1], hidden: 64), path: lanes4).map(\.2) == [.hiddenUnitsInLanes])

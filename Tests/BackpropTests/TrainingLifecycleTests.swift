@@ -81,8 +81,8 @@ import Testing
         #expect(result.directionChanges.flatMap { $0.flatMap { $0 } }.allSatisfy { $0 == 0 })
     }
 
-    @Test func chunksAimAtTwoMilliseconds() {
-        #expect(BatchRun.nextChunk(after: 100, took: .milliseconds(4)) == 50)
+    @Test func chunksAimAtFourMilliseconds() {
+        #expect(BatchRun.nextChunk(after: 100, took: .milliseconds(8)) == 50)
         #expect(BatchRun.nextChunk(after: 100, took: .microseconds(1)) == 400)
         #expect(BatchRun.nextChunk(after: 1, took: .seconds(1)) == 1)
     }

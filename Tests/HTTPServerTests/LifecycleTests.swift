@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import HTTPServer
 
@@ -20,20 +19,32 @@ import Testing
     }
 
     @Test func shutdownLetsAnInFlightRequestFinishWithConnectionClose() async throws {
+        let started = Counter()
+        let release = AsyncStream<Void>.makeStream()
+        var router = Self.router()
+        router.get("/held") { _ in
+            started.increment()
+            for await _ in release.stream { break }
+            return HTTPResponse(bytes: Array("released".utf8))
+        }
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.ioQueues = 1
-        let server = HTTPServer(configuration: configuration, router: Self.router())
+        let server = HTTPServer(configuration: configuration, router: router)
         let port = try server.start()
         let client = try await onThread { () -> RawClient in
             let client = try RawClient(port: port)
-            try client.send("GET /sleep?ms=300 HTTP/1.1\r\nHost: x\r\n\r\n")
+            try client.send("GET /held HTTP/1.1\r\nHost: x\r\n\r\n")
             return client
         }
-        try await Task.sleep(for: .milliseconds(50))
-        async let response = onThread { try client.readResponse() }
-        await server.shutdown(gracePeriod: .seconds(5))
-        let answered = try await response
-        #expect(answered.text == "slept")
+        #expect(await eventually { started.count == 1 })
+        async let stopped: Void = server.shutdown(gracePeriod: .seconds(30))
+        // Shutdown closes the listener first, then tells the loop; the handler's answer is queued
+        // on the same loop after that, so it must carry Connection: close.
+        #expect(await eventually { (try? RawClient(port: port)) == nil }, "no longer accepting")
+        release.continuation.finish()
+        let answered = try await onThread { try client.readResponse() }
+        await stopped
+        #expect(answered.text == "released")
         #expect(answered.headers["Connection"] == "close")
         #expect(server.connectionCount == 0)
     }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import HTTPServer
 
@@ -94,7 +93,7 @@ import Testing
     }
 
     @Test func serverDiagnosticsGoToTheLogHook() async throws {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         try await withServer(router: demoRouter(), configure: { configuration in
             configuration.log = { record in lines.withLock { $0.append(record.description) } }
         }) { _, port in

@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func theWriterThrowsOnceTheClientIsGone() async throws {
-        let failure = Mutex<String?>(nil)
+        let failure = Locked<String?>(nil)
         var router = Router()
         router.get("/forever") { _ in
             HTTPResponse(headers: ["Content-Type": "text/event-stream"], body: .stream { writer in
@@ -120,7 +120,7 @@ import Testing
             #expect(await eventually { waiting.load(ordering: .relaxed) == 200 })
             release.continuation.finish()
             let answers = try await onThread { try clients.map { try $0.readResponse().text } }
-            #expect(answers.allSatisfy { $0 == "released" })
+            #expect(answers.allSatisfy { $0 == "released" }, "\(answers.filter { $0 != "released" }.prefix(3))")
         }
     }
 }

@@ -1,5 +1,5 @@
+@testable import HTTPServer
 import Foundation
-import Synchronization
 
 /// The HTTPBench executable run as a child process (built alongside the tests), for what a
 /// test cannot do in its own process: run out of file descriptors, start with a low limit.
@@ -19,10 +19,9 @@ final class ChildServer: Sendable {
         try Data(#"{"ok":true}"#.utf8).write(to: body)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "\(shellPrefix) exec '\(executable)' --port 0 --queues 1 --body '\(body.path)'"]
+        process.arguments = ["-c", "\(shellPrefix) exec '\(executable)' --port 0 --queues 1 --body '\(body.path)' >/dev/null"]
         let errors = Pipe()
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
         try process.run()
         let lines = stderrLines
         let reader = Thread {
@@ -72,7 +71,7 @@ final class ChildServer: Sendable {
 
 /// Lines collected by one thread and read by another.
 final class LineLog: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Locked<[String]>([])
     func append(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.withLock { $0 } }
 }

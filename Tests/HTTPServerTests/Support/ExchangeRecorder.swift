@@ -1,9 +1,8 @@
-import Synchronization
 @testable import HTTPServer
 
 /// Middleware that records every completed exchange.
 final class ExchangeRecorder: HTTPMiddleware {
-    private let records = Mutex<[HTTPExchange]>([])
+    private let records = Locked<[HTTPExchange]>([])
 
     func completed(_ exchange: HTTPExchange) {
         records.withLock { $0.append(exchange) }

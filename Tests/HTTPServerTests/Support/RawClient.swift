@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 @testable import HTTPServer
 
 /// A blocking TCP client that speaks raw bytes, for socket-level tests. Every read has a
@@ -15,7 +14,7 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
     /// `receiveBuffer` shrinks the socket's receive buffer (and so the TCP window): a slow reader.
     init(port: Int, host: String = "127.0.0.1", readTimeout: Int = 5, receiveBuffer: Int32? = nil) throws {
         let family = host.contains(":") ? AF_INET6 : AF_INET
-        fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+        fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         if var receiveBuffer {
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, socklen_t(MemoryLayout<Int32>.size))
@@ -47,7 +46,7 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
         }
     }
 
-    private let closed = Mutex(false)
+    private let closed = Locked(false)
 
     deinit { close() }
 

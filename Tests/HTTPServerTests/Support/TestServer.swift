@@ -55,35 +55,19 @@ func demoRouter() -> Router {
     return router
 }
 
-/// Runs a command, returning its exit status and standard output.
+/// Runs a command, returning its exit status and standard output. Uses Foundation's Process,
+/// which closes the test process's other descriptors in the child (a bare posix_spawn would let
+/// the child inherit sockets of tests running in parallel and keep them open).
 func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    var pipe: [Int32] = [0, 0]
-    guard Glibc.pipe(&pipe) == 0 else { throw RawClient.Failure(description: "pipe failed") }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
-    posix_spawn_file_actions_addclose(&actions, pipe[0])
-    var pid: pid_t = 0
-    let argv = arguments.map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
-    posix_spawn_file_actions_destroy(&actions)
-    close(pipe[1])
-    guard spawned == 0 else {
-        close(pipe[0])
-        throw RawClient.Failure(description: "cannot run \(arguments[0]): \(spawned)")
-    }
-    var output: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = read(pipe[0], &chunk, chunk.count)
-        if count <= 0 { break }
-        output += chunk[0..<count]
-    }
-    close(pipe[0])
-    var status: Int32 = 0
-    waitpid(pid, &status, 0)
-    return ((status >> 8) & 0xFF, String(decoding: output, as: UTF8.self))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
 /// Runs blocking client code on its own thread, so it never occupies one of the few threads of
