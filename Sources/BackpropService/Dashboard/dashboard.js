@@ -1,8 +1,9 @@
 // The backpropd dashboard: one page, no libraries, nothing but the public API (api.md).
-// Live updates use the API's cheap polling: a run is read in full once; while it trains, its new
-// curve points arrive as Server-Sent Events (GET /runs/{id}/events?since=) and everything else
-// (status, current weights) by a curve-free long-poll with ETag/If-None-Match
-// (GET /runs/{id}?since=ITERATIONS&wait=…): a whole run is never fetched again in a loop.
+// A run is first read without its curves (GET /runs/{id}?since=AFTER_EVERYTHING). A finished run
+// is then read once in full; while a run trains, its curve points arrive once each as Server-Sent
+// Events (GET /runs/{id}/events) and everything else (status, current weights) by the same
+// curve-free read, long-polled with ETag/If-None-Match (&wait=…): a whole run is never fetched
+// in a loop.
 
 const TOKEN_KEY = 'backpropd-token';
 const LIST_POLL_ACTIVE_MS = 2000;
@@ -11,6 +12,8 @@ const RUN_POLL_GAP_MS = 1500;
 const RUN_WAIT_SECONDS = 20;
 const RETRY_MS = 3000;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+// `?since=` beyond every iteration: the run with no curve points.
+const AFTER_EVERYTHING = Number.MAX_SAFE_INTEGER;
 
 // Okabe–Ito-like colours that stay apart for colour-blind readers; more alphas cycle through
 // hues. Every alpha also gets its own dash pattern and a text label, so colour is never the only cue.
@@ -1001,15 +1004,21 @@ class RunView {
     this.container.dataset.state = 'loading';
     this.container.replaceChildren(element('p', { class: 'hint' }, 'Loading run…'));
     try {
-      // The one full read of the run; from here on only what changed is transferred.
-      const response = await api.request('GET', `/runs/${id}`, { signal });
-      if (!response.ok) throw await Problem.from(response);
-      const run = await response.json();
+      const summary = await api.request('GET', this.curveFreePath(), { signal });
+      if (!summary.ok) throw await Problem.from(summary);
+      const etag = summary.headers.get('ETag');
+      let run = await summary.json();
+      if (isFinished(run.status)) {
+        // The one full read: a finished run never changes.
+        const full = await api.request('GET', `/runs/${id}`, { signal });
+        if (!full.ok) throw await Problem.from(full);
+        run = await full.json();
+      }
       if (signal.aborted) return;
       this.dataset = await datasetOf(run.request);
       if (signal.aborted) return;
       this.render(run);
-      if (!isFinished(run.status)) this.followLive(signal);
+      if (!isFinished(run.status)) this.followLive(signal, etag);
     } catch (error) {
       if (signal.aborted) return;
       this.container.dataset.state = 'error';
@@ -1122,9 +1131,9 @@ class RunView {
   // While the run trains: new points by SSE, everything else by a curve-free ETag long-poll.
   // When both have seen the end, any trial whose curve stops short of its last iteration (the
   // stream was cut, say) gets its missing points with one `?since=` read.
-  async followLive(signal) {
+  async followLive(signal, etag) {
     this.following = true;
-    await Promise.all([this.streamPoints(signal), this.pollRun(signal)]);
+    await Promise.all([this.streamPoints(signal), this.pollRun(signal, etag)]);
     if (signal.aborted) return;
     const last = this.chart.trials.map((model) => this.chart.lastIteration(model.index));
     const short = this.run.trials.some((trial, index) => trial.status !== 'cancelled' && last[index] < trial.iterations_done);
@@ -1173,17 +1182,21 @@ class RunView {
     }
   }
 
-  async pollRun(signal) {
-    // since = the last iteration: the answer carries no curve points, only status and weights.
-    const path = `/runs/${this.id}?since=${this.run.request.iterations}`;
-    let etag = null;
+  curveFreePath() {
+    return `/runs/${this.id}?since=${AFTER_EVERYTHING}`;
+  }
+
+  // Status, progress and current weights: the curve-free read, long-polled against the ETag of
+  // the last answer. (Without an ETag a wait would end only at a point after `since`, never.)
+  async pollRun(signal, firstETag) {
+    let etag = firstETag;
     while (!signal.aborted) {
+      await sleep(RUN_POLL_GAP_MS, signal);
+      if (signal.aborted) return;
       try {
-        // Without an ETag to compare, a wait would only end at the first point after `since`,
-        // that is never: the first read answers at once, the following ones long-poll.
         const wait = etag && !isFinished(this.run.status) ? RUN_WAIT_SECONDS : 0;
         const headers = etag ? { 'If-None-Match': etag } : {};
-        const response = await api.request('GET', `${path}&wait=${wait}`, { signal, headers });
+        const response = await api.request('GET', `${this.curveFreePath()}&wait=${wait}`, { signal, headers });
         if (response.status === 404) { this.deleted(); return; }
         if (response.status === 200) {
           etag = response.headers.get('ETag');
@@ -1200,7 +1213,6 @@ class RunView {
         this.message.textContent = `Could not refresh the run (${error.message}); retrying…`;
         await sleep(RETRY_MS, signal);
       }
-      await sleep(RUN_POLL_GAP_MS, signal);
     }
   }
 
