@@ -1764,6 +1764,11 @@ function start() {
     return false;
   };
   window.addEventListener('hashchange', () => { if (route()) byId('main').focus({ preventScroll: false }); });
+  // The skip link moves the focus without touching the hash, which is the route.
+  document.querySelector('.skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    byId('main').focus();
+  });
   route();
   runList.refresh();
 }

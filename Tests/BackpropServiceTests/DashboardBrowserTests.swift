@@ -71,6 +71,9 @@ import Backprop
                 Step.evaluate("document.querySelector('#chart-readout').textContent", name: "end"),
                 Step.key("ArrowUp"),
                 Step.evaluate("document.querySelector('#chart-readout').textContent", name: "previousTrial"),
+                Step.evaluate("document.querySelector('.skip-link').focus()", name: "skipFocused"),
+                Step.key("Enter"),
+                Step.evaluate("[location.hash, document.activeElement.id, document.querySelector('#run-view').hidden]", name: "skipped"),
             ])
             #expect(report.problems().isEmpty, "\(report.problems())")
             #expect(report.named["opened"] as? String == "#/runs/\(id)", "the list links to the run view")
@@ -126,6 +129,9 @@ import Backprop
             #expect(end.contains("iteration 60,000 · error"), "\(end)")
             let previous = try #require(report.named["previousTrial"] as? String)
             #expect(previous.contains("iteration 60,000") && previous != end, "\(previous) after \(end)")
+            let skipped = try #require(report.named["skipped"] as? [Any])
+            #expect(skipped[0] as? String == "#/runs/\(id)" && skipped[1] as? String == "main" && skipped[2] as? Bool == false,
+                    "the skip link focuses the run and keeps the route: \(skipped)")
 
             // The screenshot is an image of the view, not a blank page.
             let stats = try await DashboardBrowser.imageStatistics(screenshot)
