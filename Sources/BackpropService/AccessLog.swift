@@ -5,10 +5,27 @@ import HTTPServer
 struct AccessLog: HTTPMiddleware {
     let log: Logger
     let metrics: ServiceMetrics
+    /// Request ids are a random per-process prefix and a counter: unique, and no system call
+    /// per request.
+    private let idPrefix = String(RunID().description.prefix(8))
+    private let counter = Locked<UInt64>(0)
+
+    init(log: Logger, metrics: ServiceMetrics) {
+        self.log = log
+        self.metrics = metrics
+    }
 
     func prepare(_ response: inout HTTPResponse, for head: HTTPRequestHead) {
-        let id = head.headers["X-Request-Id"].flatMap(Self.acceptable) ?? RunID().description.prefix(16).description
+        let id = head.headers["X-Request-Id"].flatMap(Self.acceptable) ?? nextID()
         response.headers["X-Request-Id"] = id
+    }
+
+    private func nextID() -> String {
+        let number = counter.withLock { value in
+            value += 1
+            return value
+        }
+        return idPrefix + "-" + String(number, radix: 16)
     }
 
     func completed(_ exchange: HTTPExchange) {

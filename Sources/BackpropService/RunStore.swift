@@ -25,23 +25,7 @@ public final class RunStore: Sendable {
     public let directory: String
     private let queue = DispatchQueue(label: "backpropd.run-store")
 
-    /// Writes waiting for the queue. Each run is written once with its newest version however
-    /// often it was saved meanwhile; saves someone awaits (a new run's 202) go first, so a busy
-    /// disk delays submissions by one write, not by the whole backlog.
-    private struct Backlog {
-        var saves: [RunID: (run: Run, completions: [@Sendable (Failure?) -> Void])] = [:]
-        var awaited: [RunID] = []
-        var others: [RunID] = []
-        var removals: [RunID] = []
-        var draining = false
-    }
-
-    private enum Step {
-        case save(Run, [@Sendable (Failure?) -> Void])
-        case remove(RunID)
-    }
-
-    private let backlog = Locked(Backlog())
+    private let backlog = Locked(RunStoreBacklog())
 
     /// Creates the directory if needed and proves it writable, so a read-only or missing data
     /// dir fails at start-up with a clear message instead of at the first submission.
@@ -60,20 +44,7 @@ public final class RunStore: Sendable {
 
     /// Saves `run` in the background; `completion` (if any) gets the outcome once it is durable.
     public func save(_ run: Run, completion: (@Sendable (Failure?) -> Void)? = nil) {
-        let start = backlog.withLock { backlog -> Bool in
-            if var entry = backlog.saves[run.id] {
-                if run.version >= entry.run.version { entry.run = run }
-                if let completion { entry.completions.append(completion) }
-                backlog.saves[run.id] = entry
-            } else {
-                backlog.saves[run.id] = (run, completion.map { [$0] } ?? [])
-                backlog.others.append(run.id)
-            }
-            if completion != nil { backlog.awaited.append(run.id) }
-            defer { backlog.draining = true }
-            return !backlog.draining
-        }
-        if start { queue.async { [self] in drain() } }
+        if backlog.withLock({ $0.save(run, completion: completion) }) { queue.async { [self] in drain() } }
     }
 
     public func save(_ run: Run) async -> Failure? {
@@ -84,23 +55,23 @@ public final class RunStore: Sendable {
 
     /// Deletes the run's file (and drops a save of it not yet written).
     public func remove(_ id: RunID) {
-        let (start, dropped) = backlog.withLock { backlog in
-            let dropped = backlog.saves.removeValue(forKey: id)
-            backlog.removals.append(id)
-            defer { backlog.draining = true }
-            return (!backlog.draining, dropped)
-        }
-        for completion in dropped?.completions ?? [] { completion(nil) }
+        let (start, dropped) = backlog.withLock { $0.remove(id) }
+        for completion in dropped { completion(nil) }
         if start { queue.async { [self] in drain() } }
     }
 
-    /// Waits until every save and removal asked for so far is on disk.
+    /// Waits until every save and removal asked for so far is on disk. Blocks: not for a Swift
+    /// concurrency thread (use `flushed()` there).
     public func flush() {
         queue.sync {}
     }
 
+    public func flushed() async {
+        await withCheckedContinuation { continuation in queue.async { continuation.resume() } }
+    }
+
     private func drain() {
-        while let step = nextStep() {
+        while let step = backlog.withLock({ $0.next() }) {
             switch step {
             case .save(let run, let completions):
                 let failure = write(run)
@@ -109,18 +80,6 @@ public final class RunStore: Sendable {
                 unlink(path(of: id))
                 Self.syncDirectory(directory)
             }
-        }
-    }
-
-    private func nextStep() -> Step? {
-        backlog.withLock { backlog in
-            if !backlog.removals.isEmpty { return .remove(backlog.removals.removeFirst()) }
-            while let id = backlog.awaited.first ?? backlog.others.first {
-                if backlog.awaited.isEmpty { backlog.others.removeFirst() } else { backlog.awaited.removeFirst() }
-                if let entry = backlog.saves.removeValue(forKey: id) { return .save(entry.run, entry.completions) }
-            }
-            backlog.draining = false
-            return nil
         }
     }
 
@@ -258,5 +217,55 @@ public final class RunStore: Sendable {
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
+    }
+}
+
+/// Writes waiting for the store's queue. Each run is written once with its newest version
+/// however often it was saved meanwhile; saves someone awaits (a new run's 202) go first, so a
+/// busy disk delays a submission by one write, not by the whole backlog.
+struct RunStoreBacklog {
+    enum Step {
+        case save(Run, [@Sendable (RunStore.Failure?) -> Void])
+        case remove(RunID)
+    }
+
+    private var saves: [RunID: (run: Run, completions: [@Sendable (RunStore.Failure?) -> Void])] = [:]
+    private var awaited: [RunID] = []
+    private var others: [RunID] = []
+    private var removals: [RunID] = []
+    private var draining = false
+
+    /// Returns whether a drain must be started.
+    mutating func save(_ run: Run, completion: (@Sendable (RunStore.Failure?) -> Void)?) -> Bool {
+        if var entry = saves[run.id] {
+            if run.version >= entry.run.version { entry.run = run }
+            if let completion { entry.completions.append(completion) }
+            saves[run.id] = entry
+        } else {
+            saves[run.id] = (run, completion.map { [$0] } ?? [])
+            others.append(run.id)
+        }
+        if completion != nil { awaited.append(run.id) }
+        defer { draining = true }
+        return !draining
+    }
+
+    /// Drops a pending save of the run (its completions are returned) and queues the deletion.
+    mutating func remove(_ id: RunID) -> (startDrain: Bool, dropped: [@Sendable (RunStore.Failure?) -> Void]) {
+        let dropped = saves.removeValue(forKey: id)?.completions ?? []
+        removals.append(id)
+        defer { draining = true }
+        return (!draining, dropped)
+    }
+
+    /// The next write, or nil (and the drain ends) when there is none.
+    mutating func next() -> Step? {
+        if !removals.isEmpty { return .remove(removals.removeFirst()) }
+        while let id = awaited.first ?? others.first {
+            if awaited.isEmpty { others.removeFirst() } else { awaited.removeFirst() }
+            if let entry = saves.removeValue(forKey: id) { return .save(entry.run, entry.completions) }
+        }
+        draining = false
+        return nil
     }
 }

@@ -62,27 +62,48 @@ import Testing
         #expect(store.loadAll().runs.count == 1)
     }
 
-    @Test func aBacklogIsWrittenOncePerRunWithItsNewestVersionAndAwaitedSavesGoFirst() async throws {
-        let directory = Self.temporaryDirectory()
-        let store = try RunStore(dataDirectory: directory)
+    @Test func aBacklogIsWrittenOncePerRunWithItsNewestVersionAndAwaitedSavesGoFirst() {
+        var backlog = RunStoreBacklog()
         var busy = (0..<20).map { _ in Self.sampleRun() }
+        var drains = 0
         for version in 1...30 {
             for index in busy.indices {
                 busy[index].version = version
-                store.save(busy[index], completion: nil)
+                if backlog.save(busy[index], completion: nil) { drains += 1 }
             }
         }
         let urgent = Self.sampleRun()
-        let started = ContinuousClock.now
-        #expect(await store.save(urgent) == nil)
-        let urgentTook = ContinuousClock.now - started
-        store.flush()
-        let loaded = store.loadAll().runs
-        #expect(loaded.count == 21)
-        // Reloaded runs count one version on from what was stored.
-        #expect(loaded.filter { $0.id != urgent.id }.allSatisfy { $0.version == 31 })
-        // 600 saves were asked for; at most one write per run could be ahead of the awaited one.
-        #expect(urgentTook < .seconds(20))
+        let startedAnother = backlog.save(urgent, completion: { _ in })
+        #expect(!startedAnother)
+        var written: [(RunID, Int, Int)] = []
+        while let step = backlog.next() {
+            guard case .save(let run, let completions) = step else { Issue.record("unexpected removal"); continue }
+            written.append((run.id, run.version, completions.count))
+        }
+        #expect(drains == 1)
+        #expect(written.count == 21)
+        #expect(written.first?.0 == urgent.id && written.first?.2 == 1)
+        #expect(written.dropFirst().map(\.0) == busy.map(\.id))
+        #expect(written.dropFirst().allSatisfy { $0.1 == 30 && $0.2 == 0 })
+        let restarts = backlog.save(urgent, completion: nil)
+        #expect(restarts, "a drained backlog starts a new drain")
+    }
+
+    @Test func removalDropsAPendingSaveAndGoesFirst() {
+        var backlog = RunStoreBacklog()
+        let kept = Self.sampleRun()
+        let removed = Self.sampleRun()
+        _ = backlog.save(kept, completion: nil)
+        _ = backlog.save(removed, completion: { _ in })
+        let (start, dropped) = backlog.remove(removed.id)
+        #expect(!start)
+        #expect(dropped.count == 1)
+        guard case .remove(let id)? = backlog.next() else { Issue.record("removal first"); return }
+        #expect(id == removed.id)
+        guard case .save(let run, _)? = backlog.next() else { Issue.record("then the save"); return }
+        #expect(run.id == kept.id)
+        let rest = backlog.next()
+        #expect(rest == nil)
     }
 
     @Test func removeDeletesTheFile() async throws {
@@ -91,7 +112,7 @@ import Testing
         let run = Self.sampleRun()
         #expect(await store.save(run) == nil)
         store.remove(run.id)
-        store.flush()
+        await store.flushed()
         #expect(store.loadAll().runs.isEmpty)
     }
 

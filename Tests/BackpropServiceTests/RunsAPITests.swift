@@ -136,7 +136,7 @@ import Testing
             #expect(try await service.client.send("DELETE", "/runs/\(id)").status == 204)
             #expect(try await service.client.get("/runs/\(id)").status == 404)
             #expect(try await service.client.send("DELETE", "/runs/\(id)").status == 404)
-            service.registry.store.flush()
+            await service.registry.store.flushed()
             #expect(!FileManager.default.fileExists(atPath: service.dataDirectory + "/runs/\(id).json"))
 
             let done = try await service.client.submit(quickRunBody(alphas: [1], iterations: 10))

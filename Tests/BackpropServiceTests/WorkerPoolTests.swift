@@ -9,7 +9,7 @@ import Testing
         func wait() { while !opened.withLock({ $0 }) { usleep(1000) } }
     }
 
-    @Test func everyJobRunsOnceOnSeveralThreadsAndStopJoins() throws {
+    @Test func everyJobRunsOnceOnSeveralThreadsAndStopJoins() async throws {
         let pool = WorkerPool<Int, Int>(workers: 3, capacity: 1000)
         let seen = Locked<[Int]>([])
         let threads = Locked<Set<UInt>>([])
@@ -25,20 +25,22 @@ import Testing
         }
         #expect(pool.load.pendingCost > 40)
         gate.open()
-        while seen.withLock({ $0.count }) < 50 { usleep(1000) }
+        while seen.withLock({ $0.count }) < 50 { try await Task.sleep(for: .milliseconds(1)) }
         pool.stop()
-        #expect(seen.withLock { $0.sorted() } == (0..<10).flatMap { owner in (0..<5).map { owner * 10 + $0 } })
+        let expected: [Int] = (0..<10).flatMap { owner in (0..<5).map { owner * 10 + $0 } }
+        let ran: [Int] = seen.withLock { $0.sorted() }
+        #expect(ran == expected)
         #expect(threads.withLock { $0.count } > 1)
         #expect(pool.load.pendingCost == 0)
         #expect(pool.load.busyWorkers == 0)
     }
 
-    @Test func fullQueueRefusesAndRemovePendingFreesRoom() throws {
+    @Test func fullQueueRefusesAndRemovePendingFreesRoom() async throws {
         let pool = WorkerPool<String, Int>(workers: 1, capacity: 4)
         let gate = Gate()
         pool.start { _, _ in gate.wait() }
         try pool.submit([(1, 1)], for: "a")
-        while pool.load.busyWorkers == 0 { usleep(1000) }
+        while pool.load.busyWorkers == 0 { try await Task.sleep(for: .milliseconds(1)) }
         try pool.submit([(2, 2), (3, 2)], for: "b")
         #expect(throws: FairQueue<String, Int>.Full.self) { try pool.submit([(4, 1)], for: "c") }
         #expect(pool.removePending(for: "b") == [2, 3])
