@@ -17,7 +17,7 @@ import Testing
 
     @Test func savedRunsReloadWithFinishedTrialsExactAndUnfinishedOnesQueued() async throws {
         let directory = Self.temporaryDirectory()
-        let store = try RunStore(dataDirectory: directory)
+        let store = try await offPool { try RunStore(dataDirectory: directory) }
         var run = Self.sampleRun()
         _ = run.lifecycle.batchStarted()
         let results = Trainer.train(dataset: run.dataset, specs: [run.trials[0].spec], cancellation: Cancellation()) { _, _ in }
@@ -28,7 +28,7 @@ import Testing
         run.trials[1].partialCurve = [CurvePoint(iteration: 0, error: 0.5)]
         #expect(await store.save(run) == nil)
 
-        let (loaded, setAside) = try RunStore(dataDirectory: directory).loadAll()
+        let (loaded, setAside) = try await offPool { try RunStore(dataDirectory: directory).loadAll() }
         #expect(setAside.isEmpty)
         let restored = try #require(loaded.first)
         #expect(restored.id == run.id)
@@ -45,7 +45,7 @@ import Testing
 
     @Test func corruptAndForeignFilesAreMovedAsideNotFatal() async throws {
         let directory = Self.temporaryDirectory()
-        let store = try RunStore(dataDirectory: directory)
+        let store = try await offPool { try RunStore(dataDirectory: directory) }
         let good = Self.sampleRun()
         #expect(await store.save(good) == nil)
         let runs = directory + "/runs/"
@@ -53,13 +53,13 @@ import Testing
         try Data("not json".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "b", count: 32) + ".json"))
         try Data("half".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "c", count: 32) + ".json.tmp"))
 
-        let (loaded, setAside) = store.loadAll()
+        let (loaded, setAside) = try await offPool { store.loadAll() }
         #expect(loaded.map(\.id) == [good.id])
         #expect(setAside.count == 2)
         let names = try FileManager.default.contentsOfDirectory(atPath: runs).sorted()
         #expect(names.filter { $0.contains(".corrupt-") }.count == 2)
         #expect(!names.contains { $0.hasSuffix(".tmp") })
-        #expect(store.loadAll().runs.count == 1)
+        #expect(try await offPool { store.loadAll().runs.count } == 1)
     }
 
     @Test func aBacklogIsWrittenOncePerRunWithItsNewestVersionAndAwaitedSavesGoFirst() {
@@ -108,12 +108,12 @@ import Testing
 
     @Test func removeDeletesTheFile() async throws {
         let directory = Self.temporaryDirectory()
-        let store = try RunStore(dataDirectory: directory)
+        let store = try await offPool { try RunStore(dataDirectory: directory) }
         let run = Self.sampleRun()
         #expect(await store.save(run) == nil)
         store.remove(run.id)
         await store.flushed()
-        #expect(store.loadAll().runs.isEmpty)
+        #expect(try await offPool { store.loadAll().runs.isEmpty })
     }
 
     @Test func unusableDataDirectoryFailsAtStartWithTheReason() throws {

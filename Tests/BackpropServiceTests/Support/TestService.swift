@@ -33,10 +33,16 @@ final class TestService: Sendable {
     }
 }
 
-/// Runs `body` against a fresh service, then shuts it down (also when `body` throws).
-func withService<T>(configure: (inout ServiceConfiguration) -> Void = { _ in },
+/// Runs `body` against a fresh service, then shuts it down (also when `body` throws). The
+/// service starts on a Dispatch thread: opening its data directory fsyncs, and a Swift
+/// concurrency thread blocked on a slow disk starves every other suite's server.
+func withService<T>(configure: @escaping @Sendable (inout ServiceConfiguration) -> Void = { _ in },
                     _ body: (TestService) async throws -> T) async throws -> T {
-    let service = try TestService(configure: configure)
+    let service = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TestService, any Error>) in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try TestService(configure: configure) })
+        }
+    }
     do {
         let result = try await body(service)
         await service.shutdown()
@@ -58,4 +64,11 @@ func temporaryDirectory(_ purpose: String) -> String {
 /// A small request body for runs that finish in milliseconds.
 func quickRunBody(alphas: [Double] = [0.5, 1, 2], iterations: Int = 300, errorEvery: Int = 10, hiddenSize: Int = 4, extra: String = "") -> String {
     #"{"dataset": "xor", "alphas": \#(alphas), "hidden_size": \#(hiddenSize), "iterations": \#(iterations), "error_every": \#(errorEvery)\#(extra)}"#
+}
+
+/// Runs blocking work (disk, fsync) on a Dispatch thread, never on a Swift concurrency thread.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
 }
