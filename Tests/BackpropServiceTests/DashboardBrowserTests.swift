@@ -279,7 +279,7 @@ import Backprop
     /// state at iteration 1,233, diverged at 1,234) and read back by a restarted service.
     @Test func divergedTrialIsMarkedWhereItDiverged() async throws {
         let directory = temporaryDirectory("dashboard-diverged")
-        let first = try TestService(dataDirectory: directory)
+        let first = try await offPool { try TestService(dataDirectory: directory) }
         let id: String
         do {
             id = try await first.client.submit(quickRunBody(alphas: [0.5, 50], iterations: 2_000, errorEvery: 20))
@@ -290,22 +290,9 @@ import Backprop
         }
         await first.shutdown()
 
-        let file = URL(fileURLWithPath: directory + "/runs/\(id).json")
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        var stored = try decoder.decode(StoredRun.self, from: Data(contentsOf: file))
-        var result = try #require(stored.trials[1].result?.trialResult)
-        result.errorCurve = result.errorCurve.filter { $0.iteration <= 1_220 } + [CurvePoint(iteration: 1_233, error: 0.25)]
-        result.status = .diverged
-        result.divergedAtIteration = 1_234
-        result.iterationsDone = 1_233
-        result.finalError = 0.25
-        stored.trials[1].result = StoredRun.Result(result)
-        stored.trials[1].status = "diverged"
-        stored.trials[1].iterationsDone = 1_233
-        try JSONEncoder().encode(stored).write(to: file)
+        try await offPool { try Self.rewriteAsDiverged(directory + "/runs/\(id).json") }
 
-        let second = try TestService(dataDirectory: directory)
+        let second = try await offPool { try TestService(dataDirectory: directory) }
         do {
             let report = try await DashboardBrowser.run([
                 Step.viewport(1280, 900),
@@ -362,6 +349,24 @@ import Backprop
             #expect(report.problems(expectingStatus: 401).isEmpty, "\(report.problems(expectingStatus: 401))")
             #expect(report.named["kept"] as? String == "s3cret")
         }
+    }
+
+    /// Trial 1 of the stored run as the engine reports a divergence at iteration 1,234.
+    static func rewriteAsDiverged(_ path: String) throws {
+        let file = URL(fileURLWithPath: path)
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        var stored = try decoder.decode(StoredRun.self, from: Data(contentsOf: file))
+        guard var result = stored.trials[1].result?.trialResult else { throw DashboardBrowser.Failure(description: "trial 1 of \(path) has no result") }
+        result.errorCurve = result.errorCurve.filter { $0.iteration <= 1_220 } + [CurvePoint(iteration: 1_233, error: 0.25)]
+        result.status = .diverged
+        result.divergedAtIteration = 1_234
+        result.iterationsDone = 1_233
+        result.finalError = 0.25
+        stored.trials[1].result = StoredRun.Result(result)
+        stored.trials[1].status = "diverged"
+        stored.trials[1].iterationsDone = 1_233
+        try JSONEncoder().encode(stored).write(to: file)
     }
 
     static func counter(_ metrics: String, route: String, code: String) -> Int {
