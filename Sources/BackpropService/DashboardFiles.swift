@@ -68,7 +68,7 @@ main:focus { outline: none; }
 }
 
 /* Forms */
-.field { display: grid; gap: 0.2rem; margin-bottom: 0.6rem; min-width: 0; }
+.field { display: grid; gap: 0.2rem; align-content: start; margin-bottom: 0.6rem; min-width: 0; }
 .field-row { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6rem; }
 label { font-weight: 600; font-size: 0.9rem; }
 input, select, textarea, button {
