@@ -18,6 +18,8 @@ public final class RunRegistry: Sendable {
         public var responseCacheBytes = 64 << 20
         /// Trials per work item; runs are split further so every worker gets a share.
         public var batchSize = Trainer.preferredBatchSize
+        /// Nice value of the worker threads (tests raise it so training never starves I/O threads).
+        public var workerNiceness: Int32 = 0
 
         public init() {}
     }
@@ -70,7 +72,7 @@ public final class RunRegistry: Sendable {
         self.metrics = metrics
         self.log = log
         bootTag = String(UInt32.random(in: .min ... .max), radix: 36)
-        pool = WorkerPool(workers: configuration.workers, capacity: configuration.queueLimit)
+        pool = WorkerPool(workers: configuration.workers, capacity: configuration.queueLimit, niceness: configuration.workerNiceness)
         reload()
         pool.start { [self] owner, batch in train(batch, of: owner) }
         scheduleCheckpoint()

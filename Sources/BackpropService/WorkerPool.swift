@@ -11,9 +11,13 @@ public final class WorkerPool<Owner: Hashable & Sendable, Job: Sendable>: @unche
     private var stopping = false
     private var threads: [pthread_t] = []
 
-    public init(workers: Int, capacity: Int) {
+    /// Nice value of the worker threads (0 = the process's own; higher yields more to the rest).
+    public let niceness: Int32
+
+    public init(workers: Int, capacity: Int, niceness: Int32 = 0) {
         workerCount = max(1, workers)
         queue = FairQueue(capacity: capacity)
+        self.niceness = niceness
     }
 
     /// Starts the threads; `execute` runs on them, one job at a time per worker.
@@ -64,6 +68,8 @@ public final class WorkerPool<Owner: Hashable & Sendable, Job: Sendable>: @unche
         // which keeps request latency low while every worker is busy.
         var parameters = sched_param()
         _ = pthread_setschedparam(pthread_self(), 3 /* SCHED_BATCH, not exported by Glibc */, &parameters)
+        // On Linux, PRIO_PROCESS with id 0 sets the nice value of the calling thread only.
+        if niceness != 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
         while let (owner, job) = nextJob() {
             execute(owner, job)
             monitor.withLock {

@@ -18,6 +18,8 @@ final class TestService: Sendable {
         configuration.port = 0
         configuration.dataDirectory = directory
         configuration.registry.workers = 2
+        // Every suite shares two cores: training yields to the HTTP threads of the other suites.
+        configuration.registry.workerNiceness = 10
         configuration.shutdownGraceSeconds = 1
         configure(&configuration)
         service = try BackpropService(configuration: configuration, log: Logger(level: .error, descriptor: quietLogDescriptor))
