@@ -44,8 +44,12 @@ struct DashboardBrowser {
     /// The browser runs at nice 10, like the tests' training: the suites share two cores with
     /// timing-sensitive servers.
     static func run(_ steps: [[String: Any]]) async throws -> Report {
-        let file = temporaryDirectory("browser") + "/steps.json"
-        try JSONSerialization.data(withJSONObject: steps).write(to: URL(fileURLWithPath: file))
+        let data = try JSONSerialization.data(withJSONObject: steps)
+        let file = try await offPool {
+            let file = temporaryDirectory("browser") + "/steps.json"
+            try data.write(to: URL(fileURLWithPath: file))
+            return file
+        }
         let (_, output) = try await runProcess("/usr/bin/env", ["nice", "-n", "10", "python3", script("drive-chromium"), file])
         guard let report = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] else {
             throw Failure(description: "drive-chromium printed no report: \(output.prefix(2000))")
