@@ -4,6 +4,28 @@ import PackageDescription
 /// backpropd: a training service for the seed notebook's sigmoid networks.
 /// Dependencies point one way: Backprop and HTTPServer know nothing of each other;
 /// BackpropService joins them; backpropd is the executable.
+///
+/// Backprop's hot loops live in BackpropKernels (portable, baseline x86-64) and are compiled a
+/// second and third time for x86-64-v3 (AVX2) and x86-64-v4 (AVX-512) in BackpropAVX2 and
+/// BackpropAVX512; Backprop picks one at run time (CPUFeatures asks the CPU), so the binary
+/// still runs on any x86-64.
+///
+/// Incremental builds do not recompile BackpropAVX2/BackpropAVX512 when only an inlinable body in
+/// BackpropKernels changes: touch their sources (or build clean) after editing the kernels, or
+/// DeterminismTests will report the stale code path.
+///
+/// The kernel targets are optimised in debug builds too (`-O` after SwiftPM's `-Onone`), so
+/// `swift test` trains the notebook's sweeps in seconds.
+#if arch(x86_64)
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
+let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-march=x86-64-v3"])]
+let avx512Flags: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-march=x86-64-v4"])]
+#else
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
+let avx2Flags = kernelFlags
+let avx512Flags = kernelFlags
+#endif
+
 let package = Package(
     name: "backpropd",
     platforms: [.macOS(.v15)],
@@ -14,15 +36,23 @@ let package = Package(
         .library(name: "BackpropService", targets: ["BackpropService"]),
     ],
     targets: [
-        .target(name: "Backprop"),
-        .target(name: "HTTPServer"),
+        .target(name: "CPUFeatures"),
+        .target(name: "BackpropKernels", swiftSettings: kernelFlags),
+        .target(name: "BackpropAVX2", dependencies: ["BackpropKernels"], swiftSettings: avx2Flags),
+        .target(name: "BackpropAVX512", dependencies: ["BackpropKernels"], swiftSettings: avx512Flags),
+        .target(name: "Backprop", dependencies: ["BackpropKernels", "BackpropAVX2", "BackpropAVX512", "CPUFeatures"]),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),   // epoll/eventfd headers for HTTPServer (header-only)
+        .target(name: "HTTPServer", dependencies: ["CLinux"]),
         .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"]),
         .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService"]),
+        .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer"], path: "Benchmarks/HTTPBench"),
+        .executableTarget(name: "ServiceBench", dependencies: ["Backprop"], path: "Benchmarks/ServiceBench"),
 
-        .testTarget(name: "BackpropTests", dependencies: ["Backprop"]),
+        .testTarget(name: "BackpropKernelsTests", dependencies: ["BackpropKernels"]),
+        .testTarget(name: "BackpropTests", dependencies: ["Backprop", "BackpropKernels"], exclude: ["Fixtures"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "BackpropServiceTests", dependencies: ["BackpropService", "Backprop", "HTTPServer"]),
-        .testTarget(name: "backpropdTests", dependencies: ["backpropd"]),
+        .testTarget(name: "backpropdTests", dependencies: ["backpropd", "Backprop"]),
     ],
     swiftLanguageModes: [.v6]
 )

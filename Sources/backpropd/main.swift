@@ -1,5 +1,8 @@
-import Backprop
-import BackpropService
-import HTTPServer
+#if canImport(Glibc)
+import Glibc
+#endif
 
-print("backpropd: not yet built")
+/// Register a subcommand by adding its type here; `defaultSubcommand` runs when the first
+/// argument names no subcommand.
+let dispatcher = CommandDispatcher(subcommands: [ServeCommand.self, TrainCommand.self, BenchCommand.self], defaultSubcommand: ServeCommand.self)
+exit(dispatcher.run(Array(CommandLine.arguments.dropFirst()), console: .standard))

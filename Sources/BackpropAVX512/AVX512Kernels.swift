@@ -1,0 +1,19 @@
+import BackpropKernels
+
+/// The kernels' loops compiled for x86-64-v4 (AVX-512). Only call them when the CPU reports that level.
+
+public enum AVX512Kernel4: LaneKernel, WideKernel {
+    public typealias Vector = SIMD4<Double>
+    public static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
+    public static func evaluate(_ batch: LaneBatch<Self>) { batch.evaluateLoop() }
+    public static func train(_ batch: WideBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
+    public static func evaluate(_ batch: WideBatch<Self>) { batch.evaluateLoop() }
+}
+
+public enum AVX512Kernel8: LaneKernel, WideKernel {
+    public typealias Vector = SIMD8<Double>
+    public static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
+    public static func evaluate(_ batch: LaneBatch<Self>) { batch.evaluateLoop() }
+    public static func train(_ batch: WideBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
+    public static func evaluate(_ batch: WideBatch<Self>) { batch.evaluateLoop() }
+}

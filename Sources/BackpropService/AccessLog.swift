@@ -1,0 +1,54 @@
+import HTTPServer
+
+/// Gives every response an `X-Request-Id` (the client's, when it sent a sane one) and, once the
+/// response is written, logs one access line and records the request metrics.
+struct AccessLog: HTTPMiddleware {
+    let log: Logger
+    let metrics: ServiceMetrics
+    /// Request ids are a random per-process prefix and a counter: unique, and no system call
+    /// per request.
+    private let idPrefix = String(RunID().description.prefix(8))
+    private let counter = Locked<UInt64>(0)
+
+    init(log: Logger, metrics: ServiceMetrics) {
+        self.log = log
+        self.metrics = metrics
+    }
+
+    func prepare(_ response: inout HTTPResponse, for head: HTTPRequestHead) {
+        let id = head.headers["X-Request-Id"].flatMap(Self.acceptable) ?? nextID()
+        response.headers["X-Request-Id"] = id
+    }
+
+    private func nextID() -> String {
+        let number = counter.withLock { value in
+            value += 1
+            return value
+        }
+        return idPrefix + "-" + String(number, radix: 16)
+    }
+
+    func completed(_ exchange: HTTPExchange) {
+        let seconds = Double(exchange.duration.components.seconds) + Double(exchange.duration.components.attoseconds) / 1e18
+        metrics.recordRequest(route: exchange.routePattern ?? (exchange.head == nil ? "rejected" : "unmatched"),
+                              code: exchange.status.code, seconds: seconds)
+        guard log.level <= .info else { return }
+        var fields: [(String, String)] = [
+            ("method", exchange.head?.method.rawValue ?? "-"),
+            ("path", exchange.head?.path ?? "-"),
+            ("status", String(exchange.status.code)),
+            ("bytes", String(exchange.responseBodyBytes)),
+            ("duration_ms", String((seconds * 1e6).rounded() / 1e3)),
+            ("request_id", exchange.responseHeaders["X-Request-Id"] ?? "-"),
+            ("remote", exchange.remoteAddress),
+        ]
+        if !exchange.finished { fields.append(("aborted", "true")) }
+        log.info("http", fields)
+    }
+
+    private static func acceptable(_ id: String) -> String? {
+        guard (1...128).contains(id.utf8.count),
+              id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) else { return nil }
+        return id
+    }
+}

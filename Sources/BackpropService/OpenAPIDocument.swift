@@ -1,0 +1,1463 @@
+/// The OpenAPI 3.1 description of the API, served at `GET /openapi.json`, written by
+/// scripts/gen-openapi.py (edit there). Keep it in step with api.md and the handlers:
+/// `OperationsAPITests` checks that every route is described.
+enum OpenAPIDocument {
+    /// The document with the server's configured limits in place of the `__NAME__` tokens.
+    static func bytes(limits: ServiceLimits, maxWaitSeconds: Int) -> [UInt8] {
+        let values: [String: Int] = [
+            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.maxHiddenSize,
+            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
+            "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
+            "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
+        ]
+        var document = template
+        for (token, value) in values { document = document.replacing(token, with: String(value)) }
+        return Array(document.utf8)
+    }
+
+    static let template = #"""
+{
+ "openapi": "3.1.0",
+ "info": {
+  "title": "backpropd",
+  "version": "1.0.0",
+  "description": "Train the numpy tutorial's sigmoid networks over HTTP: submit an alpha sweep, poll or stream its learning curves, read the final synapses and direction counts. The contract in prose, with curl examples, is api.md."
+ },
+ "servers": [
+  {
+   "url": "http://127.0.0.1:8080"
+  }
+ ],
+ "paths": {
+  "/runs": {
+   "post": {
+    "operationId": "createRun",
+    "summary": "Submit a sweep (alphas × hidden sizes).",
+    "security": [
+     {},
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "description": "Retrying with the same key and body returns the same run; another body gets 422.",
+      "schema": {
+       "type": "string",
+       "minLength": 1,
+       "maxLength": 255
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/RunRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "202": {
+      "description": "Accepted and queued (or the run of a replayed Idempotency-Key).",
+      "headers": {
+       "Location": {
+        "schema": {
+         "type": "string"
+        },
+        "description": "/runs/{id}"
+       },
+       "ETag": {
+        "description": "Strong validator of this representation; send it back in If-None-Match.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Run"
+        }
+       }
+      },
+      "links": {
+       "GetRun": {
+        "operationId": "getRun",
+        "parameters": {
+         "id": "$response.body#/id"
+        }
+       },
+       "CancelRun": {
+        "operationId": "cancelRun",
+        "parameters": {
+         "id": "$response.body#/id"
+        }
+       },
+       "DeleteRun": {
+        "operationId": "deleteRun",
+        "parameters": {
+         "id": "$response.body#/id"
+        }
+       },
+       "StreamRunEvents": {
+        "operationId": "streamRunEvents",
+        "parameters": {
+         "id": "$response.body#/id"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "The body is not JSON.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "A token is required and was missing or wrong.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "413": {
+      "description": "The body exceeds --max-body-bytes.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "415": {
+      "description": "The body is not application/json.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Invalid values; `errors` names each field with a JSON pointer.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "The queue is full (--queue-limit trials waiting).",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "headers": {
+       "Retry-After": {
+        "schema": {
+         "type": "integer"
+        }
+       }
+      }
+     },
+     "503": {
+      "description": "The server is stopping or cannot write to its data directory.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "507": {
+      "description": "The data directory is full; nothing was accepted.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   },
+   "get": {
+    "operationId": "listRuns",
+    "summary": "Runs, newest first, without trials.",
+    "security": [
+     {},
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "limit",
+      "in": "query",
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 50
+      }
+     },
+     {
+      "name": "cursor",
+      "in": "query",
+      "description": "next_cursor of the previous page.",
+      "schema": {
+       "type": "string",
+       "pattern": "^[0-9]+\\.[0-9a-f]{32}$"
+      }
+     },
+     {
+      "name": "status",
+      "in": "query",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "queued",
+        "running",
+        "succeeded",
+        "failed",
+        "cancelled"
+       ]
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "A page of runs.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RunList"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "A token is required.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "A bad limit, cursor or status.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/runs/{id}": {
+   "parameters": [
+    {
+     "name": "id",
+     "in": "path",
+     "required": true,
+     "description": "The run id (32 lowercase hex digits).",
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "get": {
+    "operationId": "getRun",
+    "summary": "A run with its trials; supports ETag/If-None-Match, ?since= and ?wait= long-polling.",
+    "security": [
+     {},
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "since",
+      "in": "query",
+      "required": false,
+      "description": "Only curve points with an iteration greater than this.",
+      "schema": {
+       "type": "integer",
+       "minimum": -1
+      }
+     },
+     {
+      "name": "wait",
+      "in": "query",
+      "description": "Long-poll up to this many seconds (≤ --max-wait, default 60) until the representation changes.",
+      "schema": {
+       "type": "integer",
+       "minimum": 0,
+       "maximum": __MAX_WAIT__
+      }
+     },
+     {
+      "name": "If-None-Match",
+      "in": "header",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The run.",
+      "headers": {
+       "ETag": {
+        "description": "Strong validator of this representation; send it back in If-None-Match.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Run"
+        }
+       }
+      }
+     },
+     "304": {
+      "description": "Unchanged since the ETag sent in If-None-Match.",
+      "headers": {
+       "ETag": {
+        "description": "Strong validator of this representation; send it back in If-None-Match.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "A token is required.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "No such run.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "A bad since or wait.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "operationId": "deleteRun",
+    "summary": "Cancel the run if needed and remove it.",
+    "security": [
+     {},
+     {
+      "bearer": []
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Removed."
+     },
+     "401": {
+      "description": "A token is required.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "No such run.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/runs/{id}/cancel": {
+   "parameters": [
+    {
+     "name": "id",
+     "in": "path",
+     "required": true,
+     "description": "The run id (32 lowercase hex digits).",
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "post": {
+    "operationId": "cancelRun",
+    "summary": "Stop a queued or running run (trials stop within 100 ms).",
+    "security": [
+     {},
+     {
+      "bearer": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The cancelled run.",
+      "headers": {
+       "ETag": {
+        "description": "Strong validator of this representation; send it back in If-None-Match.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Run"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "A token is required.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "No such run.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "The run already finished.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/runs/{id}/events": {
+   "parameters": [
+    {
+     "name": "id",
+     "in": "path",
+     "required": true,
+     "description": "The run id (32 lowercase hex digits).",
+     "schema": {
+      "type": "string"
+     }
+    }
+   ],
+   "get": {
+    "operationId": "streamRunEvents",
+    "summary": "Progress as Server-Sent Events: status, point (one per curve point per trial), trial, then end.",
+    "security": [
+     {},
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "since",
+      "in": "query",
+      "required": false,
+      "description": "Only curve points with an iteration greater than this.",
+      "schema": {
+       "type": "integer",
+       "minimum": -1
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "An event stream; closes after the `end` (or `deleted`) event. Each event's `data` is one JSON object.",
+      "content": {
+       "text/event-stream": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "data"
+         ],
+         "properties": {
+          "event": {
+           "type": "string",
+           "enum": [
+            "status",
+            "point",
+            "trial",
+            "end",
+            "deleted"
+           ]
+          },
+          "data": {
+           "type": "string",
+           "contentMediaType": "application/json"
+          }
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "A token is required.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "No such run.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "A bad since.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/datasets": {
+   "get": {
+    "operationId": "listDatasets",
+    "summary": "The built-in datasets.",
+    "responses": {
+     "200": {
+      "description": "Datasets.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/DatasetList"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/healthz": {
+   "get": {
+    "operationId": "health",
+    "summary": "Liveness: the process serves HTTP.",
+    "responses": {
+     "200": {
+      "description": "Alive.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "status"
+         ],
+         "properties": {
+          "status": {
+           "const": "ok"
+          }
+         }
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/readyz": {
+   "get": {
+    "operationId": "readiness",
+    "summary": "Readiness: accepting runs (not stopping, data directory writable).",
+    "responses": {
+     "200": {
+      "description": "Ready.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Readiness"
+        }
+       }
+      }
+     },
+     "503": {
+      "description": "Not ready; `reasons` says why.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Readiness"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/metrics": {
+   "get": {
+    "operationId": "metrics",
+    "summary": "Prometheus text format.",
+    "responses": {
+     "200": {
+      "description": "Metrics.",
+      "content": {
+       "text/plain": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/openapi.json": {
+   "get": {
+    "operationId": "openapi",
+    "summary": "This document.",
+    "responses": {
+     "200": {
+      "description": "OpenAPI 3.1.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  }
+ },
+ "components": {
+  "securitySchemes": {
+   "bearer": {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "Only when the server runs with --api-token / BACKPROPD_API_TOKEN."
+   }
+  },
+  "schemas": {
+   "RunRequest": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "dataset",
+     "alphas"
+    ],
+    "not": {
+     "required": [
+      "hidden_size",
+      "hidden_sizes"
+     ]
+    },
+    "description": "Also: iterations / error_every ≤ the server's curve-point limit, and the run within its work and weight budgets (422 otherwise).",
+    "properties": {
+     "dataset": {
+      "oneOf": [
+       {
+        "type": "string",
+        "enum": [
+         "xor",
+         "first-column"
+        ],
+        "description": "A built-in dataset (GET /datasets)."
+       },
+       {
+        "$ref": "#/components/schemas/InlineDataset"
+       }
+      ]
+     },
+     "alphas": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": __MAX_ALPHAS__,
+      "items": {
+       "type": "number",
+       "exclusiveMinimum": 0
+      }
+     },
+     "hidden_size": {
+      "type": "integer",
+      "minimum": 0,
+      "maximum": __MAX_HIDDEN_SIZE__,
+      "description": "Default 4. 0 trains the 2-layer network (no hidden layer)."
+     },
+     "hidden_sizes": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": __MAX_HIDDEN_SIZES__,
+      "items": {
+       "type": "integer",
+       "minimum": 0,
+       "maximum": __MAX_HIDDEN_SIZE__
+      },
+      "description": "Instead of hidden_size: the sweep is alphas × hidden_sizes."
+     },
+     "iterations": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": __MAX_ITERATIONS__,
+      "default": 60000
+     },
+     "seed": {
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 4294967295,
+      "default": 1
+     },
+     "error_every": {
+      "type": "integer",
+      "minimum": 1,
+      "description": "Default max(1, iterations / 1000); iterations / error_every ≤ --max-curve-points."
+     },
+     "name": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "maxLength": __MAX_NAME_LENGTH__
+     },
+     "labels": {
+      "type": [
+       "object",
+       "null"
+      ],
+      "maxProperties": __MAX_LABELS__,
+      "propertyNames": {
+       "minLength": 1,
+       "maxLength": 64
+      },
+      "additionalProperties": {
+       "type": "string",
+       "maxLength": 256
+      }
+     }
+    }
+   },
+   "InlineDataset": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "inputs",
+     "targets"
+    ],
+    "description": "Rows of equal length, as many target rows as input rows (422 otherwise).",
+    "properties": {
+     "inputs": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": __MAX_SAMPLES__,
+      "items": {
+       "type": "array",
+       "minItems": 1,
+       "maxItems": __MAX_INPUTS__,
+       "items": {
+        "type": "number",
+        "minimum": -1000000000.0,
+        "maximum": 1000000000.0
+       }
+      }
+     },
+     "targets": {
+      "type": "array",
+      "minItems": 1,
+      "maxItems": __MAX_SAMPLES__,
+      "items": {
+       "type": "array",
+       "minItems": 1,
+       "maxItems": __MAX_OUTPUTS__,
+       "items": {
+        "type": "number",
+        "minimum": -1000000000.0,
+        "maximum": 1000000000.0
+       }
+      }
+     }
+    }
+   },
+   "NormalizedRequest": {
+    "type": "object",
+    "required": [
+     "dataset",
+     "alphas",
+     "hidden_sizes",
+     "iterations",
+     "seed",
+     "error_every",
+     "name",
+     "labels"
+    ],
+    "properties": {
+     "dataset": {
+      "oneOf": [
+       {
+        "type": "string"
+       },
+       {
+        "$ref": "#/components/schemas/InlineDataset"
+       }
+      ]
+     },
+     "alphas": {
+      "type": "array",
+      "items": {
+       "type": "number"
+      }
+     },
+     "hidden_sizes": {
+      "type": "array",
+      "items": {
+       "type": "integer"
+      }
+     },
+     "iterations": {
+      "type": "integer"
+     },
+     "seed": {
+      "type": "integer"
+     },
+     "error_every": {
+      "type": "integer"
+     },
+     "name": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "labels": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "string"
+      }
+     }
+    }
+   },
+   "Progress": {
+    "type": "object",
+    "required": [
+     "iterations_done",
+     "iterations_total",
+     "trials_done",
+     "trials_total",
+     "fraction"
+    ],
+    "properties": {
+     "iterations_done": {
+      "type": "integer"
+     },
+     "iterations_total": {
+      "type": "integer"
+     },
+     "trials_done": {
+      "type": "integer"
+     },
+     "trials_total": {
+      "type": "integer"
+     },
+     "fraction": {
+      "type": "number",
+      "minimum": 0,
+      "maximum": 1
+     }
+    }
+   },
+   "Summary": {
+    "type": "object",
+    "required": [
+     "best",
+     "trials_succeeded",
+     "trials_diverged",
+     "trials_cancelled"
+    ],
+    "properties": {
+     "best": {
+      "oneOf": [
+       {
+        "type": "null"
+       },
+       {
+        "type": "object",
+        "required": [
+         "trial",
+         "alpha",
+         "hidden_size",
+         "final_error"
+        ],
+        "properties": {
+         "trial": {
+          "type": "integer"
+         },
+         "alpha": {
+          "type": "number"
+         },
+         "hidden_size": {
+          "type": "integer"
+         },
+         "final_error": {
+          "type": [
+           "number",
+           "null"
+          ]
+         }
+        }
+       }
+      ],
+      "description": "The trial with the lowest final error among those that did not diverge."
+     },
+     "trials_succeeded": {
+      "type": "integer"
+     },
+     "trials_diverged": {
+      "type": "integer"
+     },
+     "trials_cancelled": {
+      "type": "integer"
+     }
+    }
+   },
+   "RunSummary": {
+    "type": "object",
+    "required": [
+     "id",
+     "name",
+     "labels",
+     "status",
+     "created_at",
+     "started_at",
+     "finished_at",
+     "progress",
+     "summary"
+    ],
+    "properties": {
+     "id": {
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
+     },
+     "name": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "labels": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "string"
+      }
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "queued",
+       "running",
+       "succeeded",
+       "failed",
+       "cancelled"
+      ]
+     },
+     "created_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "started_at": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time"
+     },
+     "finished_at": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time"
+     },
+     "failure": {
+      "type": "string"
+     },
+     "progress": {
+      "$ref": "#/components/schemas/Progress"
+     },
+     "summary": {
+      "$ref": "#/components/schemas/Summary"
+     }
+    }
+   },
+   "Run": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/RunSummary"
+     },
+     {
+      "type": "object",
+      "required": [
+       "request",
+       "trials"
+      ],
+      "properties": {
+       "request": {
+        "$ref": "#/components/schemas/NormalizedRequest"
+       },
+       "trials": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/Trial"
+        }
+       }
+      }
+     }
+    ]
+   },
+   "Trial": {
+    "type": "object",
+    "required": [
+     "alpha",
+     "hidden_size",
+     "status",
+     "diverged_at_iteration",
+     "iterations_done",
+     "error_curve",
+     "final_error",
+     "synapses",
+     "direction_changes",
+     "outputs",
+     "duration_ms"
+    ],
+    "properties": {
+     "alpha": {
+      "type": "number"
+     },
+     "hidden_size": {
+      "type": "integer"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "queued",
+       "running",
+       "succeeded",
+       "diverged",
+       "cancelled"
+      ]
+     },
+     "diverged_at_iteration": {
+      "type": [
+       "integer",
+       "null"
+      ]
+     },
+     "iterations_done": {
+      "type": "integer"
+     },
+     "error_curve": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "required": [
+        "iteration",
+        "error"
+       ],
+       "properties": {
+        "iteration": {
+         "type": "integer"
+        },
+        "error": {
+         "type": [
+          "number",
+          "null"
+         ]
+        }
+       }
+      }
+     },
+     "final_error": {
+      "type": [
+       "number",
+       "null"
+      ]
+     },
+     "synapses": {
+      "type": "array",
+      "items": {
+       "type": "array",
+       "items": {
+        "type": "array",
+        "items": {
+         "type": [
+          "number",
+          "null"
+         ]
+        }
+       }
+      },
+      "description": "synapse_0 first; the current weights while running."
+     },
+     "direction_changes": {
+      "type": [
+       "array",
+       "null"
+      ],
+      "items": {
+       "type": "array",
+       "items": {
+        "type": "array",
+        "items": {
+         "type": "integer"
+        }
+       }
+      },
+      "description": "Per weight, sign flips of its update between consecutive iterations (finished trials)."
+     },
+     "outputs": {
+      "type": [
+       "array",
+       "null"
+      ],
+      "items": {
+       "type": "array",
+       "items": {
+        "type": [
+         "number",
+         "null"
+        ]
+       }
+      }
+     },
+     "duration_ms": {
+      "type": [
+       "number",
+       "null"
+      ]
+     }
+    }
+   },
+   "RunList": {
+    "type": "object",
+    "required": [
+     "runs",
+     "next_cursor"
+    ],
+    "properties": {
+     "runs": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/RunSummary"
+      }
+     },
+     "next_cursor": {
+      "type": [
+       "string",
+       "null"
+      ]
+     }
+    }
+   },
+   "DatasetList": {
+    "type": "object",
+    "required": [
+     "datasets"
+    ],
+    "properties": {
+     "datasets": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "required": [
+        "name",
+        "samples",
+        "inputs",
+        "targets"
+       ],
+       "properties": {
+        "name": {
+         "type": "string"
+        },
+        "samples": {
+         "type": "integer"
+        },
+        "inputs": {
+         "type": "array",
+         "items": {
+          "type": "array",
+          "items": {
+           "type": "number"
+          }
+         }
+        },
+        "targets": {
+         "type": "array",
+         "items": {
+          "type": "array",
+          "items": {
+           "type": "number"
+          }
+         }
+        }
+       }
+      }
+     }
+    }
+   },
+   "Readiness": {
+    "type": "object",
+    "required": [
+     "status",
+     "reasons"
+    ],
+    "properties": {
+     "status": {
+      "type": "string",
+      "enum": [
+       "ready",
+       "not ready"
+      ]
+     },
+     "reasons": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     }
+    }
+   },
+   "Problem": {
+    "type": "object",
+    "required": [
+     "type",
+     "title",
+     "status",
+     "detail"
+    ],
+    "description": "RFC 9457 problem details.",
+    "properties": {
+     "type": {
+      "type": "string"
+     },
+     "title": {
+      "type": "string"
+     },
+     "status": {
+      "type": "integer"
+     },
+     "detail": {
+      "type": "string"
+     },
+     "instance": {
+      "type": "string"
+     },
+     "errors": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "required": [
+        "pointer",
+        "detail"
+       ],
+       "properties": {
+        "pointer": {
+         "type": "string",
+         "description": "A JSON pointer into the body, or header:NAME / query:NAME."
+        },
+        "detail": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   }
+  }
+ }
+}
+"""#
+}

@@ -1,0 +1,76 @@
+import Backprop
+import HTTPServer
+
+/// Routes for operators and tools: health, readiness, metrics, the datasets and the API document.
+struct OperationsAPI: Sendable {
+    let registry: RunRegistry
+    /// GET /openapi.json, with the configured limits filled in.
+    let apiDocument: [UInt8]
+
+    func register(in router: inout Router) {
+        router.get("/healthz", execution: .ioQueue) { _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], bytes: Array(#"{"status":"ok"}"#.utf8))
+        }
+        router.get("/readyz") { _ in readiness() }
+        router.get("/metrics") { _ in metrics() }
+        router.get("/datasets") { _ in datasets() }
+        router.get("/openapi.json", execution: .ioQueue) { [apiDocument] _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bytes: apiDocument)
+        }
+    }
+
+    /// 503 while stopping or while the data directory refuses writes, so a load balancer sends
+    /// new submissions elsewhere.
+    func readiness() -> HTTPResponse {
+        var reasons: [String] = []
+        if registry.isStopping { reasons.append("shutting down") }
+        if let failure = registry.lastStorageFailure { reasons.append("storage: \(failure)") }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("status"); writer.string(reasons.isEmpty ? "ready" : "not ready")
+        writer.key("reasons"); writer.beginArray(); for reason in reasons { writer.string(reason) }; writer.endArray()
+        writer.endObject()
+        return HTTPResponse(status: reasons.isEmpty ? .ok : .serviceUnavailable,
+                            headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], bytes: writer.bytes)
+    }
+
+    func metrics() -> HTTPResponse {
+        var text = PrometheusText()
+        let counts = registry.countsByStatus()
+        text.family("backpropd_runs", .gauge, help: "Runs held, by status.")
+        for status in RunLifecycle.Status.allCases {
+            text.sample("backpropd_runs", [("status", status.rawValue)], Double(counts[status] ?? 0))
+        }
+        let load = registry.load
+        text.family("backpropd_queue_trials", .gauge, help: "Trials waiting for a worker.")
+        text.sample("backpropd_queue_trials", [], Double(load.pendingTrials))
+        text.family("backpropd_queue_limit_trials", .gauge, help: "Most trials the queue accepts (--queue-limit).")
+        text.sample("backpropd_queue_limit_trials", [], Double(registry.configuration.queueLimit))
+        text.family("backpropd_workers_busy", .gauge, help: "Workers training right now.")
+        text.sample("backpropd_workers_busy", [], Double(load.busyWorkers))
+        text.family("backpropd_workers", .gauge, help: "Worker threads (--workers).")
+        text.sample("backpropd_workers", [], Double(load.workers))
+        registry.metrics.render(into: &text)
+        return HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"],
+                            bytes: Array(text.text.utf8))
+    }
+
+    func datasets() -> HTTPResponse {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("datasets")
+        writer.beginArray()
+        for name in Dataset.builtInNames {
+            guard let dataset = Dataset.builtIn(named: name) else { continue }
+            writer.beginObject()
+            writer.key("name"); writer.string(name)
+            writer.key("samples"); writer.int(dataset.inputs.rows)
+            writer.key("inputs"); RunRepresentation.write(dataset.inputs, to: &writer)
+            writer.key("targets"); RunRepresentation.write(dataset.targets, to: &writer)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bytes: writer.bytes)
+    }
+}

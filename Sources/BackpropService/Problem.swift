@@ -1,0 +1,100 @@
+/// One invalid field of a request: where (a JSON pointer into the body, or a header/query name)
+/// and what is wrong with it, in words a user can act on.
+public struct FieldIssue: Sendable, Hashable {
+    public var pointer: String
+    public var message: String
+
+    public init(_ pointer: String, _ message: String) {
+        self.pointer = pointer
+        self.message = message
+    }
+}
+
+/// An RFC 9457 problem document (`application/problem+json`). Every error the API returns is one.
+public struct Problem: Error, Sendable, Equatable {
+    public var status: Int
+    public var title: String
+    public var detail: String
+    /// Every invalid field, each named with a JSON pointer (empty unless the status is 400/422).
+    public var errors: [FieldIssue]
+    /// Extra response headers the status needs: `Retry-After` for 429, `WWW-Authenticate` for 401.
+    public var headers: [(String, String)]
+
+    public init(status: Int, title: String, detail: String, errors: [FieldIssue] = [], headers: [(String, String)] = []) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+    }
+
+    public static func == (lhs: Problem, rhs: Problem) -> Bool {
+        lhs.status == rhs.status && lhs.title == rhs.title && lhs.detail == rhs.detail && lhs.errors == rhs.errors
+            && lhs.headers.map { "\($0.0): \($0.1)" } == rhs.headers.map { "\($0.0): \($0.1)" }
+    }
+
+    /// The `type` URI: a stable, documented name for the kind of problem (see api.md).
+    public var type: String {
+        "https://backpropd.dev/problems/" + title.lowercased().split(separator: " ").joined(separator: "-")
+    }
+
+    public func json(instance: String? = nil) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("type"); writer.string(type)
+        writer.key("title"); writer.string(title)
+        writer.key("status"); writer.int(status)
+        writer.key("detail"); writer.string(detail)
+        if let instance { writer.key("instance"); writer.string(instance) }
+        if !errors.isEmpty {
+            writer.key("errors")
+            writer.beginArray()
+            for issue in errors {
+                writer.beginObject()
+                writer.key("pointer"); writer.string(issue.pointer)
+                writer.key("detail"); writer.string(issue.message)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        writer.endObject()
+        return writer.bytes
+    }
+}
+
+extension Problem {
+    public static func invalidFields(_ issues: [FieldIssue]) -> Problem {
+        let names = issues.map(\.pointer).joined(separator: ", ")
+        return Problem(status: 422, title: "Invalid request",
+                       detail: "\(issues.count) invalid field\(issues.count == 1 ? "" : "s"): \(names)", errors: issues)
+    }
+
+    public static func malformedJSON(_ message: String) -> Problem {
+        Problem(status: 400, title: "Malformed JSON", detail: message, errors: [FieldIssue("", message)])
+    }
+
+    public static func notFound(_ what: String) -> Problem {
+        Problem(status: 404, title: "Not found", detail: what)
+    }
+
+    public static func unsupportedMediaType(_ got: String?) -> Problem {
+        Problem(status: 415, title: "Unsupported media type",
+                detail: "send the body as application/json" + (got.map { " (got \($0))" } ?? " (no Content-Type given)"),
+                errors: [FieldIssue("header:Content-Type", "must be application/json")])
+    }
+
+    public static func queueFull(pendingTrials: Int, limit: Int, retryAfterSeconds: Int) -> Problem {
+        Problem(status: 429, title: "Queue full",
+                detail: "the queue holds \(pendingTrials) of at most \(limit) trials; retry in \(retryAfterSeconds) s or raise --queue-limit",
+                headers: [("Retry-After", String(retryAfterSeconds))])
+    }
+
+    public static func unauthorized(_ detail: String) -> Problem {
+        Problem(status: 401, title: "Unauthorized", detail: detail,
+                headers: [("WWW-Authenticate", "Bearer realm=\"backpropd\"")])
+    }
+
+    public static func insufficientStorage(_ detail: String) -> Problem {
+        Problem(status: 507, title: "Insufficient storage", detail: detail)
+    }
+}

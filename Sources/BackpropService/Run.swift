@@ -1,0 +1,69 @@
+import Backprop
+
+/// A submitted sweep: its request, lifecycle, trials and a version that increases with every
+/// change (the ETag and the long-poll/SSE wake-ups are built on it).
+public struct Run: Sendable {
+    public let id: RunID
+    public let request: RunRequest
+    public let dataset: Dataset
+    public let createdAt: Timestamp
+    public var startedAt: Timestamp?
+    public var finishedAt: Timestamp?
+    public var lifecycle: RunLifecycle
+    public var trials: [TrialProgress]
+    public var version = 1
+    public var idempotencyKey: String?
+    /// Why the run failed (status `failed` only).
+    public var failure: String?
+
+    public init(id: RunID = RunID(), request: RunRequest, dataset: Dataset, createdAt: Timestamp = .now(), idempotencyKey: String? = nil) {
+        self.id = id
+        self.request = request
+        self.dataset = dataset
+        self.createdAt = createdAt
+        self.idempotencyKey = idempotencyKey
+        trials = request.trialSpecs.map(TrialProgress.init(spec:))
+        lifecycle = RunLifecycle(trialsLeft: trials.count)
+    }
+
+    public var status: RunLifecycle.Status { lifecycle.status }
+
+    public var iterationsTotal: Int { request.iterations * trials.count }
+    public var iterationsDone: Int { trials.reduce(0) { $0 + $1.iterationsDone } }
+
+    /// The lowest final error among trials that finished without diverging.
+    public var best: (index: Int, result: TrialResult)? {
+        var best: (index: Int, result: TrialResult)?
+        for (index, trial) in trials.enumerated() {
+            guard let result = trial.result, result.status == .succeeded, let error = result.finalError, error.isFinite else { continue }
+            if let current = best?.result.finalError, current <= error { continue }
+            best = (index, result)
+        }
+        return best
+    }
+
+    /// Unfinished trials back to queued, for a restart or shutdown.
+    public mutating func requeueUnfinishedTrials() {
+        for index in trials.indices where !trials[index].isDone { trials[index].reset() }
+    }
+
+    /// Queued trials of a cancelled or failed run never get a result.
+    public mutating func markUnstartedTrialsCancelled() {
+        for index in trials.indices where !trials[index].isDone { trials[index].state = .cancelled }
+    }
+
+    /// Performs what the lifecycle asked for that concerns only this value; returns whether it
+    /// must be persisted now.
+    mutating func apply(_ actions: [RunLifecycle.Action], at time: Timestamp) -> Bool {
+        var persist = false
+        for action in actions {
+            switch action {
+            case .recordStart: startedAt = startedAt ?? time
+            case .recordFinish: finishedAt = time
+            case .persist: persist = true
+            case .stopWork: break
+            }
+        }
+        return persist
+    }
+}

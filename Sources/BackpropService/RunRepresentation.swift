@@ -1,0 +1,134 @@
+import Backprop
+
+/// The JSON the API returns for a run: in full (`GET /runs/{id}`, optionally only curve points
+/// after `since`) or as a list summary without trials (`GET /runs`).
+enum RunRepresentation {
+    static func full(_ run: Run, since: Int? = nil) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 1024 + run.trials.count * (run.trials.first?.errorCurve.count ?? 0) * 48)
+        writer.beginObject()
+        writeHeader(run, to: &writer)
+        writer.key("request"); writer.value(run.request.json)
+        writer.key("trials")
+        writer.beginArray()
+        for trial in run.trials { write(trial, since: since, to: &writer) }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
+    }
+
+    static func summary(_ run: Run, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writeHeader(run, to: &writer)
+        writer.endObject()
+    }
+
+    private static func writeHeader(_ run: Run, to writer: inout JSONWriter) {
+        writer.key("id"); writer.string(run.id.description)
+        writer.key("name"); if let name = run.request.name { writer.string(name) } else { writer.null() }
+        writer.key("labels"); writer.value(.object(run.request.labels.mapValues { .string($0) }))
+        writer.key("status"); writer.string(run.status.rawValue)
+        writer.key("created_at"); writer.string(run.createdAt.description)
+        writer.key("started_at"); optionalTimestamp(run.startedAt, to: &writer)
+        writer.key("finished_at"); optionalTimestamp(run.finishedAt, to: &writer)
+        if let failure = run.failure { writer.key("failure"); writer.string(failure) }
+        writer.key("progress")
+        writer.beginObject()
+        let total = run.iterationsTotal
+        let done = run.iterationsDone
+        writer.key("iterations_done"); writer.int(done)
+        writer.key("iterations_total"); writer.int(total)
+        writer.key("trials_done"); writer.int(run.trials.count { $0.isDone })
+        writer.key("trials_total"); writer.int(run.trials.count)
+        writer.key("fraction"); writer.double(total == 0 ? 1 : Double(done) / Double(total))
+        writer.endObject()
+        writer.key("summary")
+        writeSummary(run, to: &writer)
+    }
+
+    private static func writeSummary(_ run: Run, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("best")
+        if let (index, result) = run.best {
+            writer.beginObject()
+            writer.key("trial"); writer.int(index)
+            writer.key("alpha"); writer.double(result.alpha)
+            writer.key("hidden_size"); writer.int(result.hiddenSize)
+            writer.key("final_error"); writer.optionalDouble(result.finalError)
+            writer.endObject()
+        } else {
+            writer.null()
+        }
+        for status in ["succeeded", "diverged", "cancelled"] {
+            writer.key("trials_" + status); writer.int(run.trials.count { $0.result?.status.rawValue == status })
+        }
+        writer.endObject()
+    }
+
+    private static func write(_ trial: TrialProgress, since: Int?, to writer: inout JSONWriter) {
+        let result = trial.result
+        writer.beginObject()
+        writer.key("alpha"); writer.double(trial.spec.alpha)
+        writer.key("hidden_size"); writer.int(trial.spec.hiddenSize)
+        writer.key("status"); writer.string(trial.statusName)
+        writer.key("diverged_at_iteration"); if let at = result?.divergedAtIteration { writer.int(at) } else { writer.null() }
+        writer.key("iterations_done"); writer.int(result?.iterationsDone ?? trial.iterationsDone)
+        writer.key("error_curve")
+        writer.beginArray()
+        let curve = trial.errorCurve
+        for point in curve[firstIndex(after: since, in: curve)...] {
+            writer.beginObject()
+            writer.key("iteration"); writer.int(point.iteration)
+            writer.key("error"); writer.double(point.error)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("final_error"); writer.optionalDouble(result?.finalError)
+        writer.key("synapses")
+        writer.beginArray()
+        for matrix in result?.synapses ?? trial.currentSynapses { write(matrix, to: &writer) }
+        writer.endArray()
+        writer.key("direction_changes")
+        if let changes = result?.directionChanges {
+            writer.beginArray()
+            for layer in changes {
+                writer.beginArray()
+                for row in layer {
+                    writer.beginArray()
+                    for count in row { writer.int(count) }
+                    writer.endArray()
+                }
+                writer.endArray()
+            }
+            writer.endArray()
+        } else {
+            writer.null()
+        }
+        writer.key("outputs"); if let outputs = result?.outputs { write(outputs, to: &writer) } else { writer.null() }
+        writer.key("duration_ms"); writer.optionalDouble(result?.durationMs)
+        writer.endObject()
+    }
+
+    static func write(_ matrix: Matrix, to writer: inout JSONWriter) {
+        writer.beginArray()
+        for row in 0..<matrix.rows {
+            writer.doubles(Array(matrix.values[row * matrix.columns..<(row + 1) * matrix.columns]))
+        }
+        writer.endArray()
+    }
+
+    /// Index of the first point with an iteration greater than `since` (curves are sorted).
+    static func firstIndex(after since: Int?, in curve: [CurvePoint]) -> Int {
+        guard let since else { return 0 }
+        var low = 0
+        var high = curve.count
+        while low < high {
+            let middle = (low + high) / 2
+            if curve[middle].iteration <= since { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private static func optionalTimestamp(_ time: Timestamp?, to writer: inout JSONWriter) {
+        if let time { writer.string(time.description) } else { writer.null() }
+    }
+}

@@ -1,0 +1,271 @@
+import Dispatch
+import FoundationEssentials
+import Glibc
+
+/// Keeps each run as a JSON file in `<data-dir>/runs/`, written atomically (temp file, fsync,
+/// rename, fsync of the directory) on its own serial queue, never on an HTTP I/O queue.
+public final class RunStore: Sendable {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var operation: String
+        public var path: String
+        public var code: Int32
+
+        /// The disk is full (or over quota): the API answers 507.
+        public var isOutOfSpace: Bool { code == ENOSPC || code == EDQUOT }
+        public var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
+    }
+
+    /// A file that could not be read back, moved aside to `movedTo`.
+    public struct SetAside: Error, Sendable {
+        public var file: String
+        public var movedTo: String
+        public var reason: String
+    }
+
+    public let directory: String
+    private let queue = DispatchQueue(label: "backpropd.run-store")
+
+    private let backlog = Locked(RunStoreBacklog())
+
+    /// Creates the directory if needed and proves it writable, so a read-only or missing data
+    /// dir fails at start-up with a clear message instead of at the first submission.
+    public init(dataDirectory: String) throws(Failure) {
+        directory = dataDirectory.hasSuffix("/") ? dataDirectory + "runs" : dataDirectory + "/runs"
+        try Self.makeDirectory(dataDirectory)
+        try Self.makeDirectory(directory)
+        let probe = directory + "/.write-probe"
+        do {
+            try Self.writeAtomically(Array("ok\n".utf8), to: probe, directory: directory)
+            unlink(probe)
+        } catch where error.isOutOfSpace {
+            // A full disk is not a configuration error: submissions get 507 until space returns.
+        }
+    }
+
+    /// Saves `run` in the background; `completion` (if any) gets the outcome once it is durable.
+    public func save(_ run: Run, completion: (@Sendable (Failure?) -> Void)? = nil) {
+        if backlog.withLock({ $0.save(run, completion: completion) }) { queue.async { [self] in drain() } }
+    }
+
+    public func save(_ run: Run) async -> Failure? {
+        await withCheckedContinuation { continuation in
+            save(run) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Deletes the run's file (and drops a save of it not yet written).
+    public func remove(_ id: RunID) {
+        let (start, dropped) = backlog.withLock { $0.remove(id) }
+        for completion in dropped { completion(nil) }
+        if start { queue.async { [self] in drain() } }
+    }
+
+    /// Waits until every save and removal asked for so far is on disk. Blocks: not for a Swift
+    /// concurrency thread (use `flushed()` there).
+    public func flush() {
+        queue.sync {}
+    }
+
+    public func flushed() async {
+        await withCheckedContinuation { continuation in queue.async { continuation.resume() } }
+    }
+
+    private func drain() {
+        while let step = backlog.withLock({ $0.next() }) {
+            switch step {
+            case .save(let run, let completions):
+                let failure = write(run)
+                for completion in completions { completion(failure) }
+            case .remove(let id):
+                unlink(path(of: id))
+                Self.syncDirectory(directory)
+            }
+        }
+    }
+
+    private func write(_ run: Run) -> Failure? {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try encoder.encode(StoredRun(run)))
+        } catch {
+            return Failure(operation: "encode", path: path(of: run.id), code: EINVAL)
+        }
+        do {
+            try Self.writeAtomically(bytes, to: path(of: run.id), directory: directory)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func path(of id: RunID) -> String { directory + "/" + id.description + ".json" }
+
+    /// Reads every stored run; unreadable files are renamed `*.corrupt-<ms>` and reported, never fatal.
+    public func loadAll() -> (runs: [Run], setAside: [SetAside]) {
+        for name in Self.fileNames(in: directory) where name.hasSuffix(".tmp") { unlink(directory + "/" + name) }
+        let names = Self.fileNames(in: directory).filter { $0.hasSuffix(".json") }
+        // Decoding dominates a restart: every core takes a share of the files.
+        let outcomes = Locked([Int: Result<Run, SetAside>]())
+        DispatchQueue.concurrentPerform(iterations: names.count) { index in
+            let outcome = load(names[index])
+            outcomes.withLock { $0[index] = outcome }
+        }
+        var runs: [Run] = []
+        var setAside: [SetAside] = []
+        for index in names.indices {
+            switch outcomes.withLock({ $0[index]! }) {
+            case .success(let run): runs.append(run)
+            case .failure(let aside): setAside.append(aside)
+            }
+        }
+        if !setAside.isEmpty { Self.syncDirectory(directory) }
+        return (runs, setAside)
+    }
+
+    private func load(_ name: String) -> Result<Run, SetAside> {
+        let file = directory + "/" + name
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        do {
+            let bytes = try Self.read(file)
+            let stored = try decoder.decode(StoredRun.self, from: Data(bytes))
+            guard stored.id + ".json" == name else { throw StoredRun.Unusable(description: "file name does not match id \(stored.id)") }
+            return .success(try stored.restore())
+        } catch {
+            let aside = file + ".corrupt-\(Timestamp.now().millisecondsSince1970)"
+            rename(file, aside)
+            return .failure(SetAside(file: file, movedTo: aside, reason: String(describing: error)))
+        }
+    }
+
+    // MARK: - Files
+
+    static func writeAtomically(_ bytes: [UInt8], to path: String, directory: String) throws(Failure) {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Failure(operation: "create", path: temporary, code: errno) }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(descriptor)
+                unlink(temporary)
+                throw Failure(operation: "write", path: temporary, code: code)
+            }
+            written += result
+        }
+        if fsync(descriptor) != 0 {
+            let code = errno
+            close(descriptor)
+            unlink(temporary)
+            throw Failure(operation: "fsync", path: temporary, code: code)
+        }
+        close(descriptor)
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw Failure(operation: "rename", path: temporary, code: code)
+        }
+        syncDirectory(directory)
+    }
+
+    private static func syncDirectory(_ directory: String) {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+
+    private static func makeDirectory(_ path: String) throws(Failure) {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw Failure(operation: "create directory", path: path, code: errno)
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw Failure(operation: "stat", path: path, code: errno) }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else { throw Failure(operation: "use as directory", path: path, code: ENOTDIR) }
+    }
+
+    private static func read(_ path: String) throws(Failure) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure(operation: "open", path: path, code: errno) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Failure(operation: "read", path: path, code: errno)
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: buffer[..<count])
+        }
+    }
+
+    private static func fileNames(in directory: String) -> [String] {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}
+
+/// Writes waiting for the store's queue. Each run is written once with its newest version
+/// however often it was saved meanwhile; saves someone awaits (a new run's 202) go first, so a
+/// busy disk delays a submission by one write, not by the whole backlog.
+struct RunStoreBacklog {
+    enum Step {
+        case save(Run, [@Sendable (RunStore.Failure?) -> Void])
+        case remove(RunID)
+    }
+
+    private var saves: [RunID: (run: Run, completions: [@Sendable (RunStore.Failure?) -> Void])] = [:]
+    private var awaited: [RunID] = []
+    private var others: [RunID] = []
+    private var removals: [RunID] = []
+    private var draining = false
+
+    /// Returns whether a drain must be started.
+    mutating func save(_ run: Run, completion: (@Sendable (RunStore.Failure?) -> Void)?) -> Bool {
+        if var entry = saves[run.id] {
+            if run.version >= entry.run.version { entry.run = run }
+            if let completion { entry.completions.append(completion) }
+            saves[run.id] = entry
+        } else {
+            saves[run.id] = (run, completion.map { [$0] } ?? [])
+            others.append(run.id)
+        }
+        if completion != nil { awaited.append(run.id) }
+        defer { draining = true }
+        return !draining
+    }
+
+    /// Drops a pending save of the run (its completions are returned) and queues the deletion.
+    mutating func remove(_ id: RunID) -> (startDrain: Bool, dropped: [@Sendable (RunStore.Failure?) -> Void]) {
+        let dropped = saves.removeValue(forKey: id)?.completions ?? []
+        removals.append(id)
+        defer { draining = true }
+        return (!draining, dropped)
+    }
+
+    /// The next write, or nil (and the drain ends) when there is none.
+    mutating func next() -> Step? {
+        if !removals.isEmpty { return .remove(removals.removeFirst()) }
+        while let id = awaited.first ?? others.first {
+            if awaited.isEmpty { others.removeFirst() } else { awaited.removeFirst() }
+            if let entry = saves.removeValue(forKey: id) { return .save(entry.run, entry.completions) }
+        }
+        draining = false
+        return nil
+    }
+}

@@ -1,0 +1,225 @@
+import Backprop
+import HTTPServer
+
+/// The `/runs` routes. Handlers only read and change the in-memory registry; training runs on
+/// the worker threads and disk writes on the store's queue.
+struct RunsAPI: Sendable {
+    let registry: RunRegistry
+    let limits: ServiceLimits
+    let maxWaitSeconds: Int
+
+    func register(in router: inout Router) {
+        router.post("/runs") { await submit($0) }
+        router.get("/runs") { list($0) }
+        // Pinned to the connection's I/O queue: the common answers (cached bytes, 304) take
+        // microseconds; encoding and waiting leave the queue (see `show`).
+        router.get("/runs/{id}", execution: .ioQueue) { await show($0) }
+        router.get("/runs/{id}/events") { events($0) }
+        router.post("/runs/{id}/cancel") { cancel($0) }
+        router.delete("/runs/{id}") { delete($0) }
+    }
+
+    // MARK: POST /runs
+
+    func submit(_ request: HTTPRequest) async -> HTTPResponse {
+        do throws(Problem) {
+            guard let contentType = request.headers["Content-Type"], Self.isJSON(contentType) else {
+                throw Problem.unsupportedMediaType(request.headers["Content-Type"])
+            }
+            let key = try idempotencyKey(request)
+            let body: JSONValue
+            do throws(JSONSyntaxError) {
+                body = try JSONValue.parse(request.body)
+            } catch {
+                throw Problem.malformedJSON(request.body.isEmpty ? "the body is empty; send a JSON object" : error.message)
+            }
+            let runRequest = try RunRequest(validating: body, limits: limits)
+            guard let dataset = runRequest.resolvedDataset(limits: limits) else {
+                throw Problem.invalidFields([FieldIssue("/dataset", "the dataset could not be built")])
+            }
+            switch try await registry.submit(runRequest, dataset: dataset, idempotencyKey: key) {
+            case .created(let run):
+                return runResponse(run, status: .accepted, extraHeaders: ["Location": "/runs/\(run.id)"])
+            case .existing(let run):
+                return runResponse(run, status: .accepted, extraHeaders: ["Location": "/runs/\(run.id)", "Idempotent-Replayed": "true"])
+            }
+        } catch {
+            return error.response(instance: request.path)
+        }
+    }
+
+    private func idempotencyKey(_ request: HTTPRequest) throws(Problem) -> String? {
+        guard let key = request.headers["Idempotency-Key"] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            throw Problem.invalidFields([FieldIssue("header:Idempotency-Key", "1 to 255 printable ASCII characters")])
+        }
+        return key
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() } ?? ""
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+
+    private func runResponse(_ run: Run, status: HTTPStatus, extraHeaders: HTTPHeaders = [:]) -> HTTPResponse {
+        let current = registry.cachedRepresentation(of: run.id)
+        let latest = current?.run ?? run
+        let bytes = current?.bytes ?? registry.encodeAndCache(latest)
+        var headers = extraHeaders
+        headers["Content-Type"] = "application/json"
+        headers["ETag"] = registry.etag(version: latest.version)
+        return HTTPResponse(status: status, headers: headers, bytes: bytes)
+    }
+
+    // MARK: GET /runs/{id}
+
+    func show(_ request: HTTPRequest) async -> HTTPResponse {
+        do throws(Problem) {
+            let id = try runID(request)
+            let since = try optionalInteger(request, "since", in: -1...Int.max)
+            let wait = try optionalInteger(request, "wait", in: 0...maxWaitSeconds) ?? 0
+            let clientTags = Self.entityTags(request.headers["If-None-Match"])
+            let variant = since.map { "s\($0)" } ?? ""
+            guard var run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
+            let firstVersion = run.version
+            /// Whether the client would see something new: a different ETag, points after `since`, or any change.
+            func isNews(_ run: Run) -> Bool {
+                if let clientTags { return !Self.matches(registry.etag(version: run.version, variant: variant), clientTags) }
+                if let since { return run.trials.contains { ($0.errorCurve.last?.iteration ?? -1) > since } }
+                return run.version != firstVersion
+            }
+            let deadline = ContinuousClock.now + .seconds(wait)
+            while wait > 0, !isNews(run), !run.status.isFinished, !registry.isStopping, ContinuousClock.now < deadline {
+                await registry.waitForChange(of: id, from: run.version, timeout: deadline - ContinuousClock.now)
+                guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
+                run = next
+            }
+            guard let (latest, cached) = registry.cachedRepresentation(of: id) else { throw Problem.notFound("no run \(id)") }
+            let etag = registry.etag(version: latest.version, variant: variant)
+            if let clientTags, Self.matches(etag, clientTags) {
+                return HTTPResponse(status: .notModified, headers: ["ETag": etag, "Cache-Control": "no-cache"])
+            }
+            let bytes: [UInt8]
+            if let since {
+                bytes = await Self.offIOQueue { RunRepresentation.full(latest, since: since) }
+            } else if let cached {
+                bytes = cached
+            } else {
+                bytes = await Self.offIOQueue { [registry] in registry.encodeAndCache(latest) }
+            }
+            return HTTPResponse(status: .ok, headers: ["ETag": etag, "Cache-Control": "no-cache", "Content-Type": "application/json"], bytes: bytes)
+        } catch {
+            return error.response(instance: request.path)
+        }
+    }
+
+    /// Runs CPU work (encoding) on the global executor, so the I/O queue of a pinned handler is free meanwhile.
+    static func offIOQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await Task.detached { work() }.value
+    }
+
+    /// The opaque tags of an If-None-Match header (weak prefixes dropped, as GET compares weakly); nil if absent.
+    static func entityTags(_ header: String?) -> [String]? {
+        guard let header else { return nil }
+        return header.split(separator: ",").map { tag in
+            let trimmed = tag.trimmingSpaces()
+            return trimmed.hasPrefix("W/") ? String(trimmed.dropFirst(2)) : trimmed
+        }
+    }
+
+    static func matches(_ etag: String, _ tags: [String]) -> Bool {
+        tags.contains { $0 == "*" || $0 == etag }
+    }
+
+    // MARK: GET /runs
+
+    func list(_ request: HTTPRequest) -> HTTPResponse {
+        do throws(Problem) {
+            let limit = try optionalInteger(request, "limit", in: 1...1000) ?? 50
+            var status: RunLifecycle.Status?
+            if let text = request.queryValue("status") {
+                guard let parsed = RunLifecycle.Status(rawValue: text) else {
+                    throw Problem.invalidFields([FieldIssue("query:status", "one of \(RunLifecycle.Status.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")])
+                }
+                status = parsed
+            }
+            var cursor: RunListCursor?
+            if let text = request.queryValue("cursor") {
+                guard let parsed = RunListCursor(text) else {
+                    throw Problem.invalidFields([FieldIssue("query:cursor", "use the next_cursor of a previous page")])
+                }
+                cursor = parsed
+            }
+            let (runs, next) = registry.list(status: status, limit: limit, after: cursor)
+            var writer = JSONWriter(reservingCapacity: 512 * runs.count + 64)
+            writer.beginObject()
+            writer.key("runs")
+            writer.beginArray()
+            for run in runs { RunRepresentation.summary(run, to: &writer) }
+            writer.endArray()
+            writer.key("next_cursor")
+            if let next { writer.string(next.description) } else { writer.null() }
+            writer.endObject()
+            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "no-cache"], bytes: writer.bytes)
+        } catch {
+            return error.response(instance: request.path)
+        }
+    }
+
+    // MARK: cancel, delete, events
+
+    func cancel(_ request: HTTPRequest) -> HTTPResponse {
+        do throws(Problem) {
+            let run = try registry.cancel(try runID(request))
+            return runResponse(run, status: .ok)
+        } catch {
+            return error.response(instance: request.path)
+        }
+    }
+
+    func delete(_ request: HTTPRequest) -> HTTPResponse {
+        do throws(Problem) {
+            try registry.delete(try runID(request))
+            return HTTPResponse(status: .noContent)
+        } catch {
+            return error.response(instance: request.path)
+        }
+    }
+
+    func events(_ request: HTTPRequest) -> HTTPResponse {
+        do throws(Problem) {
+            let id = try runID(request)
+            let since = try optionalInteger(request, "since", in: -1...Int.max) ?? -1
+            guard registry.run(id) != nil else { throw Problem.notFound("no run \(id)") }
+            return EventStream(registry: registry, id: id, since: since).response()
+        } catch {
+            return error.response(instance: request.path)
+        }
+    }
+
+    // MARK: parameters
+
+    private func runID(_ request: HTTPRequest) throws(Problem) -> RunID {
+        let text = request.pathParameters["id"] ?? ""
+        guard let id = RunID(text) else { throw Problem.notFound("no run \(text) (run ids are 32 hex digits)") }
+        return id
+    }
+
+    private func optionalInteger(_ request: HTTPRequest, _ name: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
+        guard let text = request.queryValue(name) else { return nil }
+        // An iteration beyond Int.max is still "after everything" for an unbounded range.
+        let digits = !text.isEmpty && text.utf8.allSatisfy { (48...57).contains($0) }
+        if range.upperBound == .max, digits, Int(text) == nil { return .max }
+        guard let value = Int(text), range.contains(value) else {
+            let upper = range.upperBound == Int.max ? "" : " to \(range.upperBound)"
+            throw Problem.invalidFields([FieldIssue("query:\(name)", "expected an integer from \(range.lowerBound)\(upper), got \"\(text)\"")])
+        }
+        return value
+    }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> String {
+        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+}

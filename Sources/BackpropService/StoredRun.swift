@@ -1,0 +1,159 @@
+import Backprop
+
+/// The on-disk form of a run (`<data-dir>/runs/<id>.json`). Finished trials keep the engine's
+/// result exactly (non-finite numbers as strings); unfinished ones are retrained after a restart,
+/// so their progress is not stored. Curves are stored as two flat arrays: decoding an object per
+/// point made reloading 1,000 sweeps take tens of seconds.
+struct StoredRun: Codable, Sendable {
+    struct Trial: Codable, Sendable {
+        var status: String
+        var iterationsDone: Int
+        /// The curve a cancelled trial reached before it stopped without a result.
+        var partialCurve: Curve?
+        var result: Result?
+
+        enum CodingKeys: String, CodingKey {
+            case status, result
+            case iterationsDone = "iterations_done"
+            case partialCurve = "partial_curve"
+        }
+    }
+
+    struct Curve: Codable, Sendable {
+        var iterations: [Int]
+        var errors: [Double]
+
+        init(_ points: [CurvePoint]) {
+            iterations = points.map(\.iteration)
+            errors = points.map(\.error)
+        }
+
+        var points: [CurvePoint] { zip(iterations, errors).map { CurvePoint(iteration: $0, error: $1) } }
+    }
+
+    /// `TrialResult` with its curve as a `Curve`.
+    struct Result: Codable, Sendable {
+        var alpha: Double
+        var hiddenSize: Int
+        var status: TrialStatus
+        var divergedAtIteration: Int?
+        var iterationsDone: Int
+        var curve: Curve
+        var finalError: Double?
+        var synapses: [Matrix]
+        var directionChanges: [[[Int]]]
+        var outputs: Matrix
+        var durationMs: Double
+
+        enum CodingKeys: String, CodingKey {
+            case alpha, status, curve, synapses, outputs
+            case hiddenSize = "hidden_size"
+            case divergedAtIteration = "diverged_at_iteration"
+            case iterationsDone = "iterations_done"
+            case finalError = "final_error"
+            case directionChanges = "direction_changes"
+            case durationMs = "duration_ms"
+        }
+
+        init(_ result: TrialResult) {
+            alpha = result.alpha
+            hiddenSize = result.hiddenSize
+            status = result.status
+            divergedAtIteration = result.divergedAtIteration
+            iterationsDone = result.iterationsDone
+            curve = Curve(result.errorCurve)
+            finalError = result.finalError
+            synapses = result.synapses
+            directionChanges = result.directionChanges
+            outputs = result.outputs
+            durationMs = result.durationMs
+        }
+
+        var trialResult: TrialResult {
+            TrialResult(alpha: alpha, hiddenSize: hiddenSize, status: status, divergedAtIteration: divergedAtIteration,
+                        iterationsDone: iterationsDone, errorCurve: curve.points, finalError: finalError, synapses: synapses,
+                        directionChanges: directionChanges, outputs: outputs, durationMs: durationMs)
+        }
+    }
+
+    static let currentFormat = 2
+
+    var format = currentFormat
+    var id: String
+    var status: RunLifecycle.Status
+    var request: JSONValue
+    var createdAt: Timestamp
+    var startedAt: Timestamp?
+    var finishedAt: Timestamp?
+    var version: Int
+    var idempotencyKey: String?
+    var failure: String?
+    var trials: [Trial]
+
+    enum CodingKeys: String, CodingKey {
+        case format, id, status, request, version, failure, trials
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case idempotencyKey = "idempotency_key"
+    }
+
+    init(_ run: Run) {
+        id = run.id.description
+        status = run.status
+        request = run.request.json
+        createdAt = run.createdAt
+        startedAt = run.startedAt
+        finishedAt = run.finishedAt
+        version = run.version
+        idempotencyKey = run.idempotencyKey
+        failure = run.failure
+        trials = run.trials.map { trial in
+            let cancelledEarly = if case .cancelled = trial.state { true } else { false }
+            return Trial(status: trial.statusName, iterationsDone: trial.iterationsDone,
+                         partialCurve: cancelledEarly ? Curve(trial.partialCurve) : nil, result: trial.result.map(Result.init))
+        }
+    }
+
+    struct Unusable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The run as it resumes after a restart: finished trials kept, unfinished ones queued again
+    /// from their deterministic start.
+    func restore() throws(Unusable) -> Run {
+        guard format == Self.currentFormat else { throw Unusable(description: "unknown format \(format)") }
+        guard let runID = RunID(id) else { throw Unusable(description: "bad id \(id)") }
+        let request: RunRequest
+        do {
+            request = try RunRequest(validating: self.request, limits: .unlimited)
+        } catch {
+            throw Unusable(description: "stored request is invalid: \(error.detail)")
+        }
+        guard let dataset = request.resolvedDataset(limits: .unlimited) else { throw Unusable(description: "dataset no longer resolves") }
+        var run = Run(id: runID, request: request, dataset: dataset, createdAt: createdAt, idempotencyKey: idempotencyKey)
+        guard trials.count == run.trials.count else {
+            throw Unusable(description: "\(trials.count) trials stored, the request has \(run.trials.count)")
+        }
+        run.startedAt = startedAt
+        run.finishedAt = finishedAt
+        run.failure = failure
+        run.version = version + 1
+        for (index, stored) in trials.enumerated() {
+            if let result = stored.result {
+                run.trials[index].state = .finished(result.trialResult)
+                run.trials[index].iterationsDone = result.iterationsDone
+            } else if stored.status == "cancelled" {
+                run.trials[index].state = .cancelled
+                run.trials[index].iterationsDone = stored.iterationsDone
+                run.trials[index].partialCurve = stored.partialCurve?.points ?? []
+            }
+        }
+        if status.isFinished {
+            run.lifecycle = RunLifecycle(finished: status)
+        } else {
+            run.lifecycle = RunLifecycle(trialsLeft: run.trials.count { !$0.isDone }, hasStarted: startedAt != nil)
+        }
+        return run
+    }
+}

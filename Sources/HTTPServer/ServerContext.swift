@@ -1,0 +1,80 @@
+import Synchronization
+
+/// What every connection of one server shares: routing, middleware, limits, counters.
+final class ServerContext: Sendable {
+    let router: Router
+    let middleware: [any HTTPMiddleware]
+    let limits: HTTPLimits
+    let parserLimits: RequestParser.Limits
+    let timeouts: ConnectionStateMachine<ContinuousClock>.Timeouts
+    let log: HTTPServerLogger?
+    /// Connections counted against `maxConnections` (including ones being refused with 503).
+    let openConnections = Atomic<Int>(0)
+    /// Over-limit connections currently being answered 503; beyond `maxRefusing` they are just closed.
+    let refusingConnections = Atomic<Int>(0)
+    let maxRefusing = 64
+
+    init(router: Router, middleware: [any HTTPMiddleware], limits: HTTPLimits, log: HTTPServerLogger?) {
+        self.router = router
+        self.middleware = middleware
+        self.limits = limits
+        parserLimits = RequestParser.Limits(limits)
+        timeouts = ConnectionStateMachine<ContinuousClock>.Timeouts(limits)
+        self.log = log
+    }
+
+    func log(_ level: HTTPServerLogRecord.Level, _ message: @autoclosure () -> String) {
+        log?(HTTPServerLogRecord(level: level, message: message()))
+    }
+
+    /// Runs the middleware `handle` chain around the route's handler.
+    func respond(to request: HTTPRequest, with route: Route) async -> HTTPResponse {
+        await respond(to: request, handler: route.handler, from: middleware.startIndex)
+    }
+
+    private func respond(to request: HTTPRequest, handler: @escaping HTTPHandler, from index: Int) async -> HTTPResponse {
+        guard index < middleware.endIndex else { return await handler(request) }
+        return await middleware[index].handle(request) { request in
+            await self.respond(to: request, handler: handler, from: index + 1)
+        }
+    }
+
+    /// The first screening middleware's response, if any.
+    func screen(_ head: HTTPRequestHead) -> HTTPResponse? {
+        for hook in middleware {
+            if let response = hook.screen(head) { return response }
+        }
+        return nil
+    }
+
+    func prepare(_ response: inout HTTPResponse, for head: HTTPRequestHead) {
+        for hook in middleware { hook.prepare(&response, for: head) }
+    }
+
+    func completed(_ exchange: HTTPExchange) {
+        for hook in middleware { hook.completed(exchange) }
+    }
+
+    /// The answer to a routed head that reached no handler: 404, 405, 501 or automatic OPTIONS.
+    static func unroutedResponse(_ match: Router.Match, head: HTTPRequestHead) -> HTTPResponse? {
+        let method = head.method
+        if !HTTPMethod.known.contains(method) {
+            return .problem(.notImplemented, detail: "method \(method) is not implemented")
+        }
+        switch match {
+        case .found:
+            return nil
+        case .methodNotAllowed(let allowed):
+            let allow = allowed.map(\.rawValue).joined(separator: ", ")
+            if method == .options { return HTTPResponse(status: .noContent, headers: ["Allow": allow]) }
+            return .problem(.methodNotAllowed, detail: "\(method) is not allowed on \(head.path); allowed: \(allow)",
+                            headers: ["Allow": allow])
+        case .notFound:
+            if method == .options && head.target == "*" {
+                let allow = HTTPMethod.known.filter { $0 != .connect && $0 != .trace }.map(\.rawValue).joined(separator: ", ")
+                return HTTPResponse(status: .noContent, headers: ["Allow": allow])
+            }
+            return .problem(.notFound, detail: "no resource at \(head.path)")
+        }
+    }
+}

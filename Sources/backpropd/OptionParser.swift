@@ -1,0 +1,80 @@
+/// A small parser for `--name value`, `--name=value` and `--flag` arguments, with typed getters
+/// whose errors name the option. No positional arguments.
+struct OptionParser {
+    private(set) var values: [String: String] = [:]
+    private(set) var flags: Set<String> = []
+
+    /// - Parameters:
+    ///   - valued: options that take a value, without the leading `--`.
+    ///   - flags: options that take none.
+    init(_ arguments: [String], valued: Set<String>, flags allowedFlags: Set<String>) throws(UsageError) {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                throw UsageError("unexpected argument '\(argument)'")
+            }
+            var name = String(argument.dropFirst(2))
+            var value: String?
+            if let equals = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            }
+            if allowedFlags.contains(name) {
+                guard value == nil else { throw UsageError("--\(name) takes no value") }
+                flags.insert(name)
+            } else if valued.contains(name) {
+                if value == nil {
+                    guard index < arguments.count else { throw UsageError("--\(name) needs a value") }
+                    value = arguments[index]
+                    index += 1
+                }
+                guard values[name] == nil else { throw UsageError("--\(name) given twice") }
+                values[name] = value
+            } else {
+                throw UsageError("unknown option '--\(name)'")
+            }
+        }
+    }
+
+    func string(_ name: String) -> String? { values[name] }
+
+    func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(UsageError) -> Int {
+        guard let text = values[name] else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw UsageError("--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+        }
+        return value
+    }
+
+    func integers(_ name: String, default fallback: [Int], in range: ClosedRange<Int>) throws(UsageError) -> [Int] {
+        guard let text = values[name] else { return fallback }
+        var result: [Int] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = Int(item.trimmingSpaces), range.contains(value) else {
+                throw UsageError("--\(name) takes whole numbers from \(range.lowerBound) to \(range.upperBound), not '\(item)'")
+            }
+            result.append(value)
+        }
+        return result
+    }
+
+    func numbers(_ name: String, default fallback: [Double]) throws(UsageError) -> [Double] {
+        guard let text = values[name] else { return fallback }
+        var result: [Double] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = Double(item.trimmingSpaces), value.isFinite else {
+                throw UsageError("--\(name) takes comma-separated numbers, not '\(item)'")
+            }
+            result.append(value)
+        }
+        return result
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

@@ -1,0 +1,67 @@
+import BackpropService
+import Dispatch
+import Glibc
+
+/// `backpropd serve` (the default): configuration from flags and environment, the service,
+/// and graceful shutdown on SIGTERM/SIGINT (exit 0, nothing accepted lost).
+struct ServeCommand: Subcommand {
+    static let name = "serve"
+    static let summary = "serve the training API over HTTP (the default; see api.md)"
+    static var help: String { ServeOptions.help }
+
+    let configuration: ServiceConfiguration
+
+    init(arguments: [String]) throws(UsageError) {
+        do {
+            configuration = try ServeOptions.parse(arguments, environment: Self.environment()) ?? ServiceConfiguration()
+        } catch {
+            throw UsageError(error.description)
+        }
+    }
+
+    static func environment() -> [String: String] {
+        var environment: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let pair = String(cString: pointer)
+            if let equals = pair.firstIndex(of: "=") { environment[String(pair[..<equals])] = String(pair[pair.index(after: equals)...]) }
+            entry += 1
+        }
+        return environment
+    }
+
+    /// Serves until SIGTERM or SIGINT, then exits the process (0 after a graceful stop).
+    func run(console: Console) -> Int32 {
+        let log = Logger(level: configuration.logLevel, format: configuration.logFormat)
+        // Handled below by dispatch sources; ignoring first keeps a signal from killing us mid-setup.
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGPIPE, SIG_IGN)
+        let service: BackpropService
+        do {
+            service = try BackpropService(configuration: configuration, log: log)
+            try service.start()
+        } catch {
+            log.error("cannot start", [("reason", error.description)])
+            log.flush()
+            console.error("backpropd: \(error.description)")
+            return 1
+        }
+
+        let signals = [SIGTERM, SIGINT].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+            source.setEventHandler {
+                log.info("signal received", [("signal", number == SIGTERM ? "SIGTERM" : "SIGINT")])
+                Task.detached {
+                    await service.shutdown()
+                    exit(0)
+                }
+                // A second signal while stopping ends at once.
+                signal(number, SIG_DFL)
+            }
+            source.resume()
+            return source
+        }
+        withExtendedLifetime(signals) { dispatchMain() }
+    }
+}

@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One `backpropd NAME …` command: parses its own arguments and runs.
+protocol Subcommand {
+    static var name: String { get }
+    /// One line for the command list.
+    static var summary: String { get }
+    /// The full `--help` text.
+    static var help: String { get }
+    /// Throws `UsageError` for anything it cannot use, naming the argument.
+    init(arguments: [String]) throws(UsageError)
+    /// The process exit status.
+    func run(console: Console) -> Int32
+}
+
+/// A bad command line: exit status 2 and this one-line reason.
+struct UsageError: Error, Equatable, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// Where commands write: standard output and standard error, or a test's buffers.
+struct Console: Sendable {
+    let out: @Sendable (String) -> Void
+    let error: @Sendable (String) -> Void
+
+    static let standard = Console(out: { print($0) }, error: { message in
+        var stream = StandardError()
+        print(message, to: &stream)
+    })
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        let bytes = Array(string.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}

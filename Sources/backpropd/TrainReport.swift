@@ -1,0 +1,51 @@
+import Backprop
+
+/// The readable form of a sweep's results: per trial its curve, synapses, direction changes and
+/// outputs, matrices with 8 decimals as numpy prints them.
+struct TrainReport {
+    let sweep: Sweep
+    let results: [TrialResult]
+
+    var text: String {
+        let data = sweep.dataset
+        var lines = ["backpropd train: \(data.samples) samples × \(data.inputs.columns) inputs → \(data.targets.columns) output\(data.targets.columns == 1 ? "" : "s"), "
+            + "\(sweep.iterations) iterations, seed \(sweep.seed), \(results.count) trials"]
+        for result in results {
+            lines.append("")
+            var heading = "alpha \(result.alpha), hidden \(result.hiddenSize): \(result.status.rawValue) after \(result.iterationsDone) iterations"
+            if let diverged = result.divergedAtIteration { heading += " (weights or outputs not finite at iteration \(diverged))" }
+            lines.append(heading + " in \(Self.fixed(result.durationMs, decimals: 1)) ms")
+            let width = result.errorCurve.map { String($0.iteration).count }.max() ?? 1
+            for point in result.errorCurve {
+                lines.append("  error after \(String(point.iteration).leftPadding(to: width)) iterations: \(point.error)")
+            }
+            for (layer, synapse) in result.synapses.enumerated() {
+                lines.append("  synapse_\(layer) (\(synapse.rows)×\(synapse.columns)):")
+                lines += Self.rows(synapse.rowArrays.map { $0.map { Self.fixed($0, decimals: 8) } })
+                lines.append("  direction changes of synapse_\(layer):")
+                lines += Self.rows(result.directionChanges[layer].map { $0.map(String.init) })
+            }
+            lines.append("  outputs:")
+            lines += Self.rows(result.outputs.rowArrays.map { $0.map { Self.fixed($0, decimals: 8) } })
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func rows(_ cells: [[String]]) -> [String] {
+        let width = cells.flatMap { $0 }.map(\.count).max() ?? 0
+        return cells.map { "    " + $0.map { $0.leftPadding(to: width) }.joined(separator: " ") }
+    }
+
+    /// `value` rounded to `decimals` places, without Foundation's formatter.
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        guard value.isFinite, scaled < 9e15 else { return String(value) }
+        let digits = String(Int64(scaled))
+        let padded = String(repeating: "0", count: max(0, decimals + 1 - digits.count)) + digits
+        let whole = padded.dropLast(decimals), fraction = padded.suffix(decimals)
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        return decimals == 0 ? sign + whole : sign + whole + "." + fraction
+    }
+}

@@ -1,0 +1,130 @@
+import Backprop
+import Foundation
+import Testing
+@testable import BackpropService
+
+@Suite struct RunStoreTests {
+    static func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "backpropd-store-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func sampleRun(alphas: [Double] = [0.5, 2], iterations: Int = 200) -> Run {
+        let request = RunRequest(dataset: .builtIn("xor"), alphas: alphas, hiddenSizes: [3], iterations: iterations, seed: 7, errorEvery: 50)
+        return Run(request: request, dataset: request.resolvedDataset(limits: ServiceLimits())!, idempotencyKey: "key-1")
+    }
+
+    @Test func savedRunsReloadWithFinishedTrialsExactAndUnfinishedOnesQueued() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try await offPool { try RunStore(dataDirectory: directory) }
+        var run = Self.sampleRun()
+        _ = run.lifecycle.batchStarted()
+        let results = Trainer.train(dataset: run.dataset, specs: [run.trials[0].spec], cancellation: Cancellation()) { _, _ in }
+        run.trials[0].state = .finished(results[0])
+        _ = run.lifecycle.trialFinished()
+        run.trials[1].state = .running
+        run.trials[1].iterationsDone = 100
+        run.trials[1].partialCurve = [CurvePoint(iteration: 0, error: 0.5)]
+        #expect(await store.save(run) == nil)
+
+        let (loaded, setAside) = try await offPool { try RunStore(dataDirectory: directory).loadAll() }
+        #expect(setAside.isEmpty)
+        let restored = try #require(loaded.first)
+        #expect(restored.id == run.id)
+        #expect(restored.request == run.request)
+        #expect(restored.idempotencyKey == "key-1")
+        #expect(restored.status == .queued)
+        #expect(restored.lifecycle.trialsLeft == 1)
+        #expect(restored.trials[0].result?.errorCurve == results[0].errorCurve)
+        #expect(restored.trials[0].result?.finalError?.bitPattern == results[0].finalError?.bitPattern)
+        #expect(restored.trials[1].statusName == "queued")
+        #expect(restored.trials[1].iterationsDone == 0)
+        #expect(restored.version > run.version)
+    }
+
+    @Test func corruptAndForeignFilesAreMovedAsideNotFatal() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try await offPool { try RunStore(dataDirectory: directory) }
+        let good = Self.sampleRun()
+        #expect(await store.save(good) == nil)
+        let runs = directory + "/runs/"
+        try Data("{\"format\": 1, \"id\": ".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "a", count: 32) + ".json"))
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "b", count: 32) + ".json"))
+        try Data("half".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "c", count: 32) + ".json.tmp"))
+
+        let (loaded, setAside) = try await offPool { store.loadAll() }
+        #expect(loaded.map(\.id) == [good.id])
+        #expect(setAside.count == 2)
+        let names = try FileManager.default.contentsOfDirectory(atPath: runs).sorted()
+        #expect(names.filter { $0.contains(".corrupt-") }.count == 2)
+        #expect(!names.contains { $0.hasSuffix(".tmp") })
+        #expect(try await offPool { store.loadAll().runs.count } == 1)
+    }
+
+    @Test func aBacklogIsWrittenOncePerRunWithItsNewestVersionAndAwaitedSavesGoFirst() {
+        var backlog = RunStoreBacklog()
+        var busy = (0..<20).map { _ in Self.sampleRun() }
+        var drains = 0
+        for version in 1...30 {
+            for index in busy.indices {
+                busy[index].version = version
+                if backlog.save(busy[index], completion: nil) { drains += 1 }
+            }
+        }
+        let urgent = Self.sampleRun()
+        let startedAnother = backlog.save(urgent, completion: { _ in })
+        #expect(!startedAnother)
+        var written: [(RunID, Int, Int)] = []
+        while let step = backlog.next() {
+            guard case .save(let run, let completions) = step else { Issue.record("unexpected removal"); continue }
+            written.append((run.id, run.version, completions.count))
+        }
+        #expect(drains == 1)
+        #expect(written.count == 21)
+        #expect(written.first?.0 == urgent.id && written.first?.2 == 1)
+        #expect(written.dropFirst().map(\.0) == busy.map(\.id))
+        #expect(written.dropFirst().allSatisfy { $0.1 == 30 && $0.2 == 0 })
+        let restarts = backlog.save(urgent, completion: nil)
+        #expect(restarts, "a drained backlog starts a new drain")
+    }
+
+    @Test func removalDropsAPendingSaveAndGoesFirst() {
+        var backlog = RunStoreBacklog()
+        let kept = Self.sampleRun()
+        let removed = Self.sampleRun()
+        _ = backlog.save(kept, completion: nil)
+        _ = backlog.save(removed, completion: { _ in })
+        let (start, dropped) = backlog.remove(removed.id)
+        #expect(!start)
+        #expect(dropped.count == 1)
+        guard case .remove(let id)? = backlog.next() else { Issue.record("removal first"); return }
+        #expect(id == removed.id)
+        guard case .save(let run, _)? = backlog.next() else { Issue.record("then the save"); return }
+        #expect(run.id == kept.id)
+        let rest = backlog.next()
+        #expect(rest == nil)
+    }
+
+    @Test func removeDeletesTheFile() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try await offPool { try RunStore(dataDirectory: directory) }
+        let run = Self.sampleRun()
+        #expect(await store.save(run) == nil)
+        store.remove(run.id)
+        await store.flushed()
+        #expect(try await offPool { store.loadAll().runs.isEmpty })
+    }
+
+    @Test func unusableDataDirectoryFailsAtStartWithTheReason() throws {
+        let directory = Self.temporaryDirectory()
+        let file = directory + "/plain-file"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data()))
+        do {
+            _ = try RunStore(dataDirectory: file)
+            Issue.record("a file is not a data directory")
+        } catch {
+            #expect(error.description.contains(file))
+        }
+    }
+}

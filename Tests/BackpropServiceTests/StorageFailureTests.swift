@@ -1,0 +1,50 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+@testable import BackpropService
+
+@Suite struct StorageFailureTests {
+    /// The runs directory turns into a plain file (every write fails, even for root): submissions
+    /// get a clear 503, readiness says why, nothing is half-written; when the directory returns,
+    /// submissions work again and the run that finished meanwhile reaches the disk.
+    @Test func unwritableStorageRefusesSubmissionsAndRecovers() async throws {
+        try await withService(configure: { $0.registry.checkpointMilliseconds = 50; $0.registry.workers = 1 }) { service in
+            let runs = service.dataDirectory + "/runs"
+            let finishing = try await service.client.submit(quickRunBody(alphas: [1], iterations: 3_000_000, errorEvery: 3000))
+            try FileManager.default.moveItem(atPath: runs, toPath: runs + ".away")
+            #expect(FileManager.default.createFile(atPath: runs, contents: Data("not a directory".utf8)))
+
+            let refused = try await service.client.send("POST", "/runs", body: quickRunBody(alphas: [1], iterations: 10))
+            #expect(refused.status == 503)
+            #expect(refused.headers["content-type"] == "application/problem+json")
+            #expect(try refused.json()["detail"] as? String ?? "" != "")
+            let ready = try await service.client.get("/readyz")
+            #expect(ready.status == 503)
+            #expect((try ready.json()["reasons"] as? [String])?.first?.hasPrefix("storage:") == true)
+            #expect(try await service.client.get("/runs").json()["runs"].map { ($0 as? [Any])?.count } == 1)
+            #expect(try await service.client.get("/runs/\(finishing)").json()["status"] as? String != "succeeded")
+            _ = try await service.client.waitUntilFinished(finishing)
+
+            try FileManager.default.removeItem(atPath: runs)
+            try FileManager.default.moveItem(atPath: runs + ".away", toPath: runs)
+            #expect(try await service.client.send("POST", "/runs", body: quickRunBody(alphas: [1], iterations: 10)).status == 202)
+            var stored = ""
+            for _ in 0..<200 where !stored.contains("\"succeeded\"") {
+                try await Task.sleep(for: .milliseconds(20))
+                stored = (try? String(contentsOfFile: runs + "/\(finishing).json", encoding: .utf8)) ?? ""
+            }
+            #expect(stored.contains("\"status\":\"succeeded\""))
+            #expect(try await service.client.get("/readyz").status == 200)
+        }
+    }
+
+    @Test func outOfSpaceIs507() {
+        let full = RunStore.Failure(operation: "write", path: "/data/runs/x.json.tmp", code: ENOSPC)
+        #expect(full.isOutOfSpace)
+        #expect(!RunStore.Failure(operation: "write", path: "x", code: EIO).isOutOfSpace)
+        #expect(Problem.insufficientStorage(full.description).status == 507)
+        #expect(full.description.contains("No space left on device"))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+@testable import BackpropService
+
+/// A BackpropService on 127.0.0.1 and a free port with its own temporary data directory.
+final class TestService: Sendable {
+    let service: BackpropService
+    let port: Int
+    let dataDirectory: String
+    let client: APIClient
+
+    init(dataDirectory: String? = nil, configure: (inout ServiceConfiguration) -> Void = { _ in }) throws {
+        let directory = dataDirectory ?? temporaryDirectory("service")
+        var configuration = ServiceConfiguration()
+        configuration.port = 0
+        configuration.dataDirectory = directory
+        configuration.registry.workers = 2
+        // Every suite shares two cores: training yields to the HTTP threads of the other suites.
+        configuration.registry.workerNiceness = 10
+        configuration.shutdownGraceSeconds = 1
+        configure(&configuration)
+        service = try BackpropService(configuration: configuration, log: Logger(level: .error, descriptor: quietLogDescriptor))
+        port = try service.start()
+        self.dataDirectory = directory
+        client = APIClient(port: port)
+    }
+
+    var registry: RunRegistry { service.registry }
+
+    func shutdown() async {
+        await service.shutdown()
+    }
+}
+
+/// Runs `body` against a fresh service, then shuts it down (also when `body` throws). The
+/// service starts on a Dispatch thread: opening its data directory fsyncs, and a Swift
+/// concurrency thread blocked on a slow disk starves every other suite's server.
+func withService<T>(configure: @escaping @Sendable (inout ServiceConfiguration) -> Void = { _ in },
+                    _ body: (TestService) async throws -> T) async throws -> T {
+    let service = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TestService, any Error>) in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try TestService(configure: configure) })
+        }
+    }
+    do {
+        let result = try await body(service)
+        await service.shutdown()
+        return result
+    } catch {
+        await service.shutdown()
+        throw error
+    }
+}
+
+let quietLogDescriptor = open("/dev/null", O_WRONLY)
+
+func temporaryDirectory(_ purpose: String) -> String {
+    let path = NSTemporaryDirectory() + "backpropd-\(purpose)-\(UUID().uuidString)"
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// A small request body for runs that finish in milliseconds.
+func quickRunBody(alphas: [Double] = [0.5, 1, 2], iterations: Int = 300, errorEvery: Int = 10, hiddenSize: Int = 4, extra: String = "") -> String {
+    #"{"dataset": "xor", "alphas": \#(alphas), "hidden_size": \#(hiddenSize), "iterations": \#(iterations), "error_every": \#(errorEvery)\#(extra)}"#
+}
+
+/// Runs blocking work (disk, fsync) on a Dispatch thread, never on a Swift concurrency thread.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}

@@ -1,0 +1,77 @@
+@testable import HTTPServer
+import Foundation
+
+/// The HTTPBench executable run as a child process (built alongside the tests), for what a
+/// test cannot do in its own process: run out of file descriptors, start with a low limit.
+final class ChildServer: Sendable {
+    let process: Process
+    private let stderrLines = LineLog()
+    let port: Int
+
+    /// Runs `HTTPBench` through `bash -c "<shellPrefix> exec HTTPBench …"` and waits for it to listen.
+    init(shellPrefix: String) throws {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("HTTPBench").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw RawClient.Failure(description: "HTTPBench not built next to the tests at \(executable)")
+        }
+        let body = FileManager.default.temporaryDirectory.appendingPathComponent("child-body-\(getpid()).json")
+        try Data(#"{"ok":true}"#.utf8).write(to: body)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "\(shellPrefix) exec '\(executable)' --port 0 --queues 1 --body '\(body.path)' >/dev/null"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let lines = stderrLines
+        let reader = Thread {
+            var pending = Data()
+            while true {
+                let chunk = errors.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                pending += chunk
+                while let newline = pending.firstIndex(of: 0x0A) {
+                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                    lines.append(line)
+                    pending = Data(pending[(newline + 1)...])
+                }
+            }
+        }
+        reader.start()
+        var bound: Int?
+        for _ in 0..<1000 where bound == nil {
+            bound = stderrLines.all.lazy.compactMap { line -> Int? in
+                guard let range = line.range(of: "listening on 127.0.0.1:") else { return nil }
+                return Int(line[range.upperBound...].prefix { $0.isNumber })
+            }.first
+            if bound == nil { Thread.sleep(forTimeInterval: 0.01) }
+        }
+        guard let bound else {
+            process.terminate()
+            throw RawClient.Failure(description: "HTTPBench did not start: \(stderrLines.all)")
+        }
+        port = bound
+    }
+
+    var log: [String] { stderrLines.all }
+
+    /// CPU time (user + system) the child used so far, in clock ticks.
+    var cpuTicks: Int {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// Lines collected by one thread and read by another.
+final class LineLog: Sendable {
+    private let lines = Locked<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
+}

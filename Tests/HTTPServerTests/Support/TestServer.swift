@@ -1,0 +1,91 @@
+import Foundation
+import Glibc
+@testable import HTTPServer
+
+/// Starts a server on 127.0.0.1 and an ephemeral port, runs `body`, then shuts it down.
+@discardableResult
+func withServer<T>(router: Router, middleware: [any HTTPMiddleware] = [], host: String = "127.0.0.1",
+                   configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+                   _ body: (HTTPServer, Int) async throws -> T) async throws -> T {
+    var configuration = HTTPServerConfiguration(host: host, port: 0)
+    configuration.ioQueues = 2
+    configure(&configuration)
+    let server = HTTPServer(configuration: configuration, router: router, middleware: middleware)
+    let port = try server.start()
+    do {
+        let result = try await body(server, port)
+        await server.shutdown(gracePeriod: .seconds(2))
+        return result
+    } catch {
+        await server.shutdown(gracePeriod: .seconds(2))
+        throw error
+    }
+}
+
+/// Limits small enough that timeout tests finish in about a second.
+func quickLimits() -> HTTPLimits {
+    var limits = HTTPLimits()
+    limits.headerReadTimeout = .milliseconds(400)
+    limits.bodyReadTimeout = .milliseconds(400)
+    limits.idleTimeout = .milliseconds(400)
+    limits.writeTimeout = .milliseconds(400)
+    limits.lingerTimeout = .milliseconds(400)
+    return limits
+}
+
+/// A router with the routes most tests use.
+func demoRouter() -> Router {
+    var router = Router()
+    router.get("/hello") { _ in HTTPResponse(headers: ["Content-Type": "text/plain"], bytes: Array("hello".utf8)) }
+    router.get("/runs/{id}") { request in
+        HTTPResponse(headers: ["Content-Type": "text/plain"], bytes: Array("run \(request.pathParameters["id"] ?? "?")".utf8))
+    }
+    router.post("/echo") { request in
+        HTTPResponse(headers: ["Content-Type": "application/octet-stream"], bytes: request.body)
+    }
+    router.get("/query") { request in
+        HTTPResponse(bytes: Array("q=\(request.queryValue("q") ?? "nil")".utf8))
+    }
+    router.get("/stream") { _ in
+        HTTPResponse(headers: ["Content-Type": "text/event-stream"], body: .stream { writer in
+            for index in 0..<3 { try await writer.write("data: \(index)\n\n") }
+        })
+    }
+    router.get("/empty", execution: .ioQueue) { _ in HTTPResponse(status: .noContent) }
+    return router
+}
+
+/// Runs a command, returning its exit status and standard output. Uses Foundation's Process,
+/// which closes the test process's other descriptors in the child (a bare posix_spawn would let
+/// the child inherit sockets of tests running in parallel and keep them open).
+func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// Runs blocking client code on its own thread, so it never occupies one of the few threads of
+/// Swift's cooperative pool that `.concurrent` handlers need (that could deadlock on 2 cores).
+func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try work() }) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}
+
+/// Polls `condition` every 10 ms for up to `seconds`: for effects that happen on the server's
+/// queues shortly after the client observed its answer.
+func eventually(within seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
+    for _ in 0..<Int(seconds * 100) {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition()
+}

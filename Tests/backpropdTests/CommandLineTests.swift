@@ -1,0 +1,130 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import backpropd
+@testable import Backprop
+
+/// Collects what a command writes.
+final class CapturedConsole: Sendable {
+    private let lines = Mutex<(out: [String], error: [String])>(([], []))
+    var out: String { lines.withLock { $0.out.joined(separator: "\n") } }
+    var error: String { lines.withLock { $0.error.joined(separator: "\n") } }
+    var console: Console {
+        Console(out: { text in self.lines.withLock { $0.out.append(text) } },
+                error: { text in self.lines.withLock { $0.error.append(text) } })
+    }
+}
+
+@Suite struct OptionParserTests {
+    @Test func readsSpacedAndEqualsFormsAndFlags() throws {
+        let options = try OptionParser(["--alphas", "1,2", "--seed=7", "--json"], valued: ["alphas", "seed"], flags: ["json"])
+        #expect(try options.numbers("alphas", default: []) == [1, 2])
+        #expect(try options.integer("seed", default: 0, in: 0...10) == 7)
+        #expect(options.flags == ["json"])
+        #expect(try options.integers("missing", default: [4], in: 0...9) == [4])
+    }
+
+    @Test(arguments: [
+        (["--nope"], "unknown option '--nope'"),
+        (["--seed"], "--seed needs a value"),
+        (["--seed", "1", "--seed", "2"], "--seed given twice"),
+        (["--json=yes"], "--json takes no value"),
+        (["stray"], "unexpected argument 'stray'"),
+    ])
+    func refusesWithOneLine(arguments: [String], message: String) {
+        #expect(throws: UsageError(message)) {
+            try OptionParser(arguments, valued: ["seed"], flags: ["json"])
+        }
+    }
+
+    @Test func typedGettersNameTheOption() throws {
+        let options = try OptionParser(["--alphas", "0.1,abc", "--seed", "-1", "--sizes", "4,x"], valued: ["alphas", "seed", "sizes"], flags: [])
+        #expect(throws: UsageError("--alphas takes comma-separated numbers, not 'abc'")) { try options.numbers("alphas", default: []) }
+        #expect(throws: UsageError("--seed must be a whole number from 0 to 9, not '-1'")) { try options.integer("seed", default: 0, in: 0...9) }
+        #expect(throws: UsageError("--sizes takes whole numbers from 0 to 9, not 'x'")) { try options.integers("sizes", default: [], in: 0...9) }
+    }
+}
+
+@Suite struct CommandDispatcherTests {
+    let dispatcher = CommandDispatcher(subcommands: [TrainCommand.self], defaultSubcommand: nil)
+
+    @Test func helpListsCommands() {
+        let captured = CapturedConsole()
+        #expect(dispatcher.run(["--help"], console: captured.console) == 0)
+        #expect(captured.out.contains("train"))
+        #expect(dispatcher.run(["train", "--help"], console: captured.console) == 0)
+        #expect(captured.out.contains("--dataset-file FILE"))
+    }
+
+    @Test(arguments: [
+        ([String](), "backpropd: no command given"),
+        (["fly"], "backpropd: unknown command 'fly'"),
+        (["train", "--alphas", "x"], "backpropd train: --alphas takes comma-separated numbers, not 'x'"),
+        (["train", "--alphas", "-1"], "backpropd train: --alphas: must be a finite number greater than 0"),
+        (["train", "--hidden-size", "100000"], "backpropd train: --hidden-size takes whole numbers"),
+        (["train", "--dataset", "mnist"], "backpropd train: --dataset must be one of xor, first-column, not 'mnist'"),
+        (["train", "--dataset", "xor", "--dataset-file", "x.json"], "backpropd train: give --dataset or --dataset-file, not both"),
+        (["train", "--dataset-file", "/nonexistent/x.json"], "backpropd train: --dataset-file: cannot read '/nonexistent/x.json'"),
+        (["train", "--iterations", "1000", "--error-every", "0"], "backpropd train: --error-every must be a whole number"),
+    ])
+    func badArgumentsExitTwoWithOneLine(arguments: [String], start: String) {
+        let captured = CapturedConsole()
+        #expect(dispatcher.run(arguments, console: captured.console) == 2)
+        #expect(captured.error.hasPrefix(start), "\(captured.error)")
+        #expect(!captured.error.contains("\n"))
+        #expect(captured.out.isEmpty)
+    }
+
+    @Test func defaultSubcommandTakesOptionsDirectly() {
+        let captured = CapturedConsole()
+        let withDefault = CommandDispatcher(subcommands: [TrainCommand.self], defaultSubcommand: TrainCommand.self)
+        #expect(withDefault.run(["--iterations", "10", "--alphas", "1"], console: captured.console) == 0)
+        #expect(captured.out.contains("alpha 1.0, hidden 4: succeeded after 10 iterations"))
+    }
+}
+
+@Suite struct TrainCommandTests {
+    @Test func jsonHasTheServiceShape() throws {
+        let captured = CapturedConsole()
+        let command = try TrainCommand(arguments: ["--alphas", "0.1,10", "--iterations", "300", "--error-every", "100", "--json"])
+        #expect(command.run(console: captured.console) == 0)
+        let document = try JSONDecoder().decode(TrialsDocument.self, from: Data(captured.out.utf8))
+        #expect(document.trials.map(\.alpha) == [0.1, 10])
+        #expect(document.trials.allSatisfy { $0.errorCurve.map(\.iteration) == [0, 100, 200, 300] && $0.status == .succeeded })
+        let object = try JSONSerialization.jsonObject(with: Data(captured.out.utf8)) as! [String: Any]
+        #expect(Array(object.keys) == ["trials"])
+    }
+
+    @Test func readableReportShowsCurveSynapsesAndCounts() throws {
+        let captured = CapturedConsole()
+        let command = try TrainCommand(arguments: ["--alphas", "0.001", "--iterations", "60000"])
+        #expect(command.run(console: captured.console) == 0)
+        let text = captured.out
+        #expect(text.contains("error after 10000 iterations: 0.49516402549338606"))
+        #expect(text.contains("-0.28448441  0.32471214 -1.53496167 -0.47594822"))
+        #expect(text.contains("direction changes of synapse_1:"))
+    }
+
+    @Test func datasetFileIsValidatedWithPointers() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("backpropd-dataset-\(UInt64.random(in: 0...UInt64.max)).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(#"{"inputs": [[0, 1], [1]], "targets": [[1], [0]]}"#.utf8).write(to: url)
+        #expect(throws: UsageError("--dataset-file: /inputs/1: has 1 values but row 0 has 2: all rows need the same length")) {
+            try TrainCommand(arguments: ["--dataset-file", url.path])
+        }
+        try Data(#"{"inputs": [[0, "a"]], "targets": [[1]]}"#.utf8).write(to: url)
+        #expect(throws: UsageError("--dataset-file: /inputs/0/1 must be a number inside an array of rows")) {
+            try TrainCommand(arguments: ["--dataset-file", url.path])
+        }
+        try Data(#"{"inputs": [[0, 1], [1, 1]], "targets": [[1], [0]]}"#.utf8).write(to: url)
+        let command = try TrainCommand(arguments: ["--dataset-file", url.path, "--iterations", "5"])
+        #expect(command.sweep.dataset.inputs.rowArrays == [[0, 1], [1, 1]])
+    }
+
+    @Test func fixedDecimalsRoundLikeNumpyPrints() {
+        #expect(TrainReport.fixed(-0.284484414, decimals: 8) == "-0.28448441")
+        #expect(TrainReport.fixed(0.000000004, decimals: 8) == "0.00000000")
+        #expect(TrainReport.fixed(12.5, decimals: 1) == "12.5")
+        #expect(TrainReport.fixed(-3, decimals: 0) == "-3")
+    }
+}

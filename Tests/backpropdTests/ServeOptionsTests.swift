@@ -1,0 +1,72 @@
+import Testing
+@testable import backpropd
+@testable import BackpropService
+
+@Suite struct ServeOptionsTests {
+    @Test func defaultsAreSafeOutsideAContainer() throws {
+        let configuration = try #require(try ServeOptions.parse([], environment: [:]))
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 8080)
+        #expect(configuration.dataDirectory == "./data")
+        #expect(configuration.registry.queueLimit == 10_000)
+        #expect(configuration.registry.workers >= 1)
+        #expect(configuration.apiToken == nil)
+    }
+
+    @Test func flagsBeatBackpropdVariablesWhichBeatPort() throws {
+        let fromPort = try #require(try ServeOptions.parse([], environment: ["PORT": "9001"]))
+        #expect(fromPort.port == 9001)
+        let fromOwn = try #require(try ServeOptions.parse([], environment: ["PORT": "9001", "BACKPROPD_PORT": "9002"]))
+        #expect(fromOwn.port == 9002)
+        let fromFlag = try #require(try ServeOptions.parse(["--port", "9003"], environment: ["BACKPROPD_PORT": "9002"]))
+        #expect(fromFlag.port == 9003)
+        let inline = try #require(try ServeOptions.parse(["--port=0", "--log-format=json"], environment: [:]))
+        #expect(inline.port == 0)
+        #expect(inline.logFormat == .json)
+    }
+
+    @Test func everyFlagHasAnEnvironmentVariableThatWorks() throws {
+        let values: [String: String] = [
+            "--host": "0.0.0.0", "--port": "1234", "--data-dir": "/tmp/x", "--workers": "3", "--queue-limit": "50",
+            "--max-runs": "7", "--max-alphas": "8", "--max-hidden-size": "9", "--max-hidden-sizes": "2", "--max-iterations": "99",
+            "--max-curve-points": "11", "--max-work": "1e6", "--max-run-weights": "12", "--max-dataset-values": "13", "--max-samples": "5", "--max-inputs": "6", "--max-outputs": "2",
+            "--max-body-bytes": "14", "--max-wait": "15", "--checkpoint-interval": "16", "--response-cache-mb": "17",
+            "--api-token": "tok", "--cors-origin": "*", "--shutdown-grace": "3", "--log-format": "json", "--log-level": "debug",
+        ]
+        #expect(Set(ServeOptions.options.map(\.flag)) == Set(values.keys))
+        for option in ServeOptions.options {
+            #expect(option.environment.first?.hasPrefix("BACKPROPD_") == true)
+            let viaFlag = try #require(try ServeOptions.parse([option.flag, values[option.flag]!], environment: [:]))
+            let viaEnvironment = try #require(try ServeOptions.parse([], environment: [option.environment[0]: values[option.flag]!]))
+            #expect(String(describing: viaFlag) == String(describing: viaEnvironment), "\(option.flag)")
+            #expect(String(describing: viaFlag) != String(describing: try ServeOptions.parse([], environment: [:])!), "\(option.flag)")
+        }
+        #expect(ServeOptions.help.contains("--queue-limit TRIALS"))
+        #expect(ServeOptions.help.contains("env: BACKPROPD_PORT, PORT"))
+    }
+
+    @Test(arguments: [
+        (["--port", "70000"], "--port"),
+        (["--port"], "--port needs a value"),
+        (["--workers", "0"], "--workers"),
+        (["--log-format", "xml"], "--log-format"),
+        (["--bogus"], "unknown option --bogus"),
+    ])
+    func badFlagsAreUsageErrors(arguments: [String], mention: String) {
+        do {
+            _ = try ServeOptions.parse(arguments, environment: [:])
+            Issue.record("accepted \(arguments)")
+        } catch {
+            #expect(error.description.contains(mention))
+        }
+    }
+
+    @Test func badEnvironmentValuesNameTheVariable() {
+        #expect(throws: ServeOptions.UsageError.self) { try ServeOptions.parse([], environment: ["BACKPROPD_LOG_LEVEL": "loud"]) }
+        do {
+            _ = try ServeOptions.parse([], environment: ["PORT": "http"])
+        } catch {
+            #expect(error.description.hasPrefix("environment PORT:"))
+        }
+    }
+}

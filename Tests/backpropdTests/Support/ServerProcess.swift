@@ -1,0 +1,133 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The real `backpropd` binary (built next to the test bundle) running as a child process.
+final class ServerProcess: Sendable {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static var executable: String {
+        let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        return bundle.deletingLastPathComponent().appendingPathComponent("backpropd").path
+    }
+
+    let process: Process
+    private let output = TextBuffer()
+    private let boundPort = NSLock()
+    private nonisolated(unsafe) var knownPort = 0
+    private(set) var port: Int {
+        get { boundPort.withLock { knownPort } }
+        set { boundPort.withLock { knownPort = newValue } }
+    }
+
+    /// Starts `backpropd serve --port 0 ARGUMENTS` and waits for its `listening on` line (polling
+    /// with Task.sleep: other suites' in-process servers need the few Swift concurrency threads).
+    static func start(_ arguments: [String], environment: [String: String] = [:]) async throws -> ServerProcess {
+        let server = try ServerProcess(arguments, environment: environment)
+        let deadline = Date().addingTimeInterval(30)
+        while server.port == 0, Date() < deadline, server.process.isRunning {
+            try await Task.sleep(for: .milliseconds(10))
+            server.port = server.output.withLock { text in
+                text.firstRange(of: "listening on http://127.0.0.1:").map { range in
+                    Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
+                } ?? 0
+            }
+        }
+        guard server.port > 0 else {
+            server.process.terminate()
+            throw Failure(description: "backpropd did not start: \(server.log)")
+        }
+        return server
+    }
+
+    private init(_ arguments: [String], environment: [String: String]) throws {
+        process = Process()
+        // Niced (nice execs it, same pid): the other suites' servers share the two cores.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
+        process.arguments = ["-n", "10", Self.executable, "serve", "--port", "0"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let output = self.output
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            output.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    var log: String { output.withLock { $0 } }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the process to exit; returns its status (nil on timeout).
+    func waitForExit(timeout: TimeInterval) async -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// Minimal HTTP for the process tests: status and body text.
+func request(_ method: String, _ port: Int, _ path: String, body: String? = nil) async throws -> (status: Int, text: String) {
+    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+    request.httpMethod = method
+    if let body {
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.urlCache = nil
+    let (data, response) = try await URLSession(configuration: configuration).data(for: request)
+    return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+}
+
+func jsonObject(_ text: String) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+}
+
+func temporaryDirectory(_ purpose: String) -> String {
+    let path = NSTemporaryDirectory() + "backpropd-\(purpose)-\(UUID().uuidString)"
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Text shared with the pipe's reader thread, behind an NSLock (which, unlike
+/// Synchronization.Mutex, ThreadSanitizer understands on Linux).
+final class TextBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = ""
+
+    func withLock<T>(_ body: (inout String) -> T) -> T {
+        lock.withLock { body(&value) }
+    }
+}
+
+/// Runs a program to its end (stdout and stderr together) on a Dispatch thread, never on a Swift
+/// concurrency thread.
+func runProcess(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            do {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: executable)
+                process.arguments = arguments
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardError = output
+                try process.run()
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}

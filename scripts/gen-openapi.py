@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+# Writes Sources/BackpropService/OpenAPIDocument.swift (GET /openapi.json) from the description below.
+# Edit here, run it, commit both.
+import json
+num = {"type": "number"}
+int_ = {"type": "integer"}
+nullable = lambda s: {"oneOf": [s, {"type": "null"}]} if "$ref" in s else {**s, "type": [s["type"], "null"]}
+matrix = {"type": "array", "items": {"type": "array", "items": num}}
+imatrix = {"type": "array", "items": {"type": "array", "items": int_}}
+ts = {"type": "string", "format": "date-time"}
+statuses = ["queued", "running", "succeeded", "failed", "cancelled"]
+problem_ref = {"$ref": "#/components/responses/Problem"}
+def problem(desc): return {"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+run_id_param = {"name": "id", "in": "path", "required": True, "description": "The run id (32 lowercase hex digits).", "schema": {"type": "string"}}
+since_param = {"name": "since", "in": "query", "required": False, "description": "Only curve points with an iteration greater than this.", "schema": {"type": "integer", "minimum": -1}}
+etag_header = {"ETag": {"description": "Strong validator of this representation; send it back in If-None-Match.", "schema": {"type": "string"}}}
+reqid = {"X-Request-Id": {"schema": {"type": "string"}, "description": "Request id, also in the access log."}}
+def run_links():
+    return {
+        "GetRun": {"operationId": "getRun", "parameters": {"id": "$response.body#/id"}},
+        "CancelRun": {"operationId": "cancelRun", "parameters": {"id": "$response.body#/id"}},
+        "DeleteRun": {"operationId": "deleteRun", "parameters": {"id": "$response.body#/id"}},
+        "StreamRunEvents": {"operationId": "streamRunEvents", "parameters": {"id": "$response.body#/id"}},
+    }
+security = [{}, {"bearer": []}]
+doc = {
+ "openapi": "3.1.0",
+ "info": {"title": "backpropd", "version": "1.0.0",
+          "description": "Train the numpy tutorial's sigmoid networks over HTTP: submit an alpha sweep, poll or stream its learning curves, read the final synapses and direction counts. The contract in prose, with curl examples, is api.md."},
+ "servers": [{"url": "http://127.0.0.1:8080"}],
+ "paths": {
+  "/runs": {
+   "post": {"operationId": "createRun", "summary": "Submit a sweep (alphas × hidden sizes).", "security": security,
+     "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False, "description": "Retrying with the same key and body returns the same run; another body gets 422.", "schema": {"type": "string", "minLength": 1, "maxLength": 255}}],
+     "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunRequest"}}}},
+     "responses": {"202": {"description": "Accepted and queued (or the run of a replayed Idempotency-Key).", "headers": {"Location": {"schema": {"type": "string"}, "description": "/runs/{id}"}, **etag_header},
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}, "links": run_links()},
+                   "400": problem("The body is not JSON."), "401": problem("A token is required and was missing or wrong."),
+                   "413": problem("The body exceeds --max-body-bytes."), "415": problem("The body is not application/json."),
+                   "422": problem("Invalid values; `errors` names each field with a JSON pointer."),
+                   "429": {**problem("The queue is full (--queue-limit trials waiting)."), "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+                   "503": problem("The server is stopping or cannot write to its data directory."),
+                   "507": problem("The data directory is full; nothing was accepted."),
+                   "default": problem("Any other error.")}},
+   "get": {"operationId": "listRuns", "summary": "Runs, newest first, without trials.", "security": security,
+     "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
+                    {"name": "cursor", "in": "query", "description": "next_cursor of the previous page.", "schema": {"type": "string", "pattern": "^[0-9]+\\.[0-9a-f]{32}$"}},
+                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses}}],
+     "responses": {"200": {"description": "A page of runs.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunList"}}}},
+                   "401": problem("A token is required."), "422": problem("A bad limit, cursor or status."), "default": problem("Any other error.")}}},
+  "/runs/{id}": {
+   "parameters": [run_id_param],
+   "get": {"operationId": "getRun", "summary": "A run with its trials; supports ETag/If-None-Match, ?since= and ?wait= long-polling.", "security": security,
+     "parameters": [since_param,
+                    {"name": "wait", "in": "query", "description": "Long-poll up to this many seconds (≤ --max-wait, default 60) until the representation changes.", "schema": {"type": "integer", "minimum": 0, "maximum": "__MAX_WAIT__"}},
+                    {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
+     "responses": {"200": {"description": "The run.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
+                   "304": {"description": "Unchanged since the ETag sent in If-None-Match.", "headers": etag_header},
+                   "401": problem("A token is required."), "404": problem("No such run."), "422": problem("A bad since or wait."), "default": problem("Any other error.")}},
+   "delete": {"operationId": "deleteRun", "summary": "Cancel the run if needed and remove it.", "security": security,
+     "responses": {"204": {"description": "Removed."}, "401": problem("A token is required."), "404": problem("No such run."), "default": problem("Any other error.")}}},
+  "/runs/{id}/cancel": {
+   "parameters": [run_id_param],
+   "post": {"operationId": "cancelRun", "summary": "Stop a queued or running run (trials stop within 100 ms).", "security": security,
+     "responses": {"200": {"description": "The cancelled run.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
+                   "401": problem("A token is required."), "404": problem("No such run."), "409": problem("The run already finished."), "default": problem("Any other error.")}}},
+  "/runs/{id}/events": {
+   "parameters": [run_id_param],
+   "get": {"operationId": "streamRunEvents", "summary": "Progress as Server-Sent Events: status, point (one per curve point per trial), trial, then end.", "security": security,
+     "parameters": [since_param],
+     "responses": {"200": {"description": "An event stream; closes after the `end` (or `deleted`) event. Each event's `data` is one JSON object.", "content": {"text/event-stream": {"schema": {"type": "object", "required": ["data"],
+                     "properties": {"event": {"type": "string", "enum": ["status", "point", "trial", "end", "deleted"]}, "data": {"type": "string", "contentMediaType": "application/json"}}}}}},
+                   "401": problem("A token is required."), "404": problem("No such run."), "422": problem("A bad since."), "default": problem("Any other error.")}}},
+  "/datasets": {"get": {"operationId": "listDatasets", "summary": "The built-in datasets.",
+     "responses": {"200": {"description": "Datasets.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DatasetList"}}}}, "default": problem("Any other error.")}}},
+  "/healthz": {"get": {"operationId": "health", "summary": "Liveness: the process serves HTTP.",
+     "responses": {"200": {"description": "Alive.", "content": {"application/json": {"schema": {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}}}}, "default": problem("Any other error.")}}},
+  "/readyz": {"get": {"operationId": "readiness", "summary": "Readiness: accepting runs (not stopping, data directory writable).",
+     "responses": {"200": {"description": "Ready.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}},
+                   "503": {"description": "Not ready; `reasons` says why.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}}, "default": problem("Any other error.")}}},
+  "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus text format.",
+     "responses": {"200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}, "default": problem("Any other error.")}}},
+  "/openapi.json": {"get": {"operationId": "openapi", "summary": "This document.",
+     "responses": {"200": {"description": "OpenAPI 3.1.", "content": {"application/json": {"schema": {"type": "object"}}}}, "default": problem("Any other error.")}}},
+ },
+ "components": {
+  "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Only when the server runs with --api-token / BACKPROPD_API_TOKEN."}},
+  "schemas": {
+   "RunRequest": {"type": "object", "additionalProperties": False, "required": ["dataset", "alphas"],
+     "not": {"required": ["hidden_size", "hidden_sizes"]},
+     "description": "Also: iterations / error_every ≤ the server's curve-point limit, and the run within its work and weight budgets (422 otherwise).",
+     "properties": {
+       "dataset": {"oneOf": [{"type": "string", "enum": ["xor", "first-column"], "description": "A built-in dataset (GET /datasets)."}, {"$ref": "#/components/schemas/InlineDataset"}]},
+       "alphas": {"type": "array", "minItems": 1, "maxItems": "__MAX_ALPHAS__", "items": {"type": "number", "exclusiveMinimum": 0}},
+       "hidden_size": {"type": "integer", "minimum": 0, "maximum": "__MAX_HIDDEN_SIZE__", "description": "Default 4. 0 trains the 2-layer network (no hidden layer)."},
+       "hidden_sizes": {"type": "array", "minItems": 1, "maxItems": "__MAX_HIDDEN_SIZES__", "items": {"type": "integer", "minimum": 0, "maximum": "__MAX_HIDDEN_SIZE__"}, "description": "Instead of hidden_size: the sweep is alphas × hidden_sizes."},
+       "iterations": {"type": "integer", "minimum": 1, "maximum": "__MAX_ITERATIONS__", "default": 60000},
+       "seed": {"type": "integer", "minimum": 0, "maximum": 4294967295, "default": 1},
+       "error_every": {"type": "integer", "minimum": 1, "description": "Default max(1, iterations / 1000); iterations / error_every ≤ --max-curve-points."},
+       "name": {"type": ["string", "null"], "maxLength": "__MAX_NAME_LENGTH__"},
+       "labels": {"type": ["object", "null"], "maxProperties": "__MAX_LABELS__", "propertyNames": {"minLength": 1, "maxLength": 64}, "additionalProperties": {"type": "string", "maxLength": 256}}}},
+   "InlineDataset": {"type": "object", "additionalProperties": False, "required": ["inputs", "targets"],
+     "description": "Rows of equal length, as many target rows as input rows (422 otherwise).",
+     "properties": {
+       "inputs": {"type": "array", "minItems": 1, "maxItems": "__MAX_SAMPLES__", "items": {"type": "array", "minItems": 1, "maxItems": "__MAX_INPUTS__", "items": {"type": "number", "minimum": -1e9, "maximum": 1e9}}},
+       "targets": {"type": "array", "minItems": 1, "maxItems": "__MAX_SAMPLES__", "items": {"type": "array", "minItems": 1, "maxItems": "__MAX_OUTPUTS__", "items": {"type": "number", "minimum": -1e9, "maximum": 1e9}}}}},
+   "NormalizedRequest": {"type": "object", "required": ["dataset", "alphas", "hidden_sizes", "iterations", "seed", "error_every", "name", "labels"],
+     "properties": {"dataset": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/InlineDataset"}]},
+       "alphas": {"type": "array", "items": num}, "hidden_sizes": {"type": "array", "items": int_}, "iterations": int_, "seed": int_,
+       "error_every": int_, "name": {"type": ["string", "null"]}, "labels": {"type": "object", "additionalProperties": {"type": "string"}}}},
+   "Progress": {"type": "object", "required": ["iterations_done", "iterations_total", "trials_done", "trials_total", "fraction"],
+     "properties": {"iterations_done": int_, "iterations_total": int_, "trials_done": int_, "trials_total": int_, "fraction": {"type": "number", "minimum": 0, "maximum": 1}}},
+   "Summary": {"type": "object", "required": ["best", "trials_succeeded", "trials_diverged", "trials_cancelled"],
+     "properties": {"best": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["trial", "alpha", "hidden_size", "final_error"],
+                      "properties": {"trial": int_, "alpha": num, "hidden_size": int_, "final_error": {"type": ["number", "null"]}}}],
+                      "description": "The trial with the lowest final error among those that did not diverge."},
+                    "trials_succeeded": int_, "trials_diverged": int_, "trials_cancelled": int_}},
+   "RunSummary": {"type": "object", "required": ["id", "name", "labels", "status", "created_at", "started_at", "finished_at", "progress", "summary"],
+     "properties": {"id": {"type": "string", "pattern": "^[0-9a-f]{32}$"}, "name": {"type": ["string", "null"]},
+       "labels": {"type": "object", "additionalProperties": {"type": "string"}}, "status": {"type": "string", "enum": statuses},
+       "created_at": ts, "started_at": {**ts, "type": ["string", "null"]}, "finished_at": {**ts, "type": ["string", "null"]},
+       "failure": {"type": "string"}, "progress": {"$ref": "#/components/schemas/Progress"}, "summary": {"$ref": "#/components/schemas/Summary"}}},
+   "Run": {"allOf": [{"$ref": "#/components/schemas/RunSummary"}, {"type": "object", "required": ["request", "trials"],
+     "properties": {"request": {"$ref": "#/components/schemas/NormalizedRequest"}, "trials": {"type": "array", "items": {"$ref": "#/components/schemas/Trial"}}}}]},
+   "Trial": {"type": "object", "required": ["alpha", "hidden_size", "status", "diverged_at_iteration", "iterations_done", "error_curve", "final_error", "synapses", "direction_changes", "outputs", "duration_ms"],
+     "properties": {"alpha": num, "hidden_size": int_, "status": {"type": "string", "enum": ["queued", "running", "succeeded", "diverged", "cancelled"]},
+       "diverged_at_iteration": {"type": ["integer", "null"]}, "iterations_done": int_,
+       "error_curve": {"type": "array", "items": {"type": "object", "required": ["iteration", "error"], "properties": {"iteration": int_, "error": {"type": ["number", "null"]}}}},
+       "final_error": {"type": ["number", "null"]},
+       "synapses": {"type": "array", "items": {"type": "array", "items": {"type": "array", "items": {"type": ["number", "null"]}}}, "description": "synapse_0 first; the current weights while running."},
+       "direction_changes": {"type": ["array", "null"], "items": imatrix, "description": "Per weight, sign flips of its update between consecutive iterations (finished trials)."},
+       "outputs": {"type": ["array", "null"], "items": {"type": "array", "items": {"type": ["number", "null"]}}},
+       "duration_ms": {"type": ["number", "null"]}}},
+   "RunList": {"type": "object", "required": ["runs", "next_cursor"], "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/RunSummary"}}, "next_cursor": {"type": ["string", "null"]}}},
+   "DatasetList": {"type": "object", "required": ["datasets"], "properties": {"datasets": {"type": "array", "items": {"type": "object", "required": ["name", "samples", "inputs", "targets"],
+     "properties": {"name": {"type": "string"}, "samples": int_, "inputs": matrix, "targets": matrix}}}}},
+   "Readiness": {"type": "object", "required": ["status", "reasons"], "properties": {"status": {"type": "string", "enum": ["ready", "not ready"]}, "reasons": {"type": "array", "items": {"type": "string"}}}},
+   "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "description": "RFC 9457 problem details.",
+     "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": int_, "detail": {"type": "string"}, "instance": {"type": "string"},
+       "errors": {"type": "array", "items": {"type": "object", "required": ["pointer", "detail"], "properties": {"pointer": {"type": "string", "description": "A JSON pointer into the body, or header:NAME / query:NAME."}, "detail": {"type": "string"}}}}}},
+  },
+ },
+}
+text = json.dumps(doc, indent=1, ensure_ascii=False)
+# Limits the server is configured with are filled in when it starts: "__NAME__" becomes a bare token.
+import re
+text = re.sub(r'"(__[A-Z_]+__)"', r'\1', text)
+assert '"""' not in text
+swift = '''/// The OpenAPI 3.1 description of the API, served at `GET /openapi.json`, written by
+/// scripts/gen-openapi.py (edit there). Keep it in step with api.md and the handlers:
+/// `OperationsAPITests` checks that every route is described.
+enum OpenAPIDocument {
+    /// The document with the server's configured limits in place of the `__NAME__` tokens.
+    static func bytes(limits: ServiceLimits, maxWaitSeconds: Int) -> [UInt8] {
+        let values: [String: Int] = [
+            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.maxHiddenSize,
+            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
+            "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
+            "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
+        ]
+        var document = template
+        for (token, value) in values { document = document.replacing(token, with: String(value)) }
+        return Array(document.utf8)
+    }
+
+    static let template = #"""
+''' + text + '''
+"""#
+}
+'''
+open(__import__('os').path.join(__import__('os').path.dirname(__file__), '..', 'Sources/BackpropService/OpenAPIDocument.swift'), 'w').write(swift)
