@@ -43,7 +43,8 @@ let package = Package(
         .target(name: "Backprop", dependencies: ["BackpropKernels", "BackpropAVX2", "BackpropAVX512", "CPUFeatures"]),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),   // epoll/eventfd headers for HTTPServer (header-only)
         .target(name: "HTTPServer", dependencies: ["CLinux"]),
-        .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"]),
+        .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"],
+                exclude: ["Dashboard"]),  // the dashboard files, embedded in DashboardFiles.swift
         .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer"], path: "Benchmarks/HTTPBench"),
         .executableTarget(name: "ServiceBench", dependencies: ["Backprop"], path: "Benchmarks/ServiceBench"),

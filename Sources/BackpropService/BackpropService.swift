@@ -33,6 +33,7 @@ public final class BackpropService: Sendable {
         RunsAPI(registry: registry, limits: configuration.limits, maxWaitSeconds: configuration.maxWaitSeconds).register(in: &router)
         OperationsAPI(registry: registry, apiDocument: OpenAPIDocument.bytes(limits: configuration.limits, maxWaitSeconds: configuration.maxWaitSeconds))
             .register(in: &router)
+        Dashboard().register(in: &router)
         routes(&router)
 
         var middleware: [any HTTPMiddleware] = [AccessLog(log: log, metrics: metrics)]
