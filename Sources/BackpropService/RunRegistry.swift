@@ -20,6 +20,8 @@ public final class RunRegistry: Sendable {
         public var batchSize = Trainer.preferredBatchSize
         /// Nice value of the worker threads (tests raise it so training never starves I/O threads).
         public var workerNiceness: Int32 = 0
+        /// Leading hex digits of every new run id (0-4; see `RunID`): which replica owns a run.
+        public var instancePrefix = ""
 
         public init() {}
     }
@@ -147,7 +149,7 @@ public final class RunRegistry: Sendable {
             guard pending + trialCount <= pool.capacity else {
                 throw Problem.queueFull(pendingTrials: pending, limit: pool.capacity, retryAfterSeconds: 5)
             }
-            let run = Run(request: request, dataset: dataset, idempotencyKey: idempotencyKey)
+            let run = Run(id: RunID(instancePrefix: configuration.instancePrefix), request: request, dataset: dataset, idempotencyKey: idempotencyKey)
             insert(run, into: &state)
             return .created(run)
         }

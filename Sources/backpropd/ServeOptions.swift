@@ -23,6 +23,13 @@ struct ServeOptions {
                help: "TCP port (default 8080; 0 picks a free one)") { $0.port = try integer($1, "--port", 0...65535) },
         Option(flag: "--data-dir", environment: ["BACKPROPD_DATA_DIR"], valueName: "PATH",
                help: "where runs are stored, one JSON file each (default ./data)") { $0.dataDirectory = $1 },
+        Option(flag: "--instance-prefix", environment: ["BACKPROPD_INSTANCE_PREFIX"], valueName: "HEX",
+               help: "0-4 lowercase hex digits that begin every new run id, naming this replica (default: none)") { configuration, value in
+            guard RunID.isValidInstancePrefix(value) else {
+                throw UsageError(description: "--instance-prefix: expected 0 to 4 lowercase hex digits, got \"\(value)\"")
+            }
+            configuration.registry.instancePrefix = value
+        },
         Option(flag: "--workers", environment: ["BACKPROPD_WORKERS"], valueName: "N",
                help: "training threads (default: the number of cores)") { $0.registry.workers = try integer($1, "--workers", 1...1024) },
         Option(flag: "--queue-limit", environment: ["BACKPROPD_QUEUE_LIMIT"], valueName: "TRIALS",

@@ -4,5 +4,5 @@ import Glibc
 
 /// Register a subcommand by adding its type here; `defaultSubcommand` runs when the first
 /// argument names no subcommand.
-let dispatcher = CommandDispatcher(subcommands: [ServeCommand.self, TrainCommand.self, BenchCommand.self], defaultSubcommand: ServeCommand.self)
+let dispatcher = CommandDispatcher(subcommands: [ServeCommand.self, TrainCommand.self, BenchCommand.self, HealthcheckCommand.self], defaultSubcommand: ServeCommand.self)
 exit(dispatcher.run(Array(CommandLine.arguments.dropFirst()), console: .standard))

@@ -72,6 +72,16 @@ import Testing
         }
     }
 
+    @Test func aReplicaPrefixBeginsEveryNewRunID() async throws {
+        try await withService(configure: { $0.registry.instancePrefix = "07" }) { service in
+            let result = try await service.client.send("POST", "/runs", body: quickRunBody())
+            #expect(result.status == 202)
+            let id = try #require(try result.json()["id"] as? String)
+            #expect(id.hasPrefix("07") && id.count == 32)
+            #expect(try await service.client.send("GET", "/runs/\(id)").status == 200)
+        }
+    }
+
     @Test func longPollWakesWhenTheRunChanges() async throws {
         try await withService(configure: { $0.registry.workers = 1 }) { service in
             // The first run occupies the only worker, so the second stays queued until we cancel it.

@@ -59,5 +59,10 @@ import Testing
         #expect(Set(ids).count == 1000)
         #expect(ids.allSatisfy { $0.count == 32 && RunID($0) != nil })
         #expect(RunID("0123456789ABCDEF0123456789abcdef") == nil)
+
+        let replicaIDs = (0..<1000).map { _ in RunID(instancePrefix: "b2").description }
+        #expect(replicaIDs.allSatisfy { $0.hasPrefix("b2") && $0.count == 32 && RunID($0) != nil })
+        #expect(Set(replicaIDs.map { $0.dropFirst(2) }).count == 1000)
+        #expect(!RunID.isValidInstancePrefix("b2c3d") && !RunID.isValidInstancePrefix("B2") && RunID.isValidInstancePrefix(""))
     }
 }

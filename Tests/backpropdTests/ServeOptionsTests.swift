@@ -27,7 +27,7 @@ import Testing
 
     @Test func everyFlagHasAnEnvironmentVariableThatWorks() throws {
         let values: [String: String] = [
-            "--host": "0.0.0.0", "--port": "1234", "--data-dir": "/tmp/x", "--workers": "3", "--queue-limit": "50",
+            "--host": "0.0.0.0", "--port": "1234", "--data-dir": "/tmp/x", "--instance-prefix": "0a", "--workers": "3", "--queue-limit": "50",
             "--max-runs": "7", "--max-alphas": "8", "--max-hidden-size": "9", "--max-hidden-sizes": "2", "--max-iterations": "99",
             "--max-curve-points": "11", "--max-work": "1e6", "--max-run-weights": "12", "--max-dataset-values": "13", "--max-samples": "5", "--max-inputs": "6", "--max-outputs": "2",
             "--max-body-bytes": "14", "--max-wait": "15", "--checkpoint-interval": "16", "--response-cache-mb": "17",
@@ -50,6 +50,8 @@ import Testing
         (["--port"], "--port needs a value"),
         (["--workers", "0"], "--workers"),
         (["--log-format", "xml"], "--log-format"),
+        (["--instance-prefix", "0A"], "--instance-prefix: expected 0 to 4 lowercase hex digits"),
+        (["--instance-prefix", "abcde"], "--instance-prefix"),
         (["--bogus"], "unknown option --bogus"),
     ])
     func badFlagsAreUsageErrors(arguments: [String], mention: String) {
