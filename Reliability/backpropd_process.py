@@ -1,0 +1,124 @@
+"""A backpropd server started by the reliability scripts: start, stop, kill, and what /proc says of it.
+
+The server logs to a file next to (not inside) its data directory, so a full or read-only data
+directory never stops the log, and a busy access log never blocks on a pipe.
+"""
+import os, re, signal, subprocess, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, ".build", "release", "backpropd")
+
+
+def require_binary(path=BINARY):
+    if not os.access(path, os.X_OK):
+        raise SystemExit(f"{path} not found: build it first with `swift build -c release`")
+    return path
+
+
+def proc_status_kb(pid, field):
+    """A `VmRSS`-style field of /proc/PID/status in KiB (None once the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def open_fds(pid):
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return None
+
+
+def threads(pid):
+    return proc_status_kb(pid, "Threads")
+
+
+class ServerProcess:
+    """`backpropd serve --port 0` on `data_dir`; `port` is read from its `listening on` line."""
+
+    def __init__(self, data_dir, *flags, binary=BINARY, log_path=None, start_timeout=60, user=None):
+        self.data_dir = data_dir
+        self.flags = list(flags)
+        self.binary = require_binary(binary)
+        self.log_path = log_path or tempfile.mkstemp(prefix="backpropd-log-", suffix=".txt")[1]
+        self.start_timeout = start_timeout
+        self.user = user
+        self.process = None
+        self.port = None
+        self.exit_code = None
+
+    def command(self):
+        command = [self.binary, "serve", "--port", "0", "--data-dir", self.data_dir, *self.flags]
+        if self.user is not None:
+            command = ["setpriv", f"--reuid={self.user}", f"--regid={self.user}", "--clear-groups", *command]
+        return command
+
+    def start(self):
+        """Starts the server and waits until it listens; returns self. Raises StartFailure if it exits."""
+        self.log_offset = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.PIPE)
+        log.close()
+        self.port = None
+        deadline = time.time() + self.start_timeout
+        pattern = re.compile(rb"listening on http://\S+:(\d+)")
+        while time.time() < deadline:
+            with open(self.log_path, "rb") as text:
+                text.seek(self.log_offset)
+                match = pattern.search(text.read())
+            if match:
+                self.port = int(match.group(1))
+                return self
+            if self.process.poll() is not None:
+                raise StartFailure(self.process.returncode, self.process.stderr.read().decode(errors="replace"), self.log_since_start())
+            time.sleep(0.02)
+        self.kill()
+        raise StartFailure(None, "did not listen within %d s" % self.start_timeout, self.log_since_start())
+
+    def log_since_start(self):
+        with open(self.log_path, "rb") as text:
+            text.seek(self.log_offset)
+            return text.read().decode(errors="replace")
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
+
+    def rss_kb(self):
+        return proc_status_kb(self.pid, "VmRSS")
+
+    def fds(self):
+        return open_fds(self.pid)
+
+    def kill(self):
+        """SIGKILL, as a crash or an OOM kill would."""
+        if self.alive():
+            self.process.send_signal(signal.SIGKILL)
+        if self.process is not None:
+            self.exit_code = self.process.wait()
+
+    def terminate(self, timeout=30):
+        """SIGTERM; returns (exit code, seconds until the process was gone)."""
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.exit_code = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        return self.exit_code, time.monotonic() - started
+
+
+class StartFailure(Exception):
+    def __init__(self, exit_code, stderr, log):
+        super().__init__(f"backpropd exited with {exit_code}: {stderr.strip()}")
+        self.exit_code = exit_code
+        self.stderr = stderr
+        self.log = log

@@ -1,0 +1,434 @@
+#!/usr/bin/env python3
+"""Hostile clients against a release backpropd, while a well-behaved client keeps asking.
+
+Phases, one after the other (counts for --full; the short mode uses fewer connections and
+skips the phases that wait for the 30 s body and write timeouts):
+  slowloris    1,000 connections trickling header lines, a byte every 0.5 s: 408, then closed,
+               at the 10 s header-read timeout
+  headers      a 70 KB header field, 101 fields, a 10 KB target, 1 MiB of head with no end:
+               431 / 431 / 414 / 431, then closed
+  bodies       Content-Length 10 GB, a real 4 MiB body, 4 MiB with Expect: 100-continue: 413
+               (the last without a 100), then closed
+  chunked      endless fast chunks: 413 once past --max-body-bytes; 100 connections trickling
+               a chunk a second: 408 at the 30 s body-read timeout
+  slow-body    100 connections trickling a Content-Length body: 408 at the 30 s body timeout
+  pipelined    20 connections × 5,000 pipelined GETs read as they come: all 200, in order;
+               20 connections pipelining GETs of a 300 KB run and never reading: the server
+               stops reading, memory stays bounded, and it closes them at the 30 s write timeout
+  half-closed  a full request then shutdown(SHUT_WR): answered; SHUT_WR at once: closed silently;
+               half a head then SHUT_WR: closed; half a head then a reset (SO_LINGER 0)
+Throughout, a well-behaved client (GET /healthz, GET /runs/{id}, now and then POST /runs) records
+its latency and every failure; the server's VmRSS and open descriptors are sampled each second.
+At the end the descriptors must be back to the baseline.
+
+Usage:
+  .build/release/backpropd must exist (swift build -c release).
+  Reliability/hostile.py             # short: ~1 min
+  Reliability/hostile.py --full      # the issue's counts: ~3 min
+Exit status 1 when a hostile connection got the wrong answer or the probe failed.
+"""
+import collections, os, shutil, socket, struct, sys, tempfile, threading, time
+from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from backpropd_process import ServerProcess
+from traffic import (Client, Sampler, failure_list, load_average, ms, percentile, publish, raise_descriptor_limit,
+                     script_arguments, status_of, trickle)
+import workloads
+
+
+def connect(port, timeout=40):
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.settimeout(timeout)
+    return sock
+
+
+def read_until_closed(sock, limit=1 << 22):
+    """Reads until EOF (returns (bytes, "closed")), a reset ("reset") or the socket's timeout ("open")."""
+    received = b""
+    try:
+        while len(received) < limit:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return received, "closed"
+            received += chunk
+        return received, "open"
+    except socket.timeout:
+        return received, "open"
+    except ConnectionResetError:
+        return received, "reset"
+
+
+def outcome(received, ending):
+    """`408, closed` style: the first response's status (or `no response`) and how it ended."""
+    status = status_of(received)
+    return f"{status if status else 'no response'}, {ending}"
+
+
+class Probe(threading.Thread):
+    """The well-behaved client: one keep-alive connection, a request every 50 ms."""
+
+    def __init__(self, port, run_id):
+        super().__init__(daemon=True)
+        self.port, self.run_id = port, run_id
+        self.phase = "baseline"
+        self.latencies = collections.defaultdict(list)
+        self.failures = collections.defaultdict(list)
+        self.stopping = threading.Event()
+
+    def run(self):
+        client = Client(self.port, timeout=10)
+        for index in range(10 ** 9):
+            if self.stopping.wait(0.05):
+                return
+            if index % 40 == 39:
+                reply, wanted = client.request("POST", "/runs", workloads.SWEEPS["two-layer"]), 202
+            elif index % 2:
+                reply, wanted = client.request("GET", f"/runs/{self.run_id}"), 200
+            else:
+                reply, wanted = client.request("GET", "/healthz"), 200
+            phase = self.phase
+            if reply.status == wanted:
+                self.latencies[phase].append(reply.seconds)
+            else:
+                self.failures[phase].append(reply.label)
+
+
+class Hostile:
+    def __init__(self, args, server, probe):
+        self.args, self.server, self.probe = args, server, probe
+        self.port = server.port
+        self.results = collections.OrderedDict()   # phase -> Counter of outcomes
+        self.wanted = {}                            # phase -> set of acceptable outcomes
+        self.notes = collections.defaultdict(list)
+        self.rss_peak = {}
+        self.timing = {}
+
+    def phase(self, name, wanted, body):
+        print(f"== {name}", file=sys.stderr)
+        self.probe.phase = name
+        self.results[name] = collections.Counter()
+        self.wanted[name] = wanted
+        before = self.server.rss_kb()
+        peak = [before]
+        stop = threading.Event()
+
+        def watch():
+            while not stop.wait(0.2):
+                peak.append(self.server.rss_kb() or 0)
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        started = time.monotonic()
+        body(self.results[name])
+        self.timing[name] = time.monotonic() - started
+        stop.set()
+        watcher.join()
+        self.rss_peak[name] = (before, max(peak), self.server.rss_kb(), self.server.fds())
+
+    def parallel(self, counter, count, work):
+        with ThreadPoolExecutor(max_workers=min(count, 200)) as pool:
+            for result in pool.map(lambda index: work(index), range(count)):
+                counter[result] += 1
+
+    # MARK: phases
+
+    def slowloris(self, counter):
+        started = time.monotonic()
+        sockets = [socket.create_connection(("127.0.0.1", self.port)) for _ in range(self.args.slowloris)]
+        for sock in sockets:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: slow\r\n")
+        self.notes["slowloris"].append(f"{len(sockets)} connections opened in {time.monotonic() - started:.2f} s")
+        line = b"X-Slow: " + b"a" * 10_000
+        results = trickle(sockets, lambda sock, index: line[index % len(line):][:1], interval=0.5, timeout=30)
+        self.count_trickled(counter, "slowloris", results, lambda sock: "")
+
+    def count_trickled(self, counter, phase, results, name):
+        closed_after = []
+        for sock, (received, ending, seconds) in results.items():
+            counter[name(sock) + outcome(received, ending)] += 1
+            if ending != "still open":
+                closed_after.append(seconds)
+        if closed_after:
+            self.notes[phase].append(f"closed by the server {min(closed_after):.1f}–{max(closed_after):.1f} s after the trickle began "
+                                     f"(median {percentile(closed_after, 0.5):.1f} s)")
+
+    def headers(self, counter):
+        cases = [
+            ("70 KB field", b"GET /healthz HTTP/1.1\r\nHost: h\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n"),
+            ("101 fields", b"GET /healthz HTTP/1.1\r\nHost: h\r\n" + b"".join(b"X-F%d: v\r\n" % i for i in range(101)) + b"\r\n"),
+            ("10 KB target", b"GET /healthz?" + b"q" * 10_000 + b" HTTP/1.1\r\nHost: h\r\n\r\n"),
+            ("1 MiB head, no end", b"GET /healthz HTTP/1.1\r\nHost: h\r\n" + b"X-Endless: " + b"b" * (1 << 20)),
+        ]
+
+        def attempt(index):
+            name, payload = cases[index % len(cases)]
+            sock = connect(self.port, timeout=15)
+            try:
+                sock.sendall(payload)
+            except OSError:
+                pass   # the server stopped reading and closed: its answer is still readable
+            received, ending = read_until_closed(sock)
+            sock.close()
+            return f"{name}: {outcome(received, ending)}"
+        self.parallel(counter, self.args.repeat * len(cases), attempt)
+
+    def bodies(self, counter):
+        big = self.args.max_body_bytes * 4
+        cases = [
+            ("Content-Length 10 GB", b"POST /runs HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{", None),
+            (f"{big >> 20} MiB body", b"POST /runs HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % big, big),
+            (f"{big >> 20} MiB, Expect: 100-continue", b"POST /runs HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+             b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % big, 0),
+        ]
+
+        def attempt(index):
+            name, head, body = cases[index % len(cases)]
+            sock = connect(self.port, timeout=15)
+            try:
+                sock.sendall(head)
+                if body:
+                    sock.sendall(b" " * body)
+            except OSError:
+                pass
+            received, ending = read_until_closed(sock)
+            sock.close()
+            if b"100 Continue" in received:
+                return f"{name}: got 100 Continue"
+            return f"{name}: {outcome(received, ending)}"
+        self.parallel(counter, self.args.repeat * len(cases), attempt)
+
+    def chunked_fast(self, counter):
+        def attempt(_):
+            sock = connect(self.port, timeout=15)
+            sent = 0
+            sock.sendall(b"POST /runs HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            chunk = b"10000\r\n" + b" " * 0x10000 + b"\r\n"
+            try:
+                while sent < 64 * self.args.max_body_bytes:
+                    sock.sendall(chunk)
+                    sent += 0x10000
+            except OSError:
+                pass
+            received, ending = read_until_closed(sock)
+            sock.close()
+            return f"endless fast chunks: {outcome(received, ending)}", sent
+        results = []
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            results = list(pool.map(attempt, range(self.args.repeat)))
+        for label, _ in results:
+            counter[label] += 1
+        sent = [sent for _, sent in results]
+        self.notes["chunked"].append(f"body bytes the clients got to send before the server stopped them: "
+                                     f"{min(sent) >> 10}–{max(sent) >> 10} KiB (limit {self.args.max_body_bytes >> 10} KiB)")
+
+    def trickled_bodies(self, counter):
+        """Content-Length bodies and chunked bodies, a few bytes a second, never complete."""
+        heads = [b"POST /runs HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n",
+                 b"POST /runs HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"]
+        pieces = [b"{", b"1\r\n \r\n"]
+        names = ["Content-Length body, a byte a second: ", "chunked body, a chunk a second: "]
+        kind = {}
+        for index in range(self.args.slow_bodies):
+            sock = socket.create_connection(("127.0.0.1", self.port))
+            sock.sendall(heads[index % 2])
+            kind[sock] = index % 2
+        results = trickle(list(kind), lambda sock, _: pieces[kind[sock]], interval=1.0, timeout=45)
+        self.count_trickled(counter, "slow-body", results, lambda sock: names[kind[sock]])
+
+    def pipelined_read(self, counter):
+        requests = self.args.pipelined
+
+        def attempt(_):
+            sock = connect(self.port, timeout=20)
+            payload = b"GET /healthz HTTP/1.1\r\nHost: p\r\n\r\n" * requests
+            sender = threading.Thread(target=lambda: sock.sendall(payload), daemon=True)
+            sender.start()
+            received = b""
+            try:
+                while received.count(b"HTTP/1.1 ") < requests:
+                    chunk = sock.recv(1 << 16)
+                    if not chunk:
+                        break
+                    received += chunk
+            except OSError:
+                pass
+            sender.join(timeout=5)
+            sock.close()
+            statuses = collections.Counter(received[index + 9:index + 12] for index in range(len(received)) if received.startswith(b"HTTP/1.1 ", index))
+            if statuses == {b"200": requests}:
+                return f"{requests} pipelined GETs: all {requests} answered 200"
+            return f"{requests} pipelined GETs: {dict(statuses)}"
+        self.parallel(counter, self.args.flooders, attempt)
+
+    def pipelined_unread(self, counter):
+        """Pipelined GETs of a large run, never reading: the server must stop reading and, after
+        its write timeout, close."""
+        request = f"GET /runs/{self.args.big_run} HTTP/1.1\r\nHost: p\r\n\r\n".encode()
+        socks, sent = [], []
+        for _ in range(self.args.flooders):
+            sock = socket.create_connection(("127.0.0.1", self.port))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.setblocking(False)
+            socks.append(sock)
+            sent.append(0)
+        started = time.monotonic()
+        while time.monotonic() - started < 5:
+            for index, sock in enumerate(socks):
+                try:
+                    sent[index] += sock.send(request * 64)
+                except (BlockingIOError, OSError):
+                    pass
+            time.sleep(0.01)
+        self.notes["pipelined"].append(f"non-readers: {min(sent) // len(request)}–{max(sent) // len(request)} requests each "
+                                       f"accepted by the socket before it stopped taking more")
+        time.sleep(self.args.write_wait)
+        for sock in socks:
+            sock.setblocking(True)
+            sock.settimeout(2)
+            received, ending = read_until_closed(sock, limit=1 << 30)
+            counter[f"never reading, after {self.args.write_wait:.0f} s: {outcome(received, ending)}"] += 1
+            sock.close()
+
+    def half_closed(self, counter):
+        cases = [
+            ("full request, then SHUT_WR", b"GET /healthz HTTP/1.1\r\nHost: h\r\n\r\n", "shutdown"),
+            ("SHUT_WR at once", b"", "shutdown"),
+            ("half a head, then SHUT_WR", b"GET /healthz HTTP/1.1\r\nHo", "shutdown"),
+            ("half a head, then reset", b"GET /healthz HTTP/1.1\r\nHo", "reset"),
+        ]
+
+        def attempt(index):
+            name, payload, how = cases[index % len(cases)]
+            sock = connect(self.port, timeout=15)
+            if payload:
+                sock.sendall(payload)
+            if how == "reset":
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                sock.close()
+                return f"{name}: sent"
+            sock.shutdown(socket.SHUT_WR)
+            received, ending = read_until_closed(sock)
+            sock.close()
+            return f"{name}: {outcome(received, ending)}"
+        self.parallel(counter, self.args.repeat * 4 * len(cases), attempt)
+
+
+WANTED = {
+    "slowloris": {"408, closed"},
+    "headers": {"70 KB field: 431, closed", "101 fields: 431, closed", "10 KB target: 414, closed", "1 MiB head, no end: 431, closed",
+                "1 MiB head, no end: 431, reset"},
+    "bodies": None,      # filled in main(): names carry the body size
+    "chunked": {"endless fast chunks: 413, closed", "endless fast chunks: 413, reset"},
+    "slow-body": {"Content-Length body, a byte a second: 408, closed", "chunked body, a chunk a second: 408, closed"},
+    "pipelined": None,
+    "half-closed": {"full request, then SHUT_WR: 200, closed", "SHUT_WR at once: no response, closed",
+                    "half a head, then SHUT_WR: no response, closed", "half a head, then SHUT_WR: 400, closed",
+                    "half a head, then reset: sent"},
+}
+
+
+def main():
+    parser = script_arguments(__doc__)
+    parser.add_argument("--full", action="store_true", help="1,000 slowloris connections, every phase")
+    parser.add_argument("--slowloris", type=int, default=200, help="slowloris connections (default 200; --full 1000)")
+    parser.add_argument("--slow-bodies", type=int, default=0, help="trickled bodies (default 0 = skipped; --full 100)")
+    parser.add_argument("--repeat", type=int, default=10, help="connections per malformed case (default 10; --full 25)")
+    parser.add_argument("--flooders", type=int, default=5, help="pipelining connections (default 5; --full 20)")
+    parser.add_argument("--pipelined", type=int, default=2000, help="requests per pipelining connection (default 2000; --full 5000)")
+    parser.add_argument("--write-wait", type=float, default=0, help="how long non-readers hold on (default 0 = skipped; --full 40)")
+    parser.add_argument("--max-body-bytes", type=int, default=1 << 20, help="backpropd --max-body-bytes (default 1 MiB)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--report", help="also write the markdown report to this file")
+    args = parser.parse_args()
+    if args.full:
+        args.slowloris, args.slow_bodies, args.repeat, args.flooders, args.pipelined, args.write_wait = 1000, 100, 25, 20, 5000, 40
+    raise_descriptor_limit(args.slowloris + 500)
+
+    data_dir = tempfile.mkdtemp(prefix="backpropd-hostile-")
+    log_path = data_dir + ".log"
+    server = ServerProcess(data_dir, "--workers", str(args.workers), "--max-body-bytes", str(args.max_body_bytes),
+                           "--log-level", "warning", log_path=log_path).start()
+    started_at = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    load_before = load_average()
+    client = Client(server.port)
+    small = client.request("POST", "/runs", workloads.SWEEPS["notebook"]).json()["id"]
+    big_sweep = dict(workloads.SWEEPS["notebook"], error_every=60)
+    args.big_run = client.request("POST", "/runs", big_sweep).json()["id"]
+    time.sleep(1)
+    big_size = len(client.request("GET", f"/runs/{args.big_run}").body)
+    baseline_fds = server.fds()
+    sampler = Sampler(server, interval=1.0)
+    sampler.start()
+    probe = Probe(server.port, small)
+    probe.start()
+    time.sleep(3)
+    hostile = Hostile(args, server, probe)
+    big = args.max_body_bytes * 4 >> 20
+    WANTED["bodies"] = {"Content-Length 10 GB: 413, closed", f"{big} MiB body: 413, closed", f"{big} MiB body: 413, reset",
+                        f"{big} MiB, Expect: 100-continue: 413, closed"}
+    WANTED["pipelined"] = {f"{args.pipelined} pipelined GETs: all {args.pipelined} answered 200",
+                           f"never reading, after {args.write_wait:.0f} s: 200, closed", f"never reading, after {args.write_wait:.0f} s: 200, reset"}
+    hostile.phase("slowloris", WANTED["slowloris"], hostile.slowloris)
+    hostile.phase("headers", WANTED["headers"], hostile.headers)
+    hostile.phase("bodies", WANTED["bodies"], hostile.bodies)
+    hostile.phase("chunked", WANTED["chunked"], hostile.chunked_fast)
+    if args.slow_bodies:
+        hostile.phase("slow-body", WANTED["slow-body"], hostile.trickled_bodies)
+    def pipelining(counter):
+        hostile.pipelined_read(counter)
+        if args.write_wait:
+            hostile.pipelined_unread(counter)
+    hostile.phase("pipelined", WANTED["pipelined"], pipelining)
+    hostile.phase("half-closed", WANTED["half-closed"], hostile.half_closed)
+    probe.phase = "after"
+    time.sleep(3)
+    probe.stopping.set()
+    probe.join()
+    sampler.stop()
+    final_fds = server.fds()
+    load_after = load_average()
+    alive = server.alive()
+    code, seconds = server.terminate() if alive else (server.process.returncode, 0)
+
+    failures = []
+    lines = [f"Hostile clients, started {started_at} UTC; load average before {load_before}, after {load_after}.",
+             f"Server: `backpropd serve --workers {args.workers} --max-body-bytes {args.max_body_bytes} --log-level warning` (release build); "
+             f"HTTP limits at their defaults (head 10 s / 64 KiB / 100 fields, target 8 KiB, body 30 s, write 30 s). "
+             f"Large run for non-readers: {big_size} bytes of JSON.", "",
+             "| phase | took s | hostile connections: outcome × count | probe requests | probe p50 / p99 / max ms | probe failures | RSS MiB before → peak → after | fds after |",
+             "|---|---:|---|---:|---|---:|---|---:|"]
+    for phase in ["baseline", *hostile.results, "after"]:
+        latencies = probe.latencies.get(phase, [])
+        probe_cell = f"{ms(percentile(latencies, 0.5))} / {ms(percentile(latencies, 0.99))} / {ms(max(latencies) if latencies else None)}"
+        fails = probe.failures.get(phase, [])
+        if fails:
+            failures.append(f"probe during {phase}: {collections.Counter(fails)}")
+        if phase in hostile.results:
+            outcomes = hostile.results[phase]
+            wrong = {label: count for label, count in outcomes.items() if label not in hostile.wanted[phase]}
+            if wrong:
+                failures.append(f"{phase}: {wrong}")
+            before, peak, after, fds = hostile.rss_peak[phase]
+            cells = [f"{hostile.timing[phase]:.1f}", "; ".join(f"{label} × {count}" for label, count in outcomes.items()),
+                     f"{before / 1024:.1f} → {peak / 1024:.1f} → {after / 1024:.1f}", str(fds)]
+        else:
+            cells = ["", "–", "", ""]
+        lines.append(f"| {phase} | {cells[0]} | {cells[1]} | {len(latencies)} | {probe_cell} | {len(fails)} | {cells[2]} | {cells[3]} |")
+    for phase, notes in hostile.notes.items():
+        lines += [f"- {phase}: {note}" for note in notes]
+    rss = [sample["rss_kb"] for sample in sampler.samples if sample["rss_kb"]]
+    fds = [sample["fds"] for sample in sampler.samples if sample["fds"]]
+    lines += ["", f"RSS sampled each second: {min(rss) / 1024:.1f}–{max(rss) / 1024:.1f} MiB; open fds {min(fds)}–{max(fds)}; "
+              f"fds at baseline {baseline_fds}, at the end {final_fds}. SIGTERM at the end: exit {code} in {seconds:.2f} s."]
+    if final_fds is None or final_fds > baseline_fds + 2:
+        failures.append(f"descriptors not back to baseline: {baseline_fds} → {final_fds}")
+    if not alive or code != 0:
+        failures.append(f"server alive at the end: {alive}, exit {code}")
+    publish(lines + failure_list(failures), args.report)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    os.unlink(log_path)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
