@@ -3,15 +3,16 @@
 The server logs to a file next to (not inside) its data directory, so a full or read-only data
 directory never stops the log, and a busy access log never blocks on a pipe.
 """
-import os, re, signal, subprocess, tempfile, time
+import os, signal, subprocess, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, ".build", "release", "backpropd")
+# BACKPROPD_BINARY overrides the release build of this checkout.
+BINARY = os.environ.get("BACKPROPD_BINARY", os.path.join(ROOT, ".build", "release", "backpropd"))
 
 
 def require_binary(path=BINARY):
     if not os.access(path, os.X_OK):
-        raise SystemExit(f"{path} not found: build it first with `swift build -c release`")
+        raise SystemExit(f"{path} not found: build it first with `swift build -c release` (or set BACKPROPD_BINARY)")
     return path
 
 
@@ -34,12 +35,28 @@ def open_fds(pid):
         return None
 
 
+def listening_port(pid):
+    """The TCP port the process listens on, from its socket inodes and /proc/net/tcp{,6} (None yet)."""
+    try:
+        inodes = {os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] for fd in os.listdir(f"/proc/{pid}/fd")}
+    except OSError:
+        return None
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if fields[3] == "0A" and fields[9] in inodes:
+                    return int(fields[1].rsplit(":", 1)[1], 16)
+    return None
+
+
 def threads(pid):
     return proc_status_kb(pid, "Threads")
 
 
 class ServerProcess:
-    """`backpropd serve --port 0` on `data_dir`; `port` is read from its `listening on` line."""
+    """`backpropd serve --port 0` on `data_dir`; `port` is the one it listens on (read from /proc,
+    so any --log-level works)."""
 
     def __init__(self, data_dir, *flags, binary=BINARY, log_path=None, start_timeout=60, user=None):
         self.data_dir = data_dir
@@ -66,13 +83,9 @@ class ServerProcess:
         log.close()
         self.port = None
         deadline = time.time() + self.start_timeout
-        pattern = re.compile(rb"listening on http://\S+:(\d+)")
         while time.time() < deadline:
-            with open(self.log_path, "rb") as text:
-                text.seek(self.log_offset)
-                match = pattern.search(text.read())
-            if match:
-                self.port = int(match.group(1))
+            self.port = listening_port(self.process.pid)
+            if self.port:
                 return self
             if self.process.poll() is not None:
                 raise StartFailure(self.process.returncode, self.process.stderr.read().decode(errors="replace"), self.log_since_start())

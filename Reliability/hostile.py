@@ -2,21 +2,24 @@
 """Hostile clients against a release backpropd, while a well-behaved client keeps asking.
 
 Phases, one after the other (counts for --full; the short mode uses fewer connections and
-skips the phases that wait for the 30 s body and write timeouts):
+skips the trickled bodies and the clients that never read):
   slowloris    1,000 connections trickling header lines, a byte every 0.5 s: 408, then closed,
-               at the 10 s header-read timeout
+               at the header-read timeout (--header-timeout)
   headers      a 70 KB header field, 101 fields, a 10 KB target, 1 MiB of head with no end:
                431 / 431 / 414 / 431, then closed
   bodies       Content-Length 10 GB, a real 4 MiB body, 4 MiB with Expect: 100-continue: 413
                (the last without a 100), then closed
-  chunked      endless fast chunks: 413 once past --max-body-bytes; 100 connections trickling
-               a chunk a second: 408 at the 30 s body-read timeout
-  slow-body    100 connections trickling a Content-Length body: 408 at the 30 s body timeout
+  chunked      a chunked body that never ends, as fast as the server reads: 413 once past
+               --max-body-bytes, then closed
+  slow-body    100 connections trickling bodies (half Content-Length, a byte a second; half
+               chunked, a chunk a second): 408 at the body-read timeout (--body-timeout)
   pipelined    20 connections × 5,000 pipelined GETs read as they come: all 200, in order;
                20 connections pipelining GETs of a 300 KB run and never reading: the server
-               stops reading, memory stays bounded, and it closes them at the 30 s write timeout
+               stops reading, memory stays bounded, and it closes them at the write timeout
   half-closed  a full request then shutdown(SHUT_WR): answered; SHUT_WR at once: closed silently;
                half a head then SHUT_WR: closed; half a head then a reset (SO_LINGER 0)
+The server's timeouts are shortened by its flags so that the run takes minutes: 3 s head, 5 s
+body and write (--full: the product's 10 s head; 10 s body and write).
 Throughout, a well-behaved client (GET /healthz, GET /runs/{id}, now and then POST /runs) records
 its latency and every failure; the server's VmRSS and open descriptors are sampled each second.
 At the end the descriptors must be back to the baseline.
@@ -198,28 +201,51 @@ class Hostile:
         self.parallel(counter, self.args.repeat * len(cases), attempt)
 
     def chunked_fast(self, counter):
+        """A chunked body that never ends, sent as fast as the server takes it, and never stopping
+        by itself: until the server's answer has come and it has closed (or 30 s passed)."""
         def attempt(_):
             sock = connect(self.port, timeout=15)
-            sent = 0
             sock.sendall(b"POST /runs HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            sock.setblocking(False)
             chunk = b"10000\r\n" + b" " * 0x10000 + b"\r\n"
-            try:
-                while sent < 64 * self.args.max_body_bytes:
-                    sock.sendall(chunk)
-                    sent += 0x10000
-            except OSError:
-                pass
-            received, ending = read_until_closed(sock)
+            sent, sent_before_answer, received, ending = 0, None, b"", "still open"
+            started = time.monotonic()
+            while time.monotonic() - started < 30:
+                try:
+                    sent += sock.send(chunk)
+                except BlockingIOError:
+                    time.sleep(0.001)
+                except OSError:
+                    ending = "closed"
+                    break
+                try:
+                    data = sock.recv(65536)
+                    if not data:
+                        ending = "closed"
+                        break
+                    received += data
+                    if sent_before_answer is None:
+                        sent_before_answer = sent
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    ending = "reset"
+                    break
+            sock.setblocking(True)
+            sock.settimeout(2)
+            more, final = read_until_closed(sock)
             sock.close()
-            return f"endless fast chunks: {outcome(received, ending)}", sent
-        results = []
+            return f"endless fast chunks: {outcome(received + more, ending if ending != 'still open' else final)}", sent_before_answer, sent
         with ThreadPoolExecutor(max_workers=20) as pool:
             results = list(pool.map(attempt, range(self.args.repeat)))
-        for label, _ in results:
+        for label, _, _ in results:
             counter[label] += 1
-        sent = [sent for _, sent in results]
-        self.notes["chunked"].append(f"body bytes the clients got to send before the server stopped them: "
-                                     f"{min(sent) >> 10}–{max(sent) >> 10} KiB (limit {self.args.max_body_bytes >> 10} KiB)")
+        before = [value for _, value, _ in results if value is not None]
+        total = [value for _, _, value in results]
+        if before:
+            self.notes["chunked"].append(f"body bytes sent when the answer arrived: {min(before) >> 10}–{max(before) >> 10} KiB, "
+                                         f"in all until the server closed: {min(total) >> 10}–{max(total) >> 10} KiB "
+                                         f"(limit {self.args.max_body_bytes >> 10} KiB; the server reads and discards for 2 s after answering)")
 
     def trickled_bodies(self, counter):
         """Content-Length bodies and chunked bodies, a few bytes a second, never complete."""
@@ -335,19 +361,28 @@ def main():
     parser.add_argument("--repeat", type=int, default=10, help="connections per malformed case (default 10; --full 25)")
     parser.add_argument("--flooders", type=int, default=5, help="pipelining connections (default 5; --full 20)")
     parser.add_argument("--pipelined", type=int, default=2000, help="requests per pipelining connection (default 2000; --full 5000)")
-    parser.add_argument("--write-wait", type=float, default=0, help="how long non-readers hold on (default 0 = skipped; --full 40)")
+    parser.add_argument("--non-readers", action="store_true", help="also pipeline to clients that never read (waits for the write timeout; on with --full)")
+    parser.add_argument("--header-timeout", type=int, help="backpropd --header-timeout (default 3; --full 10, the product default)")
+    parser.add_argument("--body-timeout", type=int, help="backpropd --body-timeout (default 5; --full 10)")
+    parser.add_argument("--write-timeout", type=int, help="backpropd --write-timeout (default 5; --full 10)")
     parser.add_argument("--max-body-bytes", type=int, default=1 << 20, help="backpropd --max-body-bytes (default 1 MiB)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--report", help="also write the markdown report to this file")
     args = parser.parse_args()
     if args.full:
-        args.slowloris, args.slow_bodies, args.repeat, args.flooders, args.pipelined, args.write_wait = 1000, 100, 25, 20, 5000, 40
+        args.slowloris, args.slow_bodies, args.repeat, args.flooders, args.pipelined, args.non_readers = 1000, 100, 25, 20, 5000, True
+    defaults = (10, 10, 10) if args.full else (3, 5, 5)
+    args.header_timeout = args.header_timeout or defaults[0]
+    args.body_timeout = args.body_timeout or defaults[1]
+    args.write_timeout = args.write_timeout or defaults[2]
+    args.write_wait = args.write_timeout + 10
     raise_descriptor_limit(args.slowloris + 500)
 
     data_dir = tempfile.mkdtemp(prefix="backpropd-hostile-")
     log_path = data_dir + ".log"
-    server = ServerProcess(data_dir, "--workers", str(args.workers), "--max-body-bytes", str(args.max_body_bytes),
-                           "--log-level", "warning", log_path=log_path).start()
+    flags = ["--workers", str(args.workers), "--max-body-bytes", str(args.max_body_bytes), "--header-timeout", str(args.header_timeout),
+             "--body-timeout", str(args.body_timeout), "--write-timeout", str(args.write_timeout), "--log-level", "warning"]
+    server = ServerProcess(data_dir, *flags, log_path=log_path).start()
     started_at = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     load_before = load_average()
     client = Client(server.port)
@@ -376,7 +411,7 @@ def main():
         hostile.phase("slow-body", WANTED["slow-body"], hostile.trickled_bodies)
     def pipelining(counter):
         hostile.pipelined_read(counter)
-        if args.write_wait:
+        if args.non_readers:
             hostile.pipelined_unread(counter)
     hostile.phase("pipelined", WANTED["pipelined"], pipelining)
     hostile.phase("half-closed", WANTED["half-closed"], hostile.half_closed)
@@ -392,8 +427,8 @@ def main():
 
     failures = []
     lines = [f"Hostile clients, started {started_at} UTC; load average before {load_before}, after {load_after}.",
-             f"Server: `backpropd serve --workers {args.workers} --max-body-bytes {args.max_body_bytes} --log-level warning` (release build); "
-             f"HTTP limits at their defaults (head 10 s / 64 KiB / 100 fields, target 8 KiB, body 30 s, write 30 s). "
+             f"Server: `backpropd serve {' '.join(flags)}` (release build); other HTTP limits at their defaults "
+             f"(head 64 KiB / 100 fields, target 8 KiB). "
              f"Large run for non-readers: {big_size} bytes of JSON.", "",
              "| phase | took s | hostile connections: outcome × count | probe requests | probe p50 / p99 / max ms | probe failures | RSS MiB before → peak → after | fds after |",
              "|---|---:|---|---:|---|---:|---|---:|"]
@@ -409,7 +444,7 @@ def main():
             if wrong:
                 failures.append(f"{phase}: {wrong}")
             before, peak, after, fds = hostile.rss_peak[phase]
-            cells = [f"{hostile.timing[phase]:.1f}", "; ".join(f"{label} × {count}" for label, count in outcomes.items()),
+            cells = [f"{hostile.timing[phase]:.2f}", "; ".join(f"{label} × {count}" for label, count in outcomes.items()),
                      f"{before / 1024:.1f} → {peak / 1024:.1f} → {after / 1024:.1f}", str(fds)]
         else:
             cells = ["", "–", "", ""]
