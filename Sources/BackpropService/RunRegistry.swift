@@ -297,7 +297,9 @@ public final class RunRegistry: Sendable {
                 for (id, run) in state.runs where run.status == .running && run.version > (state.persistedVersions[id] ?? 0) {
                     save(run, in: &state)
                 }
-                for id in state.unsaved {
+                // While writes fail (a full disk), one unsaved run probes each time instead of
+                // all of them re-encoded and failing every interval; once one is written, the rest follow.
+                for id in state.storageFailure == nil ? Array(state.unsaved) : Array(state.unsaved.prefix(1)) {
                     if let run = state.runs[id], run.status != .running { save(run, in: &state) } else { state.unsaved.remove(id) }
                 }
                 return state.stopping

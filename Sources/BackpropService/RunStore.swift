@@ -43,13 +43,15 @@ public final class RunStore: Sendable {
     }
 
     /// Saves `run` in the background; `completion` (if any) gets the outcome once it is durable.
-    public func save(_ run: Run, completion: (@Sendable (Failure?) -> Void)? = nil) {
-        if backlog.withLock({ $0.save(run, completion: completion) }) { queue.async { [self] in drain() } }
+    /// An `urgent` save (someone is waiting for it) is written before the background ones.
+    public func save(_ run: Run, urgent: Bool = false, completion: (@Sendable (Failure?) -> Void)? = nil) {
+        if backlog.withLock({ $0.save(run, urgent: urgent, completion: completion) }) { queue.async { [self] in drain() } }
     }
 
+    /// An urgent save: returns once the run is durable (or could not be written).
     public func save(_ run: Run) async -> Failure? {
         await withCheckedContinuation { continuation in
-            save(run) { continuation.resume(returning: $0) }
+            save(run, urgent: true) { continuation.resume(returning: $0) }
         }
     }
 
@@ -221,8 +223,8 @@ public final class RunStore: Sendable {
 }
 
 /// Writes waiting for the store's queue. Each run is written once with its newest version
-/// however often it was saved meanwhile; saves someone awaits (a new run's 202) go first, so a
-/// busy disk delays a submission by one write, not by the whole backlog.
+/// however often it was saved meanwhile, and is queued at most once; urgent saves (a new run's
+/// 202) go first, so a busy or failing disk delays a submission by one write, not by the backlog.
 struct RunStoreBacklog {
     enum Step {
         case save(Run, [@Sendable (RunStore.Failure?) -> Void])
@@ -230,13 +232,14 @@ struct RunStoreBacklog {
     }
 
     private var saves: [RunID: (run: Run, completions: [@Sendable (RunStore.Failure?) -> Void])] = [:]
-    private var awaited: [RunID] = []
+    private var urgent: [RunID] = []
     private var others: [RunID] = []
+    private var urgentIDs: Set<RunID> = []
     private var removals: [RunID] = []
     private var draining = false
 
     /// Returns whether a drain must be started.
-    mutating func save(_ run: Run, completion: (@Sendable (RunStore.Failure?) -> Void)?) -> Bool {
+    mutating func save(_ run: Run, urgent isUrgent: Bool = false, completion: (@Sendable (RunStore.Failure?) -> Void)?) -> Bool {
         if var entry = saves[run.id] {
             if run.version >= entry.run.version { entry.run = run }
             if let completion { entry.completions.append(completion) }
@@ -245,7 +248,7 @@ struct RunStoreBacklog {
             saves[run.id] = (run, completion.map { [$0] } ?? [])
             others.append(run.id)
         }
-        if completion != nil { awaited.append(run.id) }
+        if isUrgent, urgentIDs.insert(run.id).inserted { urgent.append(run.id) }
         defer { draining = true }
         return !draining
     }
@@ -261,8 +264,13 @@ struct RunStoreBacklog {
     /// The next write, or nil (and the drain ends) when there is none.
     mutating func next() -> Step? {
         if !removals.isEmpty { return .remove(removals.removeFirst()) }
-        while let id = awaited.first ?? others.first {
-            if awaited.isEmpty { others.removeFirst() } else { awaited.removeFirst() }
+        while let id = urgent.first ?? others.first {
+            if urgent.isEmpty {
+                others.removeFirst()
+            } else {
+                urgent.removeFirst()
+                urgentIDs.remove(id)
+            }
             if let entry = saves.removeValue(forKey: id) { return .save(entry.run, entry.completions) }
         }
         draining = false

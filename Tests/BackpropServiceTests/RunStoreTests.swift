@@ -62,7 +62,7 @@ import Testing
         #expect(try await offPool { store.loadAll().runs.count } == 1)
     }
 
-    @Test func aBacklogIsWrittenOncePerRunWithItsNewestVersionAndAwaitedSavesGoFirst() {
+    @Test func aBacklogIsWrittenOncePerRunWithItsNewestVersionAndUrgentSavesGoFirst() {
         var backlog = RunStoreBacklog()
         var busy = (0..<20).map { _ in Self.sampleRun() }
         var drains = 0
@@ -73,7 +73,7 @@ import Testing
             }
         }
         let urgent = Self.sampleRun()
-        let startedAnother = backlog.save(urgent, completion: { _ in })
+        let startedAnother = backlog.save(urgent, urgent: true, completion: { _ in })
         #expect(!startedAnother)
         var written: [(RunID, Int, Int)] = []
         while let step = backlog.next() {
@@ -87,6 +87,25 @@ import Testing
         #expect(written.dropFirst().allSatisfy { $0.1 == 30 && $0.2 == 0 })
         let restarts = backlog.save(urgent, completion: nil)
         #expect(restarts, "a drained backlog starts a new drain")
+    }
+
+    /// The registry's checkpoints save with a completion (to note failures): that must not put
+    /// them ahead of a submission, nor queue a run once per checkpoint while the disk fails.
+    @Test func backgroundSavesWithCompletionsStayBehindAnUrgentOneAndAreQueuedOnce() {
+        var backlog = RunStoreBacklog()
+        let unsaved = (0..<50).map { _ in Self.sampleRun() }
+        for _ in 1...20 {
+            for run in unsaved { _ = backlog.save(run, completion: { _ in }) }
+        }
+        let submission = Self.sampleRun()
+        _ = backlog.save(submission, urgent: true, completion: { _ in })
+        _ = backlog.save(submission, urgent: true, completion: { _ in })
+        guard case .save(let first, let completions)? = backlog.next() else { Issue.record("a save first"); return }
+        #expect(first.id == submission.id)
+        #expect(completions.count == 2)
+        var steps = 0
+        while backlog.next() != nil { steps += 1 }
+        #expect(steps == unsaved.count, "each run written once, however often it was saved")
     }
 
     @Test func removalDropsAPendingSaveAndGoesFirst() {

@@ -40,6 +40,46 @@ import Testing
         }
     }
 
+    /// Many finished runs that could not be written: while writes keep failing, one of them
+    /// probes the disk per checkpoint (not all, which on a full disk kept a core busy and a
+    /// submission waiting behind the backlog); when the disk returns, every one is written.
+    @Test func whileWritesFailOneUnsavedRunProbesPerCheckpointThenAllAreWritten() async throws {
+        try await withService(configure: { $0.registry.checkpointMilliseconds = 50 }) { service in
+            let runs = service.dataDirectory + "/runs"
+            var ids: [String] = []
+            for _ in 0..<12 { ids.append(try await service.client.submit(quickRunBody(alphas: [1, 2], iterations: 400_000, errorEvery: 4000))) }
+            try FileManager.default.moveItem(atPath: runs, toPath: runs + ".away")
+            #expect(FileManager.default.createFile(atPath: runs, contents: Data("not a directory".utf8)))
+            for id in ids { _ = try await service.client.waitUntilFinished(id) }
+            let unsaved = service.registry.state.withLock { $0.unsaved.count }
+            #expect(unsaved >= 3, "runs finished while writes failed")
+
+            let started = ContinuousClock.now
+            let before = try await storageFailures(service)
+            try await Task.sleep(for: .milliseconds(600))
+            let failed = try await storageFailures(service) - before
+            let checkpoints = Int((ContinuousClock.now - started) / .milliseconds(50)) + 2
+            #expect(failed <= checkpoints, "\(failed) failed writes in \(checkpoints) checkpoints with \(unsaved) unsaved runs")
+            let refused = try await service.client.send("POST", "/runs", body: quickRunBody(alphas: [1], iterations: 10))
+            #expect(refused.status == 503)
+
+            try FileManager.default.removeItem(atPath: runs)
+            try FileManager.default.moveItem(atPath: runs + ".away", toPath: runs)
+            var written = 0
+            for _ in 0..<250 where written < ids.count {
+                try await Task.sleep(for: .milliseconds(20))
+                written = ids.filter { ((try? String(contentsOfFile: runs + "/\($0).json", encoding: .utf8)) ?? "").contains("\"status\":\"succeeded\"") }.count
+            }
+            #expect(written == ids.count)
+        }
+    }
+
+    private func storageFailures(_ service: TestService) async throws -> Int {
+        let text = try await service.client.get("/metrics").text
+        let line = text.split(separator: "\n").first { $0.hasPrefix("backpropd_storage_failures_total ") }
+        return Int(Double(line?.split(separator: " ").last ?? "") ?? -1)
+    }
+
     @Test func outOfSpaceIs507() {
         let full = RunStore.Failure(operation: "write", path: "/data/runs/x.json.tmp", code: ENOSPC)
         #expect(full.isOutOfSpace)
