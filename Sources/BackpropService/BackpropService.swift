@@ -41,6 +41,7 @@ public final class BackpropService: Sendable {
         if let token = configuration.apiToken { middleware.append(BearerAuthentication(token: token)) }
 
         var serverConfiguration = HTTPServerConfiguration(host: configuration.host, port: configuration.port)
+        serverConfiguration.limits = configuration.http
         serverConfiguration.limits.maxBodyBytes = configuration.maxBodyBytes
         server = HTTPServer(configuration: serverConfiguration, router: router, middleware: middleware)
     }

@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// Everything `backpropd serve` can be told (each field has a flag and an environment variable;
 /// see `ServeOptions` in the executable and api.md).
 public struct ServiceConfiguration: Sendable {
@@ -9,6 +11,8 @@ public struct ServiceConfiguration: Sendable {
     public var limits = ServiceLimits()
     /// Largest accepted request body.
     public var maxBodyBytes = 1 << 20
+    /// The HTTP server's timeouts and connection bounds (its `maxBodyBytes` is the one above).
+    public var http = HTTPLimits()
     /// Longest `?wait=` a client may ask for, in seconds.
     public var maxWaitSeconds = 60
     /// When set, every /runs route needs `Authorization: Bearer <token>`.

@@ -30,7 +30,8 @@ import Testing
             "--host": "0.0.0.0", "--port": "1234", "--data-dir": "/tmp/x", "--instance-prefix": "0a", "--workers": "3", "--queue-limit": "50",
             "--max-runs": "7", "--max-alphas": "8", "--max-hidden-size": "9", "--max-hidden-sizes": "2", "--max-iterations": "99",
             "--max-curve-points": "11", "--max-work": "1e6", "--max-run-weights": "12", "--max-dataset-values": "13", "--max-samples": "5", "--max-inputs": "6", "--max-outputs": "2",
-            "--max-body-bytes": "14", "--max-wait": "15", "--checkpoint-interval": "16", "--response-cache-mb": "17",
+            "--max-body-bytes": "14", "--max-header-bytes": "2048", "--max-connections": "20", "--header-timeout": "2", "--body-timeout": "3",
+            "--idle-timeout": "4", "--write-timeout": "5", "--max-wait": "15", "--checkpoint-interval": "16", "--response-cache-mb": "17",
             "--api-token": "tok", "--cors-origin": "*", "--shutdown-grace": "3", "--log-format": "json", "--log-level": "debug",
         ]
         #expect(Set(ServeOptions.options.map(\.flag)) == Set(values.keys))
@@ -49,6 +50,8 @@ import Testing
         (["--port", "70000"], "--port"),
         (["--port"], "--port needs a value"),
         (["--workers", "0"], "--workers"),
+        (["--header-timeout", "0"], "--header-timeout: expected an integer from 1 to 3600"),
+        (["--max-header-bytes", "100"], "--max-header-bytes"),
         (["--log-format", "xml"], "--log-format"),
         (["--instance-prefix", "0A"], "--instance-prefix: expected 0 to 4 lowercase hex digits"),
         (["--instance-prefix", "abcde"], "--instance-prefix"),
