@@ -24,7 +24,7 @@ Usage:
   Reliability/faults.py --only kill --kills 40 --report faults.md
 Exit status 1 when a check failed.
 """
-import glob, json, os, random, shutil, subprocess, sys, tempfile, threading, time
+import collections, glob, http.client, json, os, random, shutil, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from backpropd_process import BINARY, ServerProcess, StartFailure
@@ -107,8 +107,12 @@ class LoadDuringFault:
         self.lock = threading.Lock()
         self.seed = seed
 
-    def expected(self, normal, during_fault):
-        return normal if self.fault_at is None else normal | during_fault
+    def record(self, kind, reply, normal):
+        """Before the fault only `normal` statuses are fine; after it also 503 and failed connections."""
+        expected = set(normal)
+        if self.fault_at is not None:
+            expected |= {503} | ({reply.label} if reply.status is None else set())
+        return self.tally.record(kind, reply, expected)
 
     def submitter(self, seed):
         rng, client = random.Random(seed), Client(self.port, timeout=15)
@@ -125,8 +129,7 @@ class LoadDuringFault:
             elif reply.status is not None:
                 with self.lock:
                     del self.unanswered[key]   # refused: nothing was accepted
-            self.tally.record("submit", reply, self.expected({202}, {503, "error:ConnectionResetError", "error:RemoteDisconnected",
-                                                                     "error:ConnectionRefusedError", "error:BrokenPipeError"}))
+            self.record("submit", reply, {202})
 
     def poller(self, seed):
         rng, client = random.Random(seed), Client(self.port, timeout=15)
@@ -140,8 +143,7 @@ class LoadDuringFault:
             reply = client.request("GET", f"/runs/{run_id}", headers={"If-None-Match": etags[run_id]} if run_id in etags else {})
             if reply.status == 200:
                 etags[run_id] = reply.header("etag")
-            self.tally.record("poll", reply, self.expected({200, 304}, {"error:ConnectionResetError", "error:RemoteDisconnected",
-                                                                        "error:ConnectionRefusedError", "error:BrokenPipeError"}))
+            self.record("poll", reply, {200, 304})
 
     def sse_listener(self, seed):
         rng, client = random.Random(seed), Client(self.port, timeout=15)
@@ -157,7 +159,7 @@ class LoadDuringFault:
             try:
                 while not self.stop.is_set() and response.readline():
                     pass
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 pass
             connection.close()
 
@@ -318,107 +320,137 @@ class Mount:
         os.rmdir(self.path)
 
 
+def fill(path):
+    """Writes a file until the file system is full; returns its path (it may not exist: too full to create)."""
+    try:
+        with open(path, "wb") as file:
+            while True:
+                file.write(b"\0" * 4096)
+                file.flush()
+    except OSError:
+        pass
+    return path
+
+
+def until_accepted(client, body, timeout=30):
+    """POSTs every 0.2 s until a 202; returns (seconds, run id) or (None, last reply label)."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        reply = client.request("POST", "/runs", body)
+        if reply.status == 202:
+            return time.monotonic() - started, reply.json()["id"]
+        time.sleep(0.2)
+    return None, reply.label
+
+
+def recovery(client, accepted, failures, after):
+    """Space is back: (seconds until a POST is accepted, seconds until /readyz is 200); None = not in 30 s."""
+    accepted_after, run_id = until_accepted(client, workloads.SWEEPS["two-layer"])
+    if accepted_after is not None:
+        accepted[run_id] = "two-layer"
+    ready_after = until_ready(client)
+    if accepted_after is None or ready_after is None:
+        failures.append(f"no recovery within 30 s after {after} (POST {run_id}, ready {ready_after})")
+    return accepted_after, ready_after
+
+
+def until_ready(client, timeout=30):
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if client.request("GET", "/readyz").status == 200:
+            return time.monotonic() - started
+        time.sleep(0.2)
+    return None
+
+
 def check_disk_full(args, references, report):
     failures = []
+    seconds_text = lambda value: "never (30 s)" if value is None else f"{value:.2f} s"
     with Mount(size="2m") as mount:
         data_dir = os.path.join(mount.path, "data")
         log_path = tempfile.mkstemp(prefix="backpropd-disk-", suffix=".log")[1]
         server = ServerProcess(data_dir, "--workers", str(args.workers), "--checkpoint-interval", "200", log_path=log_path).start()
         client = Client(server.port)
-        accepted, before = {}, {}
-        # 1. submit until the disk refuses (runs finish meanwhile and grow their files)
-        refusals = {}
-        first_refusal = None
-        for attempt in range(2000):
+        accepted = {}
+        for name in ["notebook", "two-layer", "grid", "inline", "wide"]:
+            accepted[client.request("POST", "/runs", workloads.SWEEPS[name]).json()["id"]] = name
+        for run_id, name in accepted.items():
+            wait_finished(client, run_id, workloads.SWEEPS[name]["iterations"])
+        before = {run_id: client.request("GET", f"/runs/{run_id}").body for run_id in accepted}
+        # 1. a file fills the tmpfs while a long run trains
+        long_id = client.request("POST", "/runs", workloads.SWEEPS["long"]).json()["id"]
+        accepted[long_id] = "long"
+        filler = fill(os.path.join(mount.path, "filler"))
+        refused = [client.request("POST", "/runs", workloads.SWEEPS[name]) for name in ["notebook", "two-layer", "grid", "inline", "wide"]]
+        refused_statuses = collections.Counter(reply.label for reply in refused)
+        for reply in refused:
+            if reply.status not in (507, 503) or "problem+json" not in (reply.header("content-type") or ""):
+                failures.append(f"full disk: POST answered {reply.label} {reply.header('content-type')}")
+        readyz_full = client.request("GET", "/readyz")
+        healthz_full = client.request("GET", "/healthz")
+        unchanged = sum(client.request("GET", f"/runs/{run_id}").body == body for run_id, body in before.items())
+        if unchanged != len(before):
+            failures.append(f"full disk: {len(before) - unchanged} finished runs read differently")
+        long_run = wait_finished(client, long_id, workloads.SWEEPS["long"]["iterations"])
+        # 2. space returns
+        if os.path.exists(filler):
+            os.unlink(filler)
+        recovered, ready = recovery(client, accepted, failures, "the file was removed")
+        # 3. runs fill the disk by themselves; deleting some through the API frees space
+        natural, first_refusal, refusals = 0, None, collections.Counter()
+        for attempt in range(3000):
             name = "notebook" if attempt % 2 else "two-layer"
             reply = client.request("POST", "/runs", workloads.SWEEPS[name])
             if reply.status == 202:
                 accepted[reply.json()["id"]] = name
+                natural += 1
                 continue
-            refusals[reply.label] = refusals.get(reply.label, 0) + 1
+            refusals[reply.label] += 1
             first_refusal = first_refusal or reply
+            if reply.status not in (507, 503) or "problem+json" not in (reply.header("content-type") or ""):
+                failures.append(f"disk filled by runs: POST answered {reply.label}")
             if sum(refusals.values()) >= 5:
                 break
-        for run_id, name in accepted.items():
+        for run_id, name in list(accepted.items()):
             wait_finished(client, run_id, workloads.SWEEPS[name]["iterations"])
-        accepted_until_refused = len(accepted)
-        # 2. fill what is left, with a long run still training
-        long_run = client.request("POST", "/runs", workloads.SWEEPS["long"])
-        if long_run.status == 202:
-            accepted[long_run.json()["id"]] = "long"
-        filler = os.path.join(mount.path, "filler")
-        with open(filler, "wb") as file:
-            try:
-                while True:
-                    file.write(b"\0" * 4096)
-                    file.flush()
-            except OSError:
-                pass
-        for run_id in accepted:
-            before[run_id] = client.request("GET", f"/runs/{run_id}").body
-        full_statuses, problems = {}, []
-        for name in ["notebook", "two-layer", "grid", "inline", "wide"]:
-            reply = client.request("POST", "/runs", workloads.SWEEPS[name])
-            full_statuses[reply.label] = full_statuses.get(reply.label, 0) + 1
-            problems.append(reply)
-        readyz_full = client.request("GET", "/readyz")
-        healthz_full = client.request("GET", "/healthz")
-        readable = sum(client.request("GET", f"/runs/{run_id}").status == 200 for run_id in accepted)
-        long_finished = wait_finished(client, long_run.json()["id"], workloads.SWEEPS["long"]["iterations"]) if long_run.status == 202 else None
-        for reply in problems:
-            if reply.status not in (507, 503) or "problem+json" not in (reply.header("content-type") or ""):
-                failures.append(f"full disk: POST answered {reply.label} {reply.header('content-type')}")
-        unchanged = sum(client.request("GET", f"/runs/{run_id}").body == body for run_id, body in before.items()
-                        if run_id != long_run.json().get("id"))
-        if readable != len(accepted):
-            failures.append(f"full disk: {len(accepted) - readable} runs unreadable")
-        # 3. space returns
-        os.unlink(filler)
-        recovered_at, recovery = None, None
-        started = time.monotonic()
-        while time.monotonic() - started < 30:
-            recovery = client.request("POST", "/runs", workloads.SWEEPS["two-layer"])
-            if recovery.status == 202:
-                recovered_at = time.monotonic() - started
-                accepted[recovery.json()["id"]] = "two-layer"
-                break
-            time.sleep(0.2)
-        ready_at = None
-        while time.monotonic() - started < 30:
-            if client.request("GET", "/readyz").status == 200:
-                ready_at = time.monotonic() - started
-                break
-            time.sleep(0.2)
-        if recovered_at is None or ready_at is None:
-            failures.append(f"no recovery within 30 s after space returned (POST {recovery.label}, ready {ready_at})")
+        doomed = [run_id for run_id in accepted if run_id not in before and run_id != long_id][: natural // 2]
+        deletions = collections.Counter(client.request("DELETE", f"/runs/{run_id}").label for run_id in doomed)
+        for run_id in doomed:
+            del accepted[run_id]
+        recovered_after_delete, ready_after_delete = recovery(client, accepted, failures, "deleting runs")
         for run_id, name in accepted.items():
             wait_finished(client, run_id, workloads.SWEEPS[name]["iterations"])
         code, seconds = server.terminate()
+        if code != 0:
+            failures.append(f"SIGTERM exit {code} after {seconds:.2f} s")
         # 4. restart: everything read back, nothing set aside, results as the reference
         server = ServerProcess(data_dir, "--workers", str(args.workers), log_path=log_path).start()
-        client = Client(server.port)
+        missing = missing_runs(server.port, accepted)
         matching, result_problems = verify_results(server.port, accepted, references)
-        failures += result_problems
+        failures += result_problems + ([f"{len(missing)} runs missing after restart"] if missing else [])
         aside = files_set_aside(data_dir)
         if aside:
             failures.append(f"run files set aside: {aside}")
-        server.terminate()
-        sample = problems[0]
+        code_after, seconds_after = server.terminate()
+        storage_errors = open(log_path).read().count("run not stored")
+        sample = refused[0]
         report += ["Data dir on a 2 MiB tmpfs (`mount -t tmpfs -o size=2m`), `--checkpoint-interval 200`.", "",
-                   f"- Submitted until refused: {accepted_until_refused} runs accepted, then "
-                   + ", ".join(f"{label} × {count}" for label, count in refusals.items())
-                   + f"; first refusal: `{first_refusal.label} {first_refusal.body[:400].decode(errors='replace')}`" if first_refusal else "- the disk never refused a submission",
-                   "- Rest of the tmpfs filled with a file, a `long` run still training: POST /runs → "
-                   + ", ".join(f"{label} × {count}" for label, count in full_statuses.items())
+                   "- 5 runs stored; a `long` run training; a file fills the rest: POST /runs → "
+                   + ", ".join(f"{label} × {count}" for label, count in refused_statuses.items())
                    + f" (`Content-Type: {sample.header('content-type')}`):", "",
                    "  ```", "  " + sample.body.decode(errors="replace"), "  ```", "",
-                   f"- Meanwhile: `/readyz` {readyz_full.label} `{readyz_full.body.decode(errors='replace')[:300]}`; `/healthz` {healthz_full.label}; "
-                   f"{readable}/{len(before)} runs readable, {unchanged} of the {len(before) - (1 if long_run.status == 202 else 0)} finished ones byte-identical; "
-                   f"the training run ended `{long_finished['status'] if long_finished else '–'}` in memory.",
-                   f"- Space returned: POST accepted again after {recovered_at if recovered_at is None else f'{recovered_at:.2f}'} s, "
-                   f"`/readyz` 200 after {ready_at if ready_at is None else f'{ready_at:.2f}'} s; SIGTERM exit {code} in {seconds:.2f} s.",
-                   f"- Restart on the same tmpfs: {matching}/{len(accepted)} runs read back with exactly the reference results; "
-                   f"{len(aside)} files set aside.", ""]
+                   f"- Meanwhile `/readyz` {readyz_full.label} `{readyz_full.body.decode(errors='replace')}`, `/healthz` {healthz_full.label}; "
+                   f"{unchanged}/{len(before)} stored runs read back byte-identical; the training run ended `{long_run['status'] if long_run else 'gone'}` in memory.",
+                   f"- The file removed: POST accepted again after {seconds_text(recovered)}, `/readyz` 200 after {seconds_text(ready)}.",
+                   f"- Then runs fill the disk by themselves: {natural} more accepted, then "
+                   + ", ".join(f"{label} × {count}" for label, count in refusals.items())
+                   + (f" (`{first_refusal.body.decode(errors='replace')[:220]}…`)" if first_refusal else "")
+                   + f"; {len(doomed)} runs deleted through the API ({', '.join(f'{label} × {count}' for label, count in deletions.items())}): "
+                   f"POST accepted again after {seconds_text(recovered_after_delete)}, `/readyz` 200 after {seconds_text(ready_after_delete)}.",
+                   f"- SIGTERM: exit {code} in {seconds:.2f} s. Restart on the same tmpfs: {len(accepted) - len(missing)}/{len(accepted)} runs there, "
+                   f"{matching} with exactly the reference results, {len(aside)} files set aside; SIGTERM exit {code_after}. "
+                   f"The log has {storage_errors} `run not stored` lines in all.", ""]
+        os.unlink(log_path)
     report += failure_list(failures)
     return not failures
 

@@ -23,7 +23,7 @@ Usage:
   Reliability/soak.py --duration 300 --report soak.md
 Exit status 1 when an unexpected status was seen.
 """
-import os, random, re, shutil, sys, tempfile, threading, time
+import http.client, os, random, re, shutil, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from backpropd_process import ServerProcess
@@ -191,7 +191,7 @@ class Soak:
                         events += 1
                         if last_event in ("end", "deleted"):
                             break
-            except OSError as error:
+            except (OSError, http.client.HTTPException) as error:
                 reply.status, reply.error = None, type(error).__name__
             connection.close()
             self.sse_events += events
@@ -318,18 +318,18 @@ class Soak:
 
     # MARK: report
 
-    def report(self, samples, started_at, load_before, load_after):
+    def report(self, samples, started_at, load_before, load_after, alive):
         args = self.args
         total = self.tally.total()
         lines = [f"Soak of {args.duration:.0f} s, started {started_at} UTC; load average before {load_before}, after {load_after}.",
                  f"Server: `backpropd serve --workers {args.workers}` (release build), pid {self.server.pid}; "
-                 f"alive at the end: {self.server.alive()}.", "",
+                 f"alive at the end: {alive}.", "",
                  f"**{total} requests, {len(self.tally.unexpected)} unexpected statuses**; "
                  f"{self.replays} idempotent replays, {self.sse_events} SSE events read, "
                  f"{self.held_back} submissions held back while the queue held > {args.backlog} trials.", "",
                  self.tally.status_table(), "",
                  "Latency per minute (long-polls and streams wait by design: their columns are time to the answer / to the response head):", "",
-                 self.tally.latency_table(["poll", "submit", "read", "bad", "cancel", "delete", "long-poll", "sse"]), "",
+                 self.tally.latency_table(["poll", "submit", "read", "bad", "cancel", "delete", *WAITING_KINDS], waiting=WAITING_KINDS), "",
                  "Server over time (busy: mean of `backpropd_workers_busy` sampled each second over the period):", "",
                  "| t s | requests | RSS MiB | fds | threads | busy workers | queued trials | runs kept |",
                  "|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -361,7 +361,7 @@ def main():
     parser.add_argument("--full", action="store_true", help="the issue's soak: 10 minutes (same as --duration 600)")
     parser.add_argument("--duration", type=float, default=60, help="seconds of load (default 60)")
     parser.add_argument("--workers", type=int, default=2, help="backpropd --workers (default 2)")
-    parser.add_argument("--submit-rate", type=float, default=4, help="submissions per second at most (default 4)")
+    parser.add_argument("--submit-rate", type=float, default=6, help="submissions per second at most (default 6)")
     parser.add_argument("--backlog", type=float, default=16, help="hold submissions while more trials wait (default 16)")
     parser.add_argument("--poll-rate", type=float, default=20, help="polls per second per poller (default 20)")
     parser.add_argument("--pollers", type=int, default=2)
@@ -400,7 +400,7 @@ def main():
         load_after = load_average()
         alive = server.alive()
         code, seconds = server.terminate() if alive else (server.process.returncode, 0)
-    text = soak.report(samples, started_at, load_before, load_after)
+    text = soak.report(samples, started_at, load_before, load_after, alive)
     text += f"\n\nSIGTERM at the end: exit {code} after {seconds:.2f} s."
     publish([text], args.report)
     if not args.keep_data:

@@ -126,16 +126,17 @@ class Tally:
                 rows.append(f"| {kind} | {sum(counter.values())} | {seen} |")
             return "\n".join(rows)
 
-    def latency_table(self, kinds):
-        """p50/p99 per bucket for each kind in `kinds`, and over all requests."""
+    def latency_table(self, kinds, waiting=()):
+        """p50/p99 per bucket for each kind in `kinds`, and over all requests but the `waiting` kinds."""
         with self.lock:
             buckets = sorted({bucket for (_, bucket) in self.latencies})
-            header = "| minute | requests | all p50 / p99 ms | " + " | ".join(f"{kind} p50 / p99 ms" for kind in kinds) + " |"
+            header = "| minute | requests | all but waits p50 / p99 ms | " + " | ".join(f"{kind} p50 / p99 ms" for kind in kinds) + " |"
             rows = [header, "|---" * (3 + len(kinds)) + "|"]
             for bucket in buckets:
-                everything = [value for (kind, b), values in self.latencies.items() if b == bucket for value in values]
+                everything = [value for (kind, b), values in self.latencies.items() if b == bucket and kind not in waiting for value in values]
+                count = sum(len(values) for (_, b), values in self.latencies.items() if b == bucket)
                 cells = [f"{ms(percentile(self.latencies.get((kind, bucket), []), 0.5))} / {ms(percentile(self.latencies.get((kind, bucket), []), 0.99))}" for kind in kinds]
-                rows.append(f"| {bucket + 1} | {len(everything)} | {ms(percentile(everything, 0.5))} / {ms(percentile(everything, 0.99))} | " + " | ".join(cells) + " |")
+                rows.append(f"| {bucket + 1} | {count} | {ms(percentile(everything, 0.5))} / {ms(percentile(everything, 0.99))} | " + " | ".join(cells) + " |")
             return "\n".join(rows)
 
 
