@@ -3,7 +3,8 @@
 
   kill     kill -9 at a random moment during load (submissions with Idempotency-Keys, polls,
            SSE), restart on the same data dir; after every restart each run that got a 202 must
-           be there, and POSTs that got no answer are retried with their key. At the end every
+           be there, and POSTs that got no answer are retried with their key (every other kill
+           waits for a POST in flight, to catch it between its fsync and its 202). At the end every
            accepted run must finish with exactly the results of `backpropd train --json` for
            the same sweep (all but duration_ms), and no run file may have been set aside.
   disk     data dir on a 2 MiB tmpfs: submit until refused, fill the rest; submissions must get
@@ -105,6 +106,7 @@ class LoadDuringFault:
         self.stop = threading.Event()
         self.fault_at = None
         self.lock = threading.Lock()
+        self.posting = threading.Event()   # set while a POST /runs is in flight
         self.seed = seed
 
     def record(self, kind, reply, normal):
@@ -121,7 +123,9 @@ class LoadDuringFault:
             key = f"fault-{seed}-{rng.getrandbits(64):x}"
             with self.lock:
                 self.unanswered[key] = name
+            self.posting.set()
             reply = client.request("POST", "/runs", body, {"Idempotency-Key": key})
+            self.posting.clear()
             if reply.status == 202:
                 with self.lock:
                     self.accepted[reply.json()["id"]] = name
@@ -189,6 +193,17 @@ def retry_unanswered(port, unanswered):
     return accepted, replayed
 
 
+def stored_run_ids(port):
+    """Every run the server has (GET /runs, page by page)."""
+    client, ids, cursor = Client(port), set(), None
+    while True:
+        page = client.request("GET", "/runs?limit=1000" + (f"&cursor={cursor}" if cursor else "")).json()
+        ids |= {run["id"] for run in page["runs"]}
+        cursor = page["next_cursor"]
+        if not cursor:
+            return ids
+
+
 def missing_runs(port, accepted):
     client = Client(port)
     return [run_id for run_id in accepted if client.request("GET", f"/runs/{run_id}?since=-1").status != 200]
@@ -201,7 +216,7 @@ def check_kill(args, references, report):
     log_path = data_dir + ".log"
     rng = random.Random(args.seed)
     accepted, unanswered = {}, {}
-    rows = ["| restart | load before kill s | 202s | unanswered POSTs (retried: replayed / new) | accepted so far | missing after restart | start-up s |",
+    rows = ["| start | then killed after s | 202s | POSTs the previous kill left unanswered, retried with their key: replayed / new | accepted so far | accepted runs missing at this start | start-up s |",
             "|---:|---:|---:|---|---:|---:|---:|"]
     failures = []
     statuses = Tally()
@@ -222,6 +237,8 @@ def check_kill(args, references, report):
         load.start()
         delay = rng.uniform(args.kill_min, args.kill_max)
         time.sleep(delay)
+        # Every other kill waits for a POST in flight: the moments between its fsync and its 202.
+        aimed = cycle % 2 == 1 and load.posting.wait(2.0)
         load.fault_at = time.monotonic()
         server.kill()
         load.finish()
@@ -230,10 +247,13 @@ def check_kill(args, references, report):
         for kind, counter in load.tally.statuses.items():
             statuses.statuses[kind].update(counter)
         failures += [f"restart {cycle}: {kind} {label} before the kill: {body[:120]}" for _, kind, label, body in load.tally.unexpected]
-        rows.append(f"| {cycle} | {delay:.2f} | {len(load.accepted)} | {retried_text} | {len(accepted)} | {len(missing)} | {startup:.2f} |")
+        rows.append(f"| {cycle} | {delay:.2f}{' (a POST in flight)' if aimed else ''} | {len(load.accepted)} | {retried_text} | {len(accepted)} | {len(missing)} | {startup:.2f} |")
         print(f"kill {cycle + 1}/{args.kills}: {len(accepted)} accepted, {len(missing)} missing", file=sys.stderr)
     matching, problems = verify_results(server.port, accepted, references)
     failures += problems
+    ghosts = stored_run_ids(server.port) - set(accepted)
+    if ghosts:
+        failures.append(f"{len(ghosts)} runs nobody was told about (ghosts): {sorted(ghosts)[:3]}")
     aside = files_set_aside(data_dir)
     if aside:
         failures.append(f"run files set aside: {aside[:3]}")
@@ -243,7 +263,8 @@ def check_kill(args, references, report):
     report += [f"{args.kills} kills (SIGKILL {args.kill_min}–{args.kill_max} s into load, uniformly at random), "
                f"{args.kills + 1} starts on the same data dir.", "",
                f"**{len(accepted)} accepted runs, {matching} finished with exactly the reference results, "
-               f"{len(failures)} failures**; {len(aside)} run files set aside ({set_aside_logged} logged); "
+               f"{len(failures)} failures**; {len(ghosts)} runs the server has that no client was told about; "
+               f"{len(aside)} run files set aside ({set_aside_logged} logged); "
                f"final SIGTERM exit {code} in {seconds:.2f} s.", "",
                "Statuses seen by the load (errors only after the kill):", "", statuses.status_table(), "", *rows]
     report += failure_list(failures)
@@ -292,9 +313,13 @@ def check_sigterm(args, references, report):
         failures.append(f"final restart: {len(missing)} accepted runs missing")
     matching, problems = verify_results(server.port, accepted, references)
     failures += problems
+    ghosts = stored_run_ids(server.port) - set(accepted)
+    if ghosts:
+        failures.append(f"{len(ghosts)} runs nobody was told about (ghosts): {sorted(ghosts)[:3]}")
     server.terminate()
     report += [f"{args.sigterms} rounds of SIGTERM 1–4 s into load (uniformly at random), each followed by a restart on the same data dir.", "",
-               f"**{len(accepted)} accepted runs, {matching} finished with exactly the reference results, {len(failures)} failures.**", "",
+               f"**{len(accepted)} accepted runs, {matching} finished with exactly the reference results, {len(failures)} failures**; "
+               f"{len(ghosts)} runs the server has that no client was told about.", "",
                "Statuses seen by the load (errors and 503 only after SIGTERM):", "", statuses.status_table(), "", *rows]
     report += failure_list(failures)
     shutil.rmtree(data_dir, ignore_errors=True)
