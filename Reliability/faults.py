@@ -4,7 +4,7 @@
   kill     kill -9 at a random moment during load (submissions with Idempotency-Keys, polls,
            SSE), restart on the same data dir; after every restart each run that got a 202 must
            be there, and POSTs that got no answer are retried with their key (every other kill
-           waits for a POST in flight, to catch it between its fsync and its 202). At the end every
+           waits until a POST is in flight, to catch one mid-request). At the end every
            accepted run must finish with exactly the results of `backpropd train --json` for
            the same sweep (all but duration_ms), and no run file may have been set aside.
   disk     data dir on a 2 MiB tmpfs: submit until refused, fill the rest; submissions must get
@@ -237,7 +237,7 @@ def check_kill(args, references, report):
         load.start()
         delay = rng.uniform(args.kill_min, args.kill_max)
         time.sleep(delay)
-        # Every other kill waits for a POST in flight: the moments between its fsync and its 202.
+        # Every other kill waits until a POST is in flight, to catch one mid-request.
         aimed = cycle % 2 == 1 and load.posting.wait(2.0)
         load.fault_at = time.monotonic()
         server.kill()
