@@ -26,8 +26,8 @@ At the end the descriptors must be back to the baseline.
 
 Usage:
   .build/release/backpropd must exist (swift build -c release).
-  Reliability/hostile.py             # short: ~1 min
-  Reliability/hostile.py --full      # the issue's counts: ~3 min
+  Reliability/hostile.py             # short: under a minute
+  Reliability/hostile.py --full      # the issue's counts: about 2 minutes
 Exit status 1 when a hostile connection got the wrong answer or the probe failed.
 """
 import collections, os, shutil, socket, struct, sys, tempfile, threading, time
