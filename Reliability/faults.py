@@ -267,8 +267,10 @@ def check_kill(args, references, report):
                f"{len(aside)} run files set aside ({set_aside_logged} logged); "
                f"final SIGTERM exit {code} in {seconds:.2f} s.", "",
                "Statuses seen by the load (errors only after the kill):", "", statuses.status_table(), "", *rows]
-    report += failure_list(failures)
+    report += failure_list(failures) + ([f"Server log kept: {log_path}"] if failures else [])
     shutil.rmtree(data_dir, ignore_errors=True)
+    if not failures:
+        os.unlink(log_path)
     return not failures
 
 
@@ -321,8 +323,10 @@ def check_sigterm(args, references, report):
                f"**{len(accepted)} accepted runs, {matching} finished with exactly the reference results, {len(failures)} failures**; "
                f"{len(ghosts)} runs the server has that no client was told about.", "",
                "Statuses seen by the load (errors and 503 only after SIGTERM):", "", statuses.status_table(), "", *rows]
-    report += failure_list(failures)
+    report += failure_list(failures) + ([f"Server log kept: {log_path}"] if failures else [])
     shutil.rmtree(data_dir, ignore_errors=True)
+    if not failures:
+        os.unlink(log_path)
     return not failures
 
 
@@ -485,8 +489,9 @@ def check_read_only(args, report):
 
     def attempt(case, data_dir, user=None):
         started = time.monotonic()
+        server = ServerProcess(data_dir, user=user)
         try:
-            server = ServerProcess(data_dir, user=user).start()
+            server.start()
             server.terminate()
             failures.append(f"{case}: the server started")
             rows.append(f"| {case} | started! | | |")
@@ -495,6 +500,7 @@ def check_read_only(args, report):
             rows.append(f"| {case} | {failure.exit_code} | {took:.2f} | `{failure.stderr.strip()}` |")
             if not failure.exit_code or "data directory" not in failure.stderr:
                 failures.append(f"{case}: exit {failure.exit_code}, {failure.stderr.strip()!r}")
+        os.unlink(server.log_path)
 
     with Mount(size="1m", read_only=True) as mount:
         attempt("read-only mount, data dir is the mount point", mount.path)
@@ -504,6 +510,7 @@ def check_read_only(args, report):
         server = ServerProcess(data_dir).start()
         Client(server.port).request("POST", "/runs", workloads.SWEEPS["notebook"])
         server.terminate()
+        os.unlink(server.log_path)
         mount.remount("ro")
         attempt("data dir with runs, then remounted read-only", data_dir)
     plain = tempfile.mkdtemp(prefix="backpropd-ro-")
