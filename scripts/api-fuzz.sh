@@ -39,10 +39,13 @@ trap finish EXIT
 
 # Small limits keep every generated run cheap (the served document states them, so schemathesis
 # generates within them): a sweep at the limits trains in well under a second, long-polls last at
-# most 2 s, and the queue fills (429) rather than the CPU.
-"$binary" serve --port 0 --data-dir "$work/data" --log-format json --workers 1 \
-  --max-iterations 2000 --max-alphas 8 --max-hidden-size 16 --max-hidden-sizes 4 --max-samples 32 \
-  --max-inputs 8 --max-outputs 4 --max-wait 2 --queue-limit 200 --max-runs 500 >"$work/log" 2>&1 &
+# most 2 s, and the queue fills (429) rather than the CPU. Set in the environment, where the hooks
+# (scripts/api-fuzz-hooks.py) read them too.
+export BACKPROPD_WORKERS=1 BACKPROPD_MAX_ITERATIONS=2000 BACKPROPD_MAX_ALPHAS=8 BACKPROPD_MAX_HIDDEN_SIZE=16 \
+  BACKPROPD_MAX_HIDDEN_SIZES=4 BACKPROPD_MAX_SAMPLES=32 BACKPROPD_MAX_INPUTS=8 BACKPROPD_MAX_OUTPUTS=4 \
+  BACKPROPD_MAX_CURVE_POINTS=1000 BACKPROPD_MAX_WORK=100000000 BACKPROPD_MAX_RUN_WEIGHTS=3000 \
+  BACKPROPD_MAX_DATASET_VALUES=200 BACKPROPD_MAX_WAIT=2 BACKPROPD_QUEUE_LIMIT=200 BACKPROPD_MAX_RUNS=500
+"$binary" serve --port 0 --data-dir "$work/data" --log-format json >"$work/log" 2>&1 &
 server=$!
 port=
 for _ in $(seq 1 300); do
