@@ -72,6 +72,10 @@ final class ServerProcess: Sendable {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        // Foundation's Process and its run-loop source hold each other until waitUntilExit()
+        // returns (immediately once the child has exited); polling isRunning alone leaked every
+        // Process with its pipe and environment (LeakSanitizer, scripts/test --sanitize=address).
+        process.waitUntilExit()
     }
 }
 
