@@ -31,7 +31,7 @@ doc = {
  "paths": {
   "/runs": {
    "post": {"operationId": "createRun", "summary": "Submit a sweep (alphas × hidden sizes).", "security": security,
-     "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False, "description": "Retrying with the same key and body returns the same run; another body gets 422.", "schema": {"type": "string", "minLength": 1, "maxLength": 255}}],
+     "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False, "description": "Retrying with the same key and body returns the same run; another body gets 422. Printable ASCII, not only spaces (HTTP drops the spaces around a field value).", "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]*[!-~][ -~]*$"}}],
      "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunRequest"}}}},
      "responses": {"202": {"description": "Accepted and queued (or the run of a replayed Idempotency-Key).", "headers": {"Location": {"schema": {"type": "string"}, "description": "/runs/{id}"}, **etag_header},
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}, "links": run_links()},
@@ -92,9 +92,9 @@ doc = {
      "properties": {
        "dataset": {"oneOf": [{"type": "string", "enum": ["xor", "first-column"], "description": "A built-in dataset (GET /datasets)."}, {"$ref": "#/components/schemas/InlineDataset"}]},
        "alphas": {"type": "array", "minItems": 1, "maxItems": "__MAX_ALPHAS__", "items": {"type": "number", "exclusiveMinimum": 0}},
-       "hidden_size": {"type": "integer", "minimum": 0, "maximum": "__MAX_HIDDEN_SIZE__", "description": "Default 4. 0 trains the 2-layer network (no hidden layer)."},
+       "hidden_size": {"type": "integer", "minimum": 0, "maximum": "__MAX_HIDDEN_SIZE__", "default": "__DEFAULT_HIDDEN_SIZE__", "description": "4, or --max-hidden-size when lower, if neither hidden_size nor hidden_sizes is given. 0 trains the 2-layer network (no hidden layer)."},
        "hidden_sizes": {"type": "array", "minItems": 1, "maxItems": "__MAX_HIDDEN_SIZES__", "items": {"type": "integer", "minimum": 0, "maximum": "__MAX_HIDDEN_SIZE__"}, "description": "Instead of hidden_size: the sweep is alphas × hidden_sizes."},
-       "iterations": {"type": "integer", "minimum": 1, "maximum": "__MAX_ITERATIONS__", "default": 60000},
+       "iterations": {"type": "integer", "minimum": 1, "maximum": "__MAX_ITERATIONS__", "default": "__DEFAULT_ITERATIONS__", "description": "Default 60000, or --max-iterations when lower."},
        "seed": {"type": "integer", "minimum": 0, "maximum": 4294967295, "default": 1},
        "error_every": {"type": "integer", "minimum": 1, "description": "Default max(1, iterations / 1000); iterations / error_every ≤ --max-curve-points."},
        "name": {"type": ["string", "null"], "maxLength": "__MAX_NAME_LENGTH__"},
@@ -157,6 +157,7 @@ enum OpenAPIDocument {
             "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
             "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
             "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
+            "__DEFAULT_ITERATIONS__": limits.defaultIterations, "__DEFAULT_HIDDEN_SIZE__": limits.defaultHiddenSize,
         ]
         var document = template
         for (token, value) in values { document = document.replacing(token, with: String(value)) }

@@ -9,6 +9,7 @@ enum OpenAPIDocument {
             "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
             "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
             "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
+            "__DEFAULT_ITERATIONS__": limits.defaultIterations, "__DEFAULT_HIDDEN_SIZE__": limits.defaultHiddenSize,
         ]
         var document = template
         for (token, value) in values { document = document.replacing(token, with: String(value)) }
@@ -44,11 +45,12 @@ enum OpenAPIDocument {
       "name": "Idempotency-Key",
       "in": "header",
       "required": false,
-      "description": "Retrying with the same key and body returns the same run; another body gets 422.",
+      "description": "Retrying with the same key and body returns the same run; another body gets 422. Printable ASCII, not only spaces (HTTP drops the spaces around a field value).",
       "schema": {
        "type": "string",
        "minLength": 1,
-       "maxLength": 255
+       "maxLength": 255,
+       "pattern": "^[ -~]*[!-~][ -~]*$"
       }
      }
     ],
@@ -868,7 +870,8 @@ enum OpenAPIDocument {
       "type": "integer",
       "minimum": 0,
       "maximum": __MAX_HIDDEN_SIZE__,
-      "description": "Default 4. 0 trains the 2-layer network (no hidden layer)."
+      "default": __DEFAULT_HIDDEN_SIZE__,
+      "description": "4, or --max-hidden-size when lower, if neither hidden_size nor hidden_sizes is given. 0 trains the 2-layer network (no hidden layer)."
      },
      "hidden_sizes": {
       "type": "array",
@@ -885,7 +888,8 @@ enum OpenAPIDocument {
       "type": "integer",
       "minimum": 1,
       "maximum": __MAX_ITERATIONS__,
-      "default": 60000
+      "default": __DEFAULT_ITERATIONS__,
+      "description": "Default 60000, or --max-iterations when lower."
      },
      "seed": {
       "type": "integer",

@@ -19,10 +19,10 @@ extension RunRequest {
         let dataset = Self.validateDataset(fields["dataset"], limits: limits, issues: &issues)
         let alphas = Self.validateAlphas(fields["alphas"], limits: limits, issues: &issues)
         let hiddenSizes = Self.validateHiddenSizes(fields["hidden_size"], fields["hidden_sizes"], limits: limits, issues: &issues)
-        let iterations = integer(fields["iterations"], at: "/iterations", in: 1...limits.maxIterations, default: 60_000, issues: &issues)
+        let iterations = integer(fields["iterations"], at: "/iterations", in: 1...limits.maxIterations, default: limits.defaultIterations, issues: &issues)
         let seed = integer(fields["seed"], at: "/seed", in: 0...Int(UInt32.max), default: 1, issues: &issues)
         let errorEvery = integer(fields["error_every"], at: "/error_every", in: 1...max(1, iterations ?? 1),
-                                 default: Self.defaultErrorEvery(iterations: iterations ?? 60_000), issues: &issues)
+                                 default: Self.defaultErrorEvery(iterations: iterations ?? limits.defaultIterations), issues: &issues)
         let name = Self.validateName(fields["name"], limits: limits, issues: &issues)
         let labels = Self.validateLabels(fields["labels"], limits: limits, issues: &issues)
 
@@ -149,19 +149,19 @@ extension RunRequest {
         let range = 0...limits.maxHiddenSize
         switch (single, list) {
         case (nil, nil):
-            return [4]
+            return [limits.defaultHiddenSize]
         case (_?, _?):
             issues.append(FieldIssue("/hidden_sizes", "give hidden_size or hidden_sizes, not both"))
             return nil
         case (let single?, nil):
-            return integer(single, at: "/hidden_size", in: range, default: 4, issues: &issues).map { [$0] }
+            return integer(single, at: "/hidden_size", in: range, default: limits.defaultHiddenSize, issues: &issues).map { [$0] }
         case (nil, let list?):
             guard case .array(let items) = list, (1...limits.maxHiddenSizes).contains(items.count) else {
                 issues.append(FieldIssue("/hidden_sizes", "expected an array of 1 to \(limits.maxHiddenSizes) hidden sizes (--max-hidden-sizes), got \(describe(list))"))
                 return nil
             }
             let sizes = items.enumerated().compactMap { index, item in
-                integer(item, at: "/hidden_sizes/\(index)", in: range, default: 4, issues: &issues)
+                integer(item, at: "/hidden_sizes/\(index)", in: range, default: limits.defaultHiddenSize, issues: &issues)
             }
             return sizes.count == items.count ? sizes : nil
         }

@@ -24,6 +24,13 @@ public struct ServiceLimits: Sendable, Equatable {
 
     public init() {}
 
+    /// `iterations` when a request omits it: the notebook's 60000, or `maxIterations` when that is
+    /// lower, so an omitted field never breaks the server's own limit.
+    public var defaultIterations: Int { min(60_000, maxIterations) }
+    /// `hidden_size` when a request gives neither it nor `hidden_sizes`: 4, or `maxHiddenSize`
+    /// when that is lower.
+    public var defaultHiddenSize: Int { min(4, maxHiddenSize) }
+
     /// What the engine checks a dataset against (values also within ±1e9, the engine's bound).
     public var trainingLimits: TrainingLimits {
         var limits = TrainingLimits()

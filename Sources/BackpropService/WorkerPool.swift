@@ -5,6 +5,8 @@ import Glibc
 /// scheduling is testable without the engine.
 public final class WorkerPool<Owner: Hashable & Sendable, Job: Sendable>: @unchecked Sendable {
     public let workerCount: Int
+    /// The queue's bound in trials (pending cost); fixed at init, so it reads without the lock.
+    public let capacity: Int
     private let monitor = Monitor()
     private var queue: FairQueue<Owner, Job>
     private var busy = 0
@@ -16,6 +18,7 @@ public final class WorkerPool<Owner: Hashable & Sendable, Job: Sendable>: @unche
 
     public init(workers: Int, capacity: Int, niceness: Int32 = 0) {
         workerCount = max(1, workers)
+        self.capacity = capacity
         queue = FairQueue(capacity: capacity)
         self.niceness = niceness
     }
@@ -29,8 +32,6 @@ public final class WorkerPool<Owner: Hashable & Sendable, Job: Sendable>: @unche
             }
         }
     }
-
-    public var capacity: Int { queue.capacity }
 
     /// Queues all `jobs` of `owner` or none (throws when the bound would be exceeded).
     /// `ignoringCapacity` is for runs reloaded after a restart: accepted work is never dropped.

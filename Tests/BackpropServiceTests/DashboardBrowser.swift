@@ -77,11 +77,12 @@ enum Step {
         ["do": "viewport", "width": width, "height": height, "mobile": mobile]
     }
 
-    static func navigate(_ url: String) -> [String: Any] { ["do": "navigate", "url": url, "timeout": 90] }
+    static func navigate(_ url: String) -> [String: Any] { ["do": "navigate", "url": url, "timeout": TestTime.scaled(seconds: 90)] }
 
-    /// Polls `expression` until it is truthy; generous by default, for a loaded two-core machine.
+    /// Polls `expression` until it is truthy; generous by default, for a loaded two-core machine
+    /// (seconds, times `TestTime.scale`).
     static func wait(_ expression: String, timeout: Int = 120, name: String? = nil) -> [String: Any] {
-        named(["do": "wait", "expression": expression, "timeout": timeout], name)
+        named(["do": "wait", "expression": expression, "timeout": TestTime.scaled(seconds: timeout)], name)
     }
 
     static func evaluate(_ expression: String, name: String) -> [String: Any] {
@@ -94,7 +95,7 @@ enum Step {
     static func key(_ key: String) -> [String: Any] { ["do": "key", "key": key] }
 
     static func screenshot(_ path: String, selector: String, scale: Double = 1, ready: String, name: String) -> [String: Any] {
-        ["do": "screenshot", "path": path, "selector": selector, "scale": scale, "ready": ready, "timeout": 120, "name": name]
+        ["do": "screenshot", "path": path, "selector": selector, "scale": scale, "ready": ready, "timeout": TestTime.scaled(seconds: 120), "name": name]
     }
 
     private static func named(_ step: [String: Any], _ name: String?) -> [String: Any] {

@@ -53,6 +53,7 @@ import Testing
             let request = try #require(schemas["RunRequest"] as? [String: Any])
             let iterations = (request["properties"] as? [String: Any])?["iterations"] as? [String: Any]
             #expect(iterations?["maximum"] as? Int == 12345)
+            #expect(iterations?["default"] as? Int == 12345, "the default is within the limit")
             let wait = ((paths["/runs/{id}"]?["get"] as? [String: Any])?["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "wait" }
             #expect((wait?["schema"] as? [String: Any])?["maximum"] as? Int == 7)
         }

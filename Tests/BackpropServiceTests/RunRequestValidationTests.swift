@@ -28,6 +28,19 @@ import Testing
         #expect(try RunRequest(validating: request.json, limits: ServiceLimits()) == request)
     }
 
+    /// Found running schemathesis against a server with lowered limits (scripts/api-fuzz.sh): an
+    /// omitted iterations or hidden_size became 60000 / 4 even above --max-iterations / --max-hidden-size.
+    @Test func defaultsNeverExceedTheConfiguredLimits() throws {
+        var limits = ServiceLimits()
+        limits.maxIterations = 2000
+        limits.maxHiddenSize = 2
+        let request = try validate(#"{"dataset": "xor", "alphas": [1]}"#, limits: limits)
+        #expect(request.iterations == 2000)
+        #expect(request.errorEvery == 2)
+        #expect(request.hiddenSizes == [2])
+        #expect(try validate(#"{"dataset": "xor", "alphas": [1]}"#).iterations == 60_000, "the notebook's default otherwise")
+    }
+
     @Test func gridIsAlphasTimesHiddenSizes() throws {
         let request = try validate(#"{"dataset": {"inputs": [[0, 1], [1, 0]], "targets": [[0], [1]]}, "alphas": [1, 2], "hidden_sizes": [0, 3, 8], "iterations": 10, "error_every": 5, "seed": 4294967295, "name": "grid", "labels": {"team": "a/b"}}"#)
         #expect(request.trialSpecs.map(\.hiddenSize) == [0, 0, 3, 3, 8, 8])

@@ -35,6 +35,28 @@ import Testing
         #expect(pool.load.busyWorkers == 0)
     }
 
+    /// ThreadSanitizer (scripts/test --sanitize=thread) once reported `capacity` racing with
+    /// `submit`: it read the queue, which `submit` mutates under the lock, without the lock.
+    @Test func capacityReadsWhileOtherThreadsSubmit() async throws {
+        let pool = WorkerPool<Int, Int>(workers: 1, capacity: 10_000)
+        let done = Locked(0)
+        pool.start { _, _ in done.withLock { $0 += 1 } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for owner in 0..<4 {
+                group.addTask {
+                    for job in 0..<200 {
+                        #expect(pool.capacity == 10_000)
+                        try pool.submit([(job, 1)], for: owner)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        while done.withLock({ $0 }) < 800 { try await Task.sleep(for: .milliseconds(1)) }
+        pool.stop()
+        #expect(pool.load.pendingCost == 0)
+    }
+
     @Test func fullQueueRefusesAndRemovePendingFreesRoom() async throws {
         let pool = WorkerPool<String, Int>(workers: 1, capacity: 4)
         let gate = Gate()

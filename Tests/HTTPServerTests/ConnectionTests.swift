@@ -196,6 +196,12 @@ import Testing
                 #expect(missing.headers["Content-Type"] == "application/problem+json")
                 try client.send("BREW /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(try client.readResponse().status == 501)
+                // RFC 9110 §15.6.2: unrecognised (QUERY is a draft, not RFC 9110) → 501, not 405;
+                // scripts/api-fuzz.toml relies on it.
+                try client.send("QUERY /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+                let query = try client.readResponse()
+                #expect(query.status == 501)
+                #expect(query.headers["Allow"] == nil)
                 try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(try client.readResponse().status == 200, "404/405/501 keep the connection")
             }

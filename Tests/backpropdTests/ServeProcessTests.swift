@@ -67,7 +67,7 @@ import Testing
         let signalled = Date()
         server.signal(SIGTERM)
         #expect(await server.waitForExit(timeout: 10) == 0)
-        #expect(Date().timeIntervalSince(signalled) < 10)
+        #expect(Date().timeIntervalSince(signalled) < TestTime.scaled(10))
         #expect(server.log.contains("stopped"))
 
         let stored = try String(contentsOfFile: directory + "/runs/\(long).json", encoding: .utf8)
@@ -112,7 +112,7 @@ import Testing
 /// Waits for the run to finish and returns its trials' JSON text without `duration_ms`
 /// (the one field allowed to differ between servers).
 func finishedTrials(of id: String, port: Int) async throws -> String {
-    let deadline = Date().addingTimeInterval(600)
+    let deadline = Date().addingTimeInterval(TestTime.scaled(600))
     while Date() < deadline {
         let (_, text) = try await request("GET", port, "/runs/\(id)?wait=10")
         let status = jsonObject(text)["status"] as? String

@@ -68,8 +68,10 @@ struct APIClient: Sendable {
         return id
     }
 
-    /// Long-polls until the run has finished; returns its final representation.
+    /// Long-polls until the run has finished; returns its final representation. The timeout is
+    /// multiplied by `TestTime.scale`.
     func waitUntilFinished(_ id: String, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
+        let timeout = TestTime.scaled(timeout)
         let deadline = ContinuousClock.now + timeout
         var etag = "\"none\""
         while ContinuousClock.now < deadline {

@@ -25,7 +25,7 @@ final class ServerProcess: Sendable {
     /// with Task.sleep: other suites' in-process servers need the few Swift concurrency threads).
     static func start(_ arguments: [String], environment: [String: String] = [:]) async throws -> ServerProcess {
         let server = try ServerProcess(arguments, environment: environment)
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(TestTime.scaled(30))
         while server.port == 0, Date() < deadline, server.process.isRunning {
             try await Task.sleep(for: .milliseconds(10))
             server.port = server.output.withLock { text in
@@ -62,15 +62,20 @@ final class ServerProcess: Sendable {
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
-    /// Waits for the process to exit; returns its status (nil on timeout).
+    /// Waits for the process to exit; returns its status (nil on timeout, which is multiplied by
+    /// `TestTime.scale`).
     func waitForExit(timeout: TimeInterval) async -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(TestTime.scaled(timeout))
         while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
         return process.isRunning ? nil : process.terminationStatus
     }
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        // Foundation's Process and its run-loop source hold each other until waitUntilExit()
+        // returns (immediately once the child has exited); polling isRunning alone leaked every
+        // Process with its pipe and environment (LeakSanitizer, scripts/test --sanitize=address).
+        process.waitUntilExit()
     }
 }
 
