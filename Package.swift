@@ -51,9 +51,11 @@ let package = Package(
 
         .testTarget(name: "BackpropKernelsTests", dependencies: ["BackpropKernels"]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "BackpropKernels"], exclude: ["Fixtures"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "BackpropServiceTests", dependencies: ["BackpropService", "Backprop", "HTTPServer"]),
-        .testTarget(name: "backpropdTests", dependencies: ["backpropd", "Backprop"]),
+        // Child processes for the tests (posix_spawn rather than Foundation's Process).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+        .testTarget(name: "BackpropServiceTests", dependencies: ["BackpropService", "Backprop", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "backpropdTests", dependencies: ["backpropd", "Backprop", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

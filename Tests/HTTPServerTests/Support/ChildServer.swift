@@ -1,10 +1,11 @@
 @testable import HTTPServer
 import Foundation
+import TestSupport
 
 /// The HTTPBench executable run as a child process (built alongside the tests), for what a
 /// test cannot do in its own process: run out of file descriptors, start with a low limit.
 final class ChildServer: Sendable {
-    let process: Process
+    let process: ChildProcess
     private let stderrLines = LineLog()
     let port: Int
 
@@ -17,17 +18,14 @@ final class ChildServer: Sendable {
         }
         let body = FileManager.default.temporaryDirectory.appendingPathComponent("child-body-\(getpid()).json")
         try Data(#"{"ok":true}"#.utf8).write(to: body)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "\(shellPrefix) exec '\(executable)' --port 0 --queues 1 --body '\(body.path)' >/dev/null"]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
+        process = try ChildProcess("/bin/bash", ["-c", "\(shellPrefix) exec '\(executable)' --port 0 --queues 1 --body '\(body.path)' >/dev/null"],
+                                   standardOutput: .inherit, standardError: .pipe)
+        let errors = process.output!
         let lines = stderrLines
         let reader = Thread {
             var pending = Data()
             while true {
-                let chunk = errors.fileHandleForReading.availableData
+                let chunk = errors.availableData
                 if chunk.isEmpty { break }
                 pending += chunk
                 while let newline = pending.firstIndex(of: 0x0A) {

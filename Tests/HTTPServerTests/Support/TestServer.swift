@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Glibc
 @testable import HTTPServer
 
@@ -55,19 +56,9 @@ func demoRouter() -> Router {
     return router
 }
 
-/// Runs a command, returning its exit status and standard output. Uses Foundation's Process,
-/// which closes the test process's other descriptors in the child (a bare posix_spawn would let
-/// the child inherit sockets of tests running in parallel and keep them open).
+/// Runs a command, returning its exit status and standard output.
 func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    try ChildProcess.run("/usr/bin/env", arguments)
 }
 
 /// Runs blocking client code on its own thread, so it never occupies one of the few threads of

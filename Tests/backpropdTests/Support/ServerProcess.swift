@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -12,7 +13,7 @@ final class ServerProcess: Sendable {
         return bundle.deletingLastPathComponent().appendingPathComponent("backpropd").path
     }
 
-    let process: Process
+    let process: ChildProcess
     private let output = TextBuffer()
     private let boundPort = NSLock()
     private nonisolated(unsafe) var knownPort = 0
@@ -42,25 +43,23 @@ final class ServerProcess: Sendable {
     }
 
     private init(_ arguments: [String], environment: [String: String]) throws {
-        process = Process()
         // Niced (nice execs it, same pid): the other suites' servers share the two cores.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-        process.arguments = ["-n", "10", Self.executable, "serve", "--port", "0"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        process = try ChildProcess("/usr/bin/nice", ["-n", "10", Self.executable, "serve", "--port", "0"] + arguments,
+                                   environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+                                   standardOutput: .pipe, standardError: .pipe)
         let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            output.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        let pipe = process.output!
+        let reader = Thread {
+            while case let data = pipe.availableData, !data.isEmpty {
+                output.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
         }
-        try process.run()
+        reader.start()
     }
 
     var log: String { output.withLock { $0 } }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    func signal(_ number: Int32) { process.signal(number) }
 
     /// Waits for the process to exit; returns its status (nil on timeout, which is multiplied by
     /// `TestTime.scale`).
@@ -71,10 +70,7 @@ final class ServerProcess: Sendable {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        // Foundation's Process and its run-loop source hold each other until waitUntilExit()
-        // returns (immediately once the child has exited); polling isRunning alone leaked every
-        // Process with its pipe and environment (LeakSanitizer, scripts/test --sanitize=address).
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 }
@@ -120,16 +116,7 @@ func runProcess(_ executable: String, _ arguments: [String]) async throws -> (st
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
             do {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = output
-                try process.run()
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+                continuation.resume(returning: try ChildProcess.run(executable, arguments, mergingErrors: true))
             } catch {
                 continuation.resume(throwing: error)
             }
