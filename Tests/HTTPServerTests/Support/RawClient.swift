@@ -41,8 +41,13 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
             }
         }
         guard connected == 0 else {
-            Glibc.close(fd)
-            throw Failure(description: "connect to \(host):\(port) failed: errno \(errno)")
+            let error = errno
+            // Through close(): a class whose initializer throws once every property is set is
+            // deinitialized, and the deinitializer closes too. Closing twice could close a
+            // descriptor the server had just accepted under the same number (a TSan run caught
+            // HTTPServer asserting on exactly that).
+            close()
+            throw Failure(description: "connect to \(host):\(port) failed: errno \(error)")
         }
     }
 
