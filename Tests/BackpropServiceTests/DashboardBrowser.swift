@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A headless Chromium driven by `scripts/browser/drive-chromium` (the DevTools protocol over a

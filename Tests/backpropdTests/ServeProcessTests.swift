@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real binary: start-up, kill -9 and restart, SIGTERM. Serialized: each test trains on
