@@ -34,6 +34,7 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        let addCloseFrom = try Self.addCloseFrom()
 
         var pipeEnds: [Int32] = [-1, -1]
         if standardOutput == .pipe || standardError == .pipe {
@@ -47,7 +48,7 @@ public final class ChildProcess: @unchecked Sendable {
             case .pipe: posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], target)
             }
         }
-        try Self.closeInheritedDescriptors(&actions)
+        _ = addCloseFrom(&actions, 3)  // last: the dup2s above still need the pipe
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let environmentStrings = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
@@ -96,13 +97,15 @@ public final class ChildProcess: @unchecked Sendable {
         String(decoding: output?.readDataToEndOfFile() ?? Data(), as: UTF8.self)
     }
 
-    /// `posix_spawn_file_actions_addclosefrom_np` (glibc ≥ 2.34; not exported to Swift).
-    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) throws {
-        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc ≥ 2.34; not exported to Swift), looked up
+    /// before any descriptor is opened so that a missing one leaks nothing.
+    private static func addCloseFrom() throws -> AddCloseFrom {
         guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
             throw Failure(description: "posix_spawn_file_actions_addclosefrom_np is missing: glibc 2.34 or later is needed")
         }
-        _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }
 
     private func reap(blocking: Bool) {
