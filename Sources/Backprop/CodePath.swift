@@ -3,8 +3,13 @@ import BackpropAVX512
 import BackpropKernels
 import CPUFeatures
 
-/// Which compiled loops train a batch: the instruction set they were compiled for and how many
-/// trials share one vector. Every path gives bit-identical results; they differ only in speed.
+/// Which compiled loops train a batch: the instruction set they were compiled for, how many
+/// trials share one vector and what the lanes hold.
+///
+/// The AVX2 and AVX-512 paths round every multiply-add once (fused, `FusedRounding`); the
+/// baseline paths, for CPUs without FMA, round product and sum separately. Paths with the same
+/// rounding give bit-identical results whatever their width or layout; the two roundings agree
+/// to ~1e-12 on stable trials (`DeterminismTests`), chaotic ones drift apart like any two roundings.
 public struct CodePath: Sendable, Hashable, CustomStringConvertible {
     /// x86-64 micro-architecture levels; raw values are the level numbers.
     public enum InstructionSet: Int, Sendable, Hashable, CaseIterable, Comparable {
@@ -22,6 +27,20 @@ public struct CodePath: Sendable, Hashable, CustomStringConvertible {
             let level = backprop_x86_64_level()
             return level >= 4 ? .avx512 : level >= 3 ? .avx2 : .baseline
         }()
+
+        /// The best level the engine uses: `detected`, capped by the environment variable
+        /// `BACKPROPD_ISA` (`baseline`, `avx2` or `avx512`), which stands in for an older CPU
+        /// (an AVX2-only machine, say) on this one. Read once.
+        public static let allowed: InstructionSet = {
+            let cap = Platform.environment("BACKPROPD_ISA").flatMap(InstructionSet.init(name:))
+            return min(detected, cap ?? detected)
+        }()
+
+        /// `baseline`, `avx2` or `avx512` (the `description`).
+        public init?(name: String) {
+            guard let set = Self.allCases.first(where: { $0.description == name.lowercased() }) else { return nil }
+            self = set
+        }
     }
 
     /// What the lanes of a vector hold.
@@ -51,9 +70,9 @@ public struct CodePath: Sendable, Hashable, CustomStringConvertible {
     /// The narrowest vectors of this instruction set that still hold `trials` trials (at
     /// least this path's width when none is narrower): a 4-trial batch in 8 lanes would pay for 8.
     public func narrowed(toHold trials: Int) -> CodePath {
-        guard layout == nil else { return self }
+        guard layout != .hiddenUnitsInLanes else { return self }
         for narrower in [2, 4] where narrower < width && narrower >= trials {
-            if let path = CodePath(instructionSet: instructionSet, width: narrower) { return path }
+            if let path = CodePath(instructionSet: instructionSet, width: narrower, layout: layout) { return path }
         }
         return self
     }
@@ -65,8 +84,11 @@ public struct CodePath: Sendable, Hashable, CustomStringConvertible {
         return width > 1 && hidden >= width && trials * 2 <= width ? .hiddenUnitsInLanes : .trialsInLanes
     }
 
-    /// Whether this CPU can run the path.
-    public var isSupported: Bool { instructionSet <= InstructionSet.detected }
+    /// Whether multiply-adds are fused (AVX2, AVX-512): the rounding that fixes the results.
+    public var fusesMultiplyAdd: Bool { instructionSet >= .avx2 }
+
+    /// Whether this CPU can run the path (and `BACKPROPD_ISA` allows it).
+    public var isSupported: Bool { instructionSet <= InstructionSet.allowed }
 
     /// Every path this CPU can run, each layout forced, and with the automatic layout.
     public static let supported: [CodePath] = InstructionSet.allCases.flatMap { set in
@@ -77,7 +99,7 @@ public struct CodePath: Sendable, Hashable, CustomStringConvertible {
 
     /// The path `Trainer.train` uses by default: the fastest on this CPU.
     public static let fastest: CodePath = {
-        switch InstructionSet.detected {
+        switch InstructionSet.allowed {
         case .avx512: CodePath(instructionSet: .avx512, width: 8)!
         case .avx2: CodePath(instructionSet: .avx2, width: 4)!
         case .baseline: CodePath(instructionSet: .baseline, width: 2)!

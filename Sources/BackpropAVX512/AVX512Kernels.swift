@@ -4,16 +4,22 @@ import BackpropKernels
 
 public enum AVX512Kernel4: LaneKernel, WideKernel {
     public typealias Vector = SIMD4<Double>
+    public typealias Rounding = FusedRounding
     public static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
     public static func evaluate(_ batch: LaneBatch<Self>) { batch.evaluateLoop() }
-    public static func train(_ batch: WideBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
+    public static var blockRows: BlockSums.Rows { .four }
+    public static func forward(_ batch: WideBatch<Self>, _ vectors: Range<Int>) { batch.forwardLoop(vectors) }
+    public static func update(_ batch: WideBatch<Self>, _ vectors: Range<Int>, iteration: Int) { batch.updateLoop(vectors, iteration: iteration) }
     public static func evaluate(_ batch: WideBatch<Self>) { batch.evaluateLoop() }
 }
 
 public enum AVX512Kernel8: LaneKernel, WideKernel {
     public typealias Vector = SIMD8<Double>
+    public typealias Rounding = FusedRounding
     public static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
     public static func evaluate(_ batch: LaneBatch<Self>) { batch.evaluateLoop() }
-    public static func train(_ batch: WideBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
+    public static var blockRows: BlockSums.Rows { .four }
+    public static func forward(_ batch: WideBatch<Self>, _ vectors: Range<Int>) { batch.forwardLoop(vectors) }
+    public static func update(_ batch: WideBatch<Self>, _ vectors: Range<Int>, iteration: Int) { batch.updateLoop(vectors, iteration: iteration) }
     public static func evaluate(_ batch: WideBatch<Self>) { batch.evaluateLoop() }
 }

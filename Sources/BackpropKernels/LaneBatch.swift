@@ -91,25 +91,25 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
         var update0 = self.update0, update1 = self.update1
         var previous0 = self.previous0, previous1 = self.previous1
         for iteration in range {
-            LaneOperations.forward(input, rows: samples, width: width, weights: synapse0, units: units, into: layer1)
+            LaneOperations.forward(Kernel.Rounding.self, input, rows: samples, width: width, weights: synapse0, units: units, into: layer1)
             if hidden > 0 {
-                LaneOperations.forward(LaneRows(layer1), rows: samples, width: hidden, weights: synapse1, units: outputs, into: layer2)
+                LaneOperations.forward(Kernel.Rounding.self, LaneRows(layer1), rows: samples, width: hidden, weights: synapse1, units: outputs, into: layer2)
             }
             if iteration % errorEvery == 0 {
                 curve[iteration / errorEvery] = meanError(out)
             }
             if hidden > 0 {
                 LaneOperations.outputDeltas(layer2, targets: targets, count: samples * outputs, into: delta2)
-                LaneOperations.hiddenDeltas(delta2, synapse1: synapse1, layer1: layer1, samples: samples, hidden: hidden, outputs: outputs, into: delta1)
-                LaneOperations.updates(LaneRows(layer1), samples: samples, width: hidden, delta: delta2, units: outputs, into: update1)
+                LaneOperations.hiddenDeltas(Kernel.Rounding.self, delta2, synapse1: synapse1, layer1: layer1, samples: samples, hidden: hidden, outputs: outputs, into: delta1)
+                LaneOperations.updates(Kernel.Rounding.self, LaneRows(layer1), samples: samples, width: hidden, delta: delta2, units: outputs, into: update1)
             } else {
                 LaneOperations.outputDeltas(layer1, targets: targets, count: samples * outputs, into: delta1)
             }
-            LaneOperations.updates(input, samples: samples, width: width, delta: delta1, units: units, into: update0)
+            LaneOperations.updates(Kernel.Rounding.self, input, samples: samples, width: width, delta: delta1, units: units, into: update0)
             let counting = iteration > 0
-            LaneOperations.apply(update0, previous: previous0, changes: changes0, to: synapse0, count: width * units, alphas: alpha, period: 1, counting: counting)
+            LaneOperations.apply(Kernel.Rounding.self, update0, previous: previous0, changes: changes0, to: synapse0, count: width * units, alphas: alpha, period: 1, counting: counting)
             if hidden > 0 {
-                LaneOperations.apply(update1, previous: previous1, changes: changes1, to: synapse1, count: hidden * outputs, alphas: alpha, period: 1, counting: counting)
+                LaneOperations.apply(Kernel.Rounding.self, update1, previous: previous1, changes: changes1, to: synapse1, count: hidden * outputs, alphas: alpha, period: 1, counting: counting)
             }
             swap(&update0, &previous0)
             swap(&update1, &previous1)
@@ -125,9 +125,9 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
     public func evaluateLoop() {
         let samples = shape.samples, hidden = shape.hidden, outputs = shape.outputs
         let units = shape.firstLayerUnits
-        LaneOperations.forward(BroadcastRows<V>(inputs), rows: samples, width: shape.inputs, weights: synapse0, units: units, into: layer1)
+        LaneOperations.forward(Kernel.Rounding.self, BroadcastRows<V>(inputs), rows: samples, width: shape.inputs, weights: synapse0, units: units, into: layer1)
         if hidden > 0 {
-            LaneOperations.forward(LaneRows(layer1), rows: samples, width: hidden, weights: synapse1, units: outputs, into: layer2)
+            LaneOperations.forward(Kernel.Rounding.self, LaneRows(layer1), rows: samples, width: hidden, weights: synapse1, units: outputs, into: layer2)
         }
         let out = hidden > 0 ? layer2 : layer1
         evaluatedOutputs.update(from: out, count: samples * outputs)
@@ -183,12 +183,15 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
 /// BackpropAVX512 compile the same loops for their instruction sets.
 public protocol LaneKernel {
     associatedtype Vector: LaneVector
+    /// How the loops round a multiply-add: fused where the instruction set has FMA.
+    associatedtype Rounding: BackpropKernels.Rounding
     static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>)
     static func evaluate(_ batch: LaneBatch<Self>)
 }
 
 public enum ScalarKernel: LaneKernel {
     public typealias Vector = Double
+    public typealias Rounding = SeparateRounding
     public static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
     public static func evaluate(_ batch: LaneBatch<Self>) { batch.evaluateLoop() }
 }

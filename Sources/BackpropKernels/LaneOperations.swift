@@ -1,11 +1,12 @@
 /// The notebook's arithmetic on row-major buffers of lane vectors, one element at a time in a
 /// fixed order: every sum runs left to right over its reduction index, starting from the first
-/// product. The kernels vectorise only across lanes, so each lane rounds exactly like scalar code.
+/// product, each further product added as `R` rounds a multiply-add. The kernels vectorise only
+/// across lanes, so each lane rounds exactly like scalar code with the same `R`.
 public enum LaneOperations {
     /// out[s][u] = sigmoid(Σ_k input[s][k] · weights[k][u]) for `rows` × `width` input.
     @inlinable @inline(__always)
-    public static func forward<Input: LayerInput>(
-        _ input: Input, rows: Int, width: Int,
+    public static func forward<Input: LayerInput, R: Rounding>(
+        _ rounding: R.Type, _ input: Input, rows: Int, width: Int,
         weights: UnsafePointer<Input.Vector>, units: Int,
         into out: UnsafeMutablePointer<Input.Vector>
     ) {
@@ -14,9 +15,9 @@ public enum LaneOperations {
             for unit in 0..<units {
                 var sum = input[inputRow] * weights[unit]
                 for k in 1..<max(width, 1) {
-                    sum = sum + input[inputRow &+ k] * weights[k &* units &+ unit]
+                    sum = R.multiplyAdd(input[inputRow &+ k], weights[k &* units &+ unit], sum)
                 }
-                out[row &* units &+ unit] = sigmoid(sum)
+                out[row &* units &+ unit] = sigmoid(sum, rounding)
             }
         }
     }
@@ -35,15 +36,15 @@ public enum LaneOperations {
 
     /// delta1[s][h] = (Σ_o delta2[s][o] · synapse1[h][o]) · (layer1 · (1 − layer1)).
     @inlinable @inline(__always)
-    public static func hiddenDeltas<V: LaneVector>(
-        _ delta2: UnsafePointer<V>, synapse1: UnsafePointer<V>, layer1: UnsafePointer<V>,
+    public static func hiddenDeltas<V: LaneVector, R: Rounding>(
+        _ rounding: R.Type, _ delta2: UnsafePointer<V>, synapse1: UnsafePointer<V>, layer1: UnsafePointer<V>,
         samples: Int, hidden: Int, outputs: Int, into delta1: UnsafeMutablePointer<V>
     ) {
         for sample in 0..<samples {
             for unit in 0..<hidden {
                 var error = delta2[sample &* outputs] * synapse1[unit &* outputs]
                 for output in 1..<max(outputs, 1) {
-                    error = error + delta2[sample &* outputs &+ output] * synapse1[unit &* outputs &+ output]
+                    error = R.multiplyAdd(delta2[sample &* outputs &+ output], synapse1[unit &* outputs &+ output], error)
                 }
                 let activation = layer1[sample &* hidden &+ unit]
                 delta1[sample &* hidden &+ unit] = error * (activation * (V.one - activation))
@@ -53,8 +54,8 @@ public enum LaneOperations {
 
     /// update[k][u] = Σ_s input[s][k] · delta[s][u]  (layerᵀ · delta).
     @inlinable @inline(__always)
-    public static func updates<Input: LayerInput>(
-        _ input: Input, samples: Int, width: Int,
+    public static func updates<Input: LayerInput, R: Rounding>(
+        _ rounding: R.Type, _ input: Input, samples: Int, width: Int,
         delta: UnsafePointer<Input.Vector>, units: Int,
         into update: UnsafeMutablePointer<Input.Vector>
     ) {
@@ -62,7 +63,7 @@ public enum LaneOperations {
             for unit in 0..<units {
                 var sum = input[k] * delta[unit]
                 for sample in 1..<max(samples, 1) {
-                    sum = sum + input[sample &* width &+ k] * delta[sample &* units &+ unit]
+                    sum = R.multiplyAdd(input[sample &* width &+ k], delta[sample &* units &+ unit], sum)
                 }
                 update[k &* units &+ unit] = sum
             }
@@ -72,8 +73,8 @@ public enum LaneOperations {
     /// Counts sign flips of `update > 0` against the previous update (when `counting`), then
     /// weights += alpha · update, with `alphas[i % period]` as the alpha of element i.
     @inlinable @inline(__always)
-    public static func apply<V: LaneVector>(
-        _ update: UnsafePointer<V>, previous: UnsafePointer<V>, changes: UnsafeMutablePointer<V>,
+    public static func apply<V: LaneVector, R: Rounding>(
+        _ rounding: R.Type, _ update: UnsafePointer<V>, previous: UnsafePointer<V>, changes: UnsafeMutablePointer<V>,
         to weights: UnsafeMutablePointer<V>, count: Int, alphas: UnsafePointer<V>, period: Int, counting: Bool
     ) {
         if counting {
@@ -84,7 +85,7 @@ public enum LaneOperations {
         }
         for row in stride(from: 0, to: count, by: period) {
             for column in 0..<period {
-                weights[row &+ column] = weights[row &+ column] + alphas[column] * update[row &+ column]
+                weights[row &+ column] = R.multiplyAdd(alphas[column], update[row &+ column], weights[row &+ column])
             }
         }
     }

@@ -14,6 +14,8 @@ public protocol LaneVector: Sendable {
     static func * (lhs: Self, rhs: Self) -> Self
     static func / (lhs: Self, rhs: Self) -> Self
     static prefix func - (operand: Self) -> Self
+    /// self + lhs · rhs, rounded once.
+    func addingProduct(_ lhs: Self, _ rhs: Self) -> Self
     func isPositive() -> Mask
     func isLess(than other: Self) -> Mask
     func isGreater(than other: Self) -> Mask
@@ -23,6 +25,9 @@ public protocol LaneVector: Sendable {
     func magnitudeBits() -> Self
     /// 2^(n-1) for `shifted` = n + 0x1.8p52 (n an integer, -1021 ≤ n ≤ 1024).
     static func halfPowerOfTwo(shifted: Self) -> Self
+    /// The even lanes of `a` then of `b`, and the odd lanes of `a` then of `b` (a perfect
+    /// unshuffle; log2(laneCount) rounds of it transpose a square block, see `transposed`).
+    static func unzip(_ a: Self, _ b: Self) -> (evens: Self, odds: Self)
 }
 
 extension LaneVector {
@@ -58,6 +63,8 @@ extension Double: LaneVector {
     public static func halfPowerOfTwo(shifted: Double) -> Double {
         Double(bitPattern: (shifted.bitPattern &<< 52) &+ (1022 &<< 52))
     }
+    @inlinable @inline(__always)
+    public static func unzip(_ a: Double, _ b: Double) -> (evens: Double, odds: Double) { (a, b) }
 }
 
 // The SIMD conformances are spelled out per width: only in a concrete `SIMDn where Scalar ==
@@ -85,6 +92,8 @@ extension SIMD2: LaneVector where Scalar == Double {
         let bits = shifted.reinterpreted(as: SIMD2<Int64>.self)
         return ((bits &<< 52) &+ SIMD2<Int64>(repeating: 1022 &<< 52)).reinterpreted(as: Self.self)
     }
+    @inlinable @inline(__always)
+    public static func unzip(_ a: Self, _ b: Self) -> (evens: Self, odds: Self) { (Self(a[0], b[0]), Self(a[1], b[1])) }
 }
 
 extension SIMD4: LaneVector where Scalar == Double {
@@ -106,6 +115,10 @@ extension SIMD4: LaneVector where Scalar == Double {
     public static func halfPowerOfTwo(shifted: Self) -> Self {
         let bits = shifted.reinterpreted(as: SIMD4<Int64>.self)
         return ((bits &<< 52) &+ SIMD4<Int64>(repeating: 1022 &<< 52)).reinterpreted(as: Self.self)
+    }
+    @inlinable @inline(__always)
+    public static func unzip(_ a: Self, _ b: Self) -> (evens: Self, odds: Self) {
+        (Self(lowHalf: a.evenHalf, highHalf: b.evenHalf), Self(lowHalf: a.oddHalf, highHalf: b.oddHalf))
     }
 }
 
@@ -129,6 +142,10 @@ extension SIMD8: LaneVector where Scalar == Double {
         let bits = shifted.reinterpreted(as: SIMD8<Int64>.self)
         return ((bits &<< 52) &+ SIMD8<Int64>(repeating: 1022 &<< 52)).reinterpreted(as: Self.self)
     }
+    @inlinable @inline(__always)
+    public static func unzip(_ a: Self, _ b: Self) -> (evens: Self, odds: Self) {
+        (Self(lowHalf: a.evenHalf, highHalf: b.evenHalf), Self(lowHalf: a.oddHalf, highHalf: b.oddHalf))
+    }
 }
 
 extension SIMD {
@@ -138,5 +155,24 @@ extension SIMD {
     public func reinterpreted<Other: SIMD>(as _: Other.Type) -> Other {
         var copy = self
         return withUnsafeBytes(of: &copy) { $0.load(as: Other.self) }
+    }
+}
+
+extension LaneVector {
+    /// Transposes the laneCount × laneCount block whose rows are `rows[0..<laneCount]` (at most
+    /// 8): afterwards row i holds lane i of every former row. Only moves bits.
+    @inlinable @inline(__always)
+    public static func transpose(_ rows: inout InlineArray<8, Self>) {
+        var width = laneCount
+        while width > 1 {
+            var next = rows
+            for pair in 0..<(laneCount / 2) {
+                let (evens, odds) = unzip(rows[2 &* pair], rows[2 &* pair &+ 1])
+                next[pair] = evens
+                next[laneCount / 2 &+ pair] = odds
+            }
+            rows = next
+            width /= 2
+        }
     }
 }

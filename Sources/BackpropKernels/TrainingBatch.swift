@@ -31,3 +31,16 @@ public enum SnapshotSlot: Int, CaseIterable, Sendable {
     case chunkStart
     case previousStep
 }
+
+/// A batch whose every iteration is two phases of independent tasks: all forward tasks (the
+/// forward pass and the deltas, per block of samples), then all update tasks (updates, direction
+/// counts and weights, per block of weights). Tasks of one phase may run on different threads at
+/// once, a phase starting when the one before has finished; which thread runs a task changes
+/// nothing in the results. `train(_:)` runs the phases in order on the calling thread.
+public protocol PhasedBatch: TrainingBatch {
+    var forwardTasks: Int { get }
+    var updateTasks: Int { get }
+    func forward(task: Int)
+    /// The update tasks of `iteration` (its direction counts and curve point depend on it).
+    func update(task: Int, iteration: Int)
+}

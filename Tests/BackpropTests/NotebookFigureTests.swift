@@ -1,11 +1,15 @@
 import Testing
 @testable import Backprop
 
-/// Every figure a seeded notebook cell printed, reproduced with seed 1 (shared/seed/figures.json).
+/// Every figure a seeded notebook cell printed, reproduced with seed 1 (shared/seed/figures.json),
+/// by both roundings: the fastest path's (fused on AVX2/AVX-512) and the scalar path's (separate).
 @Suite struct NotebookFigureTests {
-    @Test func inTwoPrintsTheTwoLayerOutputsAfter9999Updates() {
+    static let roundings = [CodePath.fastest, .scalar]
+
+    @Test(arguments: roundings)
+    func inTwoPrintsTheTwoLayerOutputsAfter9999Updates(path: CodePath) {
         let result = train(.builtIn(named: "first-column")!,
-                           [TrialSpec(alpha: 1, hiddenSize: 0, iterations: 9999, errorEvery: 10000, seed: 1)])[0]
+                           [TrialSpec(alpha: 1, hiddenSize: 0, iterations: 9999, errorEvery: 10000, seed: 1)], codePath: path)[0]
         let figures = notebookFigures.filter { $0.case == "first-column" }
         #expect(figures.count == 4)
         for figure in figures {
@@ -13,15 +17,16 @@ import Testing
         }
     }
 
-    @Test(arguments: [("xor-h4", 4), ("xor-h32", 32)])
-    func sweepsReproduceEveryPrintedFigure(case name: String, hidden: Int) {
+    @Test(arguments: [("xor-h4", 4), ("xor-h32", 32)], roundings)
+    func sweepsReproduceEveryPrintedFigure(case: (String, Int), path: CodePath) {
+        let (name, hidden) = `case`
         let figures = notebookFigures.filter { $0.case == name }
         let alphas = Array(Set(figures.compactMap(\.alpha))).sorted()
         let specs = alphas.map { TrialSpec(alpha: $0, hiddenSize: hidden, iterations: 60000, errorEvery: 10000, seed: 1) }
-        let results = train(.builtIn(named: "xor")!, specs)
+        let results = train(.builtIn(named: "xor")!, specs, codePath: path)
         for figure in figures {
             let result = results[alphas.firstIndex(of: figure.alpha!)!]
-            let label = "\(name) alpha \(figure.alpha!) \(figure.what) \(figure.iteration ?? figure.row)"
+            let label = "\(path) \(name) alpha \(figure.alpha!) \(figure.what) \(figure.iteration ?? figure.row)"
             switch figure.what {
             case "error":
                 let point = result.errorCurve.first { $0.iteration == figure.iteration }

@@ -2,14 +2,14 @@ import Testing
 @testable import Backprop
 
 /// Other seeds, datasets (2 outputs, 40 and 300 samples: numpy's pairwise mean) and hidden sizes,
-/// against values numpy computed (Fixtures/generate_fixtures.py).
+/// against values numpy computed (Fixtures/generate_fixtures.py), by both roundings.
 @Suite struct NumpyComparisonTests {
-    @Test(arguments: numpyCases.map(\.name))
-    func matchesNumpy(_ name: String) {
+    @Test(arguments: numpyCases.map(\.name), NotebookFigureTests.roundings)
+    func matchesNumpy(_ name: String, path: CodePath) {
         let fixture = numpyCases.first { $0.name == name }!
-        let results = train(fixture.dataset.dataset, fixture.specs)
+        let results = train(fixture.dataset.dataset, fixture.specs, codePath: path)
         for (result, expected) in zip(results, fixture.trials) {
-            let label = "\(name) alpha \(expected.alpha)"
+            let label = "\(path) \(name) alpha \(expected.alpha)"
             #expect(result.status == expected.status, "\(label)")
             #expect(result.divergedAtIteration == expected.divergedAt, "\(label)")
             #expect(result.iterationsDone == expected.iterationsDone, "\(label)")

@@ -16,7 +16,7 @@ import Testing
         #expect(results[0].errorCurve.allSatisfy { $0.error.isFinite })
         #expect(results[0].outputs.values.allSatisfy { $0.isFinite })
         #expect(results[1].status == .succeeded && results[1].iterationsDone == 500)
-        #expect(results[1].synapses == train(dataset, [specs[1]], codePath: .scalar)[0].synapses)
+        #expect(results[1].synapses == train(dataset, [specs[1]], codePath: .fastest)[0].synapses)
     }
 
     @Test func progressCarriesOnlyNewPointsAndEndsAtTheResult() {

@@ -12,17 +12,26 @@ import Testing
     }
 
     @Test func reportTakesMediansAndRatios() {
-        #expect(BenchReport.median([3, 1, 2]) == 2)
-        #expect(BenchReport.median([4, 1, 3, 2]) == 2.5)
-        #expect(BenchReport.median([]) == nil)
-        let report = BenchReport(samples: ["engine (a)": [0.05, 0.04, 0.06], "C (a)": [0.1], "numpy (a)": [10],
-                                           "4-trial batch, hidden 4, avx512×8": [0.02]])
-        #expect(report.text.contains("| (a) sweep, hidden 4 | 0.0500 s | 10.0000 s | 0.1000 s | – | 0.005× | 0.500× | – |"))
-        #expect(report.text.contains("| 4-trial batch, hidden 4, avx512×8 | 0.0200 s | 0.400× |"))
+        var samples = BenchSamples()
+        for seconds in [0.05, 0.04, 0.06] { samples.record("(a)", "engine", seconds) }
+        for seconds in [0.03, 0.02] { samples.record("(a)", "engine threads", seconds) }
+        samples.record("(a)", "C", 0.1)
+        samples.record("(a)", "C reordered", nil)
+        samples.record("(a)", "numpy", 10)
+        samples.record("(a)", "JAX vmap", 0.2)
+        samples.record("(a)", "JAX loop", 0.1)
+        samples.record("(a)", "variant avx512×8 trials", 0.02)
+        #expect(samples.median("(a)", "engine") == 0.05 && samples.median("(a)", "engine threads") == 0.025)
+        #expect(samples.median("(a)", "C reordered") == nil)
+        let sweep = EngineWorkload.sweep(hidden: 4)
+        let report = BenchReport(samples: samples, cases: [sweep], threads: 2, variantLabels: [(sweep, ["avx512×8 trials"])]).text
+        #expect(report.contains("| (a) sweep, hidden 4 | 0.0500 s | 0.0250 s | 0.1000 s | – | 0.1000 s (loop) | 10.0000 s | 0.500× | 0.250× | 0.500× | 0.005× |"))
+        #expect(report.contains("| (a) vmap | 0.2000 s |"))
+        #expect(report.contains("| (a) avx512×8 trials | 0.0200 s | 0.400× |"))
     }
 
     @Test func scaleWorkloadIsNumpyScalesData() {
-        let scale = Workload.scale
+        let scale = EngineWorkload.scale
         #expect(scale.dataset.inputs.rows == 256 && scale.dataset.inputs.columns == 16)
         #expect(scale.dataset.inputs.rowArrays.allSatisfy { $0.last == 1 })
         let bits = scale.dataset.inputs.rowArrays[0]
@@ -35,6 +44,9 @@ import Testing
         }
         #expect(throws: UsageError("--shared: no numpy_sweep.py in '/nonexistent'")) {
             try BenchCommand(arguments: ["--shared", "/nonexistent"])
+        }
+        #expect(throws: UsageError("--cases: a comma-separated list of a, b and c")) {
+            try BenchCommand(arguments: ["--cases", "a,d", "--numpy-rounds", "0"])
         }
     }
 }

@@ -1,0 +1,140 @@
+/// Register blocks of a layer product: Rows × Columns sums Σ_j a[r][j] · b[j][c], each summed
+/// left to right over j from its first product — the order of `LaneOperations` — so a block
+/// rounds exactly like the element-at-a-time loops while its sums stay in registers and each
+/// loaded value feeds several of them.
+///
+/// `a`: scalars broadcast to every lane, row r's j-th at `a + r·rowStride + j·step`;
+/// `b`: vectors, column c's j-th at `b + j·vectorStep + c`. `count` ≥ 1. The sums go to
+/// `out + r·outRowStride + c`; `R` rounds each multiply-add after the first product. The
+/// accumulators are named struct fields (`RowSums`): the compiler keeps those in registers,
+/// which it does not reliably do for an array of them.
+public enum BlockSums {
+    /// Rows of the widest block the vector registers hold with room to spare: 4 with AVX-512's
+    /// 32 registers, 2 with 16, 1 when a vector spans several registers.
+    public enum Rows: Int, Sendable { case one = 1, two = 2, four = 4 }
+
+    /// One block of `rows` rows × 4 columns (`rows` a constant at every call, so the unused
+    /// rows compile away).
+    @inlinable @inline(__always)
+    public static func block<V: LaneVector, R: Rounding>(
+        _ rounding: R.Type, rows: Rows, _ a: UnsafePointer<Double>, rowStride: Int, step: Int,
+        _ b: UnsafePointer<V>, vectorStep: Int, count: Int,
+        into out: UnsafeMutablePointer<V>, outRowStride: Int
+    ) {
+        let first = FourVectors(b)
+        var s0 = RowSums(a, first), s1 = s0, s2 = s0, s3 = s0
+        if rows != .one { s1 = RowSums(a + rowStride, first) }
+        if rows == .four {
+            s2 = RowSums(a + 2 &* rowStride, first)
+            s3 = RowSums(a + 3 &* rowStride, first)
+        }
+        var scalars = a, vectors = b
+        for _ in 1..<max(count, 1) {
+            scalars += step
+            vectors += vectorStep
+            let w = FourVectors(vectors)
+            s0.add(scalars, w, rounding)
+            if rows != .one { s1.add(scalars + rowStride, w, rounding) }
+            if rows == .four {
+                s2.add(scalars + 2 &* rowStride, w, rounding)
+                s3.add(scalars + 3 &* rowStride, w, rounding)
+            }
+        }
+        s0.store(out)
+        if rows != .one { s1.store(out + outRowStride) }
+        if rows == .four {
+            s2.store(out + 2 &* outRowStride)
+            s3.store(out + 3 &* outRowStride)
+        }
+    }
+
+    /// One sum (the leftover columns and rows of the blocks above).
+    @inlinable @inline(__always)
+    public static func single<V: LaneVector, R: Rounding>(
+        _ rounding: R.Type, _ a: UnsafePointer<Double>, step: Int, _ b: UnsafePointer<V>, vectorStep: Int, count: Int
+    ) -> V {
+        var sum = V(repeating: a[0]) * b[0]
+        var scalars = a, vectors = b
+        for _ in 1..<max(count, 1) {
+            scalars += step
+            vectors += vectorStep
+            sum = R.multiplyAdd(V(repeating: scalars[0]), vectors[0], sum)
+        }
+        return sum
+    }
+
+    /// `rows` × `columns` sums (any sizes), in the widest blocks `widest` allows.
+    @inlinable @inline(__always)
+    public static func sums<V: LaneVector, R: Rounding>(
+        _ rounding: R.Type, rows: Int, columns: Int, widest: Rows,
+        _ a: UnsafePointer<Double>, rowStride: Int, step: Int,
+        _ b: UnsafePointer<V>, vectorStep: Int, count: Int,
+        into out: UnsafeMutablePointer<V>, outRowStride: Int
+    ) {
+        var column = 0
+        while column &+ 4 <= columns {
+            var row = 0
+            if widest == .four {
+                while row &+ 4 <= rows {
+                    block(rounding, rows: .four, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
+                          count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride)
+                    row &+= 4
+                }
+            }
+            if widest != .one {
+                while row &+ 2 <= rows {
+                    block(rounding, rows: .two, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
+                          count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride)
+                    row &+= 2
+                }
+            }
+            while row < rows {
+                block(rounding, rows: .one, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
+                      count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride)
+                row &+= 1
+            }
+            column &+= 4
+        }
+        while column < columns {
+            for row in 0..<rows {
+                out[row &* outRowStride &+ column] = single(rounding, a + row &* rowStride, step: step, b + column, vectorStep: vectorStep, count: count)
+            }
+            column &+= 1
+        }
+    }
+}
+
+/// Four consecutive vectors: one step of a block's columns.
+@usableFromInline
+struct FourVectors<V: LaneVector> {
+    @usableFromInline let v0, v1, v2, v3: V
+
+    @inlinable @inline(__always)
+    init(_ vectors: UnsafePointer<V>) {
+        v0 = vectors[0]; v1 = vectors[1]; v2 = vectors[2]; v3 = vectors[3]
+    }
+}
+
+/// One row of a block: four running sums (named, so they stay in registers).
+@usableFromInline
+struct RowSums<V: LaneVector> {
+    @usableFromInline var s0, s1, s2, s3: V
+
+    /// The first products: scalar[0] · w.
+    @inlinable @inline(__always)
+    init(_ scalar: UnsafePointer<Double>, _ w: FourVectors<V>) {
+        let x = V(repeating: scalar[0])
+        s0 = x * w.v0; s1 = x * w.v1; s2 = x * w.v2; s3 = x * w.v3
+    }
+
+    @inlinable @inline(__always)
+    mutating func add<R: Rounding>(_ scalar: UnsafePointer<Double>, _ w: FourVectors<V>, _: R.Type) {
+        let x = V(repeating: scalar[0])
+        s0 = R.multiplyAdd(x, w.v0, s0); s1 = R.multiplyAdd(x, w.v1, s1); s2 = R.multiplyAdd(x, w.v2, s2); s3 = R.multiplyAdd(x, w.v3, s3)
+    }
+
+    @inlinable @inline(__always)
+    func store(_ out: UnsafeMutablePointer<V>) {
+        out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3
+    }
+}
