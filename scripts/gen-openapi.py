@@ -96,7 +96,7 @@ doc = {
        "hidden_sizes": {"type": "array", "minItems": 1, "maxItems": "__MAX_HIDDEN_SIZES__", "items": {"type": "integer", "minimum": 0, "maximum": "__MAX_HIDDEN_SIZE__"}, "description": "Instead of hidden_size: the sweep is alphas × hidden_sizes."},
        "iterations": {"type": "integer", "minimum": 1, "maximum": "__MAX_ITERATIONS__", "default": "__DEFAULT_ITERATIONS__", "description": "Default 60000, or --max-iterations when lower."},
        "seed": {"type": "integer", "minimum": 0, "maximum": 4294967295, "default": 1},
-       "error_every": {"type": "integer", "minimum": 1, "description": "Default max(1, iterations / 1000); iterations / error_every ≤ --max-curve-points."},
+       "error_every": {"type": "integer", "minimum": 1, "description": "Default: the largest of 1, 2, 5, 10, 20, 50, … that is ≤ iterations / 1000 (60000 → 50), raised to the next such step when iterations / error_every would exceed --max-curve-points; iterations / error_every ≤ --max-curve-points."},
        "name": {"type": ["string", "null"], "maxLength": "__MAX_NAME_LENGTH__"},
        "labels": {"type": ["object", "null"], "maxProperties": "__MAX_LABELS__", "propertyNames": {"minLength": 1, "maxLength": 64}, "additionalProperties": {"type": "string", "maxLength": 256}}}},
    "InlineDataset": {"type": "object", "additionalProperties": False, "required": ["inputs", "targets"],
@@ -153,10 +153,11 @@ enum OpenAPIDocument {
     /// The document with the server's configured limits in place of the `__NAME__` tokens.
     static func bytes(limits: ServiceLimits, maxWaitSeconds: Int) -> [UInt8] {
         let values: [String: Int] = [
-            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.maxHiddenSize,
-            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
+            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.training.maxHiddenSize,
+            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.training.maxIterations,
             "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
-            "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
+            "__MAX_SAMPLES__": limits.training.maxSamples, "__MAX_INPUTS__": limits.training.maxInputs,
+            "__MAX_OUTPUTS__": limits.training.maxOutputs,
             "__DEFAULT_ITERATIONS__": limits.defaultIterations, "__DEFAULT_HIDDEN_SIZE__": limits.defaultHiddenSize,
         ]
         var document = template

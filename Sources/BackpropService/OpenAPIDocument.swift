@@ -5,10 +5,11 @@ enum OpenAPIDocument {
     /// The document with the server's configured limits in place of the `__NAME__` tokens.
     static func bytes(limits: ServiceLimits, maxWaitSeconds: Int) -> [UInt8] {
         let values: [String: Int] = [
-            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.maxHiddenSize,
-            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
+            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.training.maxHiddenSize,
+            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.training.maxIterations,
             "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
-            "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
+            "__MAX_SAMPLES__": limits.training.maxSamples, "__MAX_INPUTS__": limits.training.maxInputs,
+            "__MAX_OUTPUTS__": limits.training.maxOutputs,
             "__DEFAULT_ITERATIONS__": limits.defaultIterations, "__DEFAULT_HIDDEN_SIZE__": limits.defaultHiddenSize,
         ]
         var document = template
@@ -900,7 +901,7 @@ enum OpenAPIDocument {
      "error_every": {
       "type": "integer",
       "minimum": 1,
-      "description": "Default max(1, iterations / 1000); iterations / error_every ≤ --max-curve-points."
+      "description": "Default: the largest of 1, 2, 5, 10, 20, 50, … that is ≤ iterations / 1000 (60000 → 50), raised to the next such step when iterations / error_every would exceed --max-curve-points; iterations / error_every ≤ --max-curve-points."
      },
      "name": {
       "type": [
