@@ -67,25 +67,19 @@ enum OpenAPIDocument {
     },
     "responses": {
      "202": {
-      "description": "Accepted and queued (or the run of a replayed Idempotency-Key).",
+      "description": "Accepted and queued (or the run of a replayed Idempotency-Key): a small document, whatever the run's size.",
       "headers": {
        "Location": {
         "schema": {
          "type": "string"
         },
         "description": "/runs/{id}"
-       },
-       "ETag": {
-        "description": "Strong validator of this representation; send it back in If-None-Match.",
-        "schema": {
-         "type": "string"
-        }
        }
       },
       "content": {
        "application/json": {
         "schema": {
-         "$ref": "#/components/schemas/Run"
+         "$ref": "#/components/schemas/RunAccepted"
         }
        }
       },
@@ -1026,6 +1020,56 @@ enum OpenAPIDocument {
      }
     }
    },
+   "RunAccepted": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "id",
+     "status",
+     "created_at",
+     "progress",
+     "links"
+    ],
+    "properties": {
+     "id": {
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "queued",
+       "running",
+       "succeeded",
+       "failed",
+       "cancelled"
+      ]
+     },
+     "created_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "progress": {
+      "$ref": "#/components/schemas/Progress"
+     },
+     "links": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+       "self",
+       "events"
+      ],
+      "properties": {
+       "self": {
+        "type": "string"
+       },
+       "events": {
+        "type": "string"
+       }
+      }
+     }
+    }
+   },
    "Progress": {
     "type": "object",
     "required": [
@@ -1061,7 +1105,8 @@ enum OpenAPIDocument {
      "best",
      "trials_succeeded",
      "trials_diverged",
-     "trials_cancelled"
+     "trials_cancelled",
+     "trials_learned"
     ],
     "properties": {
      "best": {
@@ -1096,7 +1141,7 @@ enum OpenAPIDocument {
         }
        }
       ],
-      "description": "The trial with the lowest final error among those that did not diverge."
+      "description": "The succeeded trial with the lowest final error among those that learned; null when none did."
      },
      "trials_succeeded": {
       "type": "integer"
@@ -1105,6 +1150,9 @@ enum OpenAPIDocument {
       "type": "integer"
      },
      "trials_cancelled": {
+      "type": "integer"
+     },
+     "trials_learned": {
       "type": "integer"
      }
     }
@@ -1213,6 +1261,7 @@ enum OpenAPIDocument {
      "iterations_done",
      "error_curve",
      "final_error",
+     "learned",
      "synapses",
      "direction_changes",
      "outputs",
@@ -1270,6 +1319,13 @@ enum OpenAPIDocument {
        "number",
        "null"
       ]
+     },
+     "learned": {
+      "type": [
+       "boolean",
+       "null"
+      ],
+      "description": "Did not diverge and the final error is at most half the error at iteration 0; null until the trial has a result."
      },
      "synapses": {
       "type": "array",

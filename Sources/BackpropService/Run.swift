@@ -31,15 +31,9 @@ public struct Run: Sendable {
     public var iterationsTotal: Int { request.sweep.iterations * trials.count }
     public var iterationsDone: Int { trials.reduce(0) { $0 + $1.iterationsDone } }
 
-    /// The lowest final error among trials that finished without diverging.
+    /// The run's best trial (see `TrialResult.bestIndex`): nil until one has learned, and when none did.
     public var best: (index: Int, result: TrialResult)? {
-        var best: (index: Int, result: TrialResult)?
-        for (index, trial) in trials.enumerated() {
-            guard let result = trial.result, result.status == .succeeded, let error = result.finalError, error.isFinite else { continue }
-            if let current = best?.result.finalError, current <= error { continue }
-            best = (index, result)
-        }
-        return best
+        TrialResult.bestIndex(among: trials.map(\.result)).flatMap { index in trials[index].result.map { (index, $0) } }
     }
 
     /// Unfinished trials back to queued, for a restart or shutdown.

@@ -29,12 +29,19 @@ struct RunsAPI: Sendable {
             }
             let key = try idempotencyKey(request)
             let runRequest = try RunRequest(parsing: request.body, limits: limits)
+            var headers: HTTPHeaders = ["Content-Type": "application/json"]
+            let submitted: Run
             switch try await registry.submit(runRequest, idempotencyKey: key) {
             case .created(let run):
-                return runResponse(run, status: .accepted, extraHeaders: ["Location": "/runs/\(run.id)"])
+                submitted = run
             case .existing(let run):
-                return runResponse(run, status: .accepted, extraHeaders: ["Location": "/runs/\(run.id)", "Idempotent-Replayed": "true"])
+                submitted = run
+                headers["Idempotent-Replayed"] = "true"
             }
+            headers["Location"] = "/runs/\(submitted.id)"
+            // As it is now: training started while the run was being stored.
+            let current = registry.run(submitted.id) ?? submitted
+            return HTTPResponse(status: .accepted, headers: headers, bytes: RunRepresentation.accepted(current))
         } catch {
             return error.response(instance: request.path)
         }

@@ -12,7 +12,8 @@ struct TrainReport {
             + "\(sweep.iterations) iterations, seed \(sweep.seed), \(results.count) trials"]
         for result in results {
             lines.append("")
-            var heading = "alpha \(result.alpha), hidden \(result.hiddenSize): \(result.status.rawValue) after \(result.iterationsDone) iterations"
+            var heading = "alpha \(result.alpha), hidden \(result.hiddenSize): \(result.status.rawValue) after \(result.iterationsDone) iterations, "
+                + (result.learned ? "learned" : "did not learn")
             if let diverged = result.divergedAtIteration { heading += " (weights or outputs not finite at iteration \(diverged))" }
             lines.append(heading + " in \(Self.fixed(result.durationMs, decimals: 1)) ms")
             let shown = Self.displayedPoints(of: result.errorCurve, errorEvery: sweep.errorEvery, iterations: sweep.iterations)
@@ -31,6 +32,13 @@ struct TrainReport {
             }
             lines.append("  outputs:")
             lines += Self.rows(result.outputs.rowArrays.map { $0.map { Self.fixed($0, decimals: 8) } })
+        }
+        lines.append("")
+        if let best = TrialResult.bestIndex(among: results) {
+            let result = results[best]
+            lines.append("best: alpha \(result.alpha), hidden \(result.hiddenSize), final error \(result.finalError ?? .nan)")
+        } else {
+            lines.append("best: none (no trial learned: a final error at most half the starting error)")
         }
         return lines.joined(separator: "\n")
     }

@@ -103,6 +103,18 @@ final class CapturedConsole: Sendable {
         #expect(text.contains("error after 10000 iterations: 0.49516402549338606"))
         #expect(text.contains("-0.28448441  0.32471214 -1.53496167 -0.47594822"))
         #expect(text.contains("direction changes of synapse_1:"))
+        #expect(text.contains("alpha 0.001, hidden 4: succeeded after 60000 iterations, did not learn"))
+        #expect(text.hasSuffix("best: none (no trial learned: a final error at most half the starting error)"))
+    }
+
+    @Test func theBestIsATrialThatLearned() throws {
+        let captured = CapturedConsole()
+        #expect(try TrainCommand(arguments: ["--alphas", "0.001,10,1000"]).run(console: captured.console) == 0)
+        #expect(captured.out.hasSuffix("best: alpha 10.0, hidden 4, final error 0.0011918006535252407"))
+        let json = CapturedConsole()
+        #expect(try TrainCommand(arguments: ["--alphas", "0.001,10", "--iterations", "60000", "--json"]).run(console: json.console) == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as! [String: [[String: Any]]]
+        #expect(object["trials"]?.map { $0["learned"] as? Bool } == [false, true])
     }
 
     @Test func datasetFileIsValidatedWithPointers() throws {
