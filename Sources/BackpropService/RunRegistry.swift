@@ -99,8 +99,8 @@ public final class RunRegistry: Sendable {
                 requeued += 1
             }
         }
-        log.info("runs loaded", [("directory", store.directory), ("runs", String(runs.count)),
-                                 ("requeued", String(requeued)), ("set_aside", String(setAside.count))])
+        log.info("runs loaded", [("directory", store.directory), ("runs", runs.count),
+                                 ("requeued", requeued), ("set_aside", setAside.count)])
     }
 
     /// Splits the run's unfinished trials into batches of one hidden size, small enough that
@@ -174,7 +174,7 @@ public final class RunRegistry: Sendable {
         }
         metrics.recordRunSubmitted()
         evictOldFinishedRuns()
-        log.info("run submitted", [("run", run.id.description), ("trials", String(trialCount))])
+        log.info("run submitted", [("run", run.id.description), ("trials", trialCount)])
         return .created(run)
     }
 
