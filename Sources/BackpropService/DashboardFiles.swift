@@ -1067,7 +1067,9 @@ svg.network .neuron text { font-size: 12px; fill: var(--ink); }
 .trial-key { margin: 0.5rem 0 0; padding-left: 1.1rem; font-size: 0.84rem; color: var(--muted); }
 .trial-heading { display: flex; justify-content: space-between; gap: 0.4rem; align-items: flex-start; }
 .trial.selected { border-color: var(--accent); border-width: 2px; }
-.trial-details > summary { cursor: pointer; font-size: 0.85rem; font-weight: 600; color: var(--accent); margin: 0.2rem 0 0.4rem; }
+.trial-details > summary { cursor: pointer; font-size: 0.85rem; font-weight: 600; color: var(--accent); margin: 0.1rem 0 0; width: max-content; }
+.trial-details[open] > summary { margin-bottom: 0.4rem; }
+.trial .facts.compact { margin: 0.2rem 0; }
 .boundary-absent { max-width: 16rem; margin: 0; }
 
 /* Matrices: tables that fit, else heatmaps; colour keys */
@@ -3627,7 +3629,7 @@ export class TrialCard {
       svgElement('line', { x1: 1, y1: 6, x2: 35, y2: 6, stroke: style.colour, 'stroke-width': 2.5, 'stroke-dasharray': style.dash || null }),
       showHidden ? svgElement('path', { d: markerPath(style.marker, 18, 6, 4), fill: style.colour, stroke: style.colour }) : null);
     this.details = element('details', { class: 'trial-details', open: open || null },
-      element('summary', {}, 'Outputs, boundary, weights, direction changes'), this.body);
+      element('summary', {}, 'Details'), this.body);
     this.details.addEventListener('toggle', () => { if (this.details.open && this.pending) this.schedule(); });
     this.name = trialName(trial, showHidden);
     this.element = element('section', { class: 'trial', 'data-trial': index, 'aria-labelledby': `trial-${index}-title` },

@@ -303,7 +303,7 @@ import Backprop
                       const markers = [...document.querySelectorAll('svg.chart .diverged-marker')];
                       const tick = (text) => [...document.querySelectorAll('svg.chart .tick.x')].find((node) => node.textContent === text);
                       const x0 = Number(tick('0').getAttribute('x'));
-                      const x1000 = Number(tick('1k').getAttribute('x'));
+                      const x1000 = Number(tick('1,000').getAttribute('x'));
                       const shown = markers.filter((marker) => marker.getAttribute('visibility') === 'visible');
                       return {
                         shown: shown.length,

@@ -22,7 +22,7 @@ export class TrialCard {
       svgElement('line', { x1: 1, y1: 6, x2: 35, y2: 6, stroke: style.colour, 'stroke-width': 2.5, 'stroke-dasharray': style.dash || null }),
       showHidden ? svgElement('path', { d: markerPath(style.marker, 18, 6, 4), fill: style.colour, stroke: style.colour }) : null);
     this.details = element('details', { class: 'trial-details', open: open || null },
-      element('summary', {}, 'Outputs, boundary, weights, direction changes'), this.body);
+      element('summary', {}, 'Details'), this.body);
     this.details.addEventListener('toggle', () => { if (this.details.open && this.pending) this.schedule(); });
     this.name = trialName(trial, showHidden);
     this.element = element('section', { class: 'trial', 'data-trial': index, 'aria-labelledby': `trial-${index}-title` },
