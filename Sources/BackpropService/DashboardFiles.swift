@@ -403,11 +403,6 @@ export class ErrorChart {
     return model.iterations.length ? model.iterations[model.iterations.length - 1] : -1;
   }
 
-  startError(index) {
-    const model = this.trials[index];
-    return model.iterations[0] === 0 ? model.errors[0] : null;
-  }
-
   updateTrial(index, trial, detail) {
     const model = this.trials[index];
     if (model.status === trial.status && model.finalError === trial.final_error && model.detail === detail) return;
@@ -447,7 +442,7 @@ export class ErrorChart {
     if (this.size && this.size.width === width) return;
     const height = Math.round(Math.min(440, Math.max(240, width * 0.5)));
     const longest = Math.max(0, ...this.trials.map((model) => model.label.textContent.length));
-    const labelRoom = this.trials.length <= LEGEND_OPEN_LIMIT ? Math.min(160, 16 + longest * 7.5) : 30;
+    const labelRoom = this.trials.length <= LEGEND_OPEN_LIMIT ? Math.min(160, 16 + longest * 7.5, Math.max(80, width * 0.24)) : 30;
     this.size = { width, height, left: 62, right: width - labelRoom, top: 12, bottom: height - 40 };
     this.svg.setAttribute('width', width);
     this.svg.setAttribute('height', height);
@@ -505,7 +500,7 @@ export class ErrorChart {
     const [low, high] = this.domain;
     const nodes = [svgElement('rect', { class: 'plot-area', x: left, y: top, width: right - left, height: bottom - top })];
     nodes.push(...logAxisNodes({ low, high, position: (value) => this.y(value), vertical: true, from: left, to: right, labelAt: left - 6 }));
-    for (const iteration of niceTicks(this.iterations, Math.max(2, Math.floor((right - left) / 90)))) {
+    for (const iteration of niceTicks(this.iterations, Math.max(3, Math.floor((right - left) / 90)))) {
       const x = this.x(iteration);
       nodes.push(svgElement('line', { class: 'major', x1: x, x2: x, y1: top, y2: bottom }));
       nodes.push(svgElement('text', { class: 'tick x', x, y: bottom + 16 }, formatCount(iteration)));
@@ -874,7 +869,7 @@ input[aria-invalid="true"], textarea[aria-invalid="true"], select[aria-invalid="
 button { width: auto; cursor: pointer; background: #eef2f8; font-weight: 600; padding: 0.35rem 0.9rem; }
 button:hover { background: #e1e8f3; }
 button:disabled { cursor: not-allowed; color: var(--muted); background: #eef2f8; border-color: #c3cad6; }
-button.primary:disabled { color: #fff; background: #5b7fa8; border-color: #5b7fa8; }
+button.primary:disabled { color: #fff; background: #46648a; border-color: #46648a; }
 ::placeholder { color: var(--muted); opacity: 1; }
 button.small { min-height: 1.9rem; padding: 0.15rem 0.6rem; font-size: 0.82rem; }
 button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
@@ -1030,7 +1025,8 @@ svg .focus-ring { fill: none; stroke: var(--focus); stroke-width: 3; pointer-eve
 .sweep-table thead th { position: sticky; top: 0; background: #f3f5f9; z-index: 1; padding: 0; }
 .sweep-table thead th.num .sort { justify-content: flex-end; }
 .sweep-table .sort { display: flex; width: 100%; min-height: 2rem; border: 0; border-radius: 0; background: transparent; padding: 0.2rem 0.45rem;
-  font-size: 0.8rem; font-weight: 700; color: var(--ink); white-space: nowrap; gap: 0.25rem; }
+  font-size: 0.8rem; font-weight: 700; color: var(--ink); gap: 0.25rem; text-align: inherit; align-items: flex-end; }
+.sweep-table thead th { white-space: normal; vertical-align: bottom; }
 .sweep-table .sort:hover { background: #e1e8f3; }
 .sweep-table th[aria-sort="ascending"] .sort::after { content: "▲"; }
 .sweep-table th[aria-sort="descending"] .sort::after { content: "▼"; }
@@ -2898,7 +2894,7 @@ export class RunView {
   updateSummary() {
     const run = this.run;
     const chart = this.chart;
-    const learned = run.trials.map((trial, index) => learnedOf(trial, chart.startError(index)));
+    const learned = run.trials.map(learnedOf);
     const best = bestTrialIndex(run, learned);
     const facts = run.trials.map((trial, index) => {
       const model = chart.trials[index];
@@ -3547,20 +3543,14 @@ export function byAlpha(trials) {
     .sort((a, b) => trials[a].alpha - trials[b].alpha || trials[a].hidden_size - trials[b].hidden_size || a - b);
 }
 
-// A trial learned when its final error is clearly below its starting error. The run JSON says so
-// in `learned` once the service sends it (issue 13); until then the page applies the rule
-// itself: the final error is below half the starting error (the error at iteration 0).
-// null: not known yet (still training, or the starting error not loaded).
-export const LEARNED_BELOW_FRACTION_OF_START = 0.5;
-export function learnedOf(trial, startError) {
-  if (typeof trial.learned === 'boolean') return trial.learned;
-  if (trial.status === 'diverged') return false;
-  if (trial.final_error === null || trial.final_error === undefined) return null;
-  if (!(startError > 0)) return null;
-  return trial.final_error < LEARNED_BELOW_FRACTION_OF_START * startError;
+// Whether a trial learned, as the service says (api.md: it did not diverge and its final error
+// is at most half its error at iteration 0); null while it trains.
+export function learnedOf(trial) {
+  return typeof trial.learned === 'boolean' ? trial.learned : null;
 }
 
-// The best trial: the service's, unless it did not learn (then none).
+// The best trial: the service's (never one that did not learn, api.md; checked here too for runs
+// stored before that rule).
 export function bestTrialIndex(run, learned) {
   const best = run.summary?.best;
   if (!best) return null;

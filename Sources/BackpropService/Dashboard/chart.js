@@ -117,11 +117,6 @@ export class ErrorChart {
     return model.iterations.length ? model.iterations[model.iterations.length - 1] : -1;
   }
 
-  startError(index) {
-    const model = this.trials[index];
-    return model.iterations[0] === 0 ? model.errors[0] : null;
-  }
-
   updateTrial(index, trial, detail) {
     const model = this.trials[index];
     if (model.status === trial.status && model.finalError === trial.final_error && model.detail === detail) return;
@@ -161,7 +156,7 @@ export class ErrorChart {
     if (this.size && this.size.width === width) return;
     const height = Math.round(Math.min(440, Math.max(240, width * 0.5)));
     const longest = Math.max(0, ...this.trials.map((model) => model.label.textContent.length));
-    const labelRoom = this.trials.length <= LEGEND_OPEN_LIMIT ? Math.min(160, 16 + longest * 7.5) : 30;
+    const labelRoom = this.trials.length <= LEGEND_OPEN_LIMIT ? Math.min(160, 16 + longest * 7.5, Math.max(80, width * 0.24)) : 30;
     this.size = { width, height, left: 62, right: width - labelRoom, top: 12, bottom: height - 40 };
     this.svg.setAttribute('width', width);
     this.svg.setAttribute('height', height);
@@ -219,7 +214,7 @@ export class ErrorChart {
     const [low, high] = this.domain;
     const nodes = [svgElement('rect', { class: 'plot-area', x: left, y: top, width: right - left, height: bottom - top })];
     nodes.push(...logAxisNodes({ low, high, position: (value) => this.y(value), vertical: true, from: left, to: right, labelAt: left - 6 }));
-    for (const iteration of niceTicks(this.iterations, Math.max(2, Math.floor((right - left) / 90)))) {
+    for (const iteration of niceTicks(this.iterations, Math.max(3, Math.floor((right - left) / 90)))) {
       const x = this.x(iteration);
       nodes.push(svgElement('line', { class: 'major', x1: x, x2: x, y1: top, y2: bottom }));
       nodes.push(svgElement('text', { class: 'tick x', x, y: bottom + 16 }, formatCount(iteration)));

@@ -253,7 +253,7 @@ export class RunView {
   updateSummary() {
     const run = this.run;
     const chart = this.chart;
-    const learned = run.trials.map((trial, index) => learnedOf(trial, chart.startError(index)));
+    const learned = run.trials.map(learnedOf);
     const best = bestTrialIndex(run, learned);
     const facts = run.trials.map((trial, index) => {
       const model = chart.trials[index];

@@ -33,20 +33,14 @@ export function byAlpha(trials) {
     .sort((a, b) => trials[a].alpha - trials[b].alpha || trials[a].hidden_size - trials[b].hidden_size || a - b);
 }
 
-// A trial learned when its final error is clearly below its starting error. The run JSON says so
-// in `learned` once the service sends it (issue 13); until then the page applies the rule
-// itself: the final error is below half the starting error (the error at iteration 0).
-// null: not known yet (still training, or the starting error not loaded).
-export const LEARNED_BELOW_FRACTION_OF_START = 0.5;
-export function learnedOf(trial, startError) {
-  if (typeof trial.learned === 'boolean') return trial.learned;
-  if (trial.status === 'diverged') return false;
-  if (trial.final_error === null || trial.final_error === undefined) return null;
-  if (!(startError > 0)) return null;
-  return trial.final_error < LEARNED_BELOW_FRACTION_OF_START * startError;
+// Whether a trial learned, as the service says (api.md: it did not diverge and its final error
+// is at most half its error at iteration 0); null while it trains.
+export function learnedOf(trial) {
+  return typeof trial.learned === 'boolean' ? trial.learned : null;
 }
 
-// The best trial: the service's, unless it did not learn (then none).
+// The best trial: the service's (never one that did not learn, api.md; checked here too for runs
+// stored before that rule).
 export function bestTrialIndex(run, learned) {
   const best = run.summary?.best;
   if (!best) return null;
