@@ -207,10 +207,13 @@ struct RunsAPI: Sendable {
 
     private func optionalInteger(_ request: HTTPRequest, _ name: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
         guard let text = request.queryValue(name) else { return nil }
-        // An iteration beyond Int.max is still "after everything" for an unbounded range.
-        let digits = !text.isEmpty && text.utf8.allSatisfy { (48...57).contains($0) }
-        if range.upperBound == .max, digits, Int(text) == nil { return .max }
-        guard let value = Int(text), range.contains(value) else {
+        // Decimal digits with an optional minus, as the schema's integers are written (Int()
+        // alone would also take "+5"). An iteration beyond Int.max is still "after everything"
+        // for an unbounded range.
+        let unsigned = text.hasPrefix("-") ? text.utf8.dropFirst() : text.utf8[...]
+        let isDecimal = !unsigned.isEmpty && unsigned.allSatisfy { (48...57).contains($0) }
+        if range.upperBound == .max, isDecimal, !text.hasPrefix("-"), Int(text) == nil { return .max }
+        guard isDecimal, let value = Int(text), range.contains(value) else {
             let upper = range.upperBound == Int.max ? "" : " to \(range.upperBound)"
             throw Problem.invalidFields([FieldIssue("query:\(name)", "expected an integer from \(range.lowerBound)\(upper), got \"\(text)\"")])
         }
