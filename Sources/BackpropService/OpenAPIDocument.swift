@@ -1482,10 +1482,11 @@ enum OpenAPIDocument {
      "status",
      "detail"
     ],
-    "description": "RFC 9457 problem details.",
+    "description": "RFC 9457 problem details, the shape of every error (also 404, 405, 413 and the other answers of the HTTP layer). The kinds are listed in api.md.",
     "properties": {
      "type": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^https://backpropd\\.dev/problems/[a-z0-9-]+$"
      },
      "title": {
       "type": "string"
@@ -1497,7 +1498,8 @@ enum OpenAPIDocument {
       "type": "string"
      },
      "instance": {
-      "type": "string"
+      "type": "string",
+      "description": "The request's path (absent only when the request line could not be read)."
      },
      "errors": {
       "type": "array",

@@ -8,13 +8,16 @@ final class ServerContext: Sendable {
     let parserLimits: RequestParser.Limits
     let timeouts: ConnectionStateMachine<ContinuousClock>.Timeouts
     let log: HTTPServerLogger?
+    let problemRenderer: HTTPProblemRenderer
     /// Connections counted against `maxConnections` (including ones being refused with 503).
     let openConnections = Atomic<Int>(0)
     /// Over-limit connections currently being answered 503; beyond `maxRefusing` they are just closed.
     let refusingConnections = Atomic<Int>(0)
     let maxRefusing = 64
 
-    init(router: Router, middleware: [any HTTPMiddleware], limits: HTTPLimits, log: HTTPServerLogger?) {
+    init(router: Router, middleware: [any HTTPMiddleware], limits: HTTPLimits, log: HTTPServerLogger?,
+         problemRenderer: @escaping HTTPProblemRenderer = { problem, path in problem.defaultRendering(path: path) }) {
+        self.problemRenderer = problemRenderer
         self.router = router
         self.middleware = middleware
         self.limits = limits
@@ -45,6 +48,14 @@ final class ServerContext: Sendable {
             if let response = hook.screen(head) { return response }
         }
         return nil
+    }
+
+    /// A problem the server made (`HTTPResponse.problem`) in the application's shape.
+    func rendered(_ response: HTTPResponse, head: HTTPRequestHead?) -> HTTPResponse {
+        guard let problem = response.problem else { return response }
+        var rendered = problemRenderer(problem, problem.path ?? head?.path)
+        rendered.problem = nil
+        return rendered
     }
 
     func prepare(_ response: inout HTTPResponse, for head: HTTPRequestHead) {
