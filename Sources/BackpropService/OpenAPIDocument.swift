@@ -232,7 +232,7 @@ enum OpenAPIDocument {
      {
       "name": "cursor",
       "in": "query",
-      "description": "next_cursor of the previous page.",
+      "description": "next_cursor of the previous page: <created_at in ms>.<id>. Any text of this form is accepted; the page holds the runs older than it (none for a cursor older than every run).",
       "schema": {
        "type": "string",
        "pattern": "^[0-9]+\\.[0-9a-f]{32}$"
@@ -303,9 +303,10 @@ enum OpenAPIDocument {
      "name": "id",
      "in": "path",
      "required": true,
-     "description": "The run id (32 lowercase hex digits).",
+     "description": "The run id (32 lowercase hex digits; any other segment is a 404).",
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
      }
     }
    ],
@@ -471,9 +472,10 @@ enum OpenAPIDocument {
      "name": "id",
      "in": "path",
      "required": true,
-     "description": "The run id (32 lowercase hex digits).",
+     "description": "The run id (32 lowercase hex digits; any other segment is a 404).",
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
      }
     }
    ],
@@ -554,9 +556,10 @@ enum OpenAPIDocument {
      "name": "id",
      "in": "path",
      "required": true,
-     "description": "The run id (32 lowercase hex digits).",
+     "description": "The run id (32 lowercase hex digits; any other segment is a 404).",
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
      }
     }
    ],

@@ -66,12 +66,12 @@ final class ServerContext: Sendable {
         for hook in middleware { hook.completed(exchange) }
     }
 
-    /// The answer to a routed head that reached no handler: 404, 405, 501 or automatic OPTIONS.
+    /// The answer to a routed head that reached no handler: 404, 405 or automatic OPTIONS.
+    /// Any method a path has no route for gets 405 with `Allow`, also a token this server has
+    /// never heard of (QUERY, BREW): the resource exists and the client learns what it takes,
+    /// as nginx answers, and no client or API checker mistakes it for a server error (5xx).
     static func unroutedResponse(_ match: Router.Match, head: HTTPRequestHead) -> HTTPResponse? {
         let method = head.method
-        if !HTTPMethod.known.contains(method) {
-            return .problem(.notImplemented, detail: "method \(method) is not implemented")
-        }
         switch match {
         case .found:
             return nil
