@@ -1,5 +1,14 @@
 import Backprop
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `backpropd train`: the notebook's alpha sweep, offline, printed readably or as the API's JSON.
 struct TrainCommand: Subcommand {
@@ -21,6 +30,9 @@ struct TrainCommand: Subcommand {
       --iterations N         gradient-descent updates per trial                     [60000]
       --seed N               numpy seed for the initial weights, 0…4294967295         [1]
       --error-every N        record the mean absolute error every N iterations      [10000]
+      --threads N            train on up to N threads; trials are split over them only
+                             where splitting is faster on this CPU (1: the engine on one
+                             thread)                                                 [cores]
       --json                 print {"trials": [...]} in the service's JSON shape
       -h, --help             show this help
 
@@ -29,10 +41,11 @@ struct TrainCommand: Subcommand {
 
     let sweep: Sweep
     let json: Bool
+    let threads: Int
 
     init(arguments: [String]) throws(UsageError) {
         let options = try OptionParser(
-            arguments, valued: ["dataset", "dataset-file", "alphas", "hidden-size", "iterations", "seed", "error-every"],
+            arguments, valued: ["dataset", "dataset-file", "alphas", "hidden-size", "iterations", "seed", "error-every", "threads"],
             flags: ["json"])
         let notebook = Sweep.notebook
         let limits = TrainingLimits.standard
@@ -48,10 +61,11 @@ struct TrainCommand: Subcommand {
         }
         self.sweep = sweep
         json = options.flags.contains("json")
+        threads = try options.integer("threads", default: Self.cores, in: 1...1024)
     }
 
     func run(console: Console) -> Int32 {
-        let results = sweep.run()
+        let results = sweep.run(threads: threads)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -81,6 +95,8 @@ struct TrainCommand: Subcommand {
             return dataset
         }
     }
+
+    static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// The command-line option a sweep validation pointer (`/alphas/2`) refers to.
     private static func option(for pointer: String) -> String {
