@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A parsed JSON document, kept loose so validation can name every wrong field with a JSON
 /// pointer instead of stopping at the first decoding error.

@@ -1,5 +1,9 @@
 import Dispatch
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One line per event on stdout, as text (`TIME LEVEL message key=value…`) or JSON objects.
 /// Lines are buffered and written by a background queue, so a slow log reader never stalls an
@@ -70,7 +74,7 @@ public final class Logger: Sendable {
         if dropped > 0 { pending += Array(render(.warning, "log lines dropped (stdout too slow)", [("count", String(dropped))]).utf8) }
         var offset = 0
         while offset < pending.count {
-            let written = pending.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let written = pending.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 && errno == EINTR { continue }
             if written <= 0 { return }
             offset += written

@@ -1,6 +1,10 @@
 import Backprop
 import Dispatch
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The runs in memory: the single source the HTTP handlers read (never the disk), fed by the
 /// worker pool and written through to the `RunStore`. Thread-safe; handlers only take its lock

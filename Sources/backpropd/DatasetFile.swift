@@ -1,5 +1,9 @@
 import Backprop
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Reads `--dataset-file`: JSON `{"inputs": [[…]], "targets": [[…]]}`, validated by `Dataset`.
 enum DatasetFile {

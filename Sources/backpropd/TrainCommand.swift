@@ -4,11 +4,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `backpropd train`: the notebook's alpha sweep, offline, printed readably or as the API's JSON.
 struct TrainCommand: Subcommand {
@@ -61,7 +56,7 @@ struct TrainCommand: Subcommand {
         }
         self.sweep = sweep
         json = options.flags.contains("json")
-        threads = try options.integer("threads", default: Self.cores, in: 1...1024)
+        threads = try options.integer("threads", default: processorsOnline, in: 1...1024)
     }
 
     func run(console: Console) -> Int32 {
@@ -95,8 +90,6 @@ struct TrainCommand: Subcommand {
             return dataset
         }
     }
-
-    static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// The command-line option a sweep validation pointer (`/alphas/2`) refers to.
     private static func option(for pointer: String) -> String {

@@ -97,7 +97,7 @@ final class CapturedConsole: Sendable {
     }
 
     @Test func threadsDefaultsToTheCoresAndGivesTheSameTrialsAsOneThread() throws {
-        #expect(try TrainCommand(arguments: []).threads == TrainCommand.cores)
+        #expect(try TrainCommand(arguments: []).threads == processorsOnline)
         func output(_ threads: String) throws -> String {
             let captured = CapturedConsole()
             let command = try TrainCommand(arguments: ["--alphas", "0.1,1,10,100,1000", "--hidden-size", "4,8",
