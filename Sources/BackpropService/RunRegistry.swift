@@ -104,8 +104,8 @@ public final class RunRegistry: Sendable {
                 requeued += 1
             }
         }
-        log.info("runs loaded", [("directory", store.directory), ("runs", String(runs.count)),
-                                 ("requeued", String(requeued)), ("set_aside", String(setAside.count))])
+        log.info("runs loaded", [("directory", store.directory), ("runs", runs.count),
+                                 ("requeued", requeued), ("set_aside", setAside.count)])
     }
 
     /// The pool's jobs for the run's unfinished trials. `WorkSplit` decides how many workers
@@ -131,15 +131,15 @@ public final class RunRegistry: Sendable {
         case existing(Run)
     }
 
-    public func submit(_ request: RunRequest, dataset: Dataset, idempotencyKey: String?) async throws(Problem) -> SubmitOutcome {
-        let trialCount = request.trialSpecs.count
+    public func submit(_ request: RunRequest, idempotencyKey: String?) async throws(Problem) -> SubmitOutcome {
+        let trialCount = request.sweep.trials.count
         let admission = try state.withLock { state throws(Problem) -> SubmitOutcome in
             guard !state.stopping else { throw Problem(status: 503, title: "Shutting down", detail: "the server is stopping; retry on its successor") }
             if let key = idempotencyKey, let id = state.idempotencyKeys[key], let existing = state.runs[id] {
                 guard existing.request == request else {
                     throw Problem(status: 422, title: "Idempotency key reused",
                                   detail: "Idempotency-Key \(key) was first used with a different body (run \(id)); use a new key for a new run",
-                                  errors: [FieldIssue("header:Idempotency-Key", "already used with a different body")])
+                                  errors: [ValidationIssue("header:Idempotency-Key", "already used with a different body")])
                 }
                 return .existing(existing)
             }
@@ -147,7 +147,7 @@ public final class RunRegistry: Sendable {
             guard pending + trialCount <= pool.capacity else {
                 throw Problem.queueFull(pendingTrials: pending, limit: pool.capacity, retryAfterSeconds: 5)
             }
-            let run = Run(id: RunID(instancePrefix: configuration.instancePrefix), request: request, dataset: dataset, idempotencyKey: idempotencyKey)
+            let run = Run(id: RunID(instancePrefix: configuration.instancePrefix), request: request, idempotencyKey: idempotencyKey)
             insert(run, into: &state)
             return .created(run)
         }
@@ -172,7 +172,7 @@ public final class RunRegistry: Sendable {
         }
         metrics.recordRunSubmitted()
         evictOldFinishedRuns()
-        log.info("run submitted", [("run", run.id.description), ("trials", String(trialCount))])
+        log.info("run submitted", [("run", run.id.description), ("trials", trialCount)])
         return .created(run)
     }
 
