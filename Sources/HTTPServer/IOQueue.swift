@@ -94,7 +94,10 @@ final class IOQueue: @unchecked Sendable {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         let interval = DispatchTimeInterval.nanoseconds(Int(tickInterval / .nanoseconds(1)))
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(1))
-        timer.setEventHandler { [unowned self] in run { expireDeadlines() } }
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            run { expireDeadlines() }
+        }
         timer.activate()
         tick = timer
     }
