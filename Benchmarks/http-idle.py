@@ -12,7 +12,7 @@ import argparse, os, re, socket, statistics, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-BODY = "/work/shared/peers/body.json"
+BODY = os.path.join(ROOT, "..", "shared", "peers", "body.json")
 
 
 def vm(pid, field):
