@@ -28,21 +28,26 @@ for round in $(seq "$ROUNDS"); do
     port=$((20000 + RANDOM % 20000))
     args=(--port "$port" --body "$BODY" --execution "$EXECUTION")
     [ -n "${QUEUES:-}" ] && args+=(--queues "$QUEUES")
-    "$binary" "${args[@]}" 2>"$RES/$label-server.log" &
-    pid=$!
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/runs/demo" -o /dev/null && break; sleep 0.05; done
-    wrk -t2 -c"$CONNS" -d2s "http://127.0.0.1:$port/runs/demo" >/dev/null   # warm-up
-    ticks0=$(awk '{sub(/^.*\) /,""); print $12+$13}' /proc/$pid/stat)
-    perf stat -x, -e 'syscalls:sys_enter_*' -e context-switches -p "$pid" -o "$RES/$label-$round.perf" &
+    # The server runs under perf stat from its start, so every thread Dispatch creates is counted;
+    # requests are counted over the warm-up and the measured run together.
+    perf stat -x, -e 'syscalls:sys_enter_*' -e context-switches -o "$RES/$label-$round.perf" -- \
+      "$binary" "${args[@]}" 2>"$RES/$label-server.log" &
     perfpid=$!
+    pid=""
+    for _ in $(seq 200); do
+      pid=$(pgrep -P "$perfpid" || true)
+      [ -n "$pid" ] && curl -sf "http://127.0.0.1:$port/runs/demo" -o /dev/null && break
+      sleep 0.05
+    done
+    wrk -t2 -c"$CONNS" -d2s "http://127.0.0.1:$port/runs/demo" > "$RES/$label-$round.warmup"
+    ticks0=$(awk '{sub(/^.*\) /,""); print $12+$13}' /proc/$pid/stat)
     if [ "${PERF_RECORD:-0}" = 1 ] && [ "$round" = 1 ]; then
       perf record -F 999 -g -p "$pid" -o "$RES/perf-$label.data" -- sleep "$DURATION" >/dev/null 2>&1 &
     fi
     wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/runs/demo" > "$RES/$label-$round.wrk"
-    kill -INT "$perfpid"; wait "$perfpid" 2>/dev/null || true
     ticks1=$(awk '{sub(/^.*\) /,""); print $12+$13}' /proc/$pid/stat)
     echo "$((ticks1 - ticks0))" > "$RES/$label-$round.ticks"
-    kill "$pid"; wait "$pid" 2>/dev/null || true
+    kill -TERM "$pid"; wait "$perfpid" 2>/dev/null || true
     wait 2>/dev/null || true
   done
 done
@@ -56,6 +61,7 @@ for build in builds:
     for r in range(1, rounds + 1):
         wrk = open(f"{res}/{label}-{r}.wrk").read()
         requests = int(re.search(r"(\d+) requests in", wrk).group(1))
+        warmup = int(re.search(r"(\d+) requests in", open(f"{res}/{label}-{r}.warmup").read()).group(1))
         p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", wrk)
         p99ms = float(p99.group(1)) * {"us": 1e-3, "ms": 1, "s": 1e3}[p99.group(2)]
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
@@ -66,7 +72,7 @@ for build in builds:
             if len(parts) > 2 and parts[0].replace(".", "").isdigit():
                 name = parts[2].replace("syscalls:sys_enter_", "")
                 counts[name] = int(float(parts[0]))
-        per_round.append((rps, p99ms, ticks / clk * 1e6 / requests, {k: v / requests for k, v in counts.items()}))
+        per_round.append((rps, p99ms, ticks / clk * 1e6 / requests, {k: v / (requests + warmup) for k, v in counts.items()}))
     rows[label] = per_round
 med = statistics.median
 print(f"\nkeep-alive GET, {rounds} rounds, medians; per request:")
