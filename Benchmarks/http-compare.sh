@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTPServer against the peers (nginx, Hummingbird 2, FlyingFox) with the peers' own harness.
 # Usage: Benchmarks/http-compare.sh            (env passes through to compare.sh: DURATION, ROUNDS, PEERS…)
-#   Builds HTTPBench in release, then runs ../shared/peers/compare.sh with two extra columns:
+#   Builds HTTPBench in release, then runs ../shared/peers/compare.sh (beside the repository root;
+#   PEERS_DIR=DIR for another place) with two extra columns:
 #   httpserver-io   routes on HTTPHandlerExecution.ioQueue   (the non-blocking fast path)
 #   httpserver-task routes on HTTPHandlerExecution.concurrent (the default: a task per request)
 # Run it when `uptime` shows low load; report medians of ROUNDS interleaved rounds with the load.

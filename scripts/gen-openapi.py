@@ -11,7 +11,7 @@ ts = {"type": "string", "format": "date-time"}
 statuses = ["queued", "running", "succeeded", "failed", "cancelled"]
 problem_ref = {"$ref": "#/components/responses/Problem"}
 def problem(desc): return {"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-run_id_param = {"name": "id", "in": "path", "required": True, "description": "The run id (32 lowercase hex digits).", "schema": {"type": "string"}}
+run_id_param = {"name": "id", "in": "path", "required": True, "description": "The run id (32 lowercase hex digits; any other segment is a 404).", "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
 since_param = {"name": "since", "in": "query", "required": False, "description": "Only curve points with an iteration greater than this.", "schema": {"type": "integer", "minimum": -1}}
 etag_header = {"ETag": {"description": "Strong validator of this representation; send it back in If-None-Match.", "schema": {"type": "string"}}}
 reqid = {"X-Request-Id": {"schema": {"type": "string"}, "description": "Request id, also in the access log."}}
@@ -44,7 +44,7 @@ doc = {
                    "default": problem("Any other error.")}},
    "get": {"operationId": "listRuns", "summary": "Runs, newest first, without trials.", "security": security,
      "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
-                    {"name": "cursor", "in": "query", "description": "next_cursor of the previous page.", "schema": {"type": "string", "pattern": "^[0-9]+\\.[0-9a-f]{32}$"}},
+                    {"name": "cursor", "in": "query", "description": "next_cursor of the previous page: <created_at in ms>.<id>. Any text of this form is accepted; the page holds the runs older than it (none for a cursor older than every run).", "schema": {"type": "string", "pattern": "^[0-9]+\\.[0-9a-f]{32}$"}},
                     {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses}}],
      "responses": {"200": {"description": "A page of runs.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunList"}}}},
                    "401": problem("A token is required."), "422": problem("A bad limit, cursor or status."), "default": problem("Any other error.")}}},
@@ -140,8 +140,9 @@ doc = {
    "DatasetList": {"type": "object", "required": ["datasets"], "properties": {"datasets": {"type": "array", "items": {"type": "object", "required": ["name", "samples", "inputs", "targets"],
      "properties": {"name": {"type": "string"}, "samples": int_, "inputs": matrix, "targets": matrix}}}}},
    "Readiness": {"type": "object", "required": ["status", "reasons"], "properties": {"status": {"type": "string", "enum": ["ready", "not ready"]}, "reasons": {"type": "array", "items": {"type": "string"}}}},
-   "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "description": "RFC 9457 problem details.",
-     "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": int_, "detail": {"type": "string"}, "instance": {"type": "string"},
+   "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "description": "RFC 9457 problem details, the shape of every error (also 404, 405, 413 and the other answers of the HTTP layer). The kinds are listed in api.md.",
+     "properties": {"type": {"type": "string", "pattern": "^https://backpropd\\.dev/problems/[a-z0-9-]+$"}, "title": {"type": "string"}, "status": int_, "detail": {"type": "string"},
+       "instance": {"type": "string", "description": "The request's path (absent only when the request line could not be read)."},
        "errors": {"type": "array", "items": {"type": "object", "required": ["pointer", "detail"], "properties": {"pointer": {"type": "string", "description": "A JSON pointer into the body, or header:NAME / query:NAME."}, "detail": {"type": "string"}}}}}},
   },
  },

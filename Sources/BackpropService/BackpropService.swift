@@ -43,6 +43,7 @@ public final class BackpropService: Sendable {
         var serverConfiguration = HTTPServerConfiguration(host: configuration.host, port: configuration.port)
         serverConfiguration.limits = configuration.http
         serverConfiguration.limits.maxBodyBytes = configuration.maxBodyBytes
+        serverConfiguration.problemRenderer = Problem.renderer
         server = HTTPServer(configuration: serverConfiguration, router: router, middleware: middleware)
     }
 

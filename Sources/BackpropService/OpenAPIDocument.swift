@@ -232,7 +232,7 @@ enum OpenAPIDocument {
      {
       "name": "cursor",
       "in": "query",
-      "description": "next_cursor of the previous page.",
+      "description": "next_cursor of the previous page: <created_at in ms>.<id>. Any text of this form is accepted; the page holds the runs older than it (none for a cursor older than every run).",
       "schema": {
        "type": "string",
        "pattern": "^[0-9]+\\.[0-9a-f]{32}$"
@@ -303,9 +303,10 @@ enum OpenAPIDocument {
      "name": "id",
      "in": "path",
      "required": true,
-     "description": "The run id (32 lowercase hex digits).",
+     "description": "The run id (32 lowercase hex digits; any other segment is a 404).",
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
      }
     }
    ],
@@ -471,9 +472,10 @@ enum OpenAPIDocument {
      "name": "id",
      "in": "path",
      "required": true,
-     "description": "The run id (32 lowercase hex digits).",
+     "description": "The run id (32 lowercase hex digits; any other segment is a 404).",
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
      }
     }
    ],
@@ -554,9 +556,10 @@ enum OpenAPIDocument {
      "name": "id",
      "in": "path",
      "required": true,
-     "description": "The run id (32 lowercase hex digits).",
+     "description": "The run id (32 lowercase hex digits; any other segment is a 404).",
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
      }
     }
    ],
@@ -1479,10 +1482,11 @@ enum OpenAPIDocument {
      "status",
      "detail"
     ],
-    "description": "RFC 9457 problem details.",
+    "description": "RFC 9457 problem details, the shape of every error (also 404, 405, 413 and the other answers of the HTTP layer). The kinds are listed in api.md.",
     "properties": {
      "type": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^https://backpropd\\.dev/problems/[a-z0-9-]+$"
      },
      "title": {
       "type": "string"
@@ -1494,7 +1498,8 @@ enum OpenAPIDocument {
       "type": "string"
      },
      "instance": {
-      "type": "string"
+      "type": "string",
+      "description": "The request's path (absent only when the request line could not be read)."
      },
      "errors": {
       "type": "array",

@@ -27,12 +27,15 @@ struct QueryParameters {
         items.first { $0.name == name }?.value
     }
 
-    /// An integer in `range`. With an open upper end (`Int.max`), digits beyond Int read as Int.max.
+    /// An integer in `range`, written as the schema writes integers: decimal digits with an
+    /// optional minus (`Int()` alone would also take "+5"). With an open upper end (`Int.max`),
+    /// digits beyond Int read as Int.max.
     mutating func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
         guard let text = string(name) else { return nil }
-        let digits = !text.isEmpty && text.utf8.allSatisfy { (48...57).contains($0) }
-        if range.upperBound == .max, digits, Int(text) == nil { return .max }
-        guard let value = Int(text), range.contains(value) else {
+        let unsigned = text.hasPrefix("-") ? text.utf8.dropFirst() : text.utf8[...]
+        let isDecimal = !unsigned.isEmpty && unsigned.allSatisfy { (48...57).contains($0) }
+        if range.upperBound == .max, isDecimal, !text.hasPrefix("-"), Int(text) == nil { return .max }
+        guard isDecimal, let value = Int(text), range.contains(value) else {
             let upper = range.upperBound == .max ? " or more" : " to \(range.upperBound)"
             issues.append(ValidationIssue("query:\(name)", "expected an integer from \(range.lowerBound)\(upper), got \(quoted(text))"))
             return nil

@@ -140,7 +140,7 @@ extension Connection {
         machine.requestRejected()
         needsLinger = true
         if exchange == nil { exchange = ExchangeInProgress(head: nil, started: ioQueue.clock.now) }
-        respond(.problem(error.status, detail: error.detail))
+        respond(.problem(HTTPProblem(status: error.status, detail: error.detail, path: error.path)))
     }
 
     func peerClosedInput() {

@@ -14,7 +14,8 @@ import Testing
             let document = try result.json()
             #expect(Set(document.keys) == ["id", "status", "created_at", "progress", "links"])
             let id = try #require(document["id"] as? String)
-            #expect(["queued", "running"].contains(document["status"] as? String))
+            // The run as it is when the answer goes out: on a fast machine it may have finished already.
+            #expect(["queued", "running", "succeeded"].contains(document["status"] as? String))
             #expect((document["progress"] as? [String: Any])?["trials_total"] as? Int == 8)
             #expect((document["progress"] as? [String: Any])?["iterations_total"] as? Int == 16000)
             #expect(document["links"] as? [String: String] == ["self": "/runs/\(id)", "events": "/runs/\(id)/events"])
