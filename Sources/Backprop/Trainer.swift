@@ -13,8 +13,8 @@ public enum Trainer {
     /// code path ran it and however many threads shared it. Blocks: call it from a worker
     /// thread. `onProgress(index, snapshot)` runs on this thread after every chunk of iterations
     /// (chunks take ~4 ms) that recorded a curve point and at least every ~50 ms;
-    /// `cancellation` is polled between chunks. Specs should pass `validationIssues()`;
-    /// out-of-range counts are clamped rather than trapped.
+    /// `cancellation` is polled between chunks. Specs should be within `TrainingLimits` (the
+    /// service validates requests against them); out-of-range counts are clamped rather than trapped.
     public static func train(dataset: Dataset, specs: [TrialSpec], cancellation: Cancellation,
                              onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
         train(dataset: dataset, specs: specs, threads: 1, cancellation: cancellation, onProgress: onProgress)
@@ -125,7 +125,11 @@ public enum Trainer {
     /// What the trials of one batch must share.
     struct GroupKey: Hashable { let hidden: Int, iterations: Int, errorEvery: Int }
 
-    /// Spec indices grouped by what a batch must share, in order of first appearance.
+    /// Spec indices grouped by what a batch must share (hidden size, iterations, error interval),
+    /// groups in order of first appearance.
+    static func batchGroups(of specs: [TrialSpec]) -> [[Int]] { groups(of: specs).map(\.1) }
+
+    /// `batchGroups` with what each group shares.
     static func groups(of specs: [TrialSpec]) -> [(GroupKey, [Int])] {
         var groups: [GroupKey: [Int]] = [:]
         var order: [GroupKey] = []

@@ -5,7 +5,6 @@ import Backprop
 public struct Run: Sendable {
     public let id: RunID
     public let request: RunRequest
-    public let dataset: Dataset
     public let createdAt: Timestamp
     public var startedAt: Timestamp?
     public var finishedAt: Timestamp?
@@ -16,30 +15,25 @@ public struct Run: Sendable {
     /// Why the run failed (status `failed` only).
     public var failure: String?
 
-    public init(id: RunID = RunID(), request: RunRequest, dataset: Dataset, createdAt: Timestamp = .now(), idempotencyKey: String? = nil) {
+    public init(id: RunID = RunID(), request: RunRequest, createdAt: Timestamp = .now(), idempotencyKey: String? = nil) {
         self.id = id
         self.request = request
-        self.dataset = dataset
         self.createdAt = createdAt
         self.idempotencyKey = idempotencyKey
-        trials = request.trialSpecs.map(TrialProgress.init(spec:))
+        trials = request.sweep.trials.map(TrialProgress.init(spec:))
         lifecycle = RunLifecycle(trialsLeft: trials.count)
     }
 
     public var status: RunLifecycle.Status { lifecycle.status }
+    /// The dataset every trial trains on (built once, when the request was validated).
+    public var dataset: Dataset { request.sweep.dataset }
 
-    public var iterationsTotal: Int { request.iterations * trials.count }
+    public var iterationsTotal: Int { request.sweep.iterations * trials.count }
     public var iterationsDone: Int { trials.reduce(0) { $0 + $1.iterationsDone } }
 
-    /// The lowest final error among trials that finished without diverging.
+    /// The run's best trial (see `TrialResult.bestIndex`): nil until one has learned, and when none did.
     public var best: (index: Int, result: TrialResult)? {
-        var best: (index: Int, result: TrialResult)?
-        for (index, trial) in trials.enumerated() {
-            guard let result = trial.result, result.status == .succeeded, let error = result.finalError, error.isFinite else { continue }
-            if let current = best?.result.finalError, current <= error { continue }
-            best = (index, result)
-        }
-        return best
+        TrialResult.bestIndex(among: trials.map(\.result)).flatMap { index in trials[index].result.map { (index, $0) } }
     }
 
     /// Unfinished trials back to queued, for a restart or shutdown.

@@ -16,6 +16,24 @@ enum RunRepresentation {
         return writer.bytes
     }
 
+    /// The answer to `POST /runs`: where the run is and how far it got, a few hundred bytes
+    /// whatever the run's size (its trials are one GET away).
+    static func accepted(_ run: Run) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 512)
+        writer.beginObject()
+        writer.key("id"); writer.string(run.id.description)
+        writer.key("status"); writer.string(run.status.rawValue)
+        writer.key("created_at"); writer.string(run.createdAt.description)
+        writer.key("progress"); writeProgress(run, to: &writer)
+        writer.key("links")
+        writer.beginObject()
+        writer.key("self"); writer.string("/runs/\(run.id)")
+        writer.key("events"); writer.string("/runs/\(run.id)/events")
+        writer.endObject()
+        writer.endObject()
+        return writer.bytes
+    }
+
     static func summary(_ run: Run, to writer: inout JSONWriter) {
         writer.beginObject()
         writeHeader(run, to: &writer)
@@ -32,6 +50,12 @@ enum RunRepresentation {
         writer.key("finished_at"); optionalTimestamp(run.finishedAt, to: &writer)
         if let failure = run.failure { writer.key("failure"); writer.string(failure) }
         writer.key("progress")
+        writeProgress(run, to: &writer)
+        writer.key("summary")
+        writeSummary(run, to: &writer)
+    }
+
+    private static func writeProgress(_ run: Run, to writer: inout JSONWriter) {
         writer.beginObject()
         let total = run.iterationsTotal
         let done = run.iterationsDone
@@ -41,8 +65,6 @@ enum RunRepresentation {
         writer.key("trials_total"); writer.int(run.trials.count)
         writer.key("fraction"); writer.double(total == 0 ? 1 : Double(done) / Double(total))
         writer.endObject()
-        writer.key("summary")
-        writeSummary(run, to: &writer)
     }
 
     private static func writeSummary(_ run: Run, to writer: inout JSONWriter) {
@@ -61,6 +83,7 @@ enum RunRepresentation {
         for status in ["succeeded", "diverged", "cancelled"] {
             writer.key("trials_" + status); writer.int(run.trials.count { $0.result?.status.rawValue == status })
         }
+        writer.key("trials_learned"); writer.int(run.trials.count { $0.result?.learned == true })
         writer.endObject()
     }
 
@@ -83,6 +106,7 @@ enum RunRepresentation {
         }
         writer.endArray()
         writer.key("final_error"); writer.optionalDouble(result?.finalError)
+        writer.key("learned"); if let result { writer.bool(result.learned) } else { writer.null() }
         writer.key("synapses")
         writer.beginArray()
         for matrix in result?.synapses ?? trial.currentSynapses { write(matrix, to: &writer) }

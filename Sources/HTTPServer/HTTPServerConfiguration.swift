@@ -1,5 +1,3 @@
-import Glibc
-
 /// Where and how the server listens.
 public struct HTTPServerConfiguration: Sendable {
     /// An address or name to bind. `"::"` (the default) accepts IPv6 and IPv4 on one socket,
@@ -8,15 +6,18 @@ public struct HTTPServerConfiguration: Sendable {
     /// 0 binds an ephemeral port; `HTTPServer.start()` returns the one bound.
     public var port: Int = 8080
     public var limits = HTTPLimits()
-    /// I/O threads (one epoll event loop each); connections are spread over them round-robin.
-    /// Default: one per core.
-    public var ioQueues: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Serial Dispatch queues that run the connections' read and write sources; connections are
+    /// spread over them round-robin. Default: one per core.
+    public var ioQueues: Int = ProcessLimits.processorCount
     /// The `Server` header sent on every response.
     public var serverName: String = "backpropd"
     /// `listen(2)` backlog.
     public var backlog: Int32 = 1024
     /// Server diagnostics (accept errors, limits raised, shutdown); nil discards them.
     public var log: HTTPServerLogger?
+    /// The body of every problem the server answers by itself (see `HTTPProblem`): 404, 405,
+    /// parser rejections, timeouts. Default: `HTTPProblem.defaultRendering`.
+    public var problemRenderer: HTTPProblemRenderer = { problem, path in problem.defaultRendering(path: path) }
 
     public init(host: String = "::", port: Int = 8080) {
         self.host = host

@@ -1,7 +1,13 @@
 import Backprop
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `backpropd bench`: the engine against JAX, numpy and a plain C loop, side by side in one run.
@@ -17,7 +23,7 @@ struct BenchCommand: Subcommand {
       (c) numpy_scale.py's case: 256 samples × 16 inputs, hidden 64, 2000 iterations, alpha 0.01
     the engine as the service trains them (its calibrated plan) on one thread and on --threads,
     against Benchmarks/jax_engine.py (JAX jit, float64, one thread, compile excluded),
-    numpy (shared/bench/numpy_sweep.py for (a) and (b), ~11 s each, --numpy-rounds times;
+    numpy (../shared/bench/numpy_sweep.py for (a) and (b), ~11 s each, --numpy-rounds times;
     numpy_scale.py for (c) every round) and Benchmarks/plain_c_loop.c (cc -O3 at bench time,
     natural and --reordered loop orders); then every code path, layout and split the calibration
     chooses from, and what the calibration measured.
@@ -33,10 +39,13 @@ struct BenchCommand: Subcommand {
       --cases LIST        which cases, e.g. c or a,b                            [a,b,c]
       --no-jax            skip JAX
       --no-variants       skip the table of fixed paths and layouts
-      --shared DIR        the shared/bench folder            [../shared/bench, ../../shared/bench]
-      --c-source FILE     the plain C loop                     [Benchmarks/plain_c_loop.c]
-      --jax-script FILE   the JAX peer                          [Benchmarks/jax_engine.py]
+      --shared DIR        the numpy scripts   [../shared/bench beside the repository root]
+      --c-source FILE     the plain C loop    [Benchmarks/plain_c_loop.c in the repository]
+      --jax-script FILE   the JAX peer        [Benchmarks/jax_engine.py in the repository]
       -h, --help          show this help
+
+    The repository root is the nearest directory with Package.swift above the working directory
+    or above this executable, so the defaults work from any checkout and any directory in it.
     """
 
     let rounds: Int
@@ -66,11 +75,11 @@ struct BenchCommand: Subcommand {
         if let shared = options.string("shared"), !hasScripts(shared) {
             throw UsageError("--shared: no numpy_sweep.py in '\(shared)'")
         }
-        sharedBench = options.string("shared") ?? ["../shared/bench", "../../shared/bench"].first(where: hasScripts)
-        cSource = options.string("c-source") ?? "Benchmarks/plain_c_loop.c"
-        jaxScript = options.string("jax-script") ?? "Benchmarks/jax_engine.py"
+        sharedBench = options.string("shared") ?? RepositoryPaths.shared("bench").flatMap { hasScripts($0) ? $0 : nil }
+        cSource = options.string("c-source") ?? RepositoryPaths.inRepository("Benchmarks/plain_c_loop.c")
+        jaxScript = options.string("jax-script") ?? RepositoryPaths.inRepository("Benchmarks/jax_engine.py")
         if numpyRounds > 0 && sharedBench == nil {
-            throw UsageError("cannot find shared/bench (numpy_sweep.py); give --shared DIR or --numpy-rounds 0")
+            throw UsageError("cannot find ../shared/bench (numpy_sweep.py) beside the repository root; give --shared DIR or --numpy-rounds 0")
         }
     }
 

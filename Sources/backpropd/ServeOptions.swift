@@ -1,5 +1,9 @@
 import BackpropService
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The flags of `backpropd serve`, each with its environment variable. Precedence: flag, then
 /// environment (`BACKPROPD_*`; `PORT` too, as container platforms set it), then the default.
@@ -39,13 +43,13 @@ struct ServeOptions {
         Option(flag: "--max-alphas", environment: ["BACKPROPD_MAX_ALPHAS"], valueName: "N",
                help: "alphas per run (default 64)") { $0.limits.maxAlphas = try integer($1, "--max-alphas", 1...4096) },
         Option(flag: "--max-hidden-size", environment: ["BACKPROPD_MAX_HIDDEN_SIZE"], valueName: "N",
-               help: "largest hidden layer (default 1024)") { $0.limits.maxHiddenSize = try integer($1, "--max-hidden-size", 0...1_000_000) },
+               help: "largest hidden layer (default 1024)") { $0.limits.training.maxHiddenSize = try integer($1, "--max-hidden-size", 0...1_000_000) },
         Option(flag: "--max-hidden-sizes", environment: ["BACKPROPD_MAX_HIDDEN_SIZES"], valueName: "N",
                help: "hidden sizes per run (default 16)") { $0.limits.maxHiddenSizes = try integer($1, "--max-hidden-sizes", 1...1024) },
         Option(flag: "--max-iterations", environment: ["BACKPROPD_MAX_ITERATIONS"], valueName: "N",
-               help: "iterations per trial (default 10000000)") { $0.limits.maxIterations = try integer($1, "--max-iterations", 1...1_000_000_000) },
+               help: "iterations per trial (default 10000000)") { $0.limits.training.maxIterations = try integer($1, "--max-iterations", 1...1_000_000_000) },
         Option(flag: "--max-curve-points", environment: ["BACKPROPD_MAX_CURVE_POINTS"], valueName: "N",
-               help: "error-curve points per trial, iterations / error_every (default 10000)") { $0.limits.maxCurvePoints = try integer($1, "--max-curve-points", 1...10_000_000) },
+               help: "error-curve points per trial, iterations / error_every (default 10000)") { $0.limits.training.maxCurvePoints = try integer($1, "--max-curve-points", 1...10_000_000) },
         Option(flag: "--max-work", environment: ["BACKPROPD_MAX_WORK"], valueName: "UNITS",
                help: "samples × weights × iterations × trials per run (default 1e11)") { $0.limits.maxWork = try number($1, "--max-work") },
         Option(flag: "--max-run-weights", environment: ["BACKPROPD_MAX_RUN_WEIGHTS"], valueName: "N",
@@ -53,11 +57,11 @@ struct ServeOptions {
         Option(flag: "--max-dataset-values", environment: ["BACKPROPD_MAX_DATASET_VALUES"], valueName: "N",
                help: "numbers in an inline dataset (default 100000)") { $0.limits.maxDatasetValues = try integer($1, "--max-dataset-values", 1...100_000_000) },
         Option(flag: "--max-samples", environment: ["BACKPROPD_MAX_SAMPLES"], valueName: "N",
-               help: "rows of an inline dataset (default 1024)") { $0.limits.maxSamples = try integer($1, "--max-samples", 1...1_000_000) },
+               help: "rows of an inline dataset (default 1024)") { $0.limits.training.maxSamples = try integer($1, "--max-samples", 1...1_000_000) },
         Option(flag: "--max-inputs", environment: ["BACKPROPD_MAX_INPUTS"], valueName: "N",
-               help: "input columns of an inline dataset (default 256)") { $0.limits.maxInputs = try integer($1, "--max-inputs", 1...100_000) },
+               help: "input columns of an inline dataset (default 256)") { $0.limits.training.maxInputs = try integer($1, "--max-inputs", 1...100_000) },
         Option(flag: "--max-outputs", environment: ["BACKPROPD_MAX_OUTPUTS"], valueName: "N",
-               help: "target columns of an inline dataset (default 64)") { $0.limits.maxOutputs = try integer($1, "--max-outputs", 1...100_000) },
+               help: "target columns of an inline dataset (default 64)") { $0.limits.training.maxOutputs = try integer($1, "--max-outputs", 1...100_000) },
         Option(flag: "--max-body-bytes", environment: ["BACKPROPD_MAX_BODY_BYTES"], valueName: "N",
                help: "largest request body (default 1048576)") { $0.maxBodyBytes = try integer($1, "--max-body-bytes", 1...1 << 30) },
         Option(flag: "--max-header-bytes", environment: ["BACKPROPD_MAX_HEADER_BYTES"], valueName: "N",
@@ -99,7 +103,7 @@ struct ServeOptions {
     /// `arguments` excludes the program and subcommand names. nil means `--help` was asked for.
     static func parse(_ arguments: [String], environment: [String: String]) throws(UsageError) -> ServiceConfiguration? {
         var configuration = ServiceConfiguration()
-        configuration.registry.workers = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        configuration.registry.workers = processorsOnline
         for option in options {
             if let name = option.environment.first(where: { environment[$0] != nil }) {
                 do {

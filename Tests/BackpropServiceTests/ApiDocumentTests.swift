@@ -35,6 +35,8 @@ import Testing
             #expect(sections[9].contains("{\"status\":\"ok\"}") && sections[9].contains("\"ready\""))
             #expect(sections[10].contains("backpropd_runs{status="))
             #expect(sections[11].contains("\"openapi\":\"3.1.0\"") || sections[11].contains("\"openapi\": \"3.1.0\""))
+            #expect(sections.last?.hasPrefix(#"{"type":"https://backpropd.dev/problems/not-found","title":"Not found","status":404"#) == true,
+                    "\(sections.last ?? "")")
         }
     }
 }
