@@ -79,7 +79,7 @@ for path in paths {
         let variants: [(String, [[Int]])] = [
             ("one thread", [all]),
             ("halves on 2 threads", all.count > 1 ? [Array(all[..<half]), Array(all[half...])] : [all]),
-            ("WorkSplit, 2 workers", WorkSplit.shares(of: item.specs, workers: 2, path: path)),
+            ("WorkSplit, 2 workers", WorkSplit.shares(of: item.specs, dataset: dataset, workers: 2).map(\.trials)),
         ]
         _ = variants.map { seconds(item.specs, shares: $0.1, path: path) }   // warm up
         var timings = Array(repeating: [Double](), count: variants.count)

@@ -164,6 +164,17 @@ public struct TrainingPlan: Sendable, Hashable {
     }
 
     public var jobs: [[Batch]]
+
+    /// "7 in avx512×8 trials", "4 in avx2×4 trials | 3 in avx2×4 trials (at once)",
+    /// "1 in avx512×8 hidden on 2 threads".
+    public var summary: String { Self.summary(of: jobs) }
+
+    public static func summary(of jobs: [[Batch]]) -> String {
+        let parts = jobs.map { job in
+            job.map { "\($0.trials.count) in \($0.path)" + ($0.threads > 1 ? " on \($0.threads) threads" : "") }.joined(separator: " then ")
+        }
+        return parts.joined(separator: " | ") + (jobs.count > 1 ? " (at once)" : "")
+    }
     /// Expected wall time per iteration.
     public var secondsPerIteration: Double
     /// Expected processor time per iteration, all threads together.

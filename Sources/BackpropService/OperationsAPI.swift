@@ -63,6 +63,7 @@ struct OperationsAPI: Sendable {
         text.family("backpropd_workers", .gauge, help: "Worker threads (--workers).")
         text.sample("backpropd_workers", [], Double(load.workers))
         registry.metrics.render(into: &text)
+        EngineMetrics.render(into: &text, workers: load.workers)
         return HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"],
                             bytes: Array(text.text.utf8))
     }

@@ -34,6 +34,8 @@ public final class RunRegistry: Sendable {
     /// A work item of the pool: some trials of one run, all of the same hidden size.
     public struct Batch: Sendable, Equatable {
         public var trialIndices: [Int]
+        /// Threads its training may use (a lone large trial on a team; see `WorkSplit.Share`).
+        public var threads = 1
     }
 
     struct CachedRepresentation {
@@ -108,17 +110,19 @@ public final class RunRegistry: Sendable {
                                  ("requeued", requeued), ("set_aside", setAside.count)])
     }
 
-    /// The pool's jobs for the run's unfinished trials. `WorkSplit` decides how many workers
-    /// share each hidden size's trials (never more than splitting pays for), and each share is
-    /// cut into jobs of at most `batchSize` trials, so that round-robin by run stays fair to a
-    /// later run while a big sweep trains.
+    /// The pool's jobs for the run's unfinished trials. `WorkSplit` decides, from the engine's
+    /// calibration, how many workers share each hidden size's trials (never more than splitting
+    /// pays for) and whether a lone large trial trains on a team of threads; each share is cut
+    /// into jobs of at most `batchSize` trials, so that round-robin by run stays fair to a later
+    /// run while a big sweep trains.
     func batches(for run: Run) -> [(job: Batch, cost: Int)] {
         let pending = run.trials.indices.filter { !run.trials[$0].isDone }
         let size = max(1, configuration.batchSize)
-        return WorkSplit.shares(of: pending.map { run.trials[$0].spec }, workers: pool.workerCount).flatMap { share in
-            stride(from: 0, to: share.count, by: size).map { start -> (job: Batch, cost: Int) in
-                let trials = share[start..<min(start + size, share.count)].map { pending[$0] }
-                return (Batch(trialIndices: trials), trials.count)
+        let shares = WorkSplit.shares(of: pending.map { run.trials[$0].spec }, dataset: run.dataset, workers: pool.workerCount)
+        return shares.flatMap { share in
+            stride(from: 0, to: share.trials.count, by: size).map { start -> (job: Batch, cost: Int) in
+                let trials = share.trials[start..<min(start + size, share.trials.count)].map { pending[$0] }
+                return (Batch(trialIndices: trials, threads: share.threads), trials.count)
             }
         }
     }
@@ -318,7 +322,7 @@ public final class RunRegistry: Sendable {
         }
         guard let (dataset, specs, cancellation, woken) = started else { return }
         for waiter in woken { waiter.resume() }
-        let results = Trainer.train(dataset: dataset, specs: specs, cancellation: cancellation) { lane, snapshot in
+        let results = Trainer.train(dataset: dataset, specs: specs, threads: batch.threads, cancellation: cancellation) { lane, snapshot in
             record(snapshot, trial: batch.trialIndices[lane], of: id)
         }
         finish(batch, of: id, with: results)

@@ -33,16 +33,9 @@ struct EngineWorkload: Sendable {
 
     static let cases = [sweep(hidden: 4), sweep(hidden: 32), scale]
 
-    /// The calibrated plan with up to `threads` threads, as "avx512×8 trials" or
-    /// "2 jobs: avx512×4 trials | avx512×4 trials".
+    /// The calibrated plan with up to `threads` threads (`TrainingPlan.summary`).
     func plan(threads: Int) -> String {
-        let jobs = Trainer.plan(dataset: dataset, specs: specs, threads: threads)
-        let text = jobs.map { job in
-            Dictionary(grouping: job) { "\($0.path)" + ($0.threads > 1 ? " on \($0.threads) threads" : "") }
-                .sorted { $0.key < $1.key }
-                .map { $0.value.count > 1 ? "\($0.value.count) × \($0.key)" : $0.key }.joined(separator: " + ")
-        }
-        return jobs.count > 1 ? "\(jobs.count) jobs: " + text.joined(separator: " | ") : text.joined()
+        TrainingPlan.summary(of: Trainer.plan(dataset: dataset, specs: specs, threads: threads))
     }
 
     /// Wall seconds of the default training (calibrated plan) with up to `threads` threads.

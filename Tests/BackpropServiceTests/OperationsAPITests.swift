@@ -32,6 +32,12 @@ import Testing
             #expect(lines.contains(#"backpropd_http_requests_total{route="/runs",code="202"} 1"#))
             #expect(lines.contains(#"backpropd_http_requests_total{route="/runs/{id}",code="404"} 1"#))
             #expect(lines.contains { $0.hasPrefix(#"backpropd_http_request_duration_seconds_bucket{route="/runs/{id}",le="+Inf"}"#) })
+            // The engine's calibration of the run's shape (xor, hidden 4): its measurements and plans.
+            let xorClass = #"shape="samples≤4 inputs≤4 hidden≤4 outputs≤1""#
+            #expect(lines.contains { $0.hasPrefix("backpropd_engine_info{detected=") && $0.hasSuffix(" 1") })
+            #expect(lines.contains { $0.hasPrefix("backpropd_engine_iteration_seconds{\(xorClass),path=") })
+            #expect(lines.contains { $0.hasPrefix("backpropd_engine_side_by_side_slowdown{\(xorClass)}") })
+            #expect(lines.contains { $0.hasPrefix(#"backpropd_engine_plan{\#(xorClass),trials="8",plan=""#) })
         }
     }
 

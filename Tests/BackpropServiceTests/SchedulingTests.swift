@@ -12,7 +12,7 @@ import Testing
             let xor = Dataset.builtIn(named: "xor")!
             let run = Run(request: RunRequest(datasetName: "xor", sweep: Sweep(dataset: xor, alphas: [1, 2, 3, 4, 5, 6, 7], hiddenSizes: [4, 8], iterations: 10)))
             let batches = service.registry.batches(for: run).map(\.job.trialIndices)
-            #expect(batches == WorkSplit.shares(of: run.trials.map(\.spec), workers: 2))
+            #expect(batches == WorkSplit.shares(of: run.trials.map(\.spec), dataset: xor, workers: 2).map(\.trials))
             #expect(batches.allSatisfy { batch in Set(batch.map { run.trials[$0].spec.hiddenSize }).count == 1 })
 
             let big = Run(request: RunRequest(datasetName: "xor", sweep: Sweep(dataset: xor, alphas: (1...64).map(Double.init), hiddenSizes: [4], iterations: 10)))
