@@ -68,8 +68,9 @@ public final class EngineCalibration: Sendable {
         var candidates = paths(layout: .trialsInLanes).map { Calibration.Candidate(path: $0) }
         if shape.hidden > 0 { candidates += paths(layout: .hiddenUnitsInLanes).map { Calibration.Candidate(path: $0) } }
         var seconds = workload.time(candidates)
-        let wide = seconds.filter { $0.key.layout == .hiddenUnitsInLanes }.min { $0.value < $1.value }?.key
-        if threads > 1, let wide {
+        let wide = seconds.filter { $0.key.layout == .hiddenUnitsInLanes }.min { $0.value < $1.value }
+        let lanes = seconds.filter { $0.key.layout == .trialsInLanes }.map(\.value).min() ?? .infinity
+        if threads > 1, let wide = wide?.key, seconds[wide]! <= 2 * lanes {
             seconds.merge(workload.time([Calibration.Candidate(path: wide.path, threads: threads)])) { $1 }
         }
         let fastest = seconds.filter { $0.key.threads == 1 }.min { $0.value < $1.value }!
@@ -105,25 +106,32 @@ private struct CalibrationWorkload {
         return batch
     }
 
-    /// Seconds per iteration of each candidate.
+    /// Seconds per iteration of each candidate: one warm-up iteration each, then the best of
+    /// three interleaved runs of ~0.3 ms for those that can still win. A trials-in-lanes batch
+    /// that costs more per lane than twice a lone hidden-units trial, or a hidden-units trial
+    /// that costs more than twice a whole batch of lanes, never can; they keep their warm-up time.
     func time(_ candidates: [Calibration.Candidate]) -> [Calibration.Candidate: Double] {
         let clock = ContinuousClock()
-        var runs = candidates.map { candidate -> (candidate: Calibration.Candidate, batch: any TrainingBatch, iterations: Int, done: Int) in
+        var runs = candidates.map { candidate -> (candidate: Calibration.Candidate, batch: any TrainingBatch, first: Double) in
             let batch = batch(candidate)
             let started = clock.now
             batch.train(0..<1)
-            let first = max(BatchRun.milliseconds(clock.now - started) / 1000, 1e-9)
-            return (candidate, batch, max(1, min(20_000, Int(0.0003 / first))), 1)
+            return (candidate, batch, max(BatchRun.milliseconds(clock.now - started) / 1000, 1e-9))
         }
-        var best = [Calibration.Candidate: Double]()
-        for _ in 0..<3 {
-            for index in runs.indices {
-                let run = runs[index]
+        var best = Dictionary(uniqueKeysWithValues: runs.map { ($0.candidate, $0.first) })
+        let lanes = runs.filter { $0.candidate.layout == .trialsInLanes }.map(\.first).min() ?? .infinity
+        let wide = runs.filter { $0.candidate.layout == .hiddenUnitsInLanes }.map(\.first).min() ?? .infinity
+        runs.removeAll { run in
+            run.candidate.layout == .trialsInLanes ? run.first / Double(run.candidate.path.width) > 2 * wide : run.first > 2 * lanes
+        }
+        for round in 0..<3 {
+            for run in runs {
+                let iterations = max(1, min(20_000, Int(0.0003 / run.first)))
+                let start = 1 + round * iterations
                 let started = clock.now
-                run.batch.train(run.done..<run.done + run.iterations)
-                let perIteration = BatchRun.milliseconds(clock.now - started) / 1000 / Double(run.iterations)
-                best[run.candidate] = min(best[run.candidate] ?? .infinity, perIteration)
-                runs[index].done += run.iterations
+                run.batch.train(start..<start + iterations)
+                let perIteration = BatchRun.milliseconds(clock.now - started) / 1000 / Double(iterations)
+                best[run.candidate] = min(best[run.candidate]!, perIteration)
             }
         }
         return best
