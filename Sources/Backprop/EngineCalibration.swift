@@ -102,7 +102,7 @@ private struct CalibrationWorkload {
             layout: candidate.layout, shape: shape, inputs: inputs, targets: targets,
             alphas: (0..<trials).map { 0.01 / Double($0 + 1) }, initialSynapses: Array(repeating: weights, count: trials),
             errorEvery: Int.max, curvePoints: 1)
-        if candidate.threads > 1, let phased = batch as? any PhasedBatch { return TeamBatch(phased, threads: candidate.threads) }
+        if candidate.threads > 1, let phased = batch as? any PhasedBatch { return TeamBatch(phased, threads: candidate.threads, adaptive: false) }
         return batch
     }
 

@@ -10,20 +10,54 @@ import Synchronization
 /// thread has claimed it, so a team whose helpers never arrive is the calling thread alone.
 /// Every task computes the same numbers whichever thread runs it, so results are bit-identical
 /// to training on one thread.
+///
+/// A team only pays while its threads have cores to themselves. Each chunk is timed, and the
+/// team trains the next chunk the way (team or alone) that was faster lately, trying the other
+/// way every `probeInterval` chunks: on a machine whose other cores are busy it falls back to
+/// one thread, and comes back when they are free.
 final class TeamBatch: TrainingBatch, @unchecked Sendable {
     let batch: any PhasedBatch
     let threads: Int
     private let progress = TeamProgress()
+    /// Recent seconds per iteration, alone and as a team (exponentially weighted).
+    private(set) var alone: Double?
+    private(set) var together: Double?
+    private var chunks = 0
+    /// false: always the team (the calibration times the team itself).
+    private let adaptive: Bool
+    static let probeInterval = 16
 
-    init(_ batch: any PhasedBatch, threads: Int) {
+    init(_ batch: any PhasedBatch, threads: Int, adaptive: Bool = true) {
         self.batch = batch
         self.threads = max(1, threads)
+        self.adaptive = adaptive
     }
 
     var trialCount: Int { batch.trialCount }
 
     func train(_ range: Range<Int>) {
         guard threads > 1, range.count > 0 else { return batch.train(range) }
+        guard adaptive else { return trainTogether(range) }
+        chunks += 1
+        let probing = chunks % Self.probeInterval == 0
+        let team: Bool = switch (alone, together) {
+        case (_, nil): true
+        case (nil, _): false
+        case let (alone?, together?): (together <= alone) != probing
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        if team { trainTogether(range) } else { batch.train(range) }
+        let seconds = BatchRun.milliseconds(clock.now - started) / 1000 / Double(range.count)
+        if team {
+            together = together.map { 0.7 * $0 + 0.3 * seconds } ?? seconds
+        } else {
+            alone = alone.map { 0.7 * $0 + 0.3 * seconds } ?? seconds
+        }
+    }
+
+    /// The iterations of `range` on the team: every thread claims tasks in order.
+    private func trainTogether(_ range: Range<Int>) {
         let forward = batch.forwardTasks, perIteration = forward + batch.updateTasks
         let total = range.count * perIteration
         progress.reset()

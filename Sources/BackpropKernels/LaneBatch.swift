@@ -86,14 +86,13 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
     public func trainLoop(_ range: Range<Int>) {
         let samples = shape.samples, width = shape.inputs, hidden = shape.hidden, outputs = shape.outputs
         let units = shape.firstLayerUnits
-        let input = BroadcastRows<V>(inputs)
         let out = hidden > 0 ? layer2 : layer1
         var update0 = self.update0, update1 = self.update1
         var previous0 = self.previous0, previous1 = self.previous1
         for iteration in range {
-            LaneOperations.forward(Kernel.Rounding.self, input, rows: samples, width: width, weights: synapse0, units: units, into: layer1)
+            firstLayer()
             if hidden > 0 {
-                LaneOperations.forward(Kernel.Rounding.self, LaneRows(layer1), rows: samples, width: hidden, weights: synapse1, units: outputs, into: layer2)
+                LaneOperations.forward(Kernel.Rounding.self, layer1, rows: samples, width: hidden, weights: synapse1, units: outputs, into: layer2)
             }
             if iteration % errorEvery == 0 {
                 curve[iteration / errorEvery] = meanError(out)
@@ -101,11 +100,13 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
             if hidden > 0 {
                 LaneOperations.outputDeltas(layer2, targets: targets, count: samples * outputs, into: delta2)
                 LaneOperations.hiddenDeltas(Kernel.Rounding.self, delta2, synapse1: synapse1, layer1: layer1, samples: samples, hidden: hidden, outputs: outputs, into: delta1)
-                LaneOperations.updates(Kernel.Rounding.self, LaneRows(layer1), samples: samples, width: hidden, delta: delta2, units: outputs, into: update1)
+                LaneOperations.updates(Kernel.Rounding.self, layer1, samples: samples, width: hidden, delta: delta2, units: outputs, into: update1)
             } else {
                 LaneOperations.outputDeltas(layer1, targets: targets, count: samples * outputs, into: delta1)
             }
-            LaneOperations.updates(Kernel.Rounding.self, input, samples: samples, width: width, delta: delta1, units: units, into: update0)
+            // update0[k][u] = Σ_s inputs[s][k] · delta1[s][u], in register blocks.
+            BlockSums.sums(Kernel.Rounding.self, rows: width, columns: units, widest: Kernel.blockRows, inputs, rowStride: 1, step: width,
+                           delta1, vectorStep: units, count: samples, into: update0, outRowStride: units)
             let counting = iteration > 0
             LaneOperations.apply(Kernel.Rounding.self, update0, previous: previous0, changes: changes0, to: synapse0, count: width * units, alphas: alpha, period: 1, counting: counting)
             if hidden > 0 {
@@ -120,14 +121,24 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
         self.previous1 = previous1
     }
 
+    /// layer1 = sigmoid(inputs · synapse0): the sums in register blocks (the inputs broadcast to
+    /// every lane), then the sigmoids.
+    @inlinable @inline(__always)
+    func firstLayer() {
+        let samples = shape.samples, width = shape.inputs, units = shape.firstLayerUnits
+        BlockSums.sums(Kernel.Rounding.self, rows: samples, columns: units, widest: Kernel.blockRows, inputs, rowStride: width, step: 1,
+                       synapse0, vectorStep: units, count: width, into: layer1, outRowStride: units)
+        LaneOperations.sigmoids(Kernel.Rounding.self, layer1, count: samples &* units)
+    }
+
     /// A forward pass only: outputs, error and the non-finite marker of each lane.
     @inlinable @inline(__always)
     public func evaluateLoop() {
         let samples = shape.samples, hidden = shape.hidden, outputs = shape.outputs
         let units = shape.firstLayerUnits
-        LaneOperations.forward(Kernel.Rounding.self, BroadcastRows<V>(inputs), rows: samples, width: shape.inputs, weights: synapse0, units: units, into: layer1)
+        firstLayer()
         if hidden > 0 {
-            LaneOperations.forward(Kernel.Rounding.self, LaneRows(layer1), rows: samples, width: hidden, weights: synapse1, units: outputs, into: layer2)
+            LaneOperations.forward(Kernel.Rounding.self, layer1, rows: samples, width: hidden, weights: synapse1, units: outputs, into: layer2)
         }
         let out = hidden > 0 ? layer2 : layer1
         evaluatedOutputs.update(from: out, count: samples * outputs)
@@ -183,6 +194,8 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
 /// BackpropAVX512 compile the same loops for their instruction sets.
 public protocol LaneKernel {
     associatedtype Vector: LaneVector
+    /// The widest register block of the products (see `BlockSums.Rows`).
+    static var blockRows: BlockSums.Rows { get }
     /// How the loops round a multiply-add: fused where the instruction set has FMA.
     associatedtype Rounding: BackpropKernels.Rounding
     static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>)
@@ -192,6 +205,7 @@ public protocol LaneKernel {
 public enum ScalarKernel: LaneKernel {
     public typealias Vector = Double
     public typealias Rounding = SeparateRounding
+    public static var blockRows: BlockSums.Rows { .two }
     public static func train(_ batch: LaneBatch<Self>, _ range: Range<Int>) { batch.trainLoop(range) }
     public static func evaluate(_ batch: LaneBatch<Self>) { batch.evaluateLoop() }
 }

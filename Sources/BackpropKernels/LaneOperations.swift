@@ -3,12 +3,13 @@
 /// product, each further product added as `R` rounds a multiply-add. The kernels vectorise only
 /// across lanes, so each lane rounds exactly like scalar code with the same `R`.
 public enum LaneOperations {
-    /// out[s][u] = sigmoid(Σ_k input[s][k] · weights[k][u]) for `rows` × `width` input.
+    /// out[s][u] = sigmoid(Σ_k input[s][k] · weights[k][u]) for `rows` × `width` input: every
+    /// sum, then every sigmoid.
     @inlinable @inline(__always)
-    public static func forward<Input: LayerInput, R: Rounding>(
-        _ rounding: R.Type, _ input: Input, rows: Int, width: Int,
-        weights: UnsafePointer<Input.Vector>, units: Int,
-        into out: UnsafeMutablePointer<Input.Vector>
+    public static func forward<V: LaneVector, R: Rounding>(
+        _ rounding: R.Type, _ input: UnsafePointer<V>, rows: Int, width: Int,
+        weights: UnsafePointer<V>, units: Int,
+        into out: UnsafeMutablePointer<V>
     ) {
         for row in 0..<rows {
             let inputRow = row &* width
@@ -17,9 +18,17 @@ public enum LaneOperations {
                 for k in 1..<max(width, 1) {
                     sum = R.multiplyAdd(input[inputRow &+ k], weights[k &* units &+ unit], sum)
                 }
-                out[row &* units &+ unit] = sigmoid(sum, rounding)
+                out[row &* units &+ unit] = sum
             }
         }
+        sigmoids(rounding, out, count: rows &* units)
+    }
+
+    /// values[i] = sigmoid(values[i]): a loop of its own, so that the sigmoids (long dependency
+    /// chains, each ending in a division) of a whole layer overlap.
+    @inlinable @inline(__always)
+    public static func sigmoids<V: LaneVector, R: Rounding>(_ rounding: R.Type, _ values: UnsafeMutablePointer<V>, count: Int) {
+        for index in 0..<count { values[index] = sigmoid(values[index], rounding) }
     }
 
     /// delta[s][o] = (targets[s][o] − out[s][o]) · (out · (1 − out)).
@@ -54,10 +63,10 @@ public enum LaneOperations {
 
     /// update[k][u] = Σ_s input[s][k] · delta[s][u]  (layerᵀ · delta).
     @inlinable @inline(__always)
-    public static func updates<Input: LayerInput, R: Rounding>(
-        _ rounding: R.Type, _ input: Input, samples: Int, width: Int,
-        delta: UnsafePointer<Input.Vector>, units: Int,
-        into update: UnsafeMutablePointer<Input.Vector>
+    public static func updates<V: LaneVector, R: Rounding>(
+        _ rounding: R.Type, _ input: UnsafePointer<V>, samples: Int, width: Int,
+        delta: UnsafePointer<V>, units: Int,
+        into update: UnsafeMutablePointer<V>
     ) {
         for k in 0..<width {
             for unit in 0..<units {
