@@ -39,12 +39,7 @@ final class TeamBatch: TrainingBatch, @unchecked Sendable {
         guard threads > 1, range.count > 0 else { return batch.train(range) }
         guard adaptive else { return trainTogether(range) }
         chunks += 1
-        let probing = chunks % Self.probeInterval == 0
-        let team: Bool = switch (alone, together) {
-        case (_, nil): true
-        case (nil, _): false
-        case let (alone?, together?): (together <= alone) != probing
-        }
+        let team = Self.trainsTogether(chunk: chunks, alone: alone, together: together)
         let clock = ContinuousClock()
         let started = clock.now
         if team { trainTogether(range) } else { batch.train(range) }
@@ -53,6 +48,16 @@ final class TeamBatch: TrainingBatch, @unchecked Sendable {
             together = together.map { 0.7 * $0 + 0.3 * seconds } ?? seconds
         } else {
             alone = alone.map { 0.7 * $0 + 0.3 * seconds } ?? seconds
+        }
+    }
+
+    /// Whether chunk number `chunk` (from 1) trains as a team: first once each way, then the way
+    /// that was faster lately, except every `probeInterval`-th chunk, which tries the other.
+    static func trainsTogether(chunk: Int, alone: Double?, together: Double?) -> Bool {
+        switch (alone, together) {
+        case (_, nil): true
+        case (nil, _): false
+        case let (alone?, together?): (together <= alone) != (chunk % probeInterval == 0)
         }
     }
 

@@ -65,6 +65,17 @@ import Testing
         }
     }
 
+    /// The team trains each chunk the way that was faster lately (alone while the other cores
+    /// are busy), trying the other way now and then.
+    @Test func aTeamFallsBackToOneThreadWhileThatIsFaster() {
+        #expect(TeamBatch.trainsTogether(chunk: 1, alone: nil, together: nil))
+        #expect(!TeamBatch.trainsTogether(chunk: 2, alone: nil, together: 1e-5))
+        #expect(TeamBatch.trainsTogether(chunk: 3, alone: 2e-5, together: 1e-5))
+        #expect(!TeamBatch.trainsTogether(chunk: 3, alone: 1e-5, together: 2e-5))
+        #expect(TeamBatch.trainsTogether(chunk: TeamBatch.probeInterval, alone: 1e-5, together: 2e-5))
+        #expect(!TeamBatch.trainsTogether(chunk: 2 * TeamBatch.probeInterval, alone: 2e-5, together: 1e-5))
+    }
+
     /// Whatever the calibration chooses (width, layout, a team, concurrent jobs), the bits are
     /// those of the fastest path's rounding.
     @Test func theCalibratedPlanGivesTheSameBits() throws {
