@@ -56,13 +56,14 @@ public final class EngineCalibration: Sendable {
         }
     }
 
-    /// Times every candidate on `shape` (samples capped so an iteration stays under ~1 ms):
+    /// Times every candidate on `shape` (samples capped so that an iteration of the hidden-units
+    /// layout stays under ~1 ms, but at least 64 so that a team has tasks to share):
     /// one warm-up iteration, then the best of three runs of ~0.3 ms each, interleaved.
     static func measure(_ shape: NetworkShape, threads: Int) -> Calibration {
         let clock = ContinuousClock()
         let started = clock.now
         let products = max(1, shape.inputs * max(shape.hidden, shape.outputs) + shape.hidden * shape.outputs)
-        let measured = NetworkShape(samples: max(1, min(shape.samples, 256, max(16, 500_000 / products))),
+        let measured = NetworkShape(samples: max(1, min(shape.samples, 256, max(64, 500_000 / products))),
                                     inputs: shape.inputs, hidden: shape.hidden, outputs: shape.outputs)
         let workload = CalibrationWorkload(shape: measured)
         var candidates = paths(layout: .trialsInLanes).map { Calibration.Candidate(path: $0) }

@@ -19,7 +19,7 @@ public enum BlockSums {
     public static func block<V: LaneVector, R: Rounding>(
         _ rounding: R.Type, rows: Rows, _ a: UnsafePointer<Double>, rowStride: Int, step: Int,
         _ b: UnsafePointer<V>, vectorStep: Int, count: Int,
-        into out: UnsafeMutablePointer<V>, outRowStride: Int
+        into out: UnsafeMutablePointer<V>, outRowStride: Int, finish: (V, UnsafeMutablePointer<V>) -> V
     ) {
         let first = FourVectors(b)
         var s0 = RowSums(a, first), s1 = s0, s2 = s0, s3 = s0
@@ -40,11 +40,11 @@ public enum BlockSums {
                 s3.add(scalars + 3 &* rowStride, w, rounding)
             }
         }
-        s0.store(out)
-        if rows != .one { s1.store(out + outRowStride) }
+        s0.store(out, finish)
+        if rows != .one { s1.store(out + outRowStride, finish) }
         if rows == .four {
-            s2.store(out + 2 &* outRowStride)
-            s3.store(out + 3 &* outRowStride)
+            s2.store(out + 2 &* outRowStride, finish)
+            s3.store(out + 3 &* outRowStride, finish)
         }
     }
 
@@ -63,13 +63,17 @@ public enum BlockSums {
         return sum
     }
 
-    /// `rows` × `columns` sums (any sizes), in the widest blocks `widest` allows.
+    /// `rows` × `columns` sums (any sizes), in the widest blocks `widest` allows. Each sum goes
+    /// out as `finish(sum, its address)` (a sigmoid, say), applied while the block is still in
+    /// registers, so that one block's epilogue (a division, long chains) overlaps the next
+    /// block's products.
     @inlinable @inline(__always)
     public static func sums<V: LaneVector, R: Rounding>(
         _ rounding: R.Type, rows: Int, columns: Int, widest: Rows,
         _ a: UnsafePointer<Double>, rowStride: Int, step: Int,
         _ b: UnsafePointer<V>, vectorStep: Int, count: Int,
-        into out: UnsafeMutablePointer<V>, outRowStride: Int
+        into out: UnsafeMutablePointer<V>, outRowStride: Int,
+        finish: (V, UnsafeMutablePointer<V>) -> V = { sum, _ in sum }
     ) {
         var column = 0
         while column &+ 4 <= columns {
@@ -77,27 +81,28 @@ public enum BlockSums {
             if widest == .four {
                 while row &+ 4 <= rows {
                     block(rounding, rows: .four, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
-                          count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride)
+                          count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride, finish: finish)
                     row &+= 4
                 }
             }
             if widest != .one {
                 while row &+ 2 <= rows {
                     block(rounding, rows: .two, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
-                          count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride)
+                          count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride, finish: finish)
                     row &+= 2
                 }
             }
             while row < rows {
                 block(rounding, rows: .one, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
-                      count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride)
+                      count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride, finish: finish)
                 row &+= 1
             }
             column &+= 4
         }
         while column < columns {
             for row in 0..<rows {
-                out[row &* outRowStride &+ column] = single(rounding, a + row &* rowStride, step: step, b + column, vectorStep: vectorStep, count: count)
+                let address = out + (row &* outRowStride &+ column)
+                address[0] = finish(single(rounding, a + row &* rowStride, step: step, b + column, vectorStep: vectorStep, count: count), address)
             }
             column &+= 1
         }
@@ -134,7 +139,7 @@ struct RowSums<V: LaneVector> {
     }
 
     @inlinable @inline(__always)
-    func store(_ out: UnsafeMutablePointer<V>) {
-        out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3
+    func store(_ out: UnsafeMutablePointer<V>, _ finish: (V, UnsafeMutablePointer<V>) -> V) {
+        out[0] = finish(s0, out); out[1] = finish(s1, out + 1); out[2] = finish(s2, out + 2); out[3] = finish(s3, out + 3)
     }
 }

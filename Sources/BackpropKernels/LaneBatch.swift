@@ -122,13 +122,12 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
     }
 
     /// layer1 = sigmoid(inputs · synapse0): the sums in register blocks (the inputs broadcast to
-    /// every lane), then the sigmoids.
+    /// every lane), each block's sigmoids applied as it is stored.
     @inlinable @inline(__always)
     func firstLayer() {
         let samples = shape.samples, width = shape.inputs, units = shape.firstLayerUnits
         BlockSums.sums(Kernel.Rounding.self, rows: samples, columns: units, widest: Kernel.blockRows, inputs, rowStride: width, step: 1,
-                       synapse0, vectorStep: units, count: width, into: layer1, outRowStride: units)
-        LaneOperations.sigmoids(Kernel.Rounding.self, layer1, count: samples &* units)
+                       synapse0, vectorStep: units, count: width, into: layer1, outRowStride: units) { sum, _ in sigmoid(sum, Kernel.Rounding.self) }
     }
 
     /// A forward pass only: outputs, error and the non-finite marker of each lane.

@@ -48,8 +48,7 @@ extension WideBatch {
         // layer1 = sigmoid(inputs · synapse0), hidden units in the lanes.
         let layer1 = self.layer1 + firstRow &* hv
         BlockSums.sums(Kernel.Rounding.self, rows: rows, columns: hv, widest: Kernel.blockRows, inputs + firstRow &* width, rowStride: width, step: 1,
-                       synapse0, vectorStep: hv, count: width, into: layer1, outRowStride: hv)
-        for index in 0..<(rows &* hv) { layer1[index] = sigmoid(layer1[index], Kernel.Rounding.self) }
+                       synapse0, vectorStep: hv, count: width, into: layer1, outRowStride: hv) { sum, _ in sigmoid(sum, Kernel.Rounding.self) }
         transposeLayer1(sampleVectors)
         // layer2 = sigmoid(layer1 · synapse1) and delta2, samples in the lanes.
         synapse1.withMemoryRebound(to: Double.self, capacity: outputs &* hv &* lanes) { weights in
@@ -68,11 +67,10 @@ extension WideBatch {
         let delta1 = self.delta1 + firstRow &* hv
         delta2.withMemoryRebound(to: Double.self, capacity: outputs &* sv &* lanes) { delta2 in
             BlockSums.sums(Kernel.Rounding.self, rows: rows, columns: hv, widest: Kernel.blockRows, delta2 + firstRow, rowStride: 1, step: sv &* lanes,
-                           synapse1, vectorStep: hv, count: outputs, into: delta1, outRowStride: hv)
-        }
-        for index in 0..<(rows &* hv) {
-            let activation = layer1[index]
-            delta1[index] = delta1[index] * (activation * (V.one - activation))
+                           synapse1, vectorStep: hv, count: outputs, into: delta1, outRowStride: hv) { error, address in
+                let activation = layer1[address - delta1]
+                return error * (activation * (V.one - activation))
+            }
         }
     }
 
