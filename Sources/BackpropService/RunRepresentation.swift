@@ -1,16 +1,36 @@
 import Backprop
 
-/// The JSON the API returns for a run: in full (`GET /runs/{id}`, optionally only curve points
-/// after `since`) or as a list summary without trials (`GET /runs`).
+/// The JSON the API returns for a run: in full (`GET /runs/{id}`, optionally only the curve points
+/// after `since` or after the event-log position `after`) or as a list summary without trials
+/// (`GET /runs`).
 enum RunRepresentation {
-    static func full(_ run: Run, since: Int? = nil) -> [UInt8] {
+    /// Which curve points a full representation carries.
+    enum Points: Equatable {
+        case all
+        /// Points with an iteration greater than this (`?since=`).
+        case since(Int)
+        /// Points logged after this event-log position (`?after=`).
+        case after(Int)
+    }
+
+    static func full(_ run: Run, points: Points = .all) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 1024 + run.trials.count * (run.trials.first?.errorCurve.count ?? 0) * 48)
+        var firstPoints = [Int](repeating: 0, count: run.trials.count)
+        switch points {
+        case .all: break
+        case .since(let iteration):
+            for (index, trial) in run.trials.enumerated() { firstPoints[index] = firstIndex(after: iteration, in: trial.errorCurve) }
+        case .after(let position):
+            let later = run.events.pointsLogged(from: position, trials: run.trials.count)
+            for (index, trial) in run.trials.enumerated() { firstPoints[index] = max(0, trial.errorCurve.count - later[index]) }
+        }
         writer.beginObject()
         writeHeader(run, to: &writer)
+        writer.key("next"); writer.string(run.nextCursor.description)
         writer.key("request"); writer.value(run.request.json)
         writer.key("trials")
         writer.beginArray()
-        for trial in run.trials { write(trial, since: since, to: &writer) }
+        for (trial, first) in zip(run.trials, firstPoints) { write(trial, fromPoint: first, to: &writer) }
         writer.endArray()
         writer.endObject()
         return writer.bytes
@@ -30,7 +50,6 @@ enum RunRepresentation {
         writer.key("created_at"); writer.string(run.createdAt.description)
         writer.key("started_at"); optionalTimestamp(run.startedAt, to: &writer)
         writer.key("finished_at"); optionalTimestamp(run.finishedAt, to: &writer)
-        if let failure = run.failure { writer.key("failure"); writer.string(failure) }
         writer.key("progress")
         writer.beginObject()
         let total = run.iterationsTotal
@@ -39,7 +58,7 @@ enum RunRepresentation {
         writer.key("iterations_total"); writer.int(total)
         writer.key("trials_done"); writer.int(run.trials.count { $0.isDone })
         writer.key("trials_total"); writer.int(run.trials.count)
-        writer.key("fraction"); writer.double(total == 0 ? 1 : Double(done) / Double(total))
+        writer.key("fraction"); writer.double(run.fraction)
         writer.endObject()
         writer.key("summary")
         writeSummary(run, to: &writer)
@@ -64,7 +83,7 @@ enum RunRepresentation {
         writer.endObject()
     }
 
-    private static func write(_ trial: TrialProgress, since: Int?, to writer: inout JSONWriter) {
+    private static func write(_ trial: TrialProgress, fromPoint first: Int, to writer: inout JSONWriter) {
         let result = trial.result
         writer.beginObject()
         writer.key("alpha"); writer.double(trial.spec.alpha)
@@ -75,7 +94,7 @@ enum RunRepresentation {
         writer.key("error_curve")
         writer.beginArray()
         let curve = trial.errorCurve
-        for point in curve[firstIndex(after: since, in: curve)...] {
+        for point in curve[min(first, curve.count)...] {
             writer.beginObject()
             writer.key("iteration"); writer.int(point.iteration)
             writer.key("error"); writer.double(point.error)
@@ -104,7 +123,7 @@ enum RunRepresentation {
             writer.null()
         }
         writer.key("outputs"); if let outputs = result?.outputs { write(outputs, to: &writer) } else { writer.null() }
-        writer.key("duration_ms"); writer.optionalDouble(result?.durationMs)
+        writer.key("batch_duration_ms"); writer.optionalDouble(result?.durationMs)
         writer.endObject()
     }
 
