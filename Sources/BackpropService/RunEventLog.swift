@@ -157,12 +157,13 @@ public struct RunEventLog: Sendable, Equatable {
 
     /// Where a cursor resumes in this log: exactly its position in this epoch; in an earlier one,
     /// at most where the events it counted stop being shared with this epoch (a restart that
-    /// could not keep them sends them again). Nil for a cursor this log never gave out.
-    public func position(of cursor: EventCursor) -> Int? {
-        guard cursor.epoch <= epoch else { return nil }
+    /// could not keep them sends them again). A well-formed cursor this log never gave out (past
+    /// its end, or of a later epoch) resumes at the end: nothing is after it yet.
+    public func position(of cursor: EventCursor) -> Int {
+        guard cursor.epoch <= epoch else { return count }
         var position = cursor.position
         for start in epochStarts[cursor.epoch...] { position = min(position, start) }
-        return position <= count ? position : nil
+        return min(position, count)
     }
 
     // MARK: - Restarts

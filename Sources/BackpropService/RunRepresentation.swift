@@ -4,25 +4,19 @@ import Backprop
 /// after `since` or after the event-log position `after`) or as a list summary without trials
 /// (`GET /runs`).
 enum RunRepresentation {
-    /// Which curve points a full representation carries.
-    enum Points: Equatable {
-        case all
-        /// Points with an iteration greater than this (`?since=`).
-        case since(Int)
-        /// Points logged after this event-log position (`?after=`).
-        case after(Int)
-    }
-
-    static func full(_ run: Run, points: Points = .all) -> [UInt8] {
+    /// `since`: only points with a greater iteration (`?since=`); `after`: only points logged
+    /// after this event-log position (`?after=`). Both may apply.
+    static func full(_ run: Run, since: Int? = nil, after position: Int? = nil) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 1024 + run.trials.count * (run.trials.first?.errorCurve.count ?? 0) * 48)
         var firstPoints = [Int](repeating: 0, count: run.trials.count)
-        switch points {
-        case .all: break
-        case .since(let iteration):
-            for (index, trial) in run.trials.enumerated() { firstPoints[index] = firstIndex(after: iteration, in: trial.errorCurve) }
-        case .after(let position):
+        if let position {
             let later = run.events.pointsLogged(from: position, trials: run.trials.count)
             for (index, trial) in run.trials.enumerated() { firstPoints[index] = max(0, trial.errorCurve.count - later[index]) }
+        }
+        if let since {
+            for (index, trial) in run.trials.enumerated() {
+                firstPoints[index] = max(firstPoints[index], firstIndex(after: since, in: trial.errorCurve))
+            }
         }
         writer.beginObject()
         writeHeader(run, to: &writer)
@@ -77,8 +71,8 @@ enum RunRepresentation {
         } else {
             writer.null()
         }
-        for status in ["succeeded", "diverged", "cancelled"] {
-            writer.key("trials_" + status); writer.int(run.trials.count { $0.result?.status.rawValue == status })
+        for phase in [TrialProgress.Phase.succeeded, .diverged, .cancelled] {
+            writer.key("trials_" + phase.rawValue); writer.int(run.trials.count { $0.phase == phase })
         }
         writer.endObject()
     }

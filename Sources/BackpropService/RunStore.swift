@@ -23,7 +23,8 @@ public final class RunStore: Sendable {
     }
 
     public let directory: String
-    private let queue = DispatchQueue(label: "backpropd.run-store")
+    /// Where the writes happen, one at a time (tests suspend it to hold a write back).
+    let queue = DispatchQueue(label: "backpropd.run-store")
 
     private let backlog = Locked(RunStoreBacklog())
 

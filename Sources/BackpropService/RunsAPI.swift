@@ -78,14 +78,11 @@ struct RunsAPI: Sendable {
             let id = try runID(request)
             let since = try optionalInteger(request, "since", in: -1...Int.max)
             let after = try optionalCursor(request)
-            if since != nil, after != nil {
-                throw Problem.invalidFields([FieldIssue("query:since", "give since or after, not both"), FieldIssue("query:after", "give since or after, not both")])
-            }
             let wait = try optionalInteger(request, "wait", in: 0...maxWaitSeconds) ?? 0
             let clientTags = Self.entityTags(request.headers["If-None-Match"])
             guard var run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
-            let position = try after.map { cursor throws(Problem) in try Self.position(of: cursor, in: run, field: "query:after") }
-            let variant = since.map { "s\($0)" } ?? after.map { "a\($0)" } ?? ""
+            let position = after.map { run.events.position(of: $0) }
+            let variant = (since.map { "s\($0)" } ?? "") + (after.map { "a\($0)" } ?? "")
             let firstVersion = run.version
             /// Whether the answer tells the client something it does not have: a different ETag
             /// than it sent, else events after its cursor, else (it sent neither) any change or
@@ -110,10 +107,8 @@ struct RunsAPI: Sendable {
                 return HTTPResponse(status: .notModified, headers: ["ETag": etag, "Cache-Control": "no-cache"])
             }
             let bytes: [UInt8]
-            if let since {
-                bytes = await Self.offIOQueue { RunRepresentation.full(latest, points: .since(since)) }
-            } else if let position {
-                bytes = await Self.offIOQueue { RunRepresentation.full(latest, points: .after(position)) }
+            if since != nil || position != nil {
+                bytes = await Self.offIOQueue { RunRepresentation.full(latest, since: since, after: position) }
             } else if let cached {
                 bytes = cached
             } else {
@@ -123,14 +118,6 @@ struct RunsAPI: Sendable {
         } catch {
             return error.response(instance: request.path)
         }
-    }
-
-    /// The log position of a client's cursor in this run, or a 422 naming `field`.
-    static func position(of cursor: EventCursor, in run: Run, field: String) throws(Problem) -> Int {
-        guard let position = run.events.position(of: cursor) else {
-            throw Problem.invalidFields([FieldIssue(field, "\(cursor) is not a position of this run's events (use the run's next or an event's id)")])
-        }
-        return position
     }
 
     /// Runs CPU work (encoding) on the global executor, so the I/O queue of a pinned handler is free meanwhile.
@@ -219,16 +206,14 @@ struct RunsAPI: Sendable {
             let since = try optionalInteger(request, "since", in: -1...Int.max)
             // A reconnecting EventSource sends Last-Event-ID; it wins over ?after= (the URL it reconnects to).
             var cursor = try optionalCursor(request)
-            var field = "query:after"
             if let text = request.headers["Last-Event-ID"] {
                 guard let parsed = EventCursor(text) else {
                     throw Problem.invalidFields([FieldIssue("header:Last-Event-ID", "expected the id of an event of this run, got \"\(text)\"")])
                 }
                 cursor = parsed
-                field = "header:Last-Event-ID"
             }
             guard let run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
-            let position = try cursor.map { cursor throws(Problem) in try Self.position(of: cursor, in: run, field: field) } ?? 0
+            let position = cursor.map { run.events.position(of: $0) } ?? 0
             return EventStream(registry: registry, id: id, position: position, since: since).response()
         } catch {
             return error.response(instance: request.path)

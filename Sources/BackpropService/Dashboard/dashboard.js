@@ -808,7 +808,8 @@ class TrialCard {
       ['iterations', formatInteger(trial.iterations_done)],
     ];
     if (trial.status === 'diverged') facts.push(['diverged at', formatInteger(trial.diverged_at_iteration)]);
-    if (trial.duration_ms !== null) facts.push(['time', formatDuration(trial.duration_ms)]);
+    // Trials trained side by side in one engine batch share this time (api.md).
+    if (trial.batch_duration_ms !== null) facts.push(['batch time', formatDuration(trial.batch_duration_ms)]);
     this.facts.replaceChildren(...facts.map(([term, value]) => element('div', {}, element('dt', {}, term), element('dd', {}, value))));
     this.pending = { trial, context };
     if (this.onScreen) renderQueue.add(this.renderTask);
@@ -1109,7 +1110,6 @@ class RunView {
     ];
     this.facts.replaceChildren(...facts.map(([term, value]) => element('div', {}, element('dt', {}, term), element('dd', {}, value))));
     this.cancelButton.disabled = isFinished(run.status);
-    if (run.failure) this.message.textContent = `Failed: ${run.failure}`;
 
     const countScaleMax = Math.max(0, ...run.trials.flatMap((trial) => (trial.direction_changes ?? []).flat(2)));
     const context = { dataset: this.dataset, countScaleMax };
@@ -1261,7 +1261,7 @@ class RunView {
 }
 
 function isFinished(status) {
-  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+  return status === 'succeeded' || status === 'cancelled';
 }
 
 // ---------------------------------------------------------------------------------------------
