@@ -64,7 +64,7 @@ def wait_finished(client, run_id, total, timeout=600):
             return None
         if reply.status == 200:
             status = json.loads(reply.body)["status"]
-            if status in ("succeeded", "failed", "cancelled"):
+            if status in ("succeeded", "cancelled"):
                 return json.loads(client.request("GET", f"/runs/{run_id}").body)
     raise TimeoutError(f"run {run_id} did not finish in {timeout} s")
 
