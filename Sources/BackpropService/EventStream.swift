@@ -36,6 +36,8 @@ struct EventStream: Sendable {
     }
 
     private func stream(to writer: HTTPBodyWriter) async throws {
+        registry.metrics.recordEventStream(+1)
+        defer { registry.metrics.recordEventStream(-1) }
         var position = self.position
         while true {
             switch step(from: position) {

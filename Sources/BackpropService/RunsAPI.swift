@@ -95,10 +95,14 @@ struct RunsAPI: Sendable {
                 return run.status.isFinished || run.version != firstVersion
             }
             let deadline = ContinuousClock.now + .seconds(wait)
-            while wait > 0, !isNews(run), !registry.isStopping, ContinuousClock.now < deadline {
-                await registry.waitForChange(of: id, from: run.version, timeout: deadline - ContinuousClock.now)
-                guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
-                run = next
+            if wait > 0, !isNews(run) {
+                registry.metrics.recordLongPoll(+1)
+                defer { registry.metrics.recordLongPoll(-1) }
+                while !isNews(run), !registry.isStopping, ContinuousClock.now < deadline {
+                    await registry.waitForChange(of: id, from: run.version, timeout: deadline - ContinuousClock.now)
+                    guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
+                    run = next
+                }
             }
             if wait > 0, registry.isStopping { throw Problem.restarting(retryAfterSeconds: EventStream.restartRetryMilliseconds / 1000) }
             guard let (latest, cached) = registry.cachedRepresentation(of: id) else { throw Problem.notFound("no run \(id)") }

@@ -244,6 +244,8 @@ import TestSupport
             async let streamed = offPool { try EventStreamClient(port: first.port, path: "/runs/\(id)/events").rest() }
             async let polled = first.client.get("/runs/\(waiting)?wait=30", headers: ["If-None-Match": etag])
             try await Task.sleep(for: .milliseconds(300))
+            let metrics = try await first.client.get("/metrics").text
+            #expect(metrics.contains("\nbackpropd_event_streams 1\n") && metrics.contains("\nbackpropd_long_polls 1\n"))
             await first.shutdown()
             let poll = try await polled
             #expect(poll.status == 503, "not a misleading queued: \(poll.text.prefix(200))")
