@@ -243,9 +243,13 @@ import TestSupport
             let etag = try #require(queued.headers["etag"])
             async let streamed = offPool { try EventStreamClient(port: first.port, path: "/runs/\(id)/events").rest() }
             async let polled = first.client.get("/runs/\(waiting)?wait=30", headers: ["If-None-Match": etag])
-            try await Task.sleep(for: .milliseconds(300))
-            let metrics = try await first.client.get("/metrics").text
-            #expect(metrics.contains("\nbackpropd_event_streams 1\n") && metrics.contains("\nbackpropd_long_polls 1\n"))
+            var waiting = false
+            for _ in 0..<Int(TestTime.scaled(.seconds(10)) / .milliseconds(50)) where !waiting {
+                try await Task.sleep(for: .milliseconds(50))
+                let metrics = try await first.client.get("/metrics").text
+                waiting = metrics.contains("\nbackpropd_event_streams 1\n") && metrics.contains("\nbackpropd_long_polls 1\n")
+            }
+            #expect(waiting, "the stream and the long-poll are counted in /metrics")
             await first.shutdown()
             let poll = try await polled
             #expect(poll.status == 503, "not a misleading queued: \(poll.text.prefix(200))")
@@ -314,12 +318,18 @@ import TestSupport
         try await withService { service in
             service.registry.store.queue.suspend()
             async let submitted = service.client.send("POST", "/runs", body: quickRunBody(alphas: [1], iterations: 100))
+            // Once the run is admitted (in memory, its save held back), try to find and delete it.
+            let deadline = ContinuousClock.now + TestTime.scaled(.seconds(20))
+            while service.registry.state.withLock({ $0.table.count }) == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(service.registry.state.withLock { $0.table.count } == 1)
             var deleted = 0
-            for _ in 0..<25 {
-                try await Task.sleep(for: .milliseconds(20))
+            for _ in 0..<3 {
                 for run in try await service.client.get("/runs").json()["runs"] as? [[String: Any]] ?? [] {
                     if try await service.client.send("DELETE", "/runs/\(run["id"] as! String)").status == 204 { deleted += 1 }
                 }
+                try await Task.sleep(for: .milliseconds(50))
             }
             service.registry.store.queue.resume()
             let answer = try await submitted
