@@ -237,12 +237,12 @@ import TestSupport
         do {
             id = try await first.client.submit(body)
             try await Self.waitUntilSomeTrialTrained(first.client, id: id)
-            let waiting = try await first.client.submit(quickRunBody(alphas: [1], iterations: 1000))
-            let queued = try await first.client.get("/runs/\(waiting)")
+            let queuedRun = try await first.client.submit(quickRunBody(alphas: [1], iterations: 1000))
+            let queued = try await first.client.get("/runs/\(queuedRun)")
             #expect(try queued.json()["status"] as? String == "queued")
             let etag = try #require(queued.headers["etag"])
             async let streamed = offPool { try EventStreamClient(port: first.port, path: "/runs/\(id)/events").rest() }
-            async let polled = first.client.get("/runs/\(waiting)?wait=30", headers: ["If-None-Match": etag])
+            async let polled = first.client.get("/runs/\(queuedRun)?wait=30", headers: ["If-None-Match": etag])
             var waiting = false
             for _ in 0..<Int(TestTime.scaled(.seconds(10)) / .milliseconds(50)) where !waiting {
                 try await Task.sleep(for: .milliseconds(50))
