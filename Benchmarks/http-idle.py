@@ -12,7 +12,8 @@ import argparse, os, re, socket, statistics, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-BODY = "/work/shared/peers/body.json"
+# The peers' response body, in ../shared/peers beside the repository root.
+BODY = os.path.join(ROOT, "..", "shared", "peers", "body.json")
 
 
 def vm(pid, field):

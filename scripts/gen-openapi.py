@@ -11,7 +11,7 @@ ts = {"type": "string", "format": "date-time"}
 statuses = ["queued", "running", "succeeded", "cancelled"]
 problem_ref = {"$ref": "#/components/responses/Problem"}
 def problem(desc): return {"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-run_id_param = {"name": "id", "in": "path", "required": True, "description": "The run id (32 lowercase hex digits).", "schema": {"type": "string"}}
+run_id_param = {"name": "id", "in": "path", "required": True, "description": "The run id (32 lowercase hex digits; any other segment is a 404).", "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
 since_param = {"name": "since", "in": "query", "required": False, "description": "Only curve points with an iteration greater than this.", "schema": {"type": "integer", "minimum": -1}}
 cursor_schema = {"type": "string", "pattern": "^([1-9][0-9]{0,11}\\.)?[0-9]{1,12}$"}
 after_param = {"name": "after", "in": "query", "required": False, "description": "A resume cursor: the `next` of an earlier answer or an event's `id`. Only what was logged after it (every point exactly once across answers); a cursor past the end means after everything.", "schema": cursor_schema}
@@ -36,8 +36,8 @@ doc = {
    "post": {"operationId": "createRun", "summary": "Submit a sweep (alphas × hidden sizes).", "security": security,
      "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False, "description": "Retrying with the same key and body returns the same run; another body gets 422. Printable ASCII, not only spaces (HTTP drops the spaces around a field value).", "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]*[!-~][ -~]*$"}}],
      "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunRequest"}}}},
-     "responses": {"202": {"description": "Accepted and queued (or the run of a replayed Idempotency-Key).", "headers": {"Location": {"schema": {"type": "string"}, "description": "/runs/{id}"}, **etag_header},
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}, "links": run_links()},
+     "responses": {"202": {"description": "Accepted and queued (or the run of a replayed Idempotency-Key): a small document, whatever the run's size.", "headers": {"Location": {"schema": {"type": "string"}, "description": "/runs/{id}"}},
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunAccepted"}}}, "links": run_links()},
                    "400": problem("The body is not JSON."), "401": problem("A token is required and was missing or wrong."),
                    "413": problem("The body exceeds --max-body-bytes."), "415": problem("The body is not application/json."),
                    "422": problem("Invalid values; `errors` names each field with a JSON pointer."),
@@ -47,7 +47,7 @@ doc = {
                    "default": problem("Any other error.")}},
    "get": {"operationId": "listRuns", "summary": "Runs, newest first, without trials; ETag/If-None-Match.", "security": security,
      "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
-                    {"name": "cursor", "in": "query", "description": "next_cursor of the previous page.", "schema": {"type": "string", "pattern": "^[0-9]+\\.[0-9a-f]{32}$"}},
+                    {"name": "cursor", "in": "query", "description": "next_cursor of the previous page: <created_at in ms>.<id>. Any text of this form is accepted; the page holds the runs older than it (none for a cursor older than every run).", "schema": {"type": "string", "pattern": "^[0-9]+\\.[0-9a-f]{32}$"}},
                     {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses}},
                     {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
      "responses": {"200": {"description": "A page of runs.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunList"}}}},
@@ -105,7 +105,7 @@ doc = {
        "hidden_sizes": {"type": "array", "minItems": 1, "maxItems": "__MAX_HIDDEN_SIZES__", "items": {"type": "integer", "minimum": 0, "maximum": "__MAX_HIDDEN_SIZE__"}, "description": "Instead of hidden_size: the sweep is alphas × hidden_sizes."},
        "iterations": {"type": "integer", "minimum": 1, "maximum": "__MAX_ITERATIONS__", "default": "__DEFAULT_ITERATIONS__", "description": "Default 60000, or --max-iterations when lower."},
        "seed": {"type": "integer", "minimum": 0, "maximum": 4294967295, "default": 1},
-       "error_every": {"type": "integer", "minimum": 1, "description": "Default max(1, iterations / 1000); iterations / error_every ≤ --max-curve-points."},
+       "error_every": {"type": "integer", "minimum": 1, "description": "Default: the largest of 1, 2, 5, 10, 20, 50, … that is ≤ iterations / 1000 (60000 → 50), raised to the next such step when iterations / error_every would exceed --max-curve-points; iterations / error_every ≤ --max-curve-points."},
        "name": {"type": ["string", "null"], "maxLength": "__MAX_NAME_LENGTH__"},
        "labels": {"type": ["object", "null"], "maxProperties": "__MAX_LABELS__", "propertyNames": {"minLength": 1, "maxLength": 64}, "additionalProperties": {"type": "string", "maxLength": 256}}}},
    "InlineDataset": {"type": "object", "additionalProperties": False, "required": ["inputs", "targets"],
@@ -117,13 +117,17 @@ doc = {
      "properties": {"dataset": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/InlineDataset"}]},
        "alphas": {"type": "array", "items": num}, "hidden_sizes": {"type": "array", "items": int_}, "iterations": int_, "seed": int_,
        "error_every": int_, "name": {"type": ["string", "null"]}, "labels": {"type": "object", "additionalProperties": {"type": "string"}}}},
+   "RunAccepted": {"type": "object", "additionalProperties": False, "required": ["id", "status", "created_at", "progress", "links"],
+     "properties": {"id": {"type": "string", "pattern": "^[0-9a-f]{32}$"}, "status": {"type": "string", "enum": statuses}, "created_at": ts,
+       "progress": {"$ref": "#/components/schemas/Progress"},
+       "links": {"type": "object", "additionalProperties": False, "required": ["self", "events"], "properties": {"self": {"type": "string"}, "events": {"type": "string"}}}}},
    "Progress": {"type": "object", "required": ["iterations_done", "iterations_total", "trials_done", "trials_total", "fraction"],
      "properties": {"iterations_done": int_, "iterations_total": int_, "trials_done": int_, "trials_total": int_, "fraction": {"type": "number", "minimum": 0, "maximum": 1, "description": "A trial with a terminal status counts whole, so a finished run is 1."}}},
-   "Summary": {"type": "object", "required": ["best", "trials_succeeded", "trials_diverged", "trials_cancelled"],
+   "Summary": {"type": "object", "required": ["best", "trials_succeeded", "trials_diverged", "trials_cancelled", "trials_learned"],
      "properties": {"best": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["trial", "alpha", "hidden_size", "final_error"],
                       "properties": {"trial": int_, "alpha": num, "hidden_size": int_, "final_error": {"type": ["number", "null"]}}}],
-                      "description": "The trial with the lowest final error among those that did not diverge."},
-                    "trials_succeeded": int_, "trials_diverged": int_, "trials_cancelled": int_}},
+                      "description": "The succeeded trial with the lowest final error among those that learned; null when none did."},
+                    "trials_succeeded": int_, "trials_diverged": int_, "trials_cancelled": int_, "trials_learned": int_}},
    "RunSummary": {"type": "object", "required": ["id", "name", "labels", "status", "created_at", "started_at", "finished_at", "progress", "summary"],
      "properties": {"id": {"type": "string", "pattern": "^[0-9a-f]{32}$"}, "name": {"type": ["string", "null"]},
        "labels": {"type": "object", "additionalProperties": {"type": "string"}}, "status": {"type": "string", "enum": statuses},
@@ -132,11 +136,12 @@ doc = {
    "Run": {"allOf": [{"$ref": "#/components/schemas/RunSummary"}, {"type": "object", "required": ["next", "request", "trials"],
      "properties": {"next": {**cursor_schema, "description": "Resume cursor: pass it as ?after= (or Last-Event-ID) to get only what was logged after this answer."},
                     "request": {"$ref": "#/components/schemas/NormalizedRequest"}, "trials": {"type": "array", "items": {"$ref": "#/components/schemas/Trial"}}}}]},
-   "Trial": {"type": "object", "required": ["alpha", "hidden_size", "status", "diverged_at_iteration", "iterations_done", "error_curve", "final_error", "synapses", "direction_changes", "outputs", "batch_duration_ms"],
+   "Trial": {"type": "object", "required": ["alpha", "hidden_size", "status", "diverged_at_iteration", "iterations_done", "error_curve", "final_error", "learned", "synapses", "direction_changes", "outputs", "batch_duration_ms"],
      "properties": {"alpha": num, "hidden_size": int_, "status": {"type": "string", "enum": ["queued", "running", "succeeded", "diverged", "cancelled"]},
        "diverged_at_iteration": {"type": ["integer", "null"]}, "iterations_done": int_,
        "error_curve": {"type": "array", "items": {"type": "object", "required": ["iteration", "error"], "properties": {"iteration": int_, "error": {"type": ["number", "null"]}}}},
        "final_error": {"type": ["number", "null"]},
+       "learned": {"type": ["boolean", "null"], "description": "Did not diverge and the final error is at most half the error at iteration 0; null until the trial has a result."},
        "synapses": {"type": "array", "items": {"type": "array", "items": {"type": "array", "items": {"type": ["number", "null"]}}}, "description": "synapse_0 first; the current weights while running."},
        "direction_changes": {"type": ["array", "null"], "items": imatrix, "description": "Per weight, sign flips of its update between consecutive iterations (finished trials)."},
        "outputs": {"type": ["array", "null"], "items": {"type": "array", "items": {"type": ["number", "null"]}}},
@@ -145,8 +150,9 @@ doc = {
    "DatasetList": {"type": "object", "required": ["datasets"], "properties": {"datasets": {"type": "array", "items": {"type": "object", "required": ["name", "samples", "inputs", "targets"],
      "properties": {"name": {"type": "string"}, "samples": int_, "inputs": matrix, "targets": matrix}}}}},
    "Readiness": {"type": "object", "required": ["status", "reasons"], "properties": {"status": {"type": "string", "enum": ["ready", "not ready"]}, "reasons": {"type": "array", "items": {"type": "string"}}}},
-   "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "description": "RFC 9457 problem details.",
-     "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": int_, "detail": {"type": "string"}, "instance": {"type": "string"},
+   "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "description": "RFC 9457 problem details, the shape of every error (also 404, 405, 413 and the other answers of the HTTP layer). The kinds are listed in api.md.",
+     "properties": {"type": {"type": "string", "pattern": "^https://backpropd\\.dev/problems/[a-z0-9-]+$"}, "title": {"type": "string"}, "status": int_, "detail": {"type": "string"},
+       "instance": {"type": "string", "description": "The request's path (absent only when the request line could not be read)."},
        "errors": {"type": "array", "items": {"type": "object", "required": ["pointer", "detail"], "properties": {"pointer": {"type": "string", "description": "A JSON pointer into the body, or header:NAME / query:NAME."}, "detail": {"type": "string"}}}}}},
   },
  },
@@ -163,10 +169,11 @@ enum OpenAPIDocument {
     /// The document with the server's configured limits in place of the `__NAME__` tokens.
     static func bytes(limits: ServiceLimits, maxWaitSeconds: Int) -> [UInt8] {
         let values: [String: Int] = [
-            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.maxHiddenSize,
-            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
+            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.training.maxHiddenSize,
+            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.training.maxIterations,
             "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
-            "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
+            "__MAX_SAMPLES__": limits.training.maxSamples, "__MAX_INPUTS__": limits.training.maxInputs,
+            "__MAX_OUTPUTS__": limits.training.maxOutputs,
             "__DEFAULT_ITERATIONS__": limits.defaultIterations, "__DEFAULT_HIDDEN_SIZE__": limits.defaultHiddenSize,
         ]
         var document = template

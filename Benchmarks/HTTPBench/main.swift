@@ -1,5 +1,6 @@
-// The HTTPServer side of the peer comparison (/work/shared/peers, BENCHMARKS.md): the peers'
-// two routes, like for like.
+// The HTTPServer side of the peer comparison (../shared/peers beside the repository root,
+// BENCHMARKS.md): the peers' two routes, like for like. Also the child server of HTTPServerTests'
+// ProcessLimitTests, which wait for its "HTTPBench ready on HOST:PORT" line.
 //   GET  /runs/demo -> 200 application/json, the bytes of --body (read once at start)
 //   POST /echo      -> 200 {"bytes":N}, N = request body length
 // Usage: HTTPBench --port 8080 --body body.json [--host 127.0.0.1] [--execution ioQueue|concurrent] [--queues N]
@@ -54,9 +55,22 @@ var configuration = HTTPServerConfiguration(host: options["host"] ?? "127.0.0.1"
 if let queues = options["queues"].flatMap(Int.init) { configuration.ioQueues = queues }
 configuration.log = { record in printError("HTTPBench: \(record)") }
 let server = HTTPServer(configuration: configuration, router: router)
+
+// libdispatch opens descriptors (eventfd, epoll, timerfd) the first time a process uses its
+// global queues, and again for the main queue in dispatchMain(), and traps (SIGILL) when none is
+// left. A client that uses up the descriptors as soon as the port accepts (ProcessLimitTests runs
+// this under `ulimit -n 40`) used to kill the process between start() and dispatchMain(): the
+// test then saw ECONNREFUSED. So the global queues are set up before the server starts, and
+// "ready" is said from the main queue once dispatchMain() serves it: after that line nothing in
+// this process allocates a descriptor but the server's own accepts.
+let warmedUp = DispatchSemaphore(value: 0)
+DispatchQueue.global().async { warmedUp.signal() }
+warmedUp.wait()
 do {
     let port = try server.start()
-    printError("HTTPBench listening on \(configuration.host):\(port) execution=\(execution) queues=\(configuration.ioQueues) body=\(body.count)B")
+    DispatchQueue.main.async {
+        printError("HTTPBench ready on \(configuration.host):\(port) execution=\(execution) queues=\(configuration.ioQueues) body=\(body.count)B")
+    }
 } catch {
     printError("HTTPBench: \(error)")
     exit(1)

@@ -1,5 +1,6 @@
 /// The notebook's experiment: every alpha at every hidden size on one dataset, each trial
-/// starting from the same seeded weights.
+/// starting from the same seeded weights. The one description of a run's trials: the service's
+/// `RunRequest` holds one, and `backpropd train` trains one.
 public struct Sweep: Sendable, Hashable {
     public var dataset: Dataset
     public var alphas: [Double]
@@ -8,19 +9,20 @@ public struct Sweep: Sendable, Hashable {
     public var errorEvery: Int
     public var seed: UInt32
 
-    public init(dataset: Dataset, alphas: [Double], hiddenSizes: [Int], iterations: Int, errorEvery: Int, seed: UInt32) {
+    public init(dataset: Dataset, alphas: [Double], hiddenSizes: [Int], iterations: Int, errorEvery: Int? = nil, seed: UInt32 = 1) {
         self.dataset = dataset
         self.alphas = alphas
         self.hiddenSizes = hiddenSizes
         self.iterations = iterations
-        self.errorEvery = errorEvery
+        self.errorEvery = errorEvery ?? Self.defaultErrorEvery(iterations: iterations)
         self.seed = seed
     }
 
-    /// In [3]/[4]: XOR, alphas 0.001 … 1000, hidden 4, 60000 iterations, an error every 10000, seed 1.
+    /// In [3]/[4]: XOR, alphas 0.001 … 1000, hidden 4, 60000 iterations, seed 1. The notebook
+    /// prints the error every 10000 iterations; the default `errorEvery` (50) records those too.
     public static let notebook = Sweep(
         dataset: .builtIn(named: "xor")!, alphas: [0.001, 0.01, 0.1, 1, 10, 100, 1000], hiddenSizes: [4],
-        iterations: 60000, errorEvery: 10000, seed: 1)
+        iterations: 60000, seed: 1)
 
     /// One spec per (hidden size, alpha), hidden sizes outermost, in the order given.
     public var trials: [TrialSpec] {
@@ -29,27 +31,22 @@ public struct Sweep: Sendable, Hashable {
         }
     }
 
-    /// Problems with the parameters, with pointers `/alphas/2`, `/hidden_sizes/0`, `/iterations`,
-    /// `/error_every` (empty when the sweep can run).
-    public func validationIssues(limits: TrainingLimits = .standard) -> [ValidationIssue] {
-        var issues: [ValidationIssue] = []
-        if alphas.isEmpty { issues.append(ValidationIssue(pointer: "/alphas", message: "must list at least one alpha")) }
-        if hiddenSizes.isEmpty { issues.append(ValidationIssue(pointer: "/hidden_sizes", message: "must list at least one hidden size")) }
-        for (index, alpha) in alphas.enumerated() {
-            let spec = TrialSpec(alpha: alpha, hiddenSize: 0, iterations: 0, errorEvery: 1, seed: seed)
-            issues += spec.validationIssues(limits: limits).map { ValidationIssue(pointer: "/alphas/\(index)", message: $0.message) }
-        }
-        for (index, hidden) in hiddenSizes.enumerated() {
-            let spec = TrialSpec(alpha: 1, hiddenSize: hidden, iterations: 0, errorEvery: 1, seed: seed)
-            issues += spec.validationIssues(limits: limits).map { ValidationIssue(pointer: "/hidden_sizes/\(index)", message: $0.message) }
-        }
-        let spec = TrialSpec(alpha: 1, hiddenSize: 0, iterations: iterations, errorEvery: errorEvery, seed: seed)
-        issues += spec.validationIssues(limits: limits)
-        return issues
+    /// `errorEvery` when none is given: the largest 1-2-5 step (1, 2, 5, 10, 20, 50, …) at most
+    /// iterations / 1000, so a curve has 1,000 to 2,500 points and every round iteration count
+    /// (60000 → 50: 10000, 20000, … are all on the curve). Raised to the smallest 1-2-5 step that
+    /// keeps `iterations / errorEvery` within `maxCurvePoints` when that is lower.
+    public static func defaultErrorEvery(iterations: Int, maxCurvePoints: Int = .max) -> Int {
+        var step = 1
+        while let next = nextStep(after: step), next <= iterations / 1000 { step = next }
+        while iterations / step > maxCurvePoints, let next = nextStep(after: step) { step = next }
+        return step
     }
 
-    /// Trains every trial on the calling thread (see `Trainer.train`); results in `trials` order.
-    public func run(cancellation: Cancellation = Cancellation(), onProgress: (Int, TrialSnapshot) -> Void = { _, _ in }) -> [TrialResult] {
-        Trainer.train(dataset: dataset, specs: trials, cancellation: cancellation, onProgress: onProgress)
+    /// 1 → 2 → 5 → 10 → 20 → …; nil past Int's range.
+    private static func nextStep(after step: Int) -> Int? {
+        var decade = 1
+        while decade <= step / 10 { decade *= 10 }
+        let (next, overflow) = step / decade == 2 ? decade.multipliedReportingOverflow(by: 5) : step.multipliedReportingOverflow(by: 2)
+        return overflow ? nil : next
     }
 }

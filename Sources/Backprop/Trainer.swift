@@ -19,7 +19,8 @@ public enum Trainer {
     /// whatever code path ran it. Blocks: call it from a worker thread. `onProgress(index,
     /// snapshot)` runs on this thread after every chunk of iterations (chunks take ~4 ms) that
     /// recorded a curve point and at least every ~50 ms; `cancellation` is polled between chunks.
-    /// Specs should pass `validationIssues()`; out-of-range counts are clamped rather than trapped.
+    /// Specs should be within `TrainingLimits` (the service validates requests against them);
+    /// out-of-range counts are clamped rather than trapped.
     public static func train(dataset: Dataset, specs: [TrialSpec], cancellation: Cancellation,
                              onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
         train(dataset: dataset, specs: specs, path: .fastest, narrowing: true, cancellation: cancellation, onProgress: onProgress)

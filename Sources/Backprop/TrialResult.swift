@@ -43,7 +43,7 @@ public struct TrialResult: Sendable, Hashable, Codable {
         case synapses, directionChanges = "direction_changes", outputs, durationMs = "duration_ms"
     }
 
-    /// Writes `null` for the optional fields rather than leaving them out.
+    /// Writes `null` for the optional fields rather than leaving them out, and `learned`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(alpha, forKey: .alpha)
@@ -57,6 +57,7 @@ public struct TrialResult: Sendable, Hashable, Codable {
         try container.encode(directionChanges, forKey: .directionChanges)
         try container.encode(outputs, forKey: .outputs)
         try container.encode(durationMs, forKey: .durationMs)
+        try encodeLearned(to: encoder)
     }
 }
 

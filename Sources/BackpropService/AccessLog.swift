@@ -33,16 +33,16 @@ struct AccessLog: HTTPMiddleware {
         metrics.recordRequest(route: exchange.routePattern ?? (exchange.head == nil ? "rejected" : "unmatched"),
                               code: exchange.status.code, seconds: seconds)
         guard log.level <= .info else { return }
-        var fields: [(String, String)] = [
+        var fields: [(String, any LogValue)] = [
             ("method", exchange.head?.method.rawValue ?? "-"),
             ("path", exchange.head?.path ?? "-"),
-            ("status", String(exchange.status.code)),
-            ("bytes", String(exchange.responseBodyBytes)),
-            ("duration_ms", String((seconds * 1e6).rounded() / 1e3)),
+            ("status", exchange.status.code),
+            ("bytes", exchange.responseBodyBytes),
+            ("duration_ms", (seconds * 1e6).rounded() / 1e3),
             ("request_id", exchange.responseHeaders["X-Request-Id"] ?? "-"),
             ("remote", exchange.remoteAddress),
         ]
-        if !exchange.finished { fields.append(("aborted", "true")) }
+        if !exchange.finished { fields.append(("aborted", true)) }
         log.info("http", fields)
     }
 

@@ -43,6 +43,7 @@ public final class BackpropService: Sendable {
         var serverConfiguration = HTTPServerConfiguration(host: configuration.host, port: configuration.port)
         serverConfiguration.limits = configuration.http
         serverConfiguration.limits.maxBodyBytes = configuration.maxBodyBytes
+        serverConfiguration.problemRenderer = Problem.renderer
         server = HTTPServer(configuration: serverConfiguration, router: router, middleware: middleware)
     }
 
@@ -56,7 +57,7 @@ public final class BackpropService: Sendable {
             throw StartupError(description: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        log.info("listening on http://\(host):\(port)", [("workers", String(registry.load.workers)),
+        log.info("listening on http://\(host):\(port)", [("workers", registry.load.workers),
                                                           ("data_dir", configuration.dataDirectory)])
         return port
     }
@@ -65,7 +66,7 @@ public final class BackpropService: Sendable {
     /// responses finish (up to the grace period), stops training and writes unfinished runs
     /// back as queued. Nothing accepted is lost; a restart resumes them.
     public func shutdown() async {
-        log.info("shutting down", [("grace_s", String(configuration.shutdownGraceSeconds))])
+        log.info("shutting down", [("grace_s", configuration.shutdownGraceSeconds)])
         // Joins the worker threads and flushes the disk: blocking work, so not on a Swift
         // concurrency thread (the HTTP handlers still draining need those).
         await withCheckedContinuation { continuation in

@@ -1854,7 +1854,7 @@ start();
           </div>
           <div class="field">
             <label for="field-error-every">Error every</label>
-            <input id="field-error-every" name="error_every" inputmode="numeric" placeholder="iterations / 1000" aria-describedby="error-error_every">
+            <input id="field-error-every" name="error_every" inputmode="numeric" placeholder="auto: 1-2-5 step ≤ iterations / 1000" aria-describedby="error-error_every">
             <p class="field-error" id="error-error_every"></p>
           </div>
         </div>

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// A parsed JSON document, kept loose so validation can name every wrong field with a JSON
 /// pointer instead of stopping at the first decoding error.
 public enum JSONValue: Sendable, Equatable {
@@ -10,31 +8,9 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses `bytes`; the error's message says where the text stopped being JSON.
+    /// Parses `bytes` (see `JSONDocument`); members given twice keep their last value.
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw JSONSyntaxError(message: Self.describe(error))
-        } catch {
-            throw JSONSyntaxError(message: "the body is not valid JSON")
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context):
-            if let underlying = context.underlyingError {
-                let text = String(describing: underlying)
-                if let range = text.firstRange(of: "debugDescription: \"") {
-                    let tail = text[range.upperBound...]
-                    if let end = tail.firstIndex(of: "\"") { return "the body is not valid JSON: " + tail[..<end] }
-                }
-            }
-            return "the body is not valid JSON: " + context.debugDescription
-        default:
-            return "the body is not valid JSON"
-        }
+        try JSONDocument(parsing: bytes).root
     }
 
     /// The JSON type name used in validation messages ("expected a number, got a string").
@@ -50,10 +26,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 }
 
-public struct JSONSyntaxError: Error, Sendable {
-    public var message: String
-}
-
+/// Decoding from the run store's files (written by `JSONWriter`, read with Foundation's decoder).
 extension JSONValue: Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

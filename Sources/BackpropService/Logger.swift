@@ -1,7 +1,8 @@
 import Dispatch
 import Glibc
 
-/// One line per event on stdout, as text (`TIME LEVEL message key=value…`) or JSON objects.
+/// One line per event on stdout, as text (`TIME LEVEL message key=value…`) or JSON objects
+/// (`{"time":…,"level":…,"msg":…, fields…}`, numbers as numbers).
 /// Lines are buffered and written by a background queue, so a slow log reader never stalls an
 /// HTTP I/O queue or a worker; past `maxBufferedBytes` lines are dropped and counted.
 public final class Logger: Sendable {
@@ -40,12 +41,12 @@ public final class Logger: Sendable {
         self.descriptor = descriptor
     }
 
-    public func debug(_ message: String, _ fields: [(String, String)] = []) { log(.debug, message, fields) }
-    public func info(_ message: String, _ fields: [(String, String)] = []) { log(.info, message, fields) }
-    public func warning(_ message: String, _ fields: [(String, String)] = []) { log(.warning, message, fields) }
-    public func error(_ message: String, _ fields: [(String, String)] = []) { log(.error, message, fields) }
+    public func debug(_ message: String, _ fields: [(String, any LogValue)] = []) { log(.debug, message, fields) }
+    public func info(_ message: String, _ fields: [(String, any LogValue)] = []) { log(.info, message, fields) }
+    public func warning(_ message: String, _ fields: [(String, any LogValue)] = []) { log(.warning, message, fields) }
+    public func error(_ message: String, _ fields: [(String, any LogValue)] = []) { log(.error, message, fields) }
 
-    public func log(_ level: Level, _ message: String, _ fields: [(String, String)]) {
+    public func log(_ level: Level, _ message: String, _ fields: [(String, any LogValue)]) {
         guard level >= self.level else { return }
         let line = Array(render(level, message, fields).utf8)
         let schedule = buffer.withLock { state -> Bool in
@@ -67,7 +68,7 @@ public final class Logger: Sendable {
             return (state.bytes, state.dropped)
         }
         var pending = bytes
-        if dropped > 0 { pending += Array(render(.warning, "log lines dropped (stdout too slow)", [("count", String(dropped))]).utf8) }
+        if dropped > 0 { pending += Array(render(.warning, "log lines dropped (stdout too slow)", [("count", dropped)]).utf8) }
         var offset = 0
         while offset < pending.count {
             let written = pending.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
@@ -77,12 +78,13 @@ public final class Logger: Sendable {
         }
     }
 
-    func render(_ level: Level, _ message: String, _ fields: [(String, String)]) -> String {
+    func render(_ level: Level, _ message: String, _ fields: [(String, any LogValue)]) -> String {
         let time = Timestamp.now().description
         switch format {
         case .text:
             var line = "\(time) \(level.name.uppercased()) \(message)"
-            for (key, value) in fields {
+            for (key, field) in fields {
+                let value = field.logText
                 let needsQuotes = value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
                 line += " \(key)=" + (needsQuotes ? "\"" + value.replacing("\"", with: "\\\"") + "\"" : value)
             }
@@ -93,7 +95,10 @@ public final class Logger: Sendable {
             writer.key("time"); writer.string(time)
             writer.key("level"); writer.string(level.name)
             writer.key("msg"); writer.string(message)
-            for (key, value) in fields { writer.key(key); writer.string(value) }
+            for (key, value) in fields {
+                writer.key(key)
+                value.writeJSON(to: &writer)
+            }
             writer.endObject()
             return String(decoding: writer.bytes, as: UTF8.self) + "\n"
         }

@@ -5,10 +5,11 @@ enum OpenAPIDocument {
     /// The document with the server's configured limits in place of the `__NAME__` tokens.
     static func bytes(limits: ServiceLimits, maxWaitSeconds: Int) -> [UInt8] {
         let values: [String: Int] = [
-            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.maxHiddenSize,
-            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.maxIterations,
+            "__MAX_ALPHAS__": limits.maxAlphas, "__MAX_HIDDEN_SIZE__": limits.training.maxHiddenSize,
+            "__MAX_HIDDEN_SIZES__": limits.maxHiddenSizes, "__MAX_ITERATIONS__": limits.training.maxIterations,
             "__MAX_NAME_LENGTH__": limits.maxNameLength, "__MAX_LABELS__": limits.maxLabels, "__MAX_WAIT__": maxWaitSeconds,
-            "__MAX_SAMPLES__": limits.maxSamples, "__MAX_INPUTS__": limits.maxInputs, "__MAX_OUTPUTS__": limits.maxOutputs,
+            "__MAX_SAMPLES__": limits.training.maxSamples, "__MAX_INPUTS__": limits.training.maxInputs,
+            "__MAX_OUTPUTS__": limits.training.maxOutputs,
             "__DEFAULT_ITERATIONS__": limits.defaultIterations, "__DEFAULT_HIDDEN_SIZE__": limits.defaultHiddenSize,
         ]
         var document = template
@@ -66,25 +67,19 @@ enum OpenAPIDocument {
     },
     "responses": {
      "202": {
-      "description": "Accepted and queued (or the run of a replayed Idempotency-Key).",
+      "description": "Accepted and queued (or the run of a replayed Idempotency-Key): a small document, whatever the run's size.",
       "headers": {
        "Location": {
         "schema": {
          "type": "string"
         },
         "description": "/runs/{id}"
-       },
-       "ETag": {
-        "description": "Strong validator of this representation; send it back in If-None-Match.",
-        "schema": {
-         "type": "string"
-        }
        }
       },
       "content": {
        "application/json": {
         "schema": {
-         "$ref": "#/components/schemas/Run"
+         "$ref": "#/components/schemas/RunAccepted"
         }
        }
       },
@@ -237,7 +232,7 @@ enum OpenAPIDocument {
      {
       "name": "cursor",
       "in": "query",
-      "description": "next_cursor of the previous page.",
+      "description": "next_cursor of the previous page: <created_at in ms>.<id>. Any text of this form is accepted; the page holds the runs older than it (none for a cursor older than every run).",
       "schema": {
        "type": "string",
        "pattern": "^[0-9]+\\.[0-9a-f]{32}$"
@@ -333,9 +328,10 @@ enum OpenAPIDocument {
      "name": "id",
      "in": "path",
      "required": true,
-     "description": "The run id (32 lowercase hex digits).",
+     "description": "The run id (32 lowercase hex digits; any other segment is a 404).",
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
      }
     }
    ],
@@ -528,9 +524,10 @@ enum OpenAPIDocument {
      "name": "id",
      "in": "path",
      "required": true,
-     "description": "The run id (32 lowercase hex digits).",
+     "description": "The run id (32 lowercase hex digits; any other segment is a 404).",
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
      }
     }
    ],
@@ -629,9 +626,10 @@ enum OpenAPIDocument {
      "name": "id",
      "in": "path",
      "required": true,
-     "description": "The run id (32 lowercase hex digits).",
+     "description": "The run id (32 lowercase hex digits; any other segment is a 404).",
      "schema": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
      }
     }
    ],
@@ -999,7 +997,7 @@ enum OpenAPIDocument {
      "error_every": {
       "type": "integer",
       "minimum": 1,
-      "description": "Default max(1, iterations / 1000); iterations / error_every ≤ --max-curve-points."
+      "description": "Default: the largest of 1, 2, 5, 10, 20, 50, … that is ≤ iterations / 1000 (60000 → 50), raised to the next such step when iterations / error_every would exceed --max-curve-points; iterations / error_every ≤ --max-curve-points."
      },
      "name": {
       "type": [
@@ -1124,6 +1122,55 @@ enum OpenAPIDocument {
      }
     }
    },
+   "RunAccepted": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "id",
+     "status",
+     "created_at",
+     "progress",
+     "links"
+    ],
+    "properties": {
+     "id": {
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "queued",
+       "running",
+       "succeeded",
+       "cancelled"
+      ]
+     },
+     "created_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "progress": {
+      "$ref": "#/components/schemas/Progress"
+     },
+     "links": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+       "self",
+       "events"
+      ],
+      "properties": {
+       "self": {
+        "type": "string"
+       },
+       "events": {
+        "type": "string"
+       }
+      }
+     }
+    }
+   },
    "Progress": {
     "type": "object",
     "required": [
@@ -1160,7 +1207,8 @@ enum OpenAPIDocument {
      "best",
      "trials_succeeded",
      "trials_diverged",
-     "trials_cancelled"
+     "trials_cancelled",
+     "trials_learned"
     ],
     "properties": {
      "best": {
@@ -1195,7 +1243,7 @@ enum OpenAPIDocument {
         }
        }
       ],
-      "description": "The trial with the lowest final error among those that did not diverge."
+      "description": "The succeeded trial with the lowest final error among those that learned; null when none did."
      },
      "trials_succeeded": {
       "type": "integer"
@@ -1204,6 +1252,9 @@ enum OpenAPIDocument {
       "type": "integer"
      },
      "trials_cancelled": {
+      "type": "integer"
+     },
+     "trials_learned": {
       "type": "integer"
      }
     }
@@ -1314,6 +1365,7 @@ enum OpenAPIDocument {
      "iterations_done",
      "error_curve",
      "final_error",
+     "learned",
      "synapses",
      "direction_changes",
      "outputs",
@@ -1371,6 +1423,13 @@ enum OpenAPIDocument {
        "number",
        "null"
       ]
+     },
+     "learned": {
+      "type": [
+       "boolean",
+       "null"
+      ],
+      "description": "Did not diverge and the final error is at most half the error at iteration 0; null until the trial has a result."
      },
      "synapses": {
       "type": "array",
@@ -1525,10 +1584,11 @@ enum OpenAPIDocument {
      "status",
      "detail"
     ],
-    "description": "RFC 9457 problem details.",
+    "description": "RFC 9457 problem details, the shape of every error (also 404, 405, 413 and the other answers of the HTTP layer). The kinds are listed in api.md.",
     "properties": {
      "type": {
-      "type": "string"
+      "type": "string",
+      "pattern": "^https://backpropd\\.dev/problems/[a-z0-9-]+$"
      },
      "title": {
       "type": "string"
@@ -1540,7 +1600,8 @@ enum OpenAPIDocument {
       "type": "string"
      },
      "instance": {
-      "type": "string"
+      "type": "string",
+      "description": "The request's path (absent only when the request line could not be read)."
      },
      "errors": {
       "type": "array",

@@ -8,14 +8,26 @@ struct OperationsAPI: Sendable {
     let apiDocument: [UInt8]
 
     func register(in router: inout Router) {
-        router.get("/healthz", execution: .ioQueue) { _ in
-            HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], bytes: Array(#"{"status":"ok"}"#.utf8))
+        router.get("/healthz", execution: .ioQueue) { request in
+            withoutQuery(request) {
+                HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], bytes: Array(#"{"status":"ok"}"#.utf8))
+            }
         }
-        router.get("/readyz") { _ in readiness() }
-        router.get("/metrics") { _ in metrics() }
-        router.get("/datasets") { _ in datasets() }
-        router.get("/openapi.json", execution: .ioQueue) { [apiDocument] _ in
-            HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bytes: apiDocument)
+        router.get("/readyz") { request in withoutQuery(request) { readiness() } }
+        router.get("/metrics") { request in withoutQuery(request) { metrics() } }
+        router.get("/datasets") { request in withoutQuery(request) { datasets() } }
+        router.get("/openapi.json", execution: .ioQueue) { [apiDocument] request in
+            withoutQuery(request) { HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bytes: apiDocument) }
+        }
+    }
+
+    /// These endpoints take no query parameters: any is a 422 naming it, as on the /runs routes.
+    private func withoutQuery(_ request: HTTPRequest, _ respond: () -> HTTPResponse) -> HTTPResponse {
+        do throws(Problem) {
+            try QueryParameters(request, allowed: []).check()
+            return respond()
+        } catch {
+            return error.response(instance: request.path)
         }
     }
 

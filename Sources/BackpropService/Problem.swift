@@ -1,14 +1,4 @@
-/// One invalid field of a request: where (a JSON pointer into the body, or a header/query name)
-/// and what is wrong with it, in words a user can act on.
-public struct FieldIssue: Sendable, Hashable {
-    public var pointer: String
-    public var message: String
-
-    public init(_ pointer: String, _ message: String) {
-        self.pointer = pointer
-        self.message = message
-    }
-}
+import Backprop
 
 /// An RFC 9457 problem document (`application/problem+json`). Every error the API returns is one.
 public struct Problem: Error, Sendable, Equatable {
@@ -16,11 +6,11 @@ public struct Problem: Error, Sendable, Equatable {
     public var title: String
     public var detail: String
     /// Every invalid field, each named with a JSON pointer (empty unless the status is 400/422).
-    public var errors: [FieldIssue]
+    public var errors: [ValidationIssue]
     /// Extra response headers the status needs: `Retry-After` for 429, `WWW-Authenticate` for 401.
     public var headers: [(String, String)]
 
-    public init(status: Int, title: String, detail: String, errors: [FieldIssue] = [], headers: [(String, String)] = []) {
+    public init(status: Int, title: String, detail: String, errors: [ValidationIssue] = [], headers: [(String, String)] = []) {
         self.status = status
         self.title = title
         self.detail = detail
@@ -63,14 +53,14 @@ public struct Problem: Error, Sendable, Equatable {
 }
 
 extension Problem {
-    public static func invalidFields(_ issues: [FieldIssue]) -> Problem {
+    public static func invalidFields(_ issues: [ValidationIssue]) -> Problem {
         let names = issues.map(\.pointer).joined(separator: ", ")
         return Problem(status: 422, title: "Invalid request",
                        detail: "\(issues.count) invalid field\(issues.count == 1 ? "" : "s"): \(names)", errors: issues)
     }
 
     public static func malformedJSON(_ message: String) -> Problem {
-        Problem(status: 400, title: "Malformed JSON", detail: message, errors: [FieldIssue("", message)])
+        Problem(status: 400, title: "Malformed JSON", detail: message, errors: [ValidationIssue("", message)])
     }
 
     public static func notFound(_ what: String) -> Problem {
@@ -80,7 +70,7 @@ extension Problem {
     public static func unsupportedMediaType(_ got: String?) -> Problem {
         Problem(status: 415, title: "Unsupported media type",
                 detail: "send the body as application/json" + (got.map { " (got \($0))" } ?? " (no Content-Type given)"),
-                errors: [FieldIssue("header:Content-Type", "must be application/json")])
+                errors: [ValidationIssue("header:Content-Type", "must be application/json")])
     }
 
     public static func queueFull(pendingTrials: Int, limit: Int, retryAfterSeconds: Int) -> Problem {

@@ -6,7 +6,6 @@ import Backprop
 public struct Run: Sendable {
     public let id: RunID
     public let request: RunRequest
-    public let dataset: Dataset
     public let createdAt: Timestamp
     public var startedAt: Timestamp?
     public var finishedAt: Timestamp?
@@ -16,40 +15,36 @@ public struct Run: Sendable {
     public var version = 1
     public var idempotencyKey: String?
 
-    public init(id: RunID = RunID(), request: RunRequest, dataset: Dataset, createdAt: Timestamp = .now(), idempotencyKey: String? = nil) {
+    public init(id: RunID = RunID(), request: RunRequest, createdAt: Timestamp = .now(), idempotencyKey: String? = nil) {
         self.id = id
         self.request = request
-        self.dataset = dataset
         self.createdAt = createdAt
         self.idempotencyKey = idempotencyKey
-        trials = request.trialSpecs.map(TrialProgress.init(spec:))
+        trials = request.sweep.trials.map(TrialProgress.init(spec:))
         lifecycle = RunLifecycle(trialsLeft: trials.count)
         events.appendStatus(status, iterationsDone: 0)
     }
 
     public var status: RunLifecycle.Status { lifecycle.status }
+    /// The dataset every trial trains on (built once, when the request was validated).
+    public var dataset: Dataset { request.sweep.dataset }
 
-    public var iterationsTotal: Int { request.iterations * trials.count }
+    public var iterationsTotal: Int { request.sweep.iterations * trials.count }
     /// Updates applied to the weights of all trials (a diverged or cancelled trial stops early).
     public var iterationsDone: Int { trials.reduce(0) { $0 + $1.iterationsDone } }
 
     /// Share of the run that is done: a trial with a terminal state counts whole, however early
     /// it stopped, so a finished run is 1.
     public var fraction: Double {
-        guard request.iterations > 0, !trials.isEmpty else { return 1 }
-        let done = trials.reduce(0) { $0 + ($1.isDone ? request.iterations : min($1.iterationsDone, request.iterations)) }
+        let iterations = request.sweep.iterations
+        guard iterations > 0, !trials.isEmpty else { return 1 }
+        let done = trials.reduce(0) { $0 + ($1.isDone ? iterations : min($1.iterationsDone, iterations)) }
         return Double(done) / Double(iterationsTotal)
     }
 
-    /// The lowest final error among trials that finished without diverging.
+    /// The run's best trial (see `TrialResult.bestIndex`): nil until one has learned, and when none did.
     public var best: (index: Int, result: TrialResult)? {
-        var best: (index: Int, result: TrialResult)?
-        for (index, trial) in trials.enumerated() {
-            guard let result = trial.result, result.status == .succeeded, let error = result.finalError, error.isFinite else { continue }
-            if let current = best?.result.finalError, current <= error { continue }
-            best = (index, result)
-        }
-        return best
+        TrialResult.bestIndex(among: trials.map(\.result)).flatMap { index in trials[index].result.map { (index, $0) } }
     }
 
     /// The ETag of this version: the version and the log's epoch, both stored with the run, so

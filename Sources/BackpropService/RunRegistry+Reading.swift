@@ -65,6 +65,9 @@ extension RunRegistry {
 }
 
 /// Where a `GET /runs` page ends: `<created_at ms>.<id>` in the `cursor` query parameter.
+/// Every text the served schema allows (`^[0-9]+\.[0-9a-f]{32}$`) is a cursor, whether or not a
+/// run of that time and id exists: the page holds the runs after it, so a cursor past the oldest
+/// run gives an empty page. Milliseconds beyond `Int64.max` mean "after the latest instant".
 public struct RunListCursor: Sendable, Equatable, CustomStringConvertible {
     public var createdAt: Timestamp
     public var id: RunID
@@ -74,9 +77,13 @@ public struct RunListCursor: Sendable, Equatable, CustomStringConvertible {
         self.id = id
     }
 
+    /// Parses exactly `DIGITS.ID`: no sign, no spaces, at least one digit, a canonical run id.
     public init?(_ text: String) {
-        let parts = text.split(separator: ".", maxSplits: 1)
-        guard parts.count == 2, let millis = Int64(parts[0]), let id = RunID(String(parts[1])) else { return nil }
+        guard let dot = text.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        let digits = text.utf8[..<dot]
+        guard !digits.isEmpty, digits.allSatisfy({ (48...57).contains($0) }),
+              let id = RunID(String(text[text.index(after: dot)...])) else { return nil }
+        let millis = Int64(String(Substring(digits))) ?? .max   // only digits: nil means it overflowed
         self.init(createdAt: Timestamp(millisecondsSince1970: millis), id: id)
     }
 

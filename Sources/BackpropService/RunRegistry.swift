@@ -81,8 +81,8 @@ public final class RunRegistry: Sendable {
                 requeued += 1
             }
         }
-        log.info("runs loaded", [("directory", store.directory), ("runs", String(runs.count)),
-                                 ("requeued", String(requeued)), ("set_aside", String(setAside.count))])
+        log.info("runs loaded", [("directory", store.directory), ("runs", runs.count),
+                                 ("requeued", requeued), ("set_aside", setAside.count)])
     }
 
     // MARK: - Submitting, cancelling, deleting
@@ -95,15 +95,15 @@ public final class RunRegistry: Sendable {
 
     /// Admits the run, starts training it and answers once its file is durable: a run that
     /// cannot be stored (or that was deleted before it was) is never reported as accepted.
-    public func submit(_ request: RunRequest, dataset: Dataset, idempotencyKey: String?) async throws(Problem) -> SubmitOutcome {
-        let trialCount = request.trialSpecs.count
+    public func submit(_ request: RunRequest, idempotencyKey: String?) async throws(Problem) -> SubmitOutcome {
+        let trialCount = request.sweep.trials.count
         let admission = try state.withLock { state throws(Problem) -> SubmitOutcome in
             guard !state.stopping else { throw Problem(status: 503, title: "Shutting down", detail: "the server is stopping; retry on its successor") }
             if let key = idempotencyKey, let existing = state.table.run(forIdempotencyKey: key) {
                 guard existing.request == request else {
                     throw Problem(status: 422, title: "Idempotency key reused",
                                   detail: "Idempotency-Key \(key) was first used with a different body (run \(existing.id)); use a new key for a new run",
-                                  errors: [FieldIssue("header:Idempotency-Key", "already used with a different body")])
+                                  errors: [ValidationIssue("header:Idempotency-Key", "already used with a different body")])
                 }
                 return .existing(existing)
             }
@@ -111,7 +111,7 @@ public final class RunRegistry: Sendable {
             guard pending + trialCount <= pool.capacity else {
                 throw Problem.queueFull(pendingTrials: pending, limit: pool.capacity, retryAfterSeconds: 5)
             }
-            let run = Run(id: RunID(instancePrefix: configuration.instancePrefix), request: request, dataset: dataset, idempotencyKey: idempotencyKey)
+            let run = Run(id: RunID(instancePrefix: configuration.instancePrefix), request: request, idempotencyKey: idempotencyKey)
             state.table.insert(run, pending: true)
             state.cancellations[run.id] = Cancellation()
             return .created(run)
@@ -148,7 +148,7 @@ public final class RunRegistry: Sendable {
             for waiter in woken { waiter.resume() }
             metrics.recordRunSubmitted()
             evictOldFinishedRuns()
-            log.info("run submitted", [("run", run.id.description), ("trials", String(trialCount))])
+            log.info("run submitted", [("run", run.id.description), ("trials", trialCount)])
             return .created(state.withLock { $0.table[run.id] } ?? run)
         }
     }

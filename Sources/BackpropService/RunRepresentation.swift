@@ -30,6 +30,24 @@ enum RunRepresentation {
         return writer.bytes
     }
 
+    /// The answer to `POST /runs`: where the run is and how far it got, a few hundred bytes
+    /// whatever the run's size (its trials are one GET away).
+    static func accepted(_ run: Run) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 512)
+        writer.beginObject()
+        writer.key("id"); writer.string(run.id.description)
+        writer.key("status"); writer.string(run.status.rawValue)
+        writer.key("created_at"); writer.string(run.createdAt.description)
+        writer.key("progress"); writeProgress(run, to: &writer)
+        writer.key("links")
+        writer.beginObject()
+        writer.key("self"); writer.string("/runs/\(run.id)")
+        writer.key("events"); writer.string("/runs/\(run.id)/events")
+        writer.endObject()
+        writer.endObject()
+        return writer.bytes
+    }
+
     static func summary(_ run: Run, to writer: inout JSONWriter) {
         writer.beginObject()
         writeHeader(run, to: &writer)
@@ -45,6 +63,12 @@ enum RunRepresentation {
         writer.key("started_at"); optionalTimestamp(run.startedAt, to: &writer)
         writer.key("finished_at"); optionalTimestamp(run.finishedAt, to: &writer)
         writer.key("progress")
+        writeProgress(run, to: &writer)
+        writer.key("summary")
+        writeSummary(run, to: &writer)
+    }
+
+    private static func writeProgress(_ run: Run, to writer: inout JSONWriter) {
         writer.beginObject()
         let total = run.iterationsTotal
         let done = run.iterationsDone
@@ -54,8 +78,6 @@ enum RunRepresentation {
         writer.key("trials_total"); writer.int(run.trials.count)
         writer.key("fraction"); writer.double(run.fraction)
         writer.endObject()
-        writer.key("summary")
-        writeSummary(run, to: &writer)
     }
 
     private static func writeSummary(_ run: Run, to writer: inout JSONWriter) {
@@ -74,6 +96,7 @@ enum RunRepresentation {
         for phase in [TrialProgress.Phase.succeeded, .diverged, .cancelled] {
             writer.key("trials_" + phase.rawValue); writer.int(run.trials.count { $0.phase == phase })
         }
+        writer.key("trials_learned"); writer.int(run.trials.count { $0.result?.learned == true })
         writer.endObject()
     }
 
@@ -96,6 +119,7 @@ enum RunRepresentation {
         }
         writer.endArray()
         writer.key("final_error"); writer.optionalDouble(result?.finalError)
+        writer.key("learned"); if let result { writer.bool(result.learned) } else { writer.null() }
         writer.key("synapses")
         writer.beginArray()
         for matrix in result?.synapses ?? trial.currentSynapses { write(matrix, to: &writer) }

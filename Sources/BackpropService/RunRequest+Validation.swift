@@ -1,60 +1,80 @@
 import Backprop
 
+/// The one validation of a run request: `POST /runs` and `backpropd train` both come through
+/// here, with the same defaults, limits and messages.
 extension RunRequest {
     static let knownFields: Set<String> = [
         "dataset", "alphas", "hidden_size", "hidden_sizes", "iterations", "seed", "error_every", "name", "labels",
     ]
 
-    /// Validates a parsed body; on failure throws `Problem.invalidFields` naming **every** invalid
-    /// field with a JSON pointer, not just the first.
-    public init(validating body: JSONValue, limits: ServiceLimits) throws(Problem) {
-        var issues: [FieldIssue] = []
+    /// Parses and validates a body: `Problem.malformedJSON` (400) saying where the text stops
+    /// being JSON, or `Problem.invalidFields` (422) naming every invalid field.
+    public init(parsing body: [UInt8], limits: ServiceLimits) throws(Problem) {
+        let document: JSONDocument
+        do throws(JSONSyntaxError) {
+            document = try JSONDocument(parsing: body)
+        } catch {
+            throw Problem.malformedJSON(body.isEmpty ? "the body is empty; send a JSON object" : "the body is not valid JSON: \(error)")
+        }
+        try self.init(validating: document.root, duplicateMembers: document.duplicateMembers, limits: limits)
+    }
+
+    /// Validates a parsed body; on failure throws `Problem.invalidFields` naming **every**
+    /// invalid field with a JSON pointer, not just the first. `duplicateMembers` are the pointers
+    /// of members the body gave more than once (each is an issue: JSON readers disagree on which
+    /// one counts).
+    public init(validating body: JSONValue, duplicateMembers: [String] = [], limits: ServiceLimits) throws(Problem) {
+        var issues = duplicateMembers.map {
+            ValidationIssue($0, "given more than once; give each member once (JSON readers disagree on which one counts)")
+        }
         guard case .object(let fields) = body else {
-            throw Problem.invalidFields([FieldIssue("", "the body must be a JSON object, got \(body.typeName)")])
+            throw Problem.invalidFields(issues + [ValidationIssue("", "the body must be a JSON object, got \(body.typeName)")])
         }
         for name in fields.keys.sorted() where !Self.knownFields.contains(name) {
-            issues.append(FieldIssue("/" + escapePointer(name), "unknown field; allowed: \(Self.knownFields.sorted().joined(separator: ", "))"))
+            issues.append(ValidationIssue("/" + escapePointer(name), "unknown field; allowed: \(Self.knownFields.sorted().joined(separator: ", "))"))
         }
-
+        let training = limits.training
         let dataset = Self.validateDataset(fields["dataset"], limits: limits, issues: &issues)
         let alphas = Self.validateAlphas(fields["alphas"], limits: limits, issues: &issues)
         let hiddenSizes = Self.validateHiddenSizes(fields["hidden_size"], fields["hidden_sizes"], limits: limits, issues: &issues)
-        let iterations = integer(fields["iterations"], at: "/iterations", in: 1...limits.maxIterations, default: limits.defaultIterations, issues: &issues)
+        let iterations = integer(fields["iterations"], at: "/iterations", in: 1...training.maxIterations, default: limits.defaultIterations, issues: &issues)
         let seed = integer(fields["seed"], at: "/seed", in: 0...Int(UInt32.max), default: 1, issues: &issues)
         let errorEvery = integer(fields["error_every"], at: "/error_every", in: 1...max(1, iterations ?? 1),
-                                 default: Self.defaultErrorEvery(iterations: iterations ?? limits.defaultIterations), issues: &issues)
+                                 default: limits.defaultErrorEvery(iterations: iterations ?? limits.defaultIterations), issues: &issues)
         let name = Self.validateName(fields["name"], limits: limits, issues: &issues)
         let labels = Self.validateLabels(fields["labels"], limits: limits, issues: &issues)
 
-        if let iterations, let errorEvery, iterations / errorEvery > limits.maxCurvePoints {
-            let least = (iterations + limits.maxCurvePoints - 1) / limits.maxCurvePoints
-            issues.append(FieldIssue("/error_every", "\(iterations) iterations every \(errorEvery) would record \(iterations / errorEvery) curve points per trial; at most \(limits.maxCurvePoints) are allowed (--max-curve-points): use error_every ≥ \(least)"))
+        if let iterations, let errorEvery, iterations / errorEvery > training.maxCurvePoints {
+            let least = (iterations + training.maxCurvePoints - 1) / training.maxCurvePoints
+            issues.append(ValidationIssue("/error_every", "\(iterations) iterations every \(errorEvery) would record \(iterations / errorEvery) curve points per trial; at most \(training.maxCurvePoints) are allowed: use error_every ≥ \(least)"))
         }
         guard issues.isEmpty, let dataset, let alphas, let hiddenSizes, let iterations, let seed, let errorEvery else {
             throw Problem.invalidFields(issues)
         }
-        self.init(dataset: dataset.choice, alphas: alphas, hiddenSizes: hiddenSizes, iterations: iterations,
-                  seed: UInt32(seed), errorEvery: errorEvery, name: name ?? nil, labels: labels ?? [:])
-        try checkBudget(dataset: dataset.value, limits: limits)
+        self.init(datasetName: dataset.name,
+                  sweep: Sweep(dataset: dataset.value, alphas: alphas, hiddenSizes: hiddenSizes, iterations: iterations,
+                               errorEvery: errorEvery, seed: UInt32(seed)),
+                  name: name ?? nil, labels: labels ?? [:])
+        try checkBudget(limits: limits)
     }
 
-    private func checkBudget(dataset: Dataset, limits: ServiceLimits) throws(Problem) {
-        let samples = dataset.inputs.rows
-        let inputs = dataset.inputs.columns
-        let outputs = dataset.targets.columns
+    private func checkBudget(limits: ServiceLimits) throws(Problem) {
+        let samples = sweep.dataset.inputs.rows
+        let inputs = sweep.dataset.inputs.columns
+        let outputs = sweep.dataset.targets.columns
         var work = 0.0
         var weights = 0
-        for hidden in hiddenSizes {
+        for hidden in sweep.hiddenSizes {
             let perTrial = hidden == 0 ? inputs * outputs : inputs * hidden + hidden * outputs
-            weights += perTrial * alphas.count
-            work += Double(samples) * Double(perTrial) * Double(iterations) * Double(alphas.count)
+            weights += perTrial * sweep.alphas.count
+            work += Double(samples) * Double(perTrial) * Double(sweep.iterations) * Double(sweep.alphas.count)
         }
-        var issues: [FieldIssue] = []
+        var issues: [ValidationIssue] = []
         if work > limits.maxWork {
-            issues.append(FieldIssue("/iterations", "the run needs \(Self.scientific(work)) units of work (samples × weights × iterations × trials); the limit is \(Self.scientific(limits.maxWork)) (--max-work): use fewer iterations, alphas or hidden units"))
+            issues.append(ValidationIssue("/iterations", "the run needs \(Self.scientific(work)) units of work (samples × weights × iterations × trials); the limit is \(Self.scientific(limits.maxWork)): use fewer iterations, alphas or hidden units"))
         }
         if weights > limits.maxRunWeights {
-            issues.append(FieldIssue("/hidden_sizes", "the run's trials hold \(weights) weights in all; the limit is \(limits.maxRunWeights) (--max-run-weights): use fewer alphas or smaller hidden sizes"))
+            issues.append(ValidationIssue("/hidden_sizes", "the run's trials hold \(weights) weights in all; the limit is \(limits.maxRunWeights): use fewer alphas or smaller hidden sizes"))
         }
         if !issues.isEmpty { throw Problem.invalidFields(issues) }
     }
@@ -64,17 +84,17 @@ extension RunRequest {
     }
 
     private static func validateDataset(_ value: JSONValue?, limits: ServiceLimits,
-                                        issues: inout [FieldIssue]) -> (choice: DatasetChoice, value: Dataset)? {
+                                        issues: inout [ValidationIssue]) -> (name: String?, value: Dataset)? {
         let names = Dataset.builtInNames.joined(separator: ", ")
         switch value {
         case nil:
-            issues.append(FieldIssue("/dataset", "required: a built-in name (\(names)) or {\"inputs\": [[…]], \"targets\": [[…]]}"))
+            issues.append(ValidationIssue("/dataset", "required: a built-in name (\(names)) or {\"inputs\": [[…]], \"targets\": [[…]]}"))
         case .string(let name):
-            if let dataset = Dataset.builtIn(named: name) { return (.builtIn(name), dataset) }
-            issues.append(FieldIssue("/dataset", "unknown dataset \"\(name)\"; built-in datasets: \(names)"))
+            if let dataset = Dataset.builtIn(named: name) { return (name, dataset) }
+            issues.append(ValidationIssue("/dataset", "unknown dataset \(quoted(name)); built-in datasets: \(names)"))
         case .object(let fields):
             for name in fields.keys.sorted() where name != "inputs" && name != "targets" {
-                issues.append(FieldIssue("/dataset/" + escapePointer(name), "unknown field; a dataset has inputs and targets"))
+                issues.append(ValidationIssue("/dataset/" + escapePointer(name), "unknown field; a dataset has inputs and targets"))
             }
             let before = issues.count
             let inputs = matrix(fields["inputs"], at: "/dataset/inputs", issues: &issues)
@@ -82,24 +102,23 @@ extension RunRequest {
             guard issues.count == before, let inputs, let targets else { return nil }
             let values = inputs.reduce(0) { $0 + $1.count } + targets.reduce(0) { $0 + $1.count }
             if values > limits.maxDatasetValues {
-                issues.append(FieldIssue("/dataset", "the dataset holds \(values) numbers; at most \(limits.maxDatasetValues) are allowed (--max-dataset-values)"))
+                issues.append(ValidationIssue("/dataset", "the dataset holds \(values) numbers; at most \(limits.maxDatasetValues) are allowed"))
                 return nil
             }
             do {
-                let dataset = try Dataset(inputs: inputs, targets: targets, limits: limits.trainingLimits)
-                return (.inline(inputs: inputs, targets: targets), dataset)
+                return (nil, try Dataset(inputs: inputs, targets: targets, limits: limits.training))
             } catch {
-                issues += error.issues.map { FieldIssue("/dataset" + $0.pointer, $0.message) }
+                issues += error.issues.map { ValidationIssue("/dataset" + $0.pointer, $0.message) }
             }
         case let other?:
-            issues.append(FieldIssue("/dataset", "expected a built-in name (\(names)) or an object with inputs and targets, got \(other.typeName)"))
+            issues.append(ValidationIssue("/dataset", "expected a built-in name (\(names)) or an object with inputs and targets, got \(other.typeName)"))
         }
         return nil
     }
 
-    private static func matrix(_ value: JSONValue?, at pointer: String, issues: inout [FieldIssue]) -> [[Double]]? {
+    private static func matrix(_ value: JSONValue?, at pointer: String, issues: inout [ValidationIssue]) -> [[Double]]? {
         guard case .array(let rows)? = value, !rows.isEmpty else {
-            issues.append(FieldIssue(pointer, value == nil ? "required: an array of rows of numbers" : "expected a non-empty array of rows of numbers"))
+            issues.append(ValidationIssue(pointer, value == nil ? "required: an array of rows of numbers" : "expected a non-empty array of rows of numbers"))
             return nil
         }
         var matrix: [[Double]] = []
@@ -107,7 +126,7 @@ extension RunRequest {
         let before = issues.count
         for (rowIndex, row) in rows.enumerated() {
             guard case .array(let cells) = row else {
-                issues.append(FieldIssue("\(pointer)/\(rowIndex)", "expected an array of numbers, got \(row.typeName)"))
+                issues.append(ValidationIssue("\(pointer)/\(rowIndex)", "expected an array of numbers, got \(row.typeName)"))
                 continue
             }
             var values: [Double] = []
@@ -116,7 +135,7 @@ extension RunRequest {
                 if case .number(let number) = cell, number.isFinite {
                     values.append(number)
                 } else {
-                    issues.append(FieldIssue("\(pointer)/\(rowIndex)/\(column)", "expected a finite number, got \(cell.typeName)"))
+                    issues.append(ValidationIssue("\(pointer)/\(rowIndex)/\(column)", "expected a finite number, got \(describe(cell))"))
                 }
             }
             matrix.append(values)
@@ -124,13 +143,13 @@ extension RunRequest {
         return issues.count == before ? matrix : nil
     }
 
-    private static func validateAlphas(_ value: JSONValue?, limits: ServiceLimits, issues: inout [FieldIssue]) -> [Double]? {
+    private static func validateAlphas(_ value: JSONValue?, limits: ServiceLimits, issues: inout [ValidationIssue]) -> [Double]? {
         guard case .array(let items)? = value else {
-            issues.append(FieldIssue("/alphas", value == nil ? "required: 1 to \(limits.maxAlphas) learning rates > 0" : "expected an array of numbers, got \(value!.typeName)"))
+            issues.append(ValidationIssue("/alphas", value.map { "expected an array of numbers, got \($0.typeName)" } ?? "required: 1 to \(limits.maxAlphas) learning rates > 0"))
             return nil
         }
         guard (1...limits.maxAlphas).contains(items.count) else {
-            issues.append(FieldIssue("/alphas", "must hold 1 to \(limits.maxAlphas) alphas (--max-alphas), got \(items.count)"))
+            issues.append(ValidationIssue("/alphas", "must hold 1 to \(limits.maxAlphas) alphas, got \(items.count)"))
             return nil
         }
         var alphas: [Double] = []
@@ -138,26 +157,26 @@ extension RunRequest {
             if case .number(let alpha) = item, alpha.isFinite, alpha > 0 {
                 alphas.append(alpha)
             } else {
-                issues.append(FieldIssue("/alphas/\(index)", "expected a finite number > 0, got \(Self.describe(item))"))
+                issues.append(ValidationIssue("/alphas/\(index)", "expected a finite number > 0, got \(describe(item))"))
             }
         }
         return alphas.count == items.count ? alphas : nil
     }
 
     private static func validateHiddenSizes(_ single: JSONValue?, _ list: JSONValue?, limits: ServiceLimits,
-                                            issues: inout [FieldIssue]) -> [Int]? {
-        let range = 0...limits.maxHiddenSize
+                                            issues: inout [ValidationIssue]) -> [Int]? {
+        let range = 0...limits.training.maxHiddenSize
         switch (single, list) {
         case (nil, nil):
             return [limits.defaultHiddenSize]
         case (_?, _?):
-            issues.append(FieldIssue("/hidden_sizes", "give hidden_size or hidden_sizes, not both"))
+            issues.append(ValidationIssue("/hidden_sizes", "give hidden_size or hidden_sizes, not both"))
             return nil
         case (let single?, nil):
             return integer(single, at: "/hidden_size", in: range, default: limits.defaultHiddenSize, issues: &issues).map { [$0] }
         case (nil, let list?):
             guard case .array(let items) = list, (1...limits.maxHiddenSizes).contains(items.count) else {
-                issues.append(FieldIssue("/hidden_sizes", "expected an array of 1 to \(limits.maxHiddenSizes) hidden sizes (--max-hidden-sizes), got \(describe(list))"))
+                issues.append(ValidationIssue("/hidden_sizes", "expected an array of 1 to \(limits.maxHiddenSizes) hidden sizes, got \(describe(list))"))
                 return nil
             }
             let sizes = items.enumerated().compactMap { index, item in
@@ -167,62 +186,87 @@ extension RunRequest {
         }
     }
 
-    private static func validateName(_ value: JSONValue?, limits: ServiceLimits, issues: inout [FieldIssue]) -> String?? {
+    private static func validateName(_ value: JSONValue?, limits: ServiceLimits, issues: inout [ValidationIssue]) -> String?? {
         switch value {
         case nil, .null?: return .some(nil)
         case .string(let name)? where name.unicodeScalars.count <= limits.maxNameLength: return .some(name)
-        case .string?: issues.append(FieldIssue("/name", "at most \(limits.maxNameLength) characters"))
-        case let other?: issues.append(FieldIssue("/name", "expected a string, got \(other.typeName)"))
+        case .string(let name)?: issues.append(ValidationIssue("/name", "at most \(limits.maxNameLength) characters, got \(name.unicodeScalars.count)"))
+        case let other?: issues.append(ValidationIssue("/name", "expected a string or null, got \(other.typeName)"))
         }
         return nil
     }
 
-    private static func validateLabels(_ value: JSONValue?, limits: ServiceLimits, issues: inout [FieldIssue]) -> [String: String]? {
+    private static func validateLabels(_ value: JSONValue?, limits: ServiceLimits, issues: inout [ValidationIssue]) -> [String: String]? {
         switch value {
         case nil, .null?: return [:]
         case .object(let members)?:
             if members.count > limits.maxLabels {
-                issues.append(FieldIssue("/labels", "at most \(limits.maxLabels) labels"))
+                issues.append(ValidationIssue("/labels", "at most \(limits.maxLabels) labels, got \(members.count)"))
                 return nil
             }
             var labels: [String: String] = [:]
             for (key, member) in members.sorted(by: { $0.key < $1.key }) {
                 let pointer = "/labels/" + escapePointer(key)
                 if key.isEmpty || key.unicodeScalars.count > 64 {
-                    issues.append(FieldIssue(pointer, "label names have 1 to 64 characters"))
+                    issues.append(ValidationIssue(pointer, "label names have 1 to 64 characters"))
                 } else if case .string(let text) = member, text.unicodeScalars.count <= 256 {
                     labels[key] = text
                 } else {
-                    issues.append(FieldIssue(pointer, "expected a string of at most 256 characters, got \(member.typeName)"))
+                    issues.append(ValidationIssue(pointer, "expected a string of at most 256 characters, got \(member.typeName)"))
                 }
             }
             return labels.count == members.count ? labels : nil
         case let other?:
-            issues.append(FieldIssue("/labels", "expected an object of string labels, got \(other.typeName)"))
+            issues.append(ValidationIssue("/labels", "expected an object of string labels, got \(other.typeName)"))
             return nil
         }
-    }
-
-    private static func describe(_ value: JSONValue) -> String {
-        if case .number(let number) = value { return number.description }
-        return value.typeName
     }
 }
 
 /// An integer field: absent → `defaultValue`; wrong type, fraction or range → an issue and nil.
 func integer(_ value: JSONValue?, at pointer: String, in range: ClosedRange<Int>, default defaultValue: Int,
-             issues: inout [FieldIssue]) -> Int? {
+             issues: inout [ValidationIssue]) -> Int? {
     guard let value else { return defaultValue }
-    guard case .number(let number) = value, number == number.rounded(), number.magnitude < 9.0e15 else {
-        issues.append(FieldIssue(pointer, "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(value.typeName == "a number" ? "a fraction" : value.typeName)"))
+    let expected = "an integer from \(range.lowerBound) to \(range.upperBound)"
+    guard case .number(let number) = value else {
+        issues.append(ValidationIssue(pointer, "expected \(expected), got \(describe(value))"))
         return nil
     }
-    let integer = Int(number)
-    guard range.contains(integer) else {
-        issues.append(FieldIssue(pointer, "must be from \(range.lowerBound) to \(range.upperBound), got \(integer)"))
+    // Whole numbers beyond Int (1e20, or ∞ for 1e400) are out of range, not fractions.
+    guard number.isInfinite || number == number.rounded() else {
+        issues.append(ValidationIssue(pointer, "expected \(expected), got the fraction \(describe(value))"))
+        return nil
+    }
+    guard number >= Double(range.lowerBound), number <= Double(range.upperBound), let integer = Int(exactly: number),
+          range.contains(integer) else {
+        issues.append(ValidationIssue(pointer, "out of range: expected \(expected), got \(describe(value))"))
         return nil
     }
     return integer
+}
+
+/// How a message shows a value a user sent: numbers and short strings as written, the rest by type.
+func describe(_ value: JSONValue) -> String {
+    switch value {
+    case .number(let number):
+        if number.isInfinite { return "\(number < 0 ? "-" : "")a number beyond ±1.8e308" }
+        if number == number.rounded(), number.magnitude < 1e16 { return String(Int(number)) }
+        return number.description
+    case .string(let text):
+        let shown = text.unicodeScalars.count <= 40 ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(40))) + "…"
+        return "the string " + quoted(shown)
+    case .bool(let flag):
+        return String(flag)
+    case .null, .array, .object:
+        return value.typeName
+    }
+}
+
+/// `text` as a JSON string literal.
+func quoted(_ text: String) -> String {
+    var writer = JSONWriter(reservingCapacity: text.utf8.count + 2)
+    writer.string(text)
+    return String(decoding: writer.bytes, as: UTF8.self)
 }
 
 /// RFC 6901: `~` → `~0`, `/` → `~1`.

@@ -23,26 +23,25 @@ struct RunsAPI: Sendable {
 
     func submit(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
+            try QueryParameters(request, allowed: []).check()
             guard let contentType = request.headers["Content-Type"], Self.isJSON(contentType) else {
                 throw Problem.unsupportedMediaType(request.headers["Content-Type"])
             }
             let key = try idempotencyKey(request)
-            let body: JSONValue
-            do throws(JSONSyntaxError) {
-                body = try JSONValue.parse(request.body)
-            } catch {
-                throw Problem.malformedJSON(request.body.isEmpty ? "the body is empty; send a JSON object" : error.message)
-            }
-            let runRequest = try RunRequest(validating: body, limits: limits)
-            guard let dataset = runRequest.resolvedDataset(limits: limits) else {
-                throw Problem.invalidFields([FieldIssue("/dataset", "the dataset could not be built")])
-            }
-            switch try await registry.submit(runRequest, dataset: dataset, idempotencyKey: key) {
+            let runRequest = try RunRequest(parsing: request.body, limits: limits)
+            var headers: HTTPHeaders = ["Content-Type": "application/json"]
+            let submitted: Run
+            switch try await registry.submit(runRequest, idempotencyKey: key) {
             case .created(let run):
-                return runResponse(run, status: .accepted, extraHeaders: ["Location": "/runs/\(run.id)"])
+                submitted = run
             case .existing(let run):
-                return runResponse(run, status: .accepted, extraHeaders: ["Location": "/runs/\(run.id)", "Idempotent-Replayed": "true"])
+                submitted = run
+                headers["Idempotent-Replayed"] = "true"
             }
+            headers["Location"] = "/runs/\(submitted.id)"
+            // As it is now: training started while the run was being stored.
+            let current = registry.run(submitted.id) ?? submitted
+            return HTTPResponse(status: .accepted, headers: headers, bytes: RunRepresentation.accepted(current))
         } catch {
             return error.response(instance: request.path)
         }
@@ -51,7 +50,7 @@ struct RunsAPI: Sendable {
     private func idempotencyKey(_ request: HTTPRequest) throws(Problem) -> String? {
         guard let key = request.headers["Idempotency-Key"] else { return nil }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            throw Problem.invalidFields([FieldIssue("header:Idempotency-Key", "1 to 255 printable ASCII characters")])
+            throw Problem.invalidFields([ValidationIssue("header:Idempotency-Key", "1 to 255 printable ASCII characters")])
         }
         return key
     }
@@ -75,10 +74,12 @@ struct RunsAPI: Sendable {
 
     func show(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
+            var query = QueryParameters(request, allowed: ["since", "after", "wait"])
+            let since = query.integer("since", in: -1...Int.max)
+            let after = query.value("after", expected: "the next of an earlier answer or an event's id", EventCursor.init)
+            let wait = query.integer("wait", in: 0...maxWaitSeconds) ?? 0
+            try query.check()
             let id = try runID(request)
-            let since = try optionalInteger(request, "since", in: -1...Int.max)
-            let after = try optionalCursor(request)
-            let wait = try optionalInteger(request, "wait", in: 0...maxWaitSeconds) ?? 0
             let clientTags = Self.entityTags(request.headers["If-None-Match"])
             guard var run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
             let position = after.map { run.events.position(of: $0) }
@@ -146,21 +147,12 @@ struct RunsAPI: Sendable {
 
     func list(_ request: HTTPRequest) -> HTTPResponse {
         do throws(Problem) {
-            let limit = try optionalInteger(request, "limit", in: 1...1000) ?? 50
-            var status: RunLifecycle.Status?
-            if let text = request.queryValue("status") {
-                guard let parsed = RunLifecycle.Status(rawValue: text) else {
-                    throw Problem.invalidFields([FieldIssue("query:status", "one of \(RunLifecycle.Status.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")])
-                }
-                status = parsed
-            }
-            var cursor: RunListCursor?
-            if let text = request.queryValue("cursor") {
-                guard let parsed = RunListCursor(text) else {
-                    throw Problem.invalidFields([FieldIssue("query:cursor", "use the next_cursor of a previous page")])
-                }
-                cursor = parsed
-            }
+            var query = QueryParameters(request, allowed: ["limit", "cursor", "status"])
+            let limit = query.integer("limit", in: 1...1000) ?? 50
+            let statuses = RunLifecycle.Status.allCases.map(\.rawValue).joined(separator: ", ")
+            let status = query.value("status", expected: "one of \(statuses)", RunLifecycle.Status.init(rawValue:))
+            let cursor = query.value("cursor", expected: "the next_cursor of a previous page", RunListCursor.init)
+            try query.check()
             let (runs, next) = registry.list(status: status, limit: limit, after: cursor)
             var writer = JSONWriter(reservingCapacity: 512 * runs.count + 64)
             writer.beginObject()
@@ -188,6 +180,7 @@ struct RunsAPI: Sendable {
     /// far in the unlikely case they take longer than 10 s).
     func cancel(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
+            try QueryParameters(request, allowed: []).check()
             let run = try await registry.cancel(try runID(request))
             return runResponse(run, status: run.status.isFinished ? .ok : .accepted)
         } catch {
@@ -197,6 +190,7 @@ struct RunsAPI: Sendable {
 
     func delete(_ request: HTTPRequest) -> HTTPResponse {
         do throws(Problem) {
+            try QueryParameters(request, allowed: []).check()
             try registry.delete(try runID(request))
             return HTTPResponse(status: .noContent)
         } catch {
@@ -206,13 +200,16 @@ struct RunsAPI: Sendable {
 
     func events(_ request: HTTPRequest) -> HTTPResponse {
         do throws(Problem) {
+            var query = QueryParameters(request, allowed: ["since", "after"])
+            let since = query.integer("since", in: -1...Int.max)
+            let after = query.value("after", expected: "the next of an earlier answer or an event's id", EventCursor.init)
+            try query.check()
             let id = try runID(request)
-            let since = try optionalInteger(request, "since", in: -1...Int.max)
             // A reconnecting EventSource sends Last-Event-ID; it wins over ?after= (the URL it reconnects to).
-            var cursor = try optionalCursor(request)
+            var cursor = after
             if let text = request.headers["Last-Event-ID"] {
                 guard let parsed = EventCursor(text) else {
-                    throw Problem.invalidFields([FieldIssue("header:Last-Event-ID", "expected the id of an event of this run, got \"\(text)\"")])
+                    throw Problem.invalidFields([ValidationIssue("header:Last-Event-ID", "expected the id of an event of this run, got \"\(text)\"")])
                 }
                 cursor = parsed
             }
@@ -228,28 +225,8 @@ struct RunsAPI: Sendable {
 
     private func runID(_ request: HTTPRequest) throws(Problem) -> RunID {
         let text = request.pathParameters["id"] ?? ""
-        guard let id = RunID(text) else { throw Problem.notFound("no run \(text) (run ids are 32 hex digits)") }
+        guard let id = RunID(text) else { throw Problem.notFound("no run \(text) (run ids are 32 lowercase hex digits)") }
         return id
-    }
-
-    private func optionalCursor(_ request: HTTPRequest) throws(Problem) -> EventCursor? {
-        guard let text = request.queryValue("after") else { return nil }
-        guard let cursor = EventCursor(text) else {
-            throw Problem.invalidFields([FieldIssue("query:after", "expected the next of a previous answer or an event's id, got \"\(text)\"")])
-        }
-        return cursor
-    }
-
-    private func optionalInteger(_ request: HTTPRequest, _ name: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
-        guard let text = request.queryValue(name) else { return nil }
-        // An iteration beyond Int.max is still "after everything" for an unbounded range.
-        let digits = !text.isEmpty && text.utf8.allSatisfy { (48...57).contains($0) }
-        if range.upperBound == .max, digits, Int(text) == nil { return .max }
-        guard let value = Int(text), range.contains(value) else {
-            let upper = range.upperBound == Int.max ? "" : " to \(range.upperBound)"
-            throw Problem.invalidFields([FieldIssue("query:\(name)", "expected an integer from \(range.lowerBound)\(upper), got \"\(text)\"")])
-        }
-        return value
     }
 }
 

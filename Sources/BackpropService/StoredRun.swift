@@ -147,8 +147,7 @@ struct StoredRun: Codable, Sendable {
         } catch {
             throw Unusable(description: "stored request is invalid: \(error.detail)")
         }
-        guard let dataset = request.resolvedDataset(limits: .unlimited) else { throw Unusable(description: "dataset no longer resolves") }
-        var run = Run(id: runID, request: request, dataset: dataset, createdAt: createdAt, idempotencyKey: idempotencyKey)
+        var run = Run(id: runID, request: request, createdAt: createdAt, idempotencyKey: idempotencyKey)
         guard trials.count == run.trials.count else {
             throw Unusable(description: "\(trials.count) trials stored, the request has \(run.trials.count)")
         }

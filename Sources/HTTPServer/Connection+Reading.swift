@@ -133,7 +133,7 @@ extension Connection {
         machine.requestRejected()
         needsLinger = true
         if exchange == nil { exchange = ExchangeInProgress(head: nil, started: loop.clock.now) }
-        respond(.problem(error.status, detail: error.detail))
+        respond(.problem(HTTPProblem(status: error.status, detail: error.detail, path: error.path)))
     }
 
     func peerClosedInput() {

@@ -35,6 +35,7 @@ extension Connection {
         if response.status.code < 200 {
             response = .problem(.internalServerError, detail: "the handler answered with an interim status")
         }
+        response = context.rendered(response, head: exchange.head)
         if let head = exchange.head { context.prepare(&response, for: head) }
         if response.headers.hasToken("close", in: "Connection") { machine.closeAfterResponse() }
         let version = exchange.head?.version ?? .http1_1

@@ -15,7 +15,8 @@ public struct HTTPMethod: Hashable, Sendable, RawRepresentable, CustomStringConv
     public static let connect = HTTPMethod(rawValue: "CONNECT")
     public static let trace = HTTPMethod(rawValue: "TRACE")
 
-    /// Methods this server recognises; any other token is answered with 501 Not Implemented.
+    /// The methods of RFC 9110 (what `OPTIONS *` lists, less CONNECT and TRACE). Any other token
+    /// is routed like these: a known path without a route for it answers 405 with `Allow`.
     public static let known: [HTTPMethod] = [.get, .head, .post, .put, .delete, .options, .patch, .connect, .trace]
 
     public var description: String { rawValue }

@@ -5,6 +5,9 @@ public struct HTTPResponse: Sendable {
     public var status: HTTPStatus
     public var headers: HTTPHeaders
     public var body: HTTPResponseBody
+    /// Set by `problem(_:detail:headers:)`: the server renders the response with its
+    /// configuration's `problemRenderer` before sending it (see `HTTPProblem`).
+    public internal(set) var problem: HTTPProblem?
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = [:], body: HTTPResponseBody = .bytes([])) {
         self.status = status
@@ -17,13 +20,16 @@ public struct HTTPResponse: Sendable {
         self.init(status: status, headers: headers, body: .bytes(bytes))
     }
 
-    /// An RFC 9457 problem document (`application/problem+json`) with `detail` as the explanation.
+    /// An RFC 9457 problem document (`application/problem+json`) with `detail` as the explanation,
+    /// as the server's `problemRenderer` shapes it (by default `HTTPProblem.defaultRendering`).
     public static func problem(_ status: HTTPStatus, detail: String, headers: HTTPHeaders = [:]) -> HTTPResponse {
-        var headers = headers
-        headers["Content-Type"] = "application/problem+json"
-        let json = #"{"type":"about:blank","title":"# + JSONText.quoted(status.reasonPhrase)
-            + #","status":\#(status.code),"detail":"# + JSONText.quoted(detail) + "}"
-        return HTTPResponse(status: status, headers: headers, bytes: Array(json.utf8))
+        problem(HTTPProblem(status: status, detail: detail, headers: headers))
+    }
+
+    static func problem(_ problem: HTTPProblem) -> HTTPResponse {
+        var response = problem.defaultRendering(path: problem.path)
+        response.problem = problem
+        return response
     }
 }
 

@@ -19,7 +19,8 @@ public final class HTTPServer: Sendable {
     public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: Router,
                 middleware: [any HTTPMiddleware] = []) {
         self.configuration = configuration
-        context = ServerContext(router: router, middleware: middleware, limits: configuration.limits, log: configuration.log)
+        context = ServerContext(router: router, middleware: middleware, limits: configuration.limits, log: configuration.log,
+                                problemRenderer: configuration.problemRenderer)
     }
 
     /// Binds, starts accepting and returns the bound port (the ephemeral one when `port` is 0).

@@ -17,6 +17,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var backlog: Int32 = 1024
     /// Server diagnostics (accept errors, limits raised, shutdown); nil discards them.
     public var log: HTTPServerLogger?
+    /// The body of every problem the server answers by itself (see `HTTPProblem`): 404, 405,
+    /// parser rejections, timeouts. Default: `HTTPProblem.defaultRendering`.
+    public var problemRenderer: HTTPProblemRenderer = { problem, path in problem.defaultRendering(path: path) }
 
     public init(host: String = "::", port: Int = 8080) {
         self.host = host

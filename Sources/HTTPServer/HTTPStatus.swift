@@ -10,6 +10,12 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
         self.reasonPhrase = reasonPhrase
     }
 
+    /// The status with its standard reason phrase (RFC 9110 §15), from the one table below;
+    /// "Unknown" for a code without one.
+    public init(code: Int) {
+        self.init(code: code, reasonPhrase: Self.standard.first { $0.code == code }?.reasonPhrase ?? "Unknown")
+    }
+
     public static func == (lhs: HTTPStatus, rhs: HTTPStatus) -> Bool { lhs.code == rhs.code }
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
@@ -48,4 +54,14 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let notImplemented = HTTPStatus(code: 501, reasonPhrase: "Not Implemented")
     public static let serviceUnavailable = HTTPStatus(code: 503, reasonPhrase: "Service Unavailable")
     public static let httpVersionNotSupported = HTTPStatus(code: 505, reasonPhrase: "HTTP Version Not Supported")
+    public static let insufficientStorage = HTTPStatus(code: 507, reasonPhrase: "Insufficient Storage")
+
+    /// Every status above: the table `init(code:)` reads its reason phrases from.
+    public static let standard: [HTTPStatus] = [
+        .continue, .ok, .created, .accepted, .noContent, .movedPermanently, .seeOther, .notModified, .badRequest,
+        .unauthorized, .forbidden, .notFound, .methodNotAllowed, .notAcceptable, .requestTimeout, .conflict, .gone,
+        .lengthRequired, .preconditionFailed, .contentTooLarge, .uriTooLong, .unsupportedMediaType, .expectationFailed,
+        .unprocessableContent, .tooManyRequests, .requestHeaderFieldsTooLarge, .internalServerError, .notImplemented,
+        .serviceUnavailable, .httpVersionNotSupported, .insufficientStorage,
+    ]
 }

@@ -4,6 +4,9 @@
 struct RequestError: Error, Hashable, Sendable {
     let status: HTTPStatus
     let detail: String
+    /// The request's path, when the request line was read before the problem was found (a body
+    /// over the limit, a missing Host): the problem document names it as its `instance`.
+    var path: String?
 
     init(_ status: HTTPStatus, _ detail: String) {
         self.status = status

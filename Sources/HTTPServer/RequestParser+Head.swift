@@ -129,20 +129,26 @@ extension RequestParser {
         case .failure(let error): return .failure(error)
         }
 
-        if version == .http1_1 && special.hostCount == 0 { return .failure(.badRequest("missing Host header (required in HTTP/1.1)")) }
-        if special.hostCount > 1 { return .failure(.badRequest("more than one Host header")) }
+        /// Problems found once the path is known carry it.
+        func failure(_ error: RequestError) -> Result<ParsedRequestHead, RequestError> {
+            var error = error
+            error.path = path
+            return .failure(error)
+        }
+        if version == .http1_1 && special.hostCount == 0 { return failure(.badRequest("missing Host header (required in HTTP/1.1)")) }
+        if special.hostCount > 1 { return failure(.badRequest("more than one Host header")) }
 
         let framing: RequestBodyFraming
         switch bodyFraming(special, bytes: bytes, version: version, limits: limits) {
         case .success(let decided): framing = decided
-        case .failure(let error): return .failure(error)
+        case .failure(let error): return failure(error)
         }
 
         var expectsContinue = false
         if !special.expectations.isEmpty {
             let expectations = headers.tokens(for: "Expect")
             guard expectations == ["100-continue"] else {
-                return .failure(RequestError(.expectationFailed, "only the expectation 100-continue is supported"))
+                return failure(RequestError(.expectationFailed, "only the expectation 100-continue is supported"))
             }
             expectsContinue = version == .http1_1 && framing.hasBody
         }

@@ -8,13 +8,16 @@ final class ServerContext: Sendable {
     let parserLimits: RequestParser.Limits
     let timeouts: ConnectionStateMachine<ContinuousClock>.Timeouts
     let log: HTTPServerLogger?
+    let problemRenderer: HTTPProblemRenderer
     /// Connections counted against `maxConnections` (including ones being refused with 503).
     let openConnections = Atomic<Int>(0)
     /// Over-limit connections currently being answered 503; beyond `maxRefusing` they are just closed.
     let refusingConnections = Atomic<Int>(0)
     let maxRefusing = 64
 
-    init(router: Router, middleware: [any HTTPMiddleware], limits: HTTPLimits, log: HTTPServerLogger?) {
+    init(router: Router, middleware: [any HTTPMiddleware], limits: HTTPLimits, log: HTTPServerLogger?,
+         problemRenderer: @escaping HTTPProblemRenderer = { problem, path in problem.defaultRendering(path: path) }) {
+        self.problemRenderer = problemRenderer
         self.router = router
         self.middleware = middleware
         self.limits = limits
@@ -47,6 +50,14 @@ final class ServerContext: Sendable {
         return nil
     }
 
+    /// A problem the server made (`HTTPResponse.problem`) in the application's shape.
+    func rendered(_ response: HTTPResponse, head: HTTPRequestHead?) -> HTTPResponse {
+        guard let problem = response.problem else { return response }
+        var rendered = problemRenderer(problem, problem.path ?? head?.path)
+        rendered.problem = nil
+        return rendered
+    }
+
     func prepare(_ response: inout HTTPResponse, for head: HTTPRequestHead) {
         for hook in middleware { hook.prepare(&response, for: head) }
     }
@@ -55,12 +66,12 @@ final class ServerContext: Sendable {
         for hook in middleware { hook.completed(exchange) }
     }
 
-    /// The answer to a routed head that reached no handler: 404, 405, 501 or automatic OPTIONS.
+    /// The answer to a routed head that reached no handler: 404, 405 or automatic OPTIONS.
+    /// Any method a path has no route for gets 405 with `Allow`, also a token this server has
+    /// never heard of (QUERY, BREW): the resource exists and the client learns what it takes,
+    /// as nginx answers, and no client or API checker mistakes it for a server error (5xx).
     static func unroutedResponse(_ match: Router.Match, head: HTTPRequestHead) -> HTTPResponse? {
         let method = head.method
-        if !HTTPMethod.known.contains(method) {
-            return .problem(.notImplemented, detail: "method \(method) is not implemented")
-        }
         switch match {
         case .found:
             return nil

@@ -16,16 +16,19 @@ struct BenchCommand: Subcommand {
       (a) the notebook's sweep: xor, 7 alphas × 60000 iterations, hidden 4, curve and direction counts
       (b) the same with hidden 32
       (c) numpy_scale.py's case: 256 samples × 16 inputs, hidden 64, 2000 iterations, alpha 0.01
-    against numpy (shared/bench/numpy_sweep.py for (a) and (b), ~11 s each, --numpy-rounds times;
-    numpy_scale.py for (c) every round)
+    against numpy (../shared/bench/numpy_sweep.py for (a) and (b), ~11 s each, --numpy-rounds
+    times; numpy_scale.py for (c) every round)
     and Benchmarks/plain_c_loop.c (compiled with cc -O3 at bench time, natural and --reordered
     loop orders), then the engine's code paths and the batches a 2-worker service runs.
 
     options:
       --rounds N          rounds for the engine and C (medians)                    [7]
       --numpy-rounds N    rounds for numpy's (a) and (b) (0 skips numpy)            [1]
-      --shared DIR        the shared/bench folder            [../shared/bench, ../../shared/bench]
-      --c-source FILE     the plain C loop                     [Benchmarks/plain_c_loop.c]
+      --shared DIR        the numpy scripts   [../shared/bench beside the repository root]
+      --c-source FILE     the plain C loop    [Benchmarks/plain_c_loop.c in the repository]
+
+    The repository root is the nearest directory with Package.swift above the working directory
+    or above this executable, so the defaults work from any checkout and any directory in it.
       -h, --help          show this help
     """
 
@@ -42,10 +45,10 @@ struct BenchCommand: Subcommand {
         if let shared = options.string("shared"), !hasScripts(shared) {
             throw UsageError("--shared: no numpy_sweep.py in '\(shared)'")
         }
-        sharedBench = options.string("shared") ?? ["../shared/bench", "../../shared/bench"].first(where: hasScripts)
-        cSource = options.string("c-source") ?? "Benchmarks/plain_c_loop.c"
+        sharedBench = options.string("shared") ?? RepositoryPaths.shared("bench").flatMap { hasScripts($0) ? $0 : nil }
+        cSource = options.string("c-source") ?? RepositoryPaths.inRepository("Benchmarks/plain_c_loop.c")
         if numpyRounds > 0 && sharedBench == nil {
-            throw UsageError("cannot find shared/bench (numpy_sweep.py); give --shared DIR or --numpy-rounds 0")
+            throw UsageError("cannot find ../shared/bench (numpy_sweep.py) beside the repository root; give --shared DIR or --numpy-rounds 0")
         }
     }
 

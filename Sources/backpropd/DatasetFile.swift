@@ -1,41 +1,20 @@
-import Backprop
+import BackpropService
 import FoundationEssentials
 
-/// Reads `--dataset-file`: JSON `{"inputs": [[…]], "targets": [[…]]}`, validated by `Dataset`.
+/// Reads `--dataset-file`: the JSON a request's inline `dataset` holds,
+/// `{"inputs": [[…]], "targets": [[…]]}`, for the run request's validation to check.
 enum DatasetFile {
-    static func load(_ path: String, limits: TrainingLimits) throws(UsageError) -> Dataset {
+    static func load(_ path: String) throws(UsageError) -> JSONDocument {
         let data: Data
         do {
             data = try Data(contentsOf: URL(filePath: path))
         } catch {
             throw UsageError("--dataset-file: cannot read '\(path)'")
         }
-        return try parse(data, limits: limits)
-    }
-
-    static func parse(_ data: Data, limits: TrainingLimits) throws(UsageError) -> Dataset {
-        struct Rows: Decodable {
-            let inputs: [[Double]]
-            let targets: [[Double]]
-        }
-        let rows: Rows
         do {
-            rows = try JSONDecoder().decode(Rows.self, from: data)
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw UsageError("--dataset-file: missing \"\(key.stringValue)\" (an array of rows of numbers)")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw UsageError("--dataset-file: /\(context.codingPath.map(\.pointerComponent).joined(separator: "/")) must be a number inside an array of rows")
+            return try JSONDocument(parsing: Array(data))
         } catch {
-            throw UsageError("--dataset-file: not valid JSON")
-        }
-        do {
-            return try Dataset(inputs: rows.inputs, targets: rows.targets, limits: limits)
-        } catch {
-            throw UsageError("--dataset-file: \(error.description)")
+            throw UsageError("--dataset-file: not valid JSON: \(error)")
         }
     }
-}
-
-extension CodingKey {
-    var pointerComponent: String { intValue.map(String.init) ?? stringValue }
 }

@@ -47,30 +47,6 @@ struct OptionParser {
         }
         return value
     }
-
-    func integers(_ name: String, default fallback: [Int], in range: ClosedRange<Int>) throws(UsageError) -> [Int] {
-        guard let text = values[name] else { return fallback }
-        var result: [Int] = []
-        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let value = Int(item.trimmingSpaces), range.contains(value) else {
-                throw UsageError("--\(name) takes whole numbers from \(range.lowerBound) to \(range.upperBound), not '\(item)'")
-            }
-            result.append(value)
-        }
-        return result
-    }
-
-    func numbers(_ name: String, default fallback: [Double]) throws(UsageError) -> [Double] {
-        guard let text = values[name] else { return fallback }
-        var result: [Double] = []
-        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let value = Double(item.trimmingSpaces), value.isFinite else {
-                throw UsageError("--\(name) takes comma-separated numbers, not '\(item)'")
-            }
-            result.append(value)
-        }
-        return result
-    }
 }
 
 extension Substring {

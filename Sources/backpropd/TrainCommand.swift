@@ -1,4 +1,5 @@
 import Backprop
+import BackpropService
 import FoundationEssentials
 
 /// `backpropd train`: the notebook's alpha sweep, offline, printed readably or as the API's JSON.
@@ -20,33 +21,51 @@ struct TrainCommand: Subcommand {
       --hidden-size LIST     hidden-layer sizes, comma-separated; 0 = no hidden layer   [4]
       --iterations N         gradient-descent updates per trial                     [60000]
       --seed N               numpy seed for the initial weights, 0…4294967295         [1]
-      --error-every N        record the mean absolute error every N iterations      [10000]
+      --error-every N        record the mean absolute error every N iterations
+                             [the largest of 1, 2, 5, 10, 20, 50, … ≤ iterations/1000: 50]
       --json                 print {"trials": [...]} in the service's JSON shape
       -h, --help             show this help
 
-    Exit status: 0 when the trials ran (even if some diverged), 2 for bad arguments.
+    The options are checked like a POST /runs body (same defaults, limits and messages; see
+    api.md). Exit status: 0 when the trials ran (even if some diverged), 2 for bad arguments.
     """
 
     let sweep: Sweep
     let json: Bool
 
+    /// The options become a `POST /runs` body and pass the service's validation, so the CLI and
+    /// the API share their defaults, limits and messages (the API's defaults: every limit at its
+    /// default, iterations 60000, hidden size 4, seed 1, error_every by `Sweep.defaultErrorEvery`;
+    /// here also the notebook's alphas and XOR, which the API asks for explicitly).
     init(arguments: [String]) throws(UsageError) {
         let options = try OptionParser(
             arguments, valued: ["dataset", "dataset-file", "alphas", "hidden-size", "iterations", "seed", "error-every"],
             flags: ["json"])
-        let notebook = Sweep.notebook
-        let limits = TrainingLimits.standard
-        let sweep = Sweep(
-            dataset: try Self.dataset(options, limits: limits),
-            alphas: try options.numbers("alphas", default: notebook.alphas),
-            hiddenSizes: try options.integers("hidden-size", default: notebook.hiddenSizes, in: 0...limits.maxHiddenSize),
-            iterations: try options.integer("iterations", default: notebook.iterations, in: 0...limits.maxIterations),
-            errorEvery: try options.integer("error-every", default: notebook.errorEvery, in: 1...Int.max),
-            seed: UInt32(try options.integer("seed", default: 1, in: 0...Int(UInt32.max))))
-        if let issue = sweep.validationIssues(limits: limits).first {
-            throw UsageError(Self.option(for: issue.pointer) + ": " + issue.message)
+        var body: [String: JSONValue] = ["alphas": .array(Sweep.notebook.alphas.map(JSONValue.number))]
+        var duplicates: [String] = []
+        switch (options.string("dataset"), options.string("dataset-file")) {
+        case (.some, .some):
+            throw UsageError("give --dataset or --dataset-file, not both")
+        case (_, .some(let path)):
+            let document = try DatasetFile.load(path)
+            body["dataset"] = document.root
+            duplicates = document.duplicateMembers.map { "/dataset" + $0 }
+        case (let name, nil):
+            body["dataset"] = .string(name ?? "xor")
         }
-        self.sweep = sweep
+        if let alphas = options.string("alphas") { body["alphas"] = .array(Self.list(alphas)) }
+        if let sizes = options.string("hidden-size") {
+            let items = Self.list(sizes)
+            if items.count == 1 { body["hidden_size"] = items[0] } else { body["hidden_sizes"] = .array(items) }
+        }
+        for (option, field) in [("iterations", "iterations"), ("seed", "seed"), ("error-every", "error_every")] {
+            if let text = options.string(option) { body[field] = Self.value(text) }
+        }
+        do throws(Problem) {
+            sweep = try RunRequest(validating: .object(body), duplicateMembers: duplicates, limits: ServiceLimits()).sweep
+        } catch {
+            throw UsageError(error.errors.map(Self.describe).joined(separator: "; "))
+        }
         json = options.flags.contains("json")
     }
 
@@ -67,26 +86,29 @@ struct TrainCommand: Subcommand {
         return 0
     }
 
-    private static func dataset(_ options: OptionParser, limits: TrainingLimits) throws(UsageError) -> Dataset {
-        switch (options.string("dataset"), options.string("dataset-file")) {
-        case (.some, .some):
-            throw UsageError("give --dataset or --dataset-file, not both")
-        case (_, .some(let path)):
-            return try DatasetFile.load(path, limits: limits)
-        case (let name, nil):
-            let name = name ?? "xor"
-            guard let dataset = Dataset.builtIn(named: name) else {
-                throw UsageError("--dataset must be one of \(Dataset.builtInNames.joined(separator: ", ")), not '\(name)'")
-            }
-            return dataset
-        }
+    /// A comma-separated option value as JSON values: numbers where the item is a JSON number,
+    /// strings otherwise (the validation then says what it expected).
+    private static func list(_ text: String) -> [JSONValue] {
+        text.split(separator: ",", omittingEmptySubsequences: false).map { value($0.trimmingSpaces) }
     }
 
-    /// The command-line option a sweep validation pointer (`/alphas/2`) refers to.
-    private static func option(for pointer: String) -> String {
-        let field = pointer.split(separator: "/").first.map(String.init) ?? ""
-        let names = ["alphas": "--alphas", "hidden_sizes": "--hidden-size", "iterations": "--iterations", "error_every": "--error-every"]
-        return names[field] ?? pointer
+    private static func value(_ text: String) -> JSONValue {
+        if case .number(let number)? = try? JSONValue.parse(Array(text.utf8)) { return .number(number) }
+        return .string(text)
+    }
+
+    /// A validation issue in the words of the command line: `/alphas/2` → `--alphas, item 3`.
+    private static func describe(_ issue: ValidationIssue) -> String {
+        let parts = issue.pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        let options = ["alphas": "--alphas", "hidden_size": "--hidden-size", "hidden_sizes": "--hidden-size",
+                       "iterations": "--iterations", "seed": "--seed", "error_every": "--error-every"]
+        guard let field = parts.first else { return issue.message }
+        if field == "dataset" {
+            return parts.count == 1 ? "--dataset: \(issue.message)" : "--dataset-file: /\(parts.dropFirst().joined(separator: "/")): \(issue.message)"
+        }
+        guard let option = options[field] else { return "\(issue.pointer): \(issue.message)" }
+        if parts.count > 1, let index = Int(parts[1]) { return "\(option), item \(index + 1): \(issue.message)" }
+        return "\(option): \(issue.message)"
     }
 }
 

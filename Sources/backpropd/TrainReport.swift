@@ -12,11 +12,16 @@ struct TrainReport {
             + "\(sweep.iterations) iterations, seed \(sweep.seed), \(results.count) trials"]
         for result in results {
             lines.append("")
-            var heading = "alpha \(result.alpha), hidden \(result.hiddenSize): \(result.status.rawValue) after \(result.iterationsDone) iterations"
+            var heading = "alpha \(result.alpha), hidden \(result.hiddenSize): \(result.status.rawValue) after \(result.iterationsDone) iterations, "
+                + (result.learned ? "learned" : "did not learn")
             if let diverged = result.divergedAtIteration { heading += " (weights or outputs not finite at iteration \(diverged))" }
             lines.append(heading + " in \(Self.fixed(result.durationMs, decimals: 1)) ms")
-            let width = result.errorCurve.map { String($0.iteration).count }.max() ?? 1
-            for point in result.errorCurve {
+            let shown = Self.displayedPoints(of: result.errorCurve, errorEvery: sweep.errorEvery, iterations: sweep.iterations)
+            if shown.count < result.errorCurve.count {
+                lines.append("  error curve: \(result.errorCurve.count) points, one every \(sweep.errorEvery) iterations (--json prints them all); some of them:")
+            }
+            let width = shown.map { String($0.iteration).count }.max() ?? 1
+            for point in shown {
                 lines.append("  error after \(String(point.iteration).leftPadding(to: width)) iterations: \(point.error)")
             }
             for (layer, synapse) in result.synapses.enumerated() {
@@ -28,7 +33,30 @@ struct TrainReport {
             lines.append("  outputs:")
             lines += Self.rows(result.outputs.rowArrays.map { $0.map { Self.fixed($0, decimals: 8) } })
         }
+        lines.append("")
+        if let best = TrialResult.bestIndex(among: results) {
+            let result = results[best]
+            lines.append("best: alpha \(result.alpha), hidden \(result.hiddenSize), final error \(result.finalError ?? .nan)")
+        } else {
+            lines.append("best: none (no trial learned: a final error at most half the starting error)")
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// At most about ten points of a curve, for reading: those at multiples of the smallest
+    /// 1-2-5 multiple of `errorEvery` that divides the run into ≤ 10 steps (60000 iterations
+    /// every 50 → every 10000, the notebook's printout), and the last.
+    static func displayedPoints(of curve: [CurvePoint], errorEvery: Int, iterations: Int) -> [CurvePoint] {
+        var decade = max(1, errorEvery)
+        var step = decade
+        search: while true {
+            for factor in [1, 2, 5] where iterations / (decade * factor) <= 10 {
+                step = decade * factor
+                break search
+            }
+            decade *= 10
+        }
+        return curve.enumerated().filter { index, point in point.iteration % step == 0 || index == curve.count - 1 }.map(\.element)
     }
 
     private static func rows(_ cells: [[String]]) -> [String] {

@@ -43,6 +43,8 @@ import Testing
             #expect(sections[11].contains("{\"status\":\"ok\"}") && sections[11].contains("\"ready\""))
             #expect(sections[12].contains("backpropd_runs{status="))
             #expect(sections[13].contains("\"openapi\":\"3.1.0\"") || sections[13].contains("\"openapi\": \"3.1.0\""))
+            #expect(sections.last?.hasPrefix(#"{"type":"https://backpropd.dev/problems/not-found","title":"Not found","status":404"#) == true,
+                    "\(sections.last ?? "")")
         }
     }
 }

@@ -23,7 +23,12 @@ import Testing
         Case(body: "{", status: 400, pointers: [""]),
         Case(body: "", status: 400, pointers: [""]),
         Case(body: "[1, 2", status: 400, pointers: [""]),
-        Case(body: #"{"dataset": "xor", "alphas": [1e400]}"#, status: 400, pointers: [""]),
+        // Issue 13: a number beyond a double was 400 "not valid JSON", hiding every other field.
+        Case(body: #"{"dataset": "xor", "alphas": [1e400], "iterations": 0}"#, status: 422, pointers: ["/alphas/0", "/iterations"]),
+        // Issue 13: members given twice were accepted (the first won; JavaScript reads the last).
+        Case(body: #"{"dataset": "xor", "alphas": [1], "alphas": [2]}"#, status: 422, pointers: ["/alphas"]),
+        Case(body: #"{"dataset": {"inputs": [[1]], "targets": [[1]], "inputs": [[2]]}, "alphas": [1]}"#, status: 422, pointers: ["/dataset/inputs"]),
+        Case(body: #"{"dataset": "xor", "alphas": [1], "iterations": 1e20}"#, status: 422, pointers: ["/iterations"]),
         Case(body: #"{"dataset": "xor", "alphas": [1]}"#, contentType: "text/plain", status: 415, pointers: ["header:Content-Type"]),
         Case(body: #"{"dataset": "xor", "alphas": [1]}"#, contentType: nil, status: 415, pointers: ["header:Content-Type"]),
         Case(body: "42", status: 422, pointers: [""]),
@@ -45,6 +50,21 @@ import Testing
         Case(method: "GET", path: "/runs?limit=0", status: 422, pointers: ["query:limit"]),
         Case(method: "GET", path: "/runs?status=done", status: 422, pointers: ["query:status"]),
         Case(method: "GET", path: "/runs?cursor=nonsense", status: 422, pointers: ["query:cursor"]),
+        // Issue 13: unknown query parameters were ignored (`?label=` silently listed every run),
+        // and only the first bad one was reported.
+        Case(method: "GET", path: "/runs?label=team:a", status: 422, pointers: ["query:label"]),
+        Case(method: "GET", path: "/runs?limit=0&status=done&cursor=x&label=a", status: 422,
+             pointers: ["query:label", "query:limit", "query:status", "query:cursor"]),
+        Case(method: "GET", path: "/runs?limit=5&limit=6", status: 422, pointers: ["query:limit"]),
+        Case(method: "GET", path: "/runs/0123456789abcdef0123456789abcdef?wait=soon&since=x&verbose=1", status: 422,
+             pointers: ["query:verbose", "query:since", "query:wait"]),
+        Case(method: "GET", path: "/runs/0123456789abcdef0123456789abcdef/events?since=-2&from=0", status: 422,
+             pointers: ["query:from", "query:since"]),
+        Case(path: "/runs?dry_run=1", body: #"{"dataset": "xor", "alphas": [1]}"#, status: 422, pointers: ["query:dry_run"]),
+        Case(method: "POST", path: "/runs/0123456789abcdef0123456789abcdef/cancel?force=1", status: 422, pointers: ["query:force"]),
+        Case(method: "DELETE", path: "/runs/0123456789abcdef0123456789abcdef?force=1", status: 422, pointers: ["query:force"]),
+        Case(method: "GET", path: "/healthz?verbose", status: 422, pointers: ["query:verbose"]),
+        Case(method: "GET", path: "/datasets?name=xor", status: 422, pointers: ["query:name"]),
         Case(method: "GET", path: "/runs/0123456789abcdef0123456789abcdef", status: 404),
         Case(method: "GET", path: "/runs/not-an-id", status: 404),
         Case(method: "GET", path: "/runs/not-an-id/events", status: 404),
@@ -69,6 +89,15 @@ import Testing
             #expect(try await service.client.get("/healthz").status == 200)
             let id = try await service.client.submit(quickRunBody(alphas: [1], iterations: 20))
             #expect(try await service.client.waitUntilFinished(id)["status"] as? String == "succeeded")
+        }
+    }
+
+    /// Issue 13: the 404 said "run ids are 32 hex digits", but uppercase digits are not accepted.
+    @Test func anUppercaseIdIsNotFoundAndTheMessageSaysLowercase() async throws {
+        try await withService { service in
+            let result = try await service.client.get("/runs/0123456789ABCDEF0123456789ABCDEF")
+            #expect(result.status == 404)
+            #expect((try result.json()["detail"] as? String)?.contains("32 lowercase hex digits") == true, "\(result.text)")
         }
     }
 

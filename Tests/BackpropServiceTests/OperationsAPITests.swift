@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func openAPIDocumentDescribesEveryRouteWithTheConfiguredLimits() async throws {
-        try await withService(configure: { $0.limits.maxIterations = 12345; $0.maxWaitSeconds = 7 }) { service in
+        try await withService(configure: { $0.limits.training.maxIterations = 12345; $0.maxWaitSeconds = 7 }) { service in
             let document = try await service.client.get("/openapi.json").json()
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])

@@ -11,8 +11,8 @@ import Testing
     }
 
     static func sampleRun(alphas: [Double] = [0.5, 2], iterations: Int = 200) -> Run {
-        let request = RunRequest(dataset: .builtIn("xor"), alphas: alphas, hiddenSizes: [3], iterations: iterations, seed: 7, errorEvery: 50)
-        return Run(request: request, dataset: request.resolvedDataset(limits: ServiceLimits())!, idempotencyKey: "key-1")
+        let sweep = Sweep(dataset: .builtIn(named: "xor")!, alphas: alphas, hiddenSizes: [3], iterations: iterations, errorEvery: 50, seed: 7)
+        return Run(request: RunRequest(datasetName: "xor", sweep: sweep), idempotencyKey: "key-1")
     }
 
     @Test func savedRunsReloadWithFinishedTrialsExactAndUnfinishedOnesQueued() async throws {

@@ -14,7 +14,7 @@ import Testing
             let id = try #require(run["id"] as? String)
             #expect(id.count == 32)
             #expect(result.headers["location"] == "/runs/\(id)")
-            #expect(result.headers["etag"]?.hasPrefix("\"") == true)
+            #expect(result.headers["etag"] == nil, "the 202 is not the run's representation: no validator for it")
             #expect(result.headers["content-type"] == "application/json")
             #expect(result.headers["x-request-id"]?.isEmpty == false)
 

@@ -9,14 +9,13 @@ import Testing
 @Suite struct SchedulingTests {
     @Test func aLoneRunIsSplitSoEveryWorkerGetsAShareAndBatchesShareAHiddenSize() async throws {
         try await withService(configure: { $0.registry.workers = 2; $0.registry.batchSize = 8 }) { service in
-            let request = RunRequest(dataset: .builtIn("xor"), alphas: [1, 2, 3, 4, 5, 6, 7], hiddenSizes: [4, 8], iterations: 10)
-            let run = Run(request: request, dataset: request.resolvedDataset(limits: ServiceLimits())!)
+            let xor = Dataset.builtIn(named: "xor")!
+            let run = Run(request: RunRequest(datasetName: "xor", sweep: Sweep(dataset: xor, alphas: [1, 2, 3, 4, 5, 6, 7], hiddenSizes: [4, 8], iterations: 10)))
             let batches = service.registry.batches(for: run).map(\.job.trialIndices)
             #expect(batches == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9, 10], [11, 12, 13]])
             #expect(batches.allSatisfy { batch in Set(batch.map { run.trials[$0].spec.hiddenSize }).count == 1 })
 
-            let wide = RunRequest(dataset: .builtIn("xor"), alphas: (1...64).map(Double.init), hiddenSizes: [4], iterations: 10)
-            let big = Run(request: wide, dataset: wide.resolvedDataset(limits: ServiceLimits())!)
+            let big = Run(request: RunRequest(datasetName: "xor", sweep: Sweep(dataset: xor, alphas: (1...64).map(Double.init), hiddenSizes: [4], iterations: 10)))
             #expect(service.registry.batches(for: big).map(\.cost) == Array(repeating: 8, count: 8))
         }
     }

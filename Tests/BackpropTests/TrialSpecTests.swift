@@ -3,36 +3,37 @@ import Testing
 @testable import Backprop
 
 @Suite struct TrialSpecTests {
-    @Test func validSpecHasNoIssues() {
-        #expect(TrialSpec(alpha: 0.1, hiddenSize: 4, iterations: 60000, errorEvery: 10000, seed: 1).validationIssues().isEmpty)
-    }
-
-    @Test(arguments: [
-        (TrialSpec(alpha: .nan, hiddenSize: 4, iterations: 10, errorEvery: 1, seed: 1), "/alpha"),
-        (TrialSpec(alpha: -1, hiddenSize: 4, iterations: 10, errorEvery: 1, seed: 1), "/alpha"),
-        (TrialSpec(alpha: 1, hiddenSize: -1, iterations: 10, errorEvery: 1, seed: 1), "/hidden_size"),
-        (TrialSpec(alpha: 1, hiddenSize: 100_000, iterations: 10, errorEvery: 1, seed: 1), "/hidden_size"),
-        (TrialSpec(alpha: 1, hiddenSize: 4, iterations: -5, errorEvery: 1, seed: 1), "/iterations"),
-        (TrialSpec(alpha: 1, hiddenSize: 4, iterations: 10, errorEvery: 0, seed: 1), "/error_every"),
-        (TrialSpec(alpha: 1, hiddenSize: 4, iterations: 1_000_000, errorEvery: 1, seed: 1), "/error_every"),
-    ])
-    func namesTheBadField(spec: TrialSpec, pointer: String) {
-        #expect(spec.validationIssues().map(\.pointer) == [pointer])
-    }
-
-    @Test func sweepPointsIntoItsLists() {
+    @Test func sweepListsHiddenSizesOutermost() {
         var sweep = Sweep.notebook
-        sweep.alphas = [0.1, .infinity]
-        sweep.hiddenSizes = [4, -2]
-        #expect(sweep.validationIssues().map(\.pointer) == ["/alphas/1", "/hidden_sizes/1"])
-        #expect(Sweep.notebook.validationIssues().isEmpty)
+        sweep.hiddenSizes = [0, 8]
+        sweep.alphas = [1, 2]
+        #expect(sweep.trials.map(\.hiddenSize) == [0, 0, 8, 8])
+        #expect(sweep.trials.map(\.alpha) == [1, 2, 1, 2])
         #expect(Sweep.notebook.trials.count == 7)
     }
 
-    @Test func curvePointCount() {
-        #expect(TrialSpec(alpha: 1, hiddenSize: 4, iterations: 60000, errorEvery: 10000, seed: 1).curvePointCount == 7)
-        #expect(TrialSpec(alpha: 1, hiddenSize: 4, iterations: 60001, errorEvery: 10000, seed: 1).curvePointCount == 8)
-        #expect(TrialSpec(alpha: 1, hiddenSize: 4, iterations: 0, errorEvery: 10000, seed: 1).curvePointCount == 1)
+    /// Issue 13: the default was iterations / 1000 (60 for the notebook's 60000, so no point at
+    /// 10000 … 50000, the marks the notebook prints); it is the largest 1-2-5 step ≤ iterations / 1000.
+    @Test(arguments: [
+        (60_000, 50), (1, 1), (999, 1), (1000, 1), (1999, 1), (2000, 2), (4999, 2), (5000, 5), (10_000, 10),
+        (25_000, 20), (99_999, 50), (100_000, 100), (10_000_000, 10_000),
+    ])
+    func defaultErrorEveryIsTheLargest125StepUnderAThousandth(iterations: Int, expected: Int) {
+        #expect(Sweep.defaultErrorEvery(iterations: iterations) == expected)
+        #expect(Sweep(dataset: .builtIn(named: "xor")!, alphas: [1], hiddenSizes: [4], iterations: iterations).errorEvery == expected)
+    }
+
+    @Test func notebookDefaultRecordsEveryMarkTheNotebookPrints() {
+        let every = Sweep.notebook.errorEvery
+        #expect(every == 50)
+        #expect(stride(from: 0, through: 60_000, by: 10_000).allSatisfy { $0.isMultiple(of: every) })
+    }
+
+    @Test func defaultErrorEveryStaysWithinALoweredCurvePointLimit() {
+        #expect(Sweep.defaultErrorEvery(iterations: 2000, maxCurvePoints: 1000) == 2)
+        #expect(Sweep.defaultErrorEvery(iterations: 2000, maxCurvePoints: 500) == 5)
+        #expect(Sweep.defaultErrorEvery(iterations: 60_000, maxCurvePoints: 100) == 1000)
+        #expect(Sweep.defaultErrorEvery(iterations: 10_000_000, maxCurvePoints: 1) == 10_000_000)
     }
 
     @Test func resultEncodesTheAPIShapeWithNulls() throws {
@@ -41,7 +42,8 @@ import Testing
         #expect(result.finalError == result.errorCurve.last?.error)
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result)) as! [String: Any]
         #expect(Set(object.keys) == ["alpha", "hidden_size", "status", "diverged_at_iteration", "iterations_done", "error_curve",
-                                     "final_error", "synapses", "direction_changes", "outputs", "duration_ms"])
+                                     "final_error", "learned", "synapses", "direction_changes", "outputs", "duration_ms"])
+        #expect(object["learned"] as? Bool == false, "20 iterations at alpha 1 do not halve the error")
         #expect(object["diverged_at_iteration"] is NSNull)
         #expect(object["status"] as? String == "succeeded")
         #expect((object["error_curve"] as? [[String: Any]])?.first?.keys.sorted() == ["error", "iteration"])

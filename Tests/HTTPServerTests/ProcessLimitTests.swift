@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// File-descriptor exhaustion and the open-file limit, in a child process (see ChildServer).
@@ -23,7 +24,7 @@ import Testing
         #expect(used < Int(sysconf(Int32(_SC_CLK_TCK))) / 4, "backing off, not spinning: \(used) ticks in 1 s")
         for client in clients { client.close() }
         let fresh = try await onThread { () -> Int in
-            let client = try RawClient(port: port, readTimeout: 10)
+            let client = try RawClient(port: port, readTimeout: TestTime.scaled(seconds: 10))
             try client.send("GET /runs/demo HTTP/1.1\r\nHost: x\r\n\r\n")
             return try client.readResponse().status
         }

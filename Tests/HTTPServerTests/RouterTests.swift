@@ -65,6 +65,9 @@ import Testing
         let options = try #require(status(.options, "/runs/x"))
         #expect(options.status == .noContent)
         #expect(options.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS")
-        #expect(status(HTTPMethod(rawValue: "BREW"), "/runs")?.status == .notImplemented)
+        let unknownMethod = try #require(status(HTTPMethod(rawValue: "BREW"), "/runs"))
+        #expect(unknownMethod.status == .methodNotAllowed)
+        #expect(unknownMethod.headers["Allow"] == "GET, HEAD, OPTIONS, POST")
+        #expect(status(HTTPMethod(rawValue: "BREW"), "/nope")?.status == .notFound)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import backpropd
 
@@ -27,6 +28,28 @@ import Testing
         #expect(scale.dataset.inputs.rowArrays.allSatisfy { $0.last == 1 })
         let bits = scale.dataset.inputs.rowArrays[0]
         #expect(scale.dataset.targets[0, 0] == Double(Int(bits[0]) ^ Int(bits[1]) ^ Int(bits[2])))
+    }
+
+    /// No machine path (issue 11): ../shared and the C loop are found beside the checkout's root,
+    /// from wherever in it the command runs or the binary was built.
+    @Test func sharedFolderIsFoundBesideTheRepositoryRoot() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("repository-paths-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: base + "/checkout/.build/x86_64-unknown-linux-gnu/release", withIntermediateDirectories: true)
+        try fileManager.createDirectory(atPath: base + "/checkout/Sources/backpropd", withIntermediateDirectories: true)
+        let sharedBench = base + "/shared" + "/bench"   // the layout of a machine: checkout and ../shared side by side
+        try fileManager.createDirectory(atPath: sharedBench, withIntermediateDirectories: true)
+        try Data().write(to: URL(fileURLWithPath: base + "/checkout/Package.swift"))
+        for start in ["/checkout", "/checkout/Sources/backpropd", "/checkout/.build/x86_64-unknown-linux-gnu/release"] {
+            #expect(RepositoryPaths.root(above: [base + start]) == base + "/checkout", "\(start)")
+        }
+        #expect(RepositoryPaths.root(above: [sharedBench]) == nil)
+        let root = RepositoryPaths.root(above: [base + "/checkout/Sources"])
+        let found = try #require(RepositoryPaths.shared("bench", root: root))
+        #expect(URL(fileURLWithPath: found).standardizedFileURL.path == URL(fileURLWithPath: sharedBench).resolvingSymlinksInPath().path)
+        #expect(RepositoryPaths.shared("missing", root: root) == nil)
+        #expect(BenchCommand.help.contains("../shared/bench beside the repository root"))
     }
 
     @Test func badOptionsAreUsageErrors() {

@@ -104,9 +104,15 @@ import Testing
         }
         let access = lines.map { jsonObject(String($0)) }.first { $0["msg"] as? String == "http" }
         #expect(access?["path"] as? String == "/healthz")
-        #expect(access?["status"] as? String == "200")
+        // Issue 13: numbers were written as strings ("status":"200").
+        #expect(access?["status"] as? Int == 200, "\(access ?? [:])")
+        #expect((access?["bytes"] as? Int ?? 0) > 0)
+        #expect(access?["duration_ms"] is Double || access?["duration_ms"] is Int)
+        #expect(!(access?["duration_ms"] is String))
         #expect((access?["request_id"] as? String)?.isEmpty == false)
-        #expect(access?["duration_ms"] != nil && access?["bytes"] != nil && access?["method"] as? String == "GET")
+        #expect(access?["method"] as? String == "GET")
+        let listening = lines.map { jsonObject(String($0)) }.first { ($0["msg"] as? String)?.hasPrefix("listening on") == true }
+        #expect(listening?["workers"] as? Int ?? 0 >= 1, "\(listening ?? [:])")
     }
 }
 

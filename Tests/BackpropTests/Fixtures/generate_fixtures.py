@@ -12,8 +12,8 @@ import json, os, sys
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIGURES = sys.argv[1] if len(sys.argv) > 1 else next(
-    p for p in [os.path.join(HERE, "../../../../shared/seed/figures.json"), "/work/shared/seed/figures.json"] if os.path.exists(p))
+# Default: ../shared/seed/figures.json beside the repository root (HERE is Tests/BackpropTests/Fixtures).
+FIGURES = sys.argv[1] if len(sys.argv) > 1 else os.path.normpath(os.path.join(HERE, "../../../../shared/seed/figures.json"))
 
 BUILT_IN = {
     "xor": (np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float), np.array([[0], [1], [1], [0]], dtype=float)),

@@ -9,7 +9,11 @@ final class ChildServer: Sendable {
     private let stderrLines = LineLog()
     let port: Int
 
-    /// Runs `HTTPBench` through `bash -c "<shellPrefix> exec HTTPBench …"` and waits for it to listen.
+    /// Runs `HTTPBench` through `bash -c "<shellPrefix> exec HTTPBench …"` and waits until it is
+    /// ready: its "HTTPBench ready on" line, said once everything that allocates descriptors
+    /// lazily (libdispatch's queues) is set up, not the server's earlier "listening on" log line.
+    /// A test that exhausts descriptors right after that earlier line could make libdispatch trap
+    /// in the child (the ECONNREFUSED flake of ProcessLimitTests, issue 11).
     init(shellPrefix: String) throws {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("HTTPBench").path
@@ -37,9 +41,9 @@ final class ChildServer: Sendable {
         }
         reader.start()
         var bound: Int?
-        for _ in 0..<1000 where bound == nil {
+        for _ in 0..<Int(1000 * TestTime.scale) where bound == nil {
             bound = stderrLines.all.lazy.compactMap { line -> Int? in
-                guard let range = line.range(of: "listening on 127.0.0.1:") else { return nil }
+                guard let range = line.range(of: "HTTPBench ready on 127.0.0.1:") else { return nil }
                 return Int(line[range.upperBound...].prefix { $0.isNumber })
             }.first
             if bound == nil { Thread.sleep(forTimeInterval: 0.01) }
