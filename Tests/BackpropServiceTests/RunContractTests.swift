@@ -230,7 +230,7 @@ import TestSupport
     @Test func onShutdownStreamsEndWithRestartingAndLongPollsAnswer503ThenTheRunResumesIdentically() async throws {
         let directory = temporaryDirectory("contract-shutdown")
         // Three trials: two batches, so both workers train it and a later run waits in the queue.
-        let body = quickRunBody(alphas: [0.5, 1, 2], iterations: 1_500_000, errorEvery: 10_000, hiddenSize: 8)
+        let body = quickRunBody(alphas: [0.5, 1, 2], iterations: 6_000_000, errorEvery: 60_000, hiddenSize: 8)
         let first = try await offPool { try TestService(dataDirectory: directory) }
         let id: String
         let beforeStop: [StreamedEvent]
