@@ -206,7 +206,7 @@ import TestSupport
 
     @Test func theListHasAnETagAndTagsSurviveARestart() async throws {
         let directory = temporaryDirectory("contract-etags")
-        let (runTag, listTag, id) = try await Self.withStoppedService(directory) { service in
+        let (runTag, listTag, id) = try await withService(dataDirectory: directory) { service in
             let id = try await service.client.submit(quickRunBody(alphas: [1, 2], iterations: 200))
             _ = try await service.client.waitUntilFinished(id)
             let list = try await service.client.get("/runs")
@@ -217,7 +217,7 @@ import TestSupport
             let runTag = try #require(try await service.client.get("/runs/\(id)").headers["etag"])
             return (runTag, listTag, id)
         }
-        try await Self.withStoppedService(directory) { service in
+        try await withService(dataDirectory: directory) { service in
             #expect(try await service.client.get("/runs/\(id)", headers: ["If-None-Match": runTag]).status == 304)
             #expect(try await service.client.get("/runs", headers: ["If-None-Match": listTag]).status == 304)
             _ = try await service.client.submit(quickRunBody(alphas: [3], iterations: 10))
@@ -265,7 +265,7 @@ import TestSupport
         #expect(restarting.id == nil, "Last-Event-ID stays at the last real event")
         let lastID = try #require(beforeStop.last { $0.id != nil }?.id)
 
-        try await Self.withStoppedService(directory) { second in
+        try await withService(dataDirectory: directory) { second in
             let requeued = try await second.client.get("/runs/\(id)").json()
             #expect(["queued", "running", "succeeded"].contains(requeued["status"] as? String))
             let resumed = try await offPool {
@@ -381,13 +381,13 @@ import TestSupport
 
     @Test func aFinishedRunIsWholeWhateverItsTrialsDid() async throws {
         let directory = temporaryDirectory("contract-progress")
-        let id = try await Self.withStoppedService(directory) { service in
+        let id = try await withService(dataDirectory: directory) { service in
             let id = try await service.client.submit(quickRunBody(alphas: [0.5, 50], iterations: 2_000, errorEvery: 20))
             _ = try await service.client.waitUntilFinished(id)
             return id
         }
         try await offPool { try DashboardBrowserTests.rewriteAsDiverged(directory + "/runs/\(id).json") }
-        try await Self.withStoppedService(directory) { service in
+        try await withService(dataDirectory: directory) { service in
             let run = try await service.client.get("/runs/\(id)").json()
             let progress = try #require(run["progress"] as? [String: Any])
             #expect(progress["iterations_done"] as? Int == 2_000 + 1_233)
@@ -464,19 +464,6 @@ import TestSupport
             try await Task.sleep(for: .milliseconds(20))
         }
         throw APIClient.Failure(description: "no trial of \(id) started training")
-    }
-
-    /// Starts a service on `directory`, runs `body`, stops it (also when `body` throws).
-    static func withStoppedService<T>(_ directory: String, _ body: (TestService) async throws -> T) async throws -> T {
-        let service = try await offPool { try TestService(dataDirectory: directory) }
-        do {
-            let result = try await body(service)
-            await service.shutdown()
-            return result
-        } catch {
-            await service.shutdown()
-            throw error
-        }
     }
 
     static func same(_ a: Any?, _ b: Any?) -> Bool {

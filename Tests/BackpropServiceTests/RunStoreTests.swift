@@ -15,16 +15,23 @@ import Testing
         return Run(request: RunRequest(datasetName: "xor", sweep: sweep), idempotencyKey: "key-1")
     }
 
-    @Test func savedRunsReloadWithFinishedTrialsExactAndUnfinishedOnesQueued() async throws {
-        let directory = Self.temporaryDirectory()
-        let store = try await offPool { try RunStore(dataDirectory: directory) }
-        var run = Self.sampleRun()
+    /// The sample run trained through its transitions, every trial reporting progress; the
+    /// `finishing` trials then take their results (the others stay running).
+    static func trainedRun(finishing: [Int]) -> (Run, [TrialResult]) {
+        var run = sampleRun()
         _ = run.startBatch(at: .now())
         let results = Trainer.train(dataset: run.dataset, specs: run.trials.map(\.spec), cancellation: Cancellation()) { lane, snapshot in
             _ = run.record(snapshot, trial: lane)
         }
+        _ = run.finishBatch(finishing, results: finishing.map { results[$0] }, at: .now())
+        return (run, results)
+    }
+
+    @Test func savedRunsReloadWithFinishedTrialsExactAndUnfinishedOnesQueued() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try await offPool { try RunStore(dataDirectory: directory) }
         // Trial 0 finished, trial 1 still running when the server went away.
-        _ = run.finishBatch([0], results: [results[0]], at: .now())
+        let (run, results) = Self.trainedRun(finishing: [0])
         #expect(run.trials[1].statusName == "running")
         #expect(await store.save(run) == .stored)
 
@@ -59,12 +66,7 @@ import Testing
     @Test func aFinishedRunReloadsWithTheSameVersionAndLog() async throws {
         let directory = Self.temporaryDirectory()
         let store = try await offPool { try RunStore(dataDirectory: directory) }
-        var run = Self.sampleRun()
-        _ = run.startBatch(at: .now())
-        let results = Trainer.train(dataset: run.dataset, specs: run.trials.map(\.spec), cancellation: Cancellation()) { lane, snapshot in
-            _ = run.record(snapshot, trial: lane)
-        }
-        _ = run.finishBatch([0, 1], results: results, at: .now())
+        let (run, _) = Self.trainedRun(finishing: [0, 1])
         #expect(run.status == .succeeded)
         #expect(await store.save(run) == .stored)
         let restored = try #require(try await offPool { store.loadAll().runs.first })
