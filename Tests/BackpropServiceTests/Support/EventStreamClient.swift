@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 
 /// One Server-Sent Event as a client dispatches it (at its blank line).
 struct StreamedEvent: @unchecked Sendable {
@@ -26,7 +27,7 @@ final class EventStreamClient {
     /// Body bytes received so far.
     private(set) var bytesRead = 0
 
-    init(port: Int, path: String, headers extra: [String: String] = [:], timeoutSeconds: Int = 60) throws {
+    init(port: Int, path: String, headers extra: [String: String] = [:], timeoutSeconds: Int = TestTime.scaled(seconds: 60)) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
