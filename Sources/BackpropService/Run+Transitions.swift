@@ -13,8 +13,9 @@ extension Run {
     }
 
     /// A progress report of trial `index`: the trial is `running` from its first report on (a
-    /// trial waiting in its batch for the engine stays `queued`). False when the run ignores it
-    /// (the trial already has a terminal state).
+    /// trial waiting in its batch for the engine stays `queued`). Its new points are logged when
+    /// someone reads the log (`logPendingPoints`). False when the run ignores the report (the
+    /// trial already has a terminal state).
     mutating func record(_ snapshot: TrialSnapshot, trial index: Int) -> Bool {
         switch trials[index].state {
         case .queued:
@@ -25,9 +26,21 @@ extension Run {
         case .finished, .cancelled:
             return false
         }
-        events.appendPoints(trial: index, curveIndices: trials[index].record(snapshot))
+        trials[index].record(snapshot)
         version += 1
         return true
+    }
+
+    /// Logs every point the trials' curves hold that the log does not yet: before anyone reads
+    /// the log (a GET, a stream), so what they are sent and the cursor they get agree. Not a
+    /// change of the run (the same version: its representation is the same either way).
+    mutating func logPendingPoints() {
+        guard !events.hasEnded else { return }
+        for index in trials.indices {
+            let logged = events.pointsLogged(trial: index)
+            let count = trials[index].errorCurve.count
+            if count > logged { events.appendPoints(trial: index, curveIndices: logged..<count) }
+        }
     }
 
     /// The results of a batch are back. A trial the engine stopped without a cancel (the server
@@ -55,7 +68,7 @@ extension Run {
                 continue
             }
             if !wasRunning { events.appendTrial(index, .running, iterationsDone: 0) }
-            let reported = trials[index].partialCurve.count
+            let reported = events.pointsLogged(trial: index)
             trials[index].state = .finished(result)
             trials[index].iterationsDone = result.iterationsDone
             trials[index].partialCurve = []

@@ -5,7 +5,9 @@
 /// `status` after every trial's; `end` last.
 ///
 /// Compact: a run of points of one trial is one entry that refers to the trial's curve (which
-/// holds the values), so the log costs 12 bytes per progress report, not per point.
+/// holds the values), and points are logged when someone reads the log (`Run.logPendingPoints`)
+/// or before their trial's next event, not per progress report: a run nobody watches costs a
+/// dozen bytes per trial event, one that is watched an entry per trial per read.
 public struct RunEventLog: Sendable, Equatable {
     public enum Kind: UInt8, Sendable {
         case status, trial, points, end
@@ -39,6 +41,8 @@ public struct RunEventLog: Sendable, Equatable {
     /// `epochStarts[e]`: the position where epoch e + 1 began; events before it are the same
     /// events in every later epoch.
     private(set) var epochStarts: [Int] = []
+    /// How many points of each trial are logged: the first `logged[t]` of its curve.
+    private(set) var logged: [Int] = []
 
     public init() {}
 
@@ -59,13 +63,16 @@ public struct RunEventLog: Sendable, Equatable {
         if let last = entries.last, last.kind == .points, Int(last.trial) == trial,
            Int(last.value) + (count - Int(last.start)) == curveIndices.lowerBound {
             count += curveIndices.count
+            noteLogged(trial: trial, upTo: curveIndices.upperBound)
             return
         }
         append(Entry(start: 0, value: UInt32(curveIndices.lowerBound), trial: UInt16(trial), kind: .points, code: 0), size: curveIndices.count)
     }
 
+    /// The last event: the log is complete, and keeps no spare capacity from here on.
     public mutating func appendEnd() {
         append(Entry(start: 0, value: 0, trial: 0, kind: .end, code: 0), size: 1)
+        compact()
     }
 
     private mutating func append(_ entry: Entry, size: Int) {
@@ -73,6 +80,25 @@ public struct RunEventLog: Sendable, Equatable {
         entry.start = UInt32(count)
         entries.append(entry)
         count += size
+        if entry.kind == .points { noteLogged(trial: Int(entry.trial), upTo: Int(entry.value) + size) }
+    }
+
+    private mutating func noteLogged(trial: Int, upTo end: Int) {
+        if trial >= logged.count { logged += [Int](repeating: 0, count: trial + 1 - logged.count) }
+        logged[trial] = max(logged[trial], end)
+    }
+
+    /// Points of `trial` logged so far (its curve's first ones).
+    public func pointsLogged(trial: Int) -> Int {
+        trial < logged.count ? logged[trial] : 0
+    }
+
+    /// Drops the arrays' spare capacity (a finished run's log does not grow again).
+    mutating func compact() {
+        var exact: [Entry] = []
+        exact.reserveCapacity(entries.count)
+        exact.append(contentsOf: entries)
+        entries = exact
     }
 
     private static func clamp(_ value: Int) -> UInt32 { UInt32(max(0, min(value, Int(UInt32.max)))) }
@@ -242,6 +268,7 @@ public struct RunEventLog: Sendable, Equatable {
             entries.removeSubrange((index + 1)...)
         }
         count = position
+        logged = pointsLogged(from: 0, trials: logged.count)
     }
 
     // MARK: - Storage
@@ -270,6 +297,7 @@ public struct RunEventLog: Sendable, Equatable {
         guard count <= Int(UInt32.max), epochStarts.allSatisfy({ (0...count).contains($0) }) else { return nil }
         self.epoch = epoch
         self.epochStarts = epochStarts
+        compact()
     }
 }
 

@@ -1,9 +1,14 @@
 import Dispatch
 
 extension RunRegistry {
-    /// The run as readers see it (nil for an unknown run or one whose first save has not landed).
+    /// The run as readers see it (nil for an unknown run or one whose first save has not landed),
+    /// every point of its curves logged: what it shows and its `next` cursor agree.
     public func run(_ id: RunID) -> Run? {
-        state.withLock { $0.table.visible(id) }
+        state.withLock { state in
+            guard state.table.isVisible(id) else { return nil }
+            state.table[id]!.logPendingPoints()
+            return state.table[id]
+        }
     }
 
     /// The run and, when this version was encoded before, its full JSON from the cache. Cheap:

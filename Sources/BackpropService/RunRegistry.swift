@@ -184,7 +184,7 @@ public final class RunRegistry: Sendable {
     /// same the stream's last events and every later GET show. Waits at most `timeout`.
     public func cancel(_ id: RunID, timeout: Duration = .seconds(10)) async throws(Problem) -> Run {
         let (run, woken) = try state.withLock { state throws(Problem) -> (Run, [RunWaiters.Waiter]) in
-            guard state.table.visible(id) != nil else { throw Problem.notFound("no run \(id)") }
+            guard state.table.isVisible(id) else { throw Problem.notFound("no run \(id)") }
             let actions: [RunLifecycle.Action]
             do {
                 actions = try state.table[id]!.cancel(at: .now())
@@ -213,7 +213,7 @@ public final class RunRegistry: Sendable {
     }
 
     public func delete(_ id: RunID) throws(Problem) {
-        guard state.withLock({ $0.table.visible(id) != nil }) else { throw Problem.notFound("no run \(id)") }
+        guard state.withLock({ $0.table.isVisible(id) }) else { throw Problem.notFound("no run \(id)") }
         forget(id)
         checkpointer.remove(id)
         log.info("run deleted", [("run", id.description)])

@@ -16,9 +16,9 @@ struct RunTable {
         _modify { yield &runs[id] }
     }
 
-    /// The run as readers may see it: nil while pending.
-    func visible(_ id: RunID) -> Run? {
-        pending.contains(id) ? nil : runs[id]
+    /// Whether readers may see the run (not while pending).
+    func isVisible(_ id: RunID) -> Bool {
+        !pending.contains(id) && runs[id] != nil
     }
 
     func run(forIdempotencyKey key: String) -> Run? {

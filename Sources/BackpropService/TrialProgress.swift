@@ -69,14 +69,11 @@ public struct TrialProgress: Sendable {
         currentSynapses = []
     }
 
-    /// Takes a progress report; returns the curve indices it added (its new points).
-    @discardableResult
-    public mutating func record(_ snapshot: TrialSnapshot) -> Range<Int> {
-        let first = partialCurve.count
+    /// Takes a progress report (points it already has, after a replay, are not added twice).
+    public mutating func record(_ snapshot: TrialSnapshot) {
         iterationsDone = snapshot.iterationsDone
         let last = partialCurve.last?.iteration ?? -1
         partialCurve.append(contentsOf: snapshot.newCurvePoints.drop { $0.iteration <= last })
         currentSynapses = snapshot.synapses
-        return first..<partialCurve.count
     }
 }
