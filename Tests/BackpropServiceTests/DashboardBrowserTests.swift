@@ -11,8 +11,8 @@ import Backprop
 @Suite(.serialized) struct DashboardBrowserTests {
     static let notebookAlphas: [Double] = [0.001, 0.01, 0.1, 1, 10, 100, 1000]
 
-    /// The run view shows a finished run and has drawn every curve.
-    static let runDrawn = "document.querySelector('#run-view').dataset.state === 'complete' && document.querySelector('svg.chart').dataset.pending === '0'"
+    /// The run view shows a finished run, has drawn every curve and put every trial's card on the page.
+    static let runDrawn = "document.querySelector('#run-view').dataset.state === 'complete' && document.querySelector('svg.chart')?.dataset.pending === '0' && document.querySelector('#run-view').dataset.cards === 'attached'"
 
     /// Everything the run view shows, read from the DOM in one go.
     static let runViewSummary = """

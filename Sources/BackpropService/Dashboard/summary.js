@@ -2,7 +2,7 @@
 // (log scales, one mark per trial, hidden sizes as shapes, learned / not learned / diverged
 // marked), a sentence saying which alphas learned, and a sortable table of every trial.
 
-import { element, svgElement } from './dom.js';
+import { element, renderQueue, svgElement } from './dom.js';
 import { formatAlpha, formatCount, formatNumber } from './format.js';
 import { decadeDomain, logAxisNodes, markerPath, strokedMarker } from './plot.js';
 import { byAlpha, trialName } from './sweep.js';
@@ -47,19 +47,28 @@ class AlphaPlot {
     this.svg.addEventListener('keydown', (event) => this.key(event));
     this.svg.addEventListener('pointermove', (event) => this.pointAt(event));
     this.svg.addEventListener('click', () => { if (this.cursor !== null) this.onSelect(this.cursor); });
-    this.resizeObserver = new ResizeObserver(() => { if (Math.round(this.box.clientWidth) !== this.width) this.draw(); });
+    // The width comes from the observer, measured after layout (never read while the page changes).
+    this.width = 0;
+    this.drawTask = () => this.draw();
+    this.resizeObserver = new ResizeObserver((entries) => {
+      const width = Math.round(entries[entries.length - 1].contentRect.width);
+      if (width !== this.width) { this.width = width; renderQueue.add(this.drawTask); }
+    });
     this.resizeObserver.observe(this.box);
   }
 
+  // Redraws only when something it shows changed.
   update(rows, best, selected) {
+    const signature = JSON.stringify([best, selected, rows.map((row) => [row.index, row.state, this.yOf(row)])]);
     this.rows = rows;
     this.best = best;
     this.selected = selected;
+    if (signature === this.signature) return;
+    this.signature = signature;
     this.draw();
   }
 
   draw() {
-    this.width = Math.round(this.box.clientWidth);
     if (!this.width || !this.rows.length) return;
     const width = this.width;
     const height = Math.round(Math.min(260, Math.max(190, width * 0.55)));
@@ -188,6 +197,7 @@ class AlphaPlot {
 
   destroy() {
     this.resizeObserver.disconnect();
+    renderQueue.delete(this.drawTask);
   }
 }
 
@@ -231,7 +241,6 @@ export class SweepSummary {
       return header;
     });
     this.body = element('tbody', {});
-    for (const row of this.rows) this.createTableRow(row);
     this.table = element('table', { class: 'sweep-table', id: 'sweep-table' },
       element('caption', { class: 'visually-hidden' }, 'Every trial of the sweep; the column headers sort'),
       element('thead', {}, element('tr', {}, this.headers)), this.body);
@@ -264,6 +273,15 @@ export class SweepSummary {
     }
     items.push([element('span', { class: 'alpha-ramp', 'aria-hidden': 'true' }), 'colour: alpha, dark (small) to ochre (large)']);
     return element('ul', { class: 'plot-key', 'aria-label': 'How the plots mark trials' }, items.map(([symbolNode, text]) => element('li', {}, symbolNode, text)));
+  }
+
+  // The table's rows, made in a later frame than the rest of the view (then filled with the last facts).
+  buildRows() {
+    if (this.rowsBuilt) return;
+    for (const row of this.rows) this.createTableRow(row);
+    this.rowsBuilt = true;
+    if (this.lastUpdate) this.update(...this.lastUpdate);
+    if (this.selected !== null) this.select(this.selected);
   }
 
   createTableRow(row) {
@@ -342,11 +360,13 @@ export class SweepSummary {
   // `facts[i]`: {status, learned, finalError, currentError, reached, changes}; `best`: index or null.
   update(facts, best) {
     this.best = best;
+    this.lastUpdate = [facts, best];
     for (const row of this.rows) {
       Object.assign(row, facts[row.index]);
       row.state = stateOf(row);
+      if (!this.rowsBuilt) continue;
       const set = (node, text) => { if (node.textContent !== text) node.textContent = text; };
-      row.cells.status.className = `status status-${row.status}`;
+      if (row.cells.status.className !== `status status-${row.status}`) row.cells.status.className = `status status-${row.status}`;
       set(row.cells.status, row.status);
       set(row.cells.learned, row.learned === null ? '—' : row.learned ? 'yes' : 'no');
       set(row.cells.finalError, formatNumber(row.finalError));
@@ -354,19 +374,20 @@ export class SweepSummary {
       set(row.cells.changes, row.changes === null ? '—' : formatCount(row.changes));
       row.cells.badge.hidden = row.index !== best;
       row.element.classList.toggle('best', row.index === best);
-      row.element.dataset.state = row.state;
+      if (row.element.dataset.state !== row.state) row.element.dataset.state = row.state;
     }
     this.renderHeaders();
-    this.order();
+    if (this.rowsBuilt) this.order();
     const ordered = this.alphaOrder.map((index) => this.rows[index]);
     this.errorPlot.update(ordered, best, this.selected);
     this.changesPlot.update(ordered, best, this.selected);
-    this.story.textContent = this.storyText(ordered);
+    const story = this.storyText(ordered);
+    if (this.story.textContent !== story) this.story.textContent = story;
   }
 
   select(index) {
     this.selected = index;
-    for (const row of this.rows) row.element.classList.toggle('selected', row.index === index);
+    for (const row of this.rows) row.element?.classList.toggle('selected', row.index === index);
     this.errorPlot.update(this.errorPlot.rows, this.best, index);
     this.changesPlot.update(this.changesPlot.rows, this.best, index);
   }
