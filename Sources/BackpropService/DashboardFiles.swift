@@ -2546,21 +2546,32 @@ export class RunFollower {
 export class RunFeed {
   constructor(onMessage) {
     this.onMessage = onMessage;
+    this.opened = null;
     try {
       this.worker = new Worker('/dashboard/run-feed-worker.js', { type: 'module' });
       this.worker.addEventListener('message', (event) => this.onMessage(event.data));
+      // A worker that cannot start (its script failed to load, say) leaves the page to follow runs itself.
+      this.worker.addEventListener('error', () => this.onPage());
     } catch {
-      this.worker = null;
-      this.follower = new RunFollower((message) => queueMicrotask(() => this.onMessage(message)));
+      this.onPage();
     }
   }
 
+  onPage() {
+    this.worker?.terminate();
+    this.worker = null;
+    this.follower = new RunFollower((message) => queueMicrotask(() => this.onMessage(message)));
+    if (this.opened) this.open(this.opened.id, this.opened.token);
+  }
+
   open(id, token) {
+    this.opened = { id, token };
     if (this.worker) this.worker.postMessage({ type: 'open', id, token });
     else { api.token = token; this.follower.open(id); }
   }
 
   close() {
+    this.opened = null;
     if (this.worker) this.worker.postMessage({ type: 'close' });
     else this.follower.close();
   }
@@ -3259,23 +3270,12 @@ class AlphaPlot {
     this.x = x;
     this.y = y;
 
-    const nodes = [svgElement('rect', { class: 'plot-area', x: size.left, y: size.top, width: size.right - size.left, height: size.bottom - size.top })];
-    nodes.push(...logAxisNodes({ low: xLow, high: xHigh, position: x, vertical: false, from: size.top, to: size.bottom, labelAt: size.bottom + 15 }));
-    if (this.scale === 'log') {
-      nodes.push(...logAxisNodes({ low: yLow, high: yHigh, position: y, vertical: true, from: size.left, to: size.right, labelAt: size.left - 6 }));
-    } else {
-      const step = Math.max(1, Math.ceil(yHigh / 5));
-      for (let decade = -1; decade <= yHigh; decade += decade < 0 ? 1 : step) {
-        const value = decade < 0 ? 0 : 10 ** decade;
-        if (yPosition(value) > yHigh + 1e-9) break;
-        const at = y(value);
-        nodes.push(svgElement('line', { class: 'major', x1: size.left, x2: size.right, y1: at, y2: at }));
-        nodes.push(svgElement('text', { class: 'tick y', x: size.left - 6, y: at + 4 }, formatNumber(value)));
-      }
+    // The axes change only with the width or the ranges; the marks with every update.
+    const axesKey = [width, xLow, xHigh, yLow, yHigh].join(',');
+    if (axesKey !== this.axesKey) {
+      this.axesKey = axesKey;
+      this.grid.replaceChildren(...this.axes({ size, height, x, y, yPosition, xLow, xHigh, yLow, yHigh }));
     }
-    nodes.push(svgElement('text', { class: 'axis-title', x: (size.left + size.right) / 2, y: height - 4 }, 'alpha (log)'));
-    nodes.push(svgElement('text', { class: 'axis-title', x: 12, y: (size.top + size.bottom) / 2, transform: `rotate(-90 12 ${(size.top + size.bottom) / 2})` }, this.yTitle));
-    this.grid.replaceChildren(...nodes);
 
     // Where each trial's mark goes; a diverged trial without a finite value sits on the top edge.
     this.points = new Map();
@@ -3315,6 +3315,26 @@ class AlphaPlot {
     if (selectedPoint) overlay.push(svgElement('circle', { class: 'selected-ring', cx: selectedPoint.x, cy: selectedPoint.y, r: 12 }));
     this.overlay.replaceChildren(...overlay);
     if (this.cursor !== null) this.showCursor(this.cursor);
+  }
+
+  axes({ size, height, x, y, yPosition, xLow, xHigh, yLow, yHigh }) {
+    const nodes = [svgElement('rect', { class: 'plot-area', x: size.left, y: size.top, width: size.right - size.left, height: size.bottom - size.top })];
+    nodes.push(...logAxisNodes({ low: xLow, high: xHigh, position: x, vertical: false, from: size.top, to: size.bottom, labelAt: size.bottom + 15 }));
+    if (this.scale === 'log') {
+      nodes.push(...logAxisNodes({ low: yLow, high: yHigh, position: y, vertical: true, from: size.left, to: size.right, labelAt: size.left - 6 }));
+    } else {
+      const step = Math.max(1, Math.ceil(yHigh / 5));
+      for (let decade = -1; decade <= yHigh; decade += decade < 0 ? 1 : step) {
+        const value = decade < 0 ? 0 : 10 ** decade;
+        if (yPosition(value) > yHigh + 1e-9) break;
+        const at = y(value);
+        nodes.push(svgElement('line', { class: 'major', x1: size.left, x2: size.right, y1: at, y2: at }));
+        nodes.push(svgElement('text', { class: 'tick y', x: size.left - 6, y: at + 4 }, formatNumber(value)));
+      }
+    }
+    nodes.push(svgElement('text', { class: 'axis-title', x: (size.left + size.right) / 2, y: height - 4 }, 'alpha (log)'));
+    nodes.push(svgElement('text', { class: 'axis-title', x: 12, y: (size.top + size.bottom) / 2, transform: `rotate(-90 12 ${(size.top + size.bottom) / 2})` }, this.yTitle));
+    return nodes;
   }
 
   ordered() {
