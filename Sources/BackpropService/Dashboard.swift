@@ -9,14 +9,22 @@ struct Dashboard: Sendable {
         "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
     ].joined(separator: "; ")
 
-    static let assets = [
-        DashboardAsset(path: "/", file: "index.html", contentType: "text/html; charset=utf-8", extraHeaders: [
+    /// `/` is the page; every other file of the folder is served as `/dashboard/NAME` (the page's
+    /// modules, its worker, its style sheet and icon), typed by its extension.
+    static let assets: [DashboardAsset] = {
+        let page = DashboardAsset(path: "/", file: "index.html", contentType: "text/html; charset=utf-8", extraHeaders: [
             "Content-Security-Policy": contentSecurityPolicy,
             "Referrer-Policy": "no-referrer",
-        ]),
-        DashboardAsset(path: "/dashboard/dashboard.js", file: "dashboard.js", contentType: "text/javascript; charset=utf-8"),
-        DashboardAsset(path: "/dashboard/dashboard.css", file: "dashboard.css", contentType: "text/css; charset=utf-8"),
-        DashboardAsset(path: "/dashboard/icon.svg", file: "icon.svg", contentType: "image/svg+xml"),
+        ])
+        let files = DashboardFiles.contents.keys.filter { $0 != "index.html" }.sorted().compactMap { name -> DashboardAsset? in
+            guard let type = contentTypes.first(where: { name.hasSuffix($0.key) })?.value else { return nil }
+            return DashboardAsset(path: "/dashboard/\(name)", file: name, contentType: type)
+        }
+        return [page] + files
+    }()
+
+    static let contentTypes = [
+        ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
     ]
 
     func register(in router: inout Router) {

@@ -4,6 +4,795 @@
 /// The dashboard's files by name, exactly as in Sources/BackpropService/Dashboard.
 enum DashboardFiles {
     static let contents: [String: String] = [
+        "api.js": #"""
+// The API client, used by the page and by its run-feed worker: the token (if the server wants
+// one), JSON bodies, problem+json errors, Server-Sent Events.
+
+export const api = {
+  token: '',
+  onUnauthorized: () => {},
+
+  async request(method, path, { body, headers = {}, signal } = {}) {
+    const allHeaders = { Accept: 'application/json', ...headers };
+    if (body !== undefined) allHeaders['Content-Type'] = 'application/json';
+    if (this.token) allHeaders.Authorization = `Bearer ${this.token}`;
+    // no-store: the page sends its own If-None-Match and wants to see the 304 itself.
+    const response = await fetch(path, {
+      method, headers: allHeaders, signal, cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status === 401) this.onUnauthorized();
+    return response;
+  },
+
+  async json(method, path, options) {
+    const response = await this.request(method, path, options);
+    if (!response.ok) throw await Problem.from(response);
+    return response.json();
+  },
+};
+
+// An RFC 9457 problem (or a stand-in for a response that is not one).
+export class Problem extends Error {
+  constructor(status, title, detail, errors = []) {
+    super(detail || title);
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.errors = errors;
+  }
+
+  static async from(response) {
+    let body = null;
+    try { body = await response.json(); } catch { /* not JSON */ }
+    if (body && typeof body === 'object') {
+      return new Problem(response.status, body.title ?? response.statusText, body.detail ?? '', Array.isArray(body.errors) ? body.errors : []);
+    }
+    return new Problem(response.status, `HTTP ${response.status}`, response.statusText);
+  }
+}
+
+// Server-Sent Events read from a fetch body (EventSource cannot send an Authorization header).
+export async function* serverSentEvents(response, signal) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  signal.addEventListener('abort', () => reader.cancel().catch(() => {}), { once: true });
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n?/g, '\n');
+    const blocks = buffer.split('\n\n');
+    buffer = blocks.pop();
+    for (const block of blocks) {
+      let event = 'message';
+      let id = null;
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line === '' || line.startsWith(':')) continue;
+        const colon = line.indexOf(':');
+        const field = colon < 0 ? line : line.slice(0, colon);
+        let text = colon < 0 ? '' : line.slice(colon + 1);
+        if (text.startsWith(' ')) text = text.slice(1);
+        if (field === 'event') event = text;
+        else if (field === 'data') data.push(text);
+        else if (field === 'id') id = text;
+      }
+      if (data.length > 0) yield { event, id, data: data.join('\n') };
+    }
+  }
+}
+
+// The built-in datasets, read once: outputs are shown against their targets.
+let datasetsPromise = null;
+export function builtInDatasets() {
+  datasetsPromise ??= api.json('GET', '/datasets')
+    .then((body) => new Map(body.datasets.map((dataset) => [dataset.name, dataset])))
+    .catch(() => { datasetsPromise = null; return new Map(); });
+  return datasetsPromise;
+}
+
+export async function datasetOf(request) {
+  if (request.dataset && typeof request.dataset === 'object') return request.dataset;
+  return (await builtInDatasets()).get(request.dataset) ?? null;
+}
+
+export function isFinished(status) {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
+
+"""#,
+        "boundary.js": #"""
+// The network's forward pass, the decision-boundary image and the choice of its plane. The
+// notebook's convention: every layer is sigmoid(input · synapse) with no separate bias term; a
+// constant input column (xor's third column of ones) is the bias. synapses[0] maps inputs to the
+// hidden layer, the last matrix to the outputs; hidden size 0 is the 2-layer network.
+
+import { element } from './dom.js';
+import { weightRGB } from './colour.js';
+import { formatNumber } from './format.js';
+
+const sigmoid = (x) => 1 / (1 + Math.exp(-x));
+
+// A forward pass over fixed buffers: `run(input)` returns every layer's activations (the input
+// first), valid until the next call.
+export function forwardPass(synapses) {
+  const layers = synapses.map((matrix) => new Float64Array(matrix.columns));
+  const run = (input) => {
+    let layer = input;
+    const all = [input];
+    for (let m = 0; m < synapses.length; m++) {
+      const { values, columns } = synapses[m];
+      const next = layers[m];
+      next.fill(0);
+      for (let i = 0; i < layer.length; i++) {
+        const value = layer[i];
+        if (value === 0) continue;
+        const offset = i * columns;
+        for (let j = 0; j < columns; j++) next[j] += value * values[offset + j];
+      }
+      for (let j = 0; j < columns; j++) next[j] = sigmoid(next[j]);
+      layer = next;
+      all.push(next);
+    }
+    return all;
+  };
+  return run;
+}
+
+export const finiteWeights = (synapses) => synapses.every((matrix) => matrix && matrix.values.every(Number.isFinite));
+
+// Which inputs vary in a dataset and which are constant (a bias column).
+export function inputColumns(inputs) {
+  const columns = inputs?.[0]?.length ?? 0;
+  const varying = [];
+  for (let column = 0; column < columns; column++) {
+    const first = inputs[0][column];
+    if (inputs.some((row) => row[column] !== first)) varying.push(column);
+  }
+  return { columns, varying, constant: (column) => !varying.includes(column) };
+}
+
+// The plane of a boundary image: inputs `x` and `y` vary over the data's range (plus a margin),
+// the others are held at the values of sample `row`. `choice` is the user's ({x, y, row}) or
+// null for the default: the first two inputs that vary. Null when there is no such plane, with
+// the reason in `why`.
+export function boundaryPlane(dataset, choice) {
+  const inputs = dataset?.inputs;
+  if (!inputs?.length) return { plane: null, why: 'The dataset is not known here.' };
+  const { columns, varying } = inputColumns(inputs);
+  if (columns < 2) return { plane: null, why: `The boundary needs two inputs; this dataset has ${columns}.` };
+  if (varying.length < 2 && !choice) return { plane: null, why: `Only ${varying.length} input varies in this dataset: there is no plane to draw.` };
+  const x = choice?.x ?? varying[0];
+  const y = choice?.y ?? varying[1];
+  const row = Math.min(inputs.length - 1, Math.max(0, choice?.row ?? 0));
+  if (x === y) return { plane: null, why: 'Pick two different inputs for the boundary.' };
+  const range = (column) => {
+    const values = inputs.map((sample) => sample[column]);
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    const margin = high > low ? (high - low) * 0.25 : 1;
+    return [low - margin, high + margin];
+  };
+  const held = varying.filter((column) => column !== x && column !== y);
+  return {
+    plane: { columns, x, y, row, base: Float64Array.from(inputs[row]), xRange: range(x), yRange: range(y), held },
+    why: null,
+  };
+}
+
+export const inputName = (column, constant) => (constant ? 'bias' : `x${column + 1}`);
+
+// The `level` line of a grid of values (marching squares, linear along the cell edges).
+function drawContour(context, grid, resolution, cell, level) {
+  context.beginPath();
+  const corners = [[0, 0], [1, 0], [1, 1], [0, 1]];
+  for (let row = 0; row + 1 < resolution; row++) {
+    for (let column = 0; column + 1 < resolution; column++) {
+      const values = corners.map(([dx, dy]) => grid[(row + dy) * resolution + column + dx] - level);
+      const crossings = [];
+      for (let edge = 0; edge < 4; edge++) {
+        const a = values[edge];
+        const b = values[(edge + 1) % 4];
+        if ((a < 0) === (b < 0)) continue;
+        const t = a / (a - b);
+        const [x0, y0] = corners[edge];
+        const [x1, y1] = corners[(edge + 1) % 4];
+        crossings.push([(column + x0 + (x1 - x0) * t + 0.5) * cell, (row + y0 + (y1 - y0) * t + 0.5) * cell]);
+      }
+      for (let k = 0; k + 1 < crossings.length; k += 2) {
+        context.moveTo(...crossings[k]);
+        context.lineTo(...crossings[k + 1]);
+      }
+    }
+  }
+  context.lineWidth = 2;
+  context.strokeStyle = 'rgba(0, 0, 0, 0.85)';
+  context.stroke();
+}
+
+// The network's first output over the plane, with the training samples on top (a hollow circle
+// for target < 0.5, a filled square for ≥ 0.5; samples off the plane are left out).
+export function decisionBoundary(trial, plane, dataset, display = 150) {
+  const weights = trial.synapses.reduce((sum, matrix) => sum + matrix.rows * matrix.columns, 0);
+  const resolution = Math.max(16, Math.min(64, Math.floor(Math.sqrt(2e5 / Math.max(1, weights)))));
+  const canvas = element('canvas', { class: 'boundary', width: display, height: display, role: 'img' });
+  canvas.style.width = `${display}px`;
+  canvas.style.height = `${display}px`;
+  const context = canvas.getContext('2d');
+  const finite = finiteWeights(trial.synapses);
+  const [xLow, xHigh] = plane.xRange;
+  const [yLow, yHigh] = plane.yRange;
+  const input = Float64Array.from(plane.base);
+  if (finite) {
+    const grid = new Float64Array(resolution * resolution);
+    const output = forwardPass(trial.synapses);
+    for (let row = 0; row < resolution; row++) {
+      for (let column = 0; column < resolution; column++) {
+        input[plane.x] = xLow + ((column + 0.5) / resolution) * (xHigh - xLow);
+        input[plane.y] = yHigh - ((row + 0.5) / resolution) * (yHigh - yLow);
+        const layers = output(input);
+        grid[row * resolution + column] = layers[layers.length - 1][0];
+      }
+    }
+    const image = context.createImageData(resolution, resolution);
+    for (let i = 0; i < grid.length; i++) {
+      const [r, g, b] = weightRGB((grid[i] - 0.5) * 2);
+      image.data.set([r, g, b, 255], i * 4);
+    }
+    const scratch = document.createElement('canvas');
+    scratch.width = resolution;
+    scratch.height = resolution;
+    scratch.getContext('2d').putImageData(image, 0, 0);
+    context.imageSmoothingEnabled = true;
+    context.drawImage(scratch, 0, 0, display, display);
+    drawContour(context, grid, resolution, display / resolution, 0.5);
+  } else {
+    context.fillStyle = '#ddd';
+    context.fillRect(0, 0, display, display);
+  }
+  const onPlane = (sample) => plane.held.every((column) => sample[column] === plane.base[column]);
+  dataset.inputs.forEach((sample, index) => {
+    if (!onPlane(sample)) return;
+    const target = dataset.targets[index]?.[0] ?? 0;
+    const x = ((sample[plane.x] - xLow) / (xHigh - xLow)) * display;
+    const y = ((yHigh - sample[plane.y]) / (yHigh - yLow)) * display;
+    context.lineWidth = 2.5;
+    context.strokeStyle = '#111';
+    context.fillStyle = '#111';
+    if (target >= 0.5) {
+      context.fillRect(x - 6, y - 6, 12, 12);
+      context.strokeStyle = '#fff';
+      context.lineWidth = 1.5;
+      context.strokeRect(x - 6, y - 6, 12, 12);
+    } else {
+      context.beginPath();
+      context.arc(x, y, 6, 0, 2 * Math.PI);
+      context.fillStyle = '#fff';
+      context.fill();
+      context.stroke();
+    }
+  });
+  const a = `x${plane.x + 1}`;
+  const b = `x${plane.y + 1}`;
+  const held = plane.held.map((column) => `x${column + 1} = ${formatNumber(plane.base[column])}`).join(', ');
+  canvas.setAttribute('aria-label', finite
+    ? `Decision boundary: the network's output over ${a} and ${b}${held ? ` with ${held}` : ''}, blue below 0.5, red above, black line at 0.5`
+    : 'Decision boundary unavailable: the weights are not finite');
+  return element('figure', { class: 'boundary-figure' }, canvas,
+    element('figcaption', {}, `${a} →, ${b} ↑${held ? `; ${held}` : ''}${finite ? '' : '; weights not finite'}`));
+}
+
+"""#,
+        "chart.js": #"""
+// The error-curve chart: one SVG path per trial on a log error axis, downsampled to at most two
+// points per pixel column, redrawn per animation frame only for the trials that changed.
+
+import { element, svgElement, setAttributes } from './dom.js';
+import { formatCount, formatNumber, niceTicks } from './format.js';
+import { decadeDomain, logAxisNodes, markerPath, nearestIndex } from './plot.js';
+import { byAlpha, trialName } from './sweep.js';
+
+const LEGEND_OPEN_LIMIT = 16;
+
+export class ErrorChart {
+  constructor(run, styles, { onHover, onSelect }) {
+    this.iterations = run.request.iterations;
+    this.trials = [];
+    this.showHidden = run.request.hidden_sizes.length > 1;
+    this.dirty = new Set();
+    this.frame = 0;
+    this.domain = null;
+    this.cursor = null;
+    this.selected = null;
+    this.onHover = onHover;
+    this.onSelect = onSelect;
+
+    this.svg = svgElement('svg', {
+      class: 'chart', role: 'img', tabindex: 0,
+      'aria-label': 'Error curves of every trial: mean absolute error (log scale) against iteration',
+      'aria-describedby': 'chart-help',
+    });
+    this.grid = svgElement('g', { class: 'grid' });
+    // Curves are drawn in tenths of a pixel with integer coordinates: a path of 64 × 2,000
+    // points is built and parsed several times faster than with decimals.
+    this.curves = svgElement('g', { class: 'curves', transform: 'scale(0.1)' });
+    this.decorations = svgElement('g', { class: 'decorations' });
+    this.labels = svgElement('g', { class: 'end-labels' });
+    this.hover = svgElement('g', { class: 'hover', visibility: 'hidden' },
+      svgElement('line', { class: 'hover-line' }),
+      svgElement('circle', { class: 'hover-dot', r: 5 }));
+    this.svg.append(this.grid, this.curves, this.decorations, this.labels, this.hover);
+    this.tooltip = element('div', { class: 'tooltip', hidden: true, 'aria-hidden': 'true' });
+    this.legend = element('ul', { class: 'legend', 'aria-label': 'Trials (select to show or hide a curve)' });
+    this.readout = element('p', { class: 'readout', id: 'chart-readout', role: 'status' }, 'Point at the chart (or focus it and use the arrow keys) to read an iteration and its error.');
+    this.box = element('div', { class: 'chart-box' }, this.svg, this.tooltip);
+    const legendBlock = run.trials.length > LEGEND_OPEN_LIMIT
+      ? element('details', { class: 'legend-details' }, element('summary', {}, `Show or hide curves (${run.trials.length} trials)`), this.legend)
+      : this.legend;
+    this.element = element('figure', { class: 'chart-figure' },
+      this.box,
+      element('figcaption', {}, this.readout,
+        element('p', { class: 'hint', id: 'chart-help' }, 'Arrow keys move along the curves (Shift: faster); up and down switch trials, by alpha; Enter selects the trial.'),
+        legendBlock));
+
+    run.trials.forEach((trial, index) => this.addTrial(trial, index, styles[index]));
+    // Keyboard and legend order: by alpha, then hidden size.
+    this.order = byAlpha(run.trials).map((index) => this.trials[index]);
+    for (const model of this.order) this.legend.append(model.legendItem);
+    this.svg.addEventListener('pointermove', (event) => this.pointAt(event));
+    this.svg.addEventListener('pointerleave', () => this.clearHover());
+    this.svg.addEventListener('click', () => { if (this.cursor) this.onSelect?.(this.cursor.model.index); });
+    this.svg.addEventListener('keydown', (event) => this.key(event));
+    this.svg.addEventListener('blur', () => this.clearHover());
+    this.resizeObserver = new ResizeObserver(() => this.layout());
+    this.resizeObserver.observe(this.box);
+  }
+
+  addTrial(trial, index, style) {
+    const model = {
+      index, alpha: trial.alpha, hidden_size: trial.hidden_size, ...style,
+      iterations: [], errors: [], low: Infinity, high: 0, cache: null, visible: true,
+      status: trial.status, divergedAt: trial.diverged_at_iteration, finalError: trial.final_error,
+    };
+    const tenths = model.dash && model.dash.split(' ').map((length) => Number(length) * 10).join(' ');
+    model.path = svgElement('path', { class: 'curve', 'data-trial': index, stroke: model.colour, 'stroke-dasharray': tenths || null });
+    model.endMarker = svgElement('path', { class: 'end-marker', fill: model.colour, stroke: model.colour });
+    model.divergence = svgElement('g', { class: 'diverged-marker', visibility: 'hidden' },
+      svgElement('path', { d: 'M-6,-6L6,6M-6,6L6,-6' }),
+      svgElement('text', { x: 8, y: -8 }, 'diverged'));
+    model.label = svgElement('text', { class: 'end-label' }, this.showHidden ? `α ${formatNumber(trial.alpha)} h${trial.hidden_size}` : `α = ${formatNumber(trial.alpha)}`);
+    this.curves.append(model.path);
+    this.decorations.append(model.endMarker, model.divergence);
+    this.labels.append(model.label);
+
+    const swatch = svgElement('svg', { class: 'swatch', width: 36, height: 12, 'aria-hidden': 'true' },
+      svgElement('line', { x1: 1, y1: 6, x2: 35, y2: 6, stroke: model.colour, 'stroke-width': 2.5, 'stroke-dasharray': model.dash || null }),
+      this.showHidden ? svgElement('path', { d: markerPath(model.marker, 18, 6, 4), fill: model.colour, stroke: model.colour }) : null);
+    model.legendText = element('span', { class: 'legend-detail' });
+    model.legendButton = element('button', {
+      type: 'button', class: 'legend-item', 'aria-pressed': 'true', 'data-trial': index,
+      onclick: () => this.toggle(model),
+    }, swatch, element('span', { class: 'legend-name' }, trialName(trial, this.showHidden)), model.legendText);
+    model.legendItem = element('li', {}, model.legendButton);
+    this.trials.push(model);
+  }
+
+  // Adds curve points (older or repeated iterations are dropped, so replays are harmless).
+  append(index, iterations, errors) {
+    const model = this.trials[index];
+    let last = model.iterations.length ? model.iterations[model.iterations.length - 1] : -1;
+    let added = false;
+    for (let i = 0; i < iterations.length; i++) {
+      const iteration = iterations[i];
+      if (iteration <= last) continue;
+      const error = errors[i];
+      model.iterations.push(iteration);
+      model.errors.push(error);
+      if (error > 0 && error < Infinity) {
+        if (error < model.low) model.low = error;
+        if (error > model.high) model.high = error;
+      }
+      last = iteration;
+      added = true;
+    }
+    if (added) this.markDirty(index);
+  }
+
+  lastIteration(index) {
+    const model = this.trials[index];
+    return model.iterations.length ? model.iterations[model.iterations.length - 1] : -1;
+  }
+
+  updateTrial(index, trial, detail) {
+    const model = this.trials[index];
+    if (model.status === trial.status && model.finalError === trial.final_error && model.detail === detail) return;
+    model.status = trial.status;
+    model.divergedAt = trial.diverged_at_iteration;
+    model.finalError = trial.final_error;
+    model.detail = detail;
+    model.legendText.textContent = detail;
+    model.legendButton.dataset.status = trial.status;
+    this.markDirty(index);
+  }
+
+  toggle(model) {
+    model.visible = !model.visible;
+    model.legendButton.setAttribute('aria-pressed', String(model.visible));
+    this.markDirty(model.index);
+  }
+
+  // The selected trial's curve is drawn on top, thicker.
+  select(index) {
+    const previous = this.selected;
+    this.selected = index;
+    for (const model of [this.trials[previous], this.trials[index]]) {
+      if (!model) continue;
+      model.path.classList.toggle('selected', model.index === index);
+      if (model.index === index) this.curves.append(model.path);
+    }
+  }
+
+  markDirty(index) {
+    this.dirty.add(index);
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  layout() {
+    const width = Math.max(280, Math.round(this.box.clientWidth));
+    if (this.size && this.size.width === width) return;
+    const height = Math.round(Math.min(440, Math.max(240, width * 0.5)));
+    const longest = Math.max(0, ...this.trials.map((model) => model.label.textContent.length));
+    const labelRoom = this.trials.length <= LEGEND_OPEN_LIMIT ? Math.min(160, 16 + longest * 7.5, Math.max(80, width * 0.24)) : 30;
+    this.size = { width, height, left: 62, right: width - labelRoom, top: 12, bottom: height - 40 };
+    this.svg.setAttribute('width', width);
+    this.svg.setAttribute('height', height);
+    this.svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    this.domain = null; // redraws every curve from scratch at the next flush
+    this.flush();
+  }
+
+  errorDomain() {
+    return decadeDomain(this.trials.flatMap((model) => [model.low, model.high]));
+  }
+
+  x(iteration) {
+    const { left, right } = this.size;
+    return left + (iteration / Math.max(1, this.iterations)) * (right - left);
+  }
+
+  y(error) {
+    const { top, bottom } = this.size;
+    const [low, high] = this.domain;
+    return top + ((high - Math.log10(error)) / (high - low)) * (bottom - top);
+  }
+
+  flush() {
+    this.frame = 0;
+    if (!this.size) return;
+    const started = performance.now();
+    const domain = this.errorDomain();
+    if (!this.domain || domain[0] !== this.domain[0] || domain[1] !== this.domain[1]) {
+      this.domain = domain;
+      this.drawAxes();
+      for (const model of this.trials) {
+        model.cache = null;
+        this.dirty.add(model.index);
+      }
+    }
+    // About 10 ms of curves per frame; the rest waits for the next one, so that a first draw
+    // or a new error range with 64 long curves never freezes the page.
+    for (const index of this.dirty) {
+      this.drawTrial(this.trials[index]);
+      this.dirty.delete(index);
+      if (performance.now() - started > 10) break;
+    }
+    this.placeLabels();
+    this.svg.dataset.pending = this.dirty.size;
+    if (this.dirty.size) this.frame = requestAnimationFrame(() => this.flush());
+    // How long drawing takes, for scripts/dashboard-bench (read from the DOM).
+    const elapsed = performance.now() - started;
+    this.svg.dataset.draws = Number(this.svg.dataset.draws ?? 0) + 1;
+    this.svg.dataset.drawMsMax = Math.max(Number(this.svg.dataset.drawMsMax ?? 0), elapsed).toFixed(2);
+  }
+
+  drawAxes() {
+    const { left, right, top, bottom, height } = this.size;
+    const [low, high] = this.domain;
+    const nodes = [svgElement('rect', { class: 'plot-area', x: left, y: top, width: right - left, height: bottom - top })];
+    nodes.push(...logAxisNodes({ low, high, position: (value) => this.y(value), vertical: true, from: left, to: right, labelAt: left - 6 }));
+    for (const iteration of niceTicks(this.iterations, Math.max(3, Math.floor((right - left) / 90)))) {
+      const x = this.x(iteration);
+      nodes.push(svgElement('line', { class: 'major', x1: x, x2: x, y1: top, y2: bottom }));
+      nodes.push(svgElement('text', { class: 'tick x', x, y: bottom + 16 }, formatCount(iteration)));
+    }
+    nodes.push(svgElement('text', { class: 'axis-title', x: (left + right) / 2, y: height - 6 }, 'iteration'));
+    nodes.push(svgElement('text', { class: 'axis-title', x: 14, y: (top + bottom) / 2, transform: `rotate(-90 14 ${(top + bottom) / 2})` }, 'mean absolute error (log)'));
+    this.grid.replaceChildren(...nodes);
+  }
+
+  drawTrial(model) {
+    const visibility = model.visible ? 'visible' : 'hidden';
+    for (const node of [model.path, model.endMarker, model.label]) node.setAttribute('visibility', visibility);
+    const { iterations, errors } = model;
+    // Per pixel column keep the lowest and highest point, in their order: the line looks like
+    // the full one with at most two points per column. Points only ever append, so the path up
+    // to the last (still open) column is kept and only the rest is redone.
+    let { d, count, penUp, from } = model.cache ?? { d: '', count: 0, penUp: true, from: 0 };
+    const emit = (i) => {
+      d += (penUp ? 'M' : 'L') + Math.round(this.x(iterations[i]) * 10) + ',' + Math.round(this.y(errors[i]) * 10);
+      penUp = false;
+      count++;
+    };
+    let column = null;
+    let first = -1;
+    let lowest = -1;
+    let highest = -1;
+    const closeColumn = () => {
+      if (first < 0) return;
+      emit(Math.min(lowest, highest));
+      if (lowest !== highest) emit(Math.max(lowest, highest));
+      first = -1;
+    };
+    for (let i = from; i < iterations.length; i++) {
+      const error = errors[i];
+      if (!(error > 0 && error < Infinity)) { closeColumn(); penUp = true; column = null; continue; }
+      const pixel = Math.round(this.x(iterations[i]));
+      if (pixel !== column) {
+        closeColumn();
+        column = pixel;
+        first = lowest = highest = i;
+      } else {
+        if (error < errors[lowest]) lowest = i;
+        if (error > errors[highest]) highest = i;
+      }
+    }
+    model.cache = { d, count, penUp, from: first < 0 ? iterations.length : first };
+    closeColumn();
+    model.path.setAttribute('d', d);
+    model.path.dataset.points = count;
+
+    let lastFinite = null;
+    for (let i = iterations.length - 1; i >= 0; i--) if (errors[i] > 0 && errors[i] < Infinity) { lastFinite = i; break; }
+    if (lastFinite === null) {
+      model.endMarker.setAttribute('d', '');
+      model.labelY = null;
+    } else {
+      const x = this.x(iterations[lastFinite]);
+      const y = this.y(errors[lastFinite]);
+      model.endMarker.setAttribute('d', this.showHidden ? markerPath(model.marker, x, y, 4) : '');
+      model.labelX = x;
+      model.labelY = y;
+    }
+    if (model.status === 'diverged' && model.divergedAt !== null && model.divergedAt !== undefined) {
+      const x = this.x(model.divergedAt);
+      const y = lastFinite === null ? this.size.top : this.y(errors[lastFinite]);
+      model.divergence.setAttribute('transform', `translate(${x.toFixed(1)},${y.toFixed(1)})`);
+      model.divergence.setAttribute('visibility', visibility);
+      model.divergence.dataset.iteration = model.divergedAt;
+    } else {
+      model.divergence.setAttribute('visibility', 'hidden');
+    }
+  }
+
+  // End-of-curve labels (in ink, beside the curve's end), nudged apart so they stay readable.
+  placeLabels() {
+    if (this.trials.length > LEGEND_OPEN_LIMIT) { this.labels.setAttribute('visibility', 'hidden'); return; }
+    const placed = this.trials.filter((model) => model.visible && model.labelY !== null && model.labelY !== undefined)
+      .sort((a, b) => a.labelY - b.labelY);
+    const gap = 13;
+    let previous = -Infinity;
+    for (const model of placed) {
+      const y = Math.max(model.labelY, previous + gap);
+      model.placedY = y;
+      previous = y;
+    }
+    const overflow = previous - (this.size.bottom + 4);
+    for (const model of placed) {
+      const y = overflow > 0 ? model.placedY - overflow : model.placedY;
+      model.label.setAttribute('x', (Math.min(model.labelX, this.size.right) + 6).toFixed(1));
+      model.label.setAttribute('y', (y + 4).toFixed(1));
+    }
+  }
+
+  // Hover and keyboard readout.
+
+  pointAt(event) {
+    if (!this.size || !this.domain) return;
+    const bounds = this.svg.getBoundingClientRect();
+    const x = event.clientX - bounds.left;
+    const y = event.clientY - bounds.top;
+    if (x < this.size.left - 4 || x > this.size.right + 4) { this.clearHover(); return; }
+    const iteration = ((x - this.size.left) / (this.size.right - this.size.left)) * this.iterations;
+    let best = null;
+    for (const model of this.trials) {
+      if (!model.visible) continue;
+      const index = nearestIndex(model.iterations, iteration);
+      if (index < 0 || !(model.errors[index] > 0)) continue;
+      const distance = Math.abs(this.y(model.errors[index]) - y) + Math.abs(this.x(model.iterations[index]) - x) * 0.25;
+      if (!best || distance < best.distance) best = { model, index, distance };
+    }
+    if (best) this.showCursor(best.model, best.index, { x, y });
+  }
+
+  key(event) {
+    const visible = this.order.filter((model) => model.visible && model.iterations.length);
+    if (!visible.length || !this.domain) return;
+    let { model, index } = this.cursor ?? { model: visible[0], index: 0 };
+    if (!visible.includes(model)) { model = visible[0]; index = 0; }
+    const step = Math.max(1, Math.round(model.iterations.length / (event.shiftKey ? 10 : 100)));
+    const position = visible.indexOf(model);
+    switch (event.key) {
+      case 'ArrowRight': index += step; break;
+      case 'ArrowLeft': index -= step; break;
+      case 'Home': index = 0; break;
+      case 'End': index = model.iterations.length - 1; break;
+      case 'ArrowUp':
+      case 'ArrowDown': {
+        const next = visible[(position + (event.key === 'ArrowDown' ? 1 : visible.length - 1)) % visible.length];
+        index = nearestIndex(next.iterations, model.iterations[Math.min(index, model.iterations.length - 1)]);
+        model = next;
+        break;
+      }
+      case 'Enter': this.onSelect?.(model.index); event.preventDefault(); return;
+      case 'Escape': this.clearHover(); return;
+      default: return;
+    }
+    event.preventDefault();
+    index = Math.max(0, Math.min(model.iterations.length - 1, index));
+    this.showCursor(model, index, null);
+  }
+
+  showCursor(model, index, pointer) {
+    this.cursor = { model, index };
+    const iteration = model.iterations[index];
+    const error = model.errors[index];
+    const x = this.x(iteration);
+    const y = error > 0 ? this.y(error) : this.size.top;
+    const [line, dot] = this.hover.children;
+    setAttributes(line, { x1: x, x2: x, y1: this.size.top, y2: this.size.bottom });
+    setAttributes(dot, { cx: x, cy: y, stroke: model.colour });
+    this.hover.setAttribute('visibility', 'visible');
+    const text = `${trialName(model, this.showHidden)} · iteration ${formatCount(iteration)} · error ${formatNumber(error)}`;
+    this.readout.textContent = text;
+    this.tooltip.textContent = text;
+    this.tooltip.hidden = false;
+    const anchorX = pointer ? pointer.x : x;
+    const anchorY = pointer ? pointer.y : y;
+    const flip = anchorX > this.size.width * 0.6;
+    this.tooltip.classList.toggle('flip', flip);
+    this.tooltip.style.left = `${anchorX}px`;
+    this.tooltip.style.top = `${anchorY}px`;
+    this.onHover?.(model.index);
+  }
+
+  clearHover() {
+    this.hover.setAttribute('visibility', 'hidden');
+    this.tooltip.hidden = true;
+  }
+
+  destroy() {
+    this.resizeObserver.disconnect();
+    if (this.frame) cancelAnimationFrame(this.frame);
+  }
+}
+
+"""#,
+        "colour.js": #"""
+// Colour scales and contrast. Colours are mixed in OKLab (perceptually even steps); every scale
+// is a lookup table of 256 sRGB colours, so colouring thousands of cells is a table read.
+
+// sRGB component 0…255 ⇄ linear 0…1.
+const toLinear = (c) => { const x = c / 255; return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
+const fromLinear = (x) => 255 * (x <= 0.0031308 ? 12.92 * x : 1.055 * x ** (1 / 2.4) - 0.055);
+
+export function rgbToOklab([r, g, b]) {
+  const [lr, lg, lb] = [toLinear(r), toLinear(g), toLinear(b)];
+  const l = Math.cbrt(0.4122214708 * lr + 0.5363325363 * lg + 0.0514459929 * lb);
+  const m = Math.cbrt(0.2119034982 * lr + 0.6806995451 * lg + 0.1073969566 * lb);
+  const s = Math.cbrt(0.0883024619 * lr + 0.2817188376 * lg + 0.6299787005 * lb);
+  return [
+    0.2104542553 * l + 0.7936177850 * m - 0.0040720468 * s,
+    1.9779984951 * l - 2.4285922050 * m + 0.4505937099 * s,
+    0.0259040371 * l + 0.7827717662 * m - 0.8086757660 * s,
+  ];
+}
+
+// OKLab → linear sRGB, possibly out of gamut.
+function oklabToLinear([L, a, b]) {
+  const l = (L + 0.3963377774 * a + 0.2158037573 * b) ** 3;
+  const m = (L - 0.1055613458 * a - 0.0638541728 * b) ** 3;
+  const s = (L - 0.0894841775 * a - 1.2914855480 * b) ** 3;
+  return [
+    4.0767416621 * l - 3.3077115913 * m + 0.2309699292 * s,
+    -1.2684380046 * l + 2.6097574011 * m - 0.3413193965 * s,
+    -0.0041960863 * l - 0.7034186147 * m + 1.7076147010 * s,
+  ];
+}
+
+export function oklabToRgb(lab) {
+  return oklabToLinear(lab).map((x) => Math.round(fromLinear(Math.max(0, Math.min(1, x)))));
+}
+
+// OKLCH → sRGB; a colour outside sRGB keeps its lightness and hue and loses chroma until it fits.
+export function oklchToRgb(L, C, hue) {
+  const lab = (chroma) => [L, chroma * Math.cos(hue * Math.PI / 180), chroma * Math.sin(hue * Math.PI / 180)];
+  const inGamut = (chroma) => oklabToLinear(lab(chroma)).every((x) => x >= -1e-4 && x <= 1 + 1e-4);
+  let chroma = C;
+  if (!inGamut(chroma)) {
+    let low = 0;
+    let high = C;
+    for (let i = 0; i < 20; i++) { const middle = (low + high) / 2; if (inGamut(middle)) low = middle; else high = middle; }
+    chroma = low;
+  }
+  return oklabToRgb(lab(chroma));
+}
+
+export const hex = ([r, g, b]) => `#${[r, g, b].map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
+export const css = ([r, g, b]) => `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
+
+// WCAG 2 relative luminance and contrast ratio.
+export function luminance([r, g, b]) {
+  return 0.2126 * toLinear(r) + 0.7152 * toLinear(g) + 0.0722 * toLinear(b);
+}
+
+export function contrast(first, second) {
+  const [a, b] = [luminance(first), luminance(second)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+
+const BLACK = [0, 0, 0];
+const WHITE = [255, 255, 255];
+
+// Black or white text, whichever reads better on `background` (never below 4.58:1).
+export function inkOn(background) {
+  return contrast(background, BLACK) >= contrast(background, WHITE) ? '#000' : '#fff';
+}
+
+// The alpha scale: dark violet (smallest alpha) through blue, teal and green to ochre (largest),
+// lightness rising evenly from 0.30 to 0.64 and hue turning evenly, at one chroma: equal steps of
+// log alpha are equal steps of colour. The lightest colour keeps 3.4:1 against white.
+export function alphaColour(t) {
+  const s = Math.max(0, Math.min(1, t));
+  return hex(oklchToRgb(0.30 + 0.34 * s, 0.10, 300 - 240 * s));
+}
+
+// Colours for a run's alphas by their place on a log scale between the smallest and largest.
+export function alphaColours(alphas) {
+  const logs = alphas.map((alpha) => Math.log10(alpha));
+  const low = Math.min(...logs);
+  const high = Math.max(...logs);
+  return (alpha) => alphaColour(high > low ? (Math.log10(alpha) - low) / (high - low) : 0.5);
+}
+
+// A 256-entry table of colours mixed in OKLab through `stops` (sRGB triples, evenly spaced).
+function table(stops) {
+  const labs = stops.map(rgbToOklab);
+  return Array.from({ length: 256 }, (_, index) => {
+    const position = (index / 255) * (labs.length - 1);
+    const at = Math.min(labs.length - 2, Math.floor(position));
+    const t = position - at;
+    return oklabToRgb(labs[at].map((value, k) => value + (labs[at + 1][k] - value) * t));
+  });
+}
+
+const WEIGHTS = table([[33, 102, 172], [146, 197, 222], [247, 247, 247], [244, 165, 130], [178, 24, 43]]);
+const COUNTS = table([[255, 255, 255], [188, 189, 220], [117, 107, 177], [63, 0, 125]]);
+
+// Weights: -1…1 → blue, near-white, red.
+export function weightRGB(t) {
+  const s = Number.isFinite(t) ? Math.max(-1, Math.min(1, t)) : 0;
+  return WEIGHTS[Math.round((s + 1) * 127.5)];
+}
+
+// Direction changes: 0…1 → white to dark purple.
+export function countRGB(t) {
+  const s = Number.isFinite(t) ? Math.max(0, Math.min(1, t)) : 0;
+  return COUNTS[Math.round(s * 255)];
+}
+
+export const MISSING_RGB = [153, 153, 153];
+
+"""#,
         "dashboard.css": #"""
 /* backpropd dashboard. Plain CSS, no external fonts or images. */
 :root {
@@ -79,7 +868,10 @@ textarea { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 
 input[aria-invalid="true"], textarea[aria-invalid="true"], select[aria-invalid="true"] { border: 2px solid var(--danger); background: #fff6f5; }
 button { width: auto; cursor: pointer; background: #eef2f8; font-weight: 600; padding: 0.35rem 0.9rem; }
 button:hover { background: #e1e8f3; }
-button:disabled { cursor: not-allowed; opacity: 0.55; }
+button:disabled { cursor: not-allowed; color: var(--muted); background: #eef2f8; border-color: #c3cad6; }
+button.primary:disabled { color: #fff; background: #46648a; border-color: #46648a; }
+::placeholder { color: var(--muted); opacity: 1; }
+button.small { min-height: 1.9rem; padding: 0.15rem 0.6rem; font-size: 0.82rem; }
 button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
 button.primary:hover { background: #094a8c; }
 button.danger { color: var(--danger); border-color: var(--danger); }
@@ -141,21 +933,22 @@ section + section { margin-top: 1.2rem; }
 /* Chart */
 .chart-figure { margin: 0; }
 .chart-box { position: relative; width: 100%; }
-svg.chart { display: block; max-width: 100%; touch-action: pan-y; font-size: 12px; }
-svg.chart .plot-area { fill: #fbfcfe; stroke: #aab3c2; }
-svg.chart .grid .major { stroke: #dde2ea; }
-svg.chart .grid .minor { stroke: #eef1f5; }
-svg.chart .tick { fill: var(--muted); }
-svg.chart .tick.y { text-anchor: end; }
-svg.chart .tick.x { text-anchor: middle; }
-svg.chart .axis-title { fill: var(--ink); text-anchor: middle; font-size: 12px; }
-svg.chart .curve { fill: none; stroke-width: 20; stroke-linejoin: round; stroke-linecap: round; } /* tenths of a pixel */
-svg.chart .end-marker { stroke-width: 1.5; }
-svg.chart .end-label { font-size: 12px; font-weight: 700; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-svg.chart .diverged-marker path { stroke-width: 3; }
-svg.chart .diverged-marker text { font-size: 11px; font-weight: 700; fill: var(--danger); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-svg.chart .hover-line { stroke: #333; stroke-dasharray: 3 3; }
-svg.chart .hover-dot { fill: #fff; stroke-width: 3; }
+:is(svg.chart, svg.alpha-plot) { display: block; max-width: 100%; touch-action: pan-y; font-size: 12px; }
+:is(svg.chart, svg.alpha-plot) .plot-area { fill: #fbfcfe; stroke: #aab3c2; }
+:is(svg.chart, svg.alpha-plot) .grid .major { stroke: #dde2ea; }
+:is(svg.chart, svg.alpha-plot) .grid .minor { stroke: #eef1f5; }
+:is(svg.chart, svg.alpha-plot) .tick { fill: var(--muted); }
+:is(svg.chart, svg.alpha-plot) .tick.y { text-anchor: end; }
+:is(svg.chart, svg.alpha-plot) .tick.x { text-anchor: middle; }
+:is(svg.chart, svg.alpha-plot) .axis-title { fill: var(--ink); text-anchor: middle; font-size: 12px; }
+:is(svg.chart, svg.alpha-plot) .curve { fill: none; stroke-width: 20; stroke-linejoin: round; stroke-linecap: round; } /* tenths of a pixel */
+:is(svg.chart, svg.alpha-plot) .end-marker { stroke-width: 1.5; }
+:is(svg.chart, svg.alpha-plot) .end-label { font-size: 12px; font-weight: 700; fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+:is(svg.chart, svg.alpha-plot) .curve.selected { stroke-width: 45; }
+:is(svg.chart, svg.alpha-plot) .diverged-marker path { stroke-width: 3; stroke: var(--danger); }
+:is(svg.chart, svg.alpha-plot) .diverged-marker text { font-size: 11px; font-weight: 700; fill: var(--danger); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+:is(svg.chart, svg.alpha-plot) .hover-line { stroke: #333; stroke-dasharray: 3 3; }
+:is(svg.chart, svg.alpha-plot) .hover-dot { fill: #fff; stroke-width: 3; }
 .tooltip { position: absolute; pointer-events: none; transform: translate(12px, -120%); background: rgba(20, 33, 61, 0.92); color: #fff;
   padding: 0.25rem 0.5rem; border-radius: 4px; font-size: 0.82rem; white-space: nowrap; z-index: 2; }
 .tooltip.flip { transform: translate(calc(-100% - 12px), -120%); }
@@ -163,7 +956,8 @@ svg.chart .hover-dot { fill: #fff; stroke-width: 3; }
 .legend-item { width: 100%; }
 .legend-item { display: flex; flex-wrap: wrap; align-items: center; justify-content: flex-start; gap: 0 0.4rem; text-align: left;
   font-weight: 500; font-size: 0.85rem; padding: 0.2rem 0.55rem; background: #fff; min-height: 2rem; }
-.legend-item[aria-pressed="false"] { opacity: 0.45; text-decoration: line-through; }
+.legend-item[aria-pressed="false"] { color: var(--muted); background: #f3f5f9; text-decoration: line-through; }
+.legend-item[aria-pressed="false"] .swatch { opacity: 0.35; }
 .legend-item[data-status="diverged"] .legend-detail { color: var(--danger); font-weight: 700; }
 .legend-name { font-weight: 700; white-space: nowrap; }
 .legend-detail { white-space: nowrap; }
@@ -185,11 +979,6 @@ caption { font-size: 0.78rem; color: var(--muted); text-align: left; padding-bot
 .heatmap th { font-size: 0.7rem; font-weight: 600; color: var(--muted); padding: 0 0.2rem; }
 .heatmap td { font-size: 0.72rem; font-variant-numeric: tabular-nums; text-align: center; min-width: 2.6rem; height: 1.6rem;
   padding: 0 0.25rem; border: 1px solid #fff; }
-.heatmap td.ink-dark { color: #111; }
-.heatmap td.ink-light { color: #fff; }
-.heatmap-figure { margin: 0; }
-.heatmap-figure figcaption { font-size: 0.78rem; color: var(--muted); }
-canvas.heatmap-image { width: 100%; max-width: 18rem; height: 3.5rem; image-rendering: pixelated; border: 1px solid var(--line); }
 .outputs-table { font-size: 0.8rem; }
 .outputs-table th, .outputs-table td { padding: 0.1rem 0.35rem; text-align: left; }
 .outputs-table th { color: var(--muted); font-weight: 600; font-size: 0.72rem; }
@@ -203,38 +992,190 @@ canvas.boundary { display: block; width: 150px; height: 150px; border: 1px solid
 .boundary-figure figcaption strong { display: block; color: var(--ink); }
 .empty p { max-width: 44rem; }
 
+.legend-details { margin-top: 0.5rem; }
+.legend-details summary { cursor: pointer; font-weight: 600; font-size: 0.9rem; }
+.chart-figure figcaption .readout { margin-bottom: 0.2rem; }
+
+/* Sweep summary */
+.story { font-size: 0.98rem; margin: 0 0 0.6rem; max-width: 60rem; }
+.summary-plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 19rem), 1fr)); gap: 0.6rem 1rem; }
+.summary-plot { margin: 0; min-width: 0; }
+.plot-title { font-weight: 600; font-size: 0.88rem; margin-bottom: 0.2rem; }
+:is(svg.chart, svg.alpha-plot) .trend-lines path { fill: none; stroke: #9aa5b8; stroke-width: 1; }
+svg .mark { stroke-width: 1.5; }
+svg .mark.unlearned, svg .mark.pending { stroke-width: 2; }
+svg .mark.pending { stroke-dasharray: 2 2; }
+svg .mark.diverged { fill: none; stroke: var(--danger); stroke-width: 2.5; }
+svg .best-ring { fill: none; stroke: var(--ink); stroke-width: 1.5; }
+:is(svg.chart, svg.alpha-plot) .best-label { font-size: 12px; font-weight: 700; fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+svg .selected-ring { fill: none; stroke: var(--accent); stroke-width: 2; stroke-dasharray: 3 2; }
+svg .focus-ring { fill: none; stroke: var(--focus); stroke-width: 3; pointer-events: none; }
+.plot-key { list-style: none; margin: 0.4rem 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.2rem 1rem; font-size: 0.82rem; color: var(--muted); }
+.plot-key li { display: inline-flex; align-items: center; gap: 0.3rem; }
+.key-symbol { flex: none; }
+.alpha-ramp { display: inline-block; width: 3rem; height: 0.6rem; border-radius: 2px;
+  background: linear-gradient(to right, #361e57 0%, #00496e 25%, #006a5d 50%, #6c7b32 75%, #b97d4a 100%); }
+.table-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.6rem; margin: 0.6rem 0 0.4rem; }
+.table-controls input { width: 6.5rem; }
+.table-controls .field-error { flex-basis: 100%; }
+.table-scroll { max-height: 24rem; overflow: auto; border: 1px solid var(--line); border-radius: 6px; }
+.sweep-table { width: 100%; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
+.sweep-table th, .sweep-table td { padding: 0.2rem 0.45rem; text-align: left; border-bottom: 1px solid #e6eaf0; white-space: nowrap; }
+.sweep-table .num { text-align: right; }
+.sweep-table thead th { position: sticky; top: 0; background: #f3f5f9; z-index: 1; padding: 0; }
+.sweep-table thead th.num .sort { justify-content: flex-end; }
+.sweep-table .sort { display: flex; width: 100%; min-height: 2rem; border: 0; border-radius: 0; background: transparent; padding: 0.2rem 0.45rem;
+  font-size: 0.8rem; font-weight: 700; color: var(--ink); gap: 0.25rem; text-align: inherit; align-items: flex-end; }
+.sweep-table thead th { white-space: normal; vertical-align: bottom; }
+.sweep-table .sort:hover { background: #e1e8f3; }
+.sweep-table th[aria-sort="ascending"] .sort::after { content: "▲"; }
+.sweep-table th[aria-sort="descending"] .sort::after { content: "▼"; }
+.sweep-table tbody th { font-weight: 600; position: sticky; left: 0; background: #fff; z-index: 1; }
+.sweep-table thead th:first-child { left: 0; z-index: 2; }
+.sweep-table tr.best th { background: #fff6dc; }
+.sweep-table tr.best { background: #fff6dc; }
+.sweep-table tr.selected th, .sweep-table tr.selected td { box-shadow: inset 0 2px 0 var(--accent), inset 0 -2px 0 var(--accent); }
+.trial-button { display: inline-flex; align-items: center; gap: 0.3rem; min-height: 1.8rem; padding: 0.05rem 0.4rem; font-size: 0.85rem; background: #fff; }
+.best-badge { margin-left: 0.3rem; font-size: 0.72rem; font-weight: 700; border: 1px solid currentColor; border-radius: 999px; padding: 0 0.35rem; color: var(--warn); }
+.best-badge::before { content: "★ "; }
+
+/* Network view */
+.network-controls { display: flex; flex-wrap: wrap; gap: 0 1rem; }
+.network-controls .field { flex: 1 1 12rem; max-width: 24rem; }
+.network-body { display: flex; flex-wrap: wrap; gap: 0.6rem 1.2rem; align-items: flex-start; }
+.network-box { flex: 1 1 18rem; min-width: 0; }
+svg.network { display: block; max-width: 100%; }
+svg.network .edge { stroke-linecap: round; }
+svg.network .neuron circle { stroke: #5b6577; stroke-width: 1.5; }
+svg.network .neuron text { font-size: 12px; fill: var(--ink); }
+.network-boundary { flex: none; }
+.network-boundary .boundary-figure { max-width: 200px; }
+.network-note { margin: 0.3rem 0 0; }
+
+/* Trial cards: shared controls and key */
+.trial-controls { margin-bottom: 0.8rem; }
+.control-row { display: flex; flex-wrap: wrap; gap: 0.6rem 1.2rem; }
+.trial-controls fieldset { border: 1px solid var(--line); border-radius: 6px; padding: 0.3rem 0.7rem 0.5rem; margin: 0; display: flex; flex-wrap: wrap; gap: 0.3rem 0.9rem; align-items: center; min-width: 0; }
+.trial-controls legend { font-weight: 600; font-size: 0.9rem; padding: 0 0.2rem; }
+.trial-controls label { font-weight: 500; display: inline-flex; align-items: center; gap: 0.3rem; }
+.trial-controls select { width: auto; max-width: 12rem; }
+.choice input { width: auto; min-height: 0; }
+.trial-key { margin: 0.5rem 0 0; padding-left: 1.1rem; font-size: 0.84rem; color: var(--muted); }
+.trial-heading { display: flex; justify-content: space-between; gap: 0.4rem; align-items: flex-start; }
+.trial.selected { border-color: var(--accent); border-width: 2px; }
+.trial-details > summary { cursor: pointer; font-size: 0.85rem; font-weight: 600; color: var(--accent); margin: 0.1rem 0 0; width: max-content; }
+.trial-details[open] > summary { margin-bottom: 0.4rem; }
+.trial .facts.compact { margin: 0.2rem 0; }
+.boundary-absent { max-width: 16rem; margin: 0; }
+
+/* Matrices: tables that fit, else heatmaps; colour keys */
+figure.matrix { margin: 0; min-width: 0; max-width: 100%; }
+.colour-bar { width: 11.5rem; max-width: 100%; margin: 0.2rem 0 0.3rem; }
+.heatmaps figure.matrix { min-width: min(11.5rem, 100%); }
+.colour-ramp { height: 0.6rem; border: 1px solid #c3cad6; border-radius: 2px; }
+.colour-ticks { position: relative; height: 1.15rem; font-size: 0.7rem; color: var(--muted); font-variant-numeric: tabular-nums; }
+.colour-ticks span { position: absolute; top: 0; transform: translateX(-50%); white-space: nowrap; }
+.colour-ticks span.first { transform: none; }
+.colour-ticks span.last { transform: translateX(-100%); }
+.heatmap-view { max-width: 100%; }
+.matrix-caption { margin: 0 0 0.15rem; font-size: 0.78rem; color: var(--muted); }
+.heatmap-surface { display: grid; gap: 4px; max-width: 100%; width: max-content; }
+.heatmap-gutter { position: relative; font-size: 0.68rem; color: var(--muted); }
+.heatmap-gutter span { position: absolute; right: 0; display: flex; align-items: center; white-space: nowrap; }
+.heatmap-plane { position: relative; }
+.heatmap-axis { display: flex; justify-content: space-between; gap: 0.5rem; font-size: 0.68rem; color: var(--muted); line-height: 1.2; }
+canvas.heatmap-image { display: block; }
+.cell-cursor { position: absolute; outline: 2px solid #000; box-shadow: 0 0 0 3px #fff; pointer-events: none; }
+.matrix-readout { font-size: 0.8rem; margin: 0.15rem 0 0; min-height: 1.3em; }
+
 """#,
         "dashboard.js": #"""
-// The backpropd dashboard: one page, no libraries, nothing but the public API (api.md).
-// A run is first read without its curves (GET /runs/{id}?since=AFTER_EVERYTHING). A finished run
-// is then read once in full; while a run trains, its curve points arrive once each as Server-Sent
-// Events (GET /runs/{id}/events) and everything else (status, current weights) by the same
-// curve-free read, long-polled with ETag/If-None-Match (&wait=…): a whole run is never fetched
-// in a loop.
+// The backpropd dashboard: one page, no libraries, nothing but the public API (api.md). This file
+// wires the parts together; each part is a module named for what it shows:
+//   run-list.js   the runs, newest first        form.js        the submission form
+//   run-view.js   one run: header, summary, curves, network, trial cards
+//   run-feed.js   follows a run in a worker      summary.js     the sweep at a glance
+//   chart.js      the error curves              network.js     the selected trial's network
+//   trial-card.js one trial's card              matrix.js      tables and heatmaps
+//   boundary.js   forward pass, decision boundary  sweep.js    what the trials mean
+//   colour.js, format.js, plot.js, dom.js, api.js: shared pieces
+// The hash is the route (#/runs/ID shows a run).
+
+import { api } from './api.js';
+import { byId } from './dom.js';
+import { RunList } from './run-list.js';
+import { RunView } from './run-view.js';
+import { SubmissionForm } from './form.js';
 
 const TOKEN_KEY = 'backpropd-token';
-const LIST_POLL_ACTIVE_MS = 2000;
-const LIST_POLL_IDLE_MS = 15000;
-const RUN_POLL_GAP_MS = 1500;
-const RUN_WAIT_SECONDS = 20;
-const RETRY_MS = 3000;
-const SVG_NS = 'http://www.w3.org/2000/svg';
-// `?since=` beyond every iteration: the run with no curve points.
-const AFTER_EVERYTHING = Number.MAX_SAFE_INTEGER;
 
-// Okabe–Ito-like colours that stay apart for colour-blind readers; more alphas cycle through
-// hues. Every alpha also gets its own dash pattern and a text label, so colour is never the only cue.
-const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#8a6d00'];
-const DASHES = ['', '9 4', '2 3', '12 3 3 3', '5 5', '14 4 2 4 2 4', '1 4', '7 2 1 2'];
-const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'cross', 'plus'];
+function start() {
+  api.token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+  const runList = new RunList(byId('run-list'), byId('runs-status'), byId('more-runs'));
+  const placeholder = byId('run-placeholder');
+  const form = new SubmissionForm(byId('run-form'), {
+    onSubmitted: (run) => { location.hash = `#/runs/${run.id}`; runList.refresh(); },
+  });
+  const runView = new RunView(byId('run-view'), {
+    onChange: (run) => runList.update(run),
+    onDeleted: () => { runList.refresh(); if (location.hash !== '#/') location.hash = '#/'; },
+    onRunAgain: (run) => form.prefill(run),
+  });
 
-// ---------------------------------------------------------------------------------------------
-// DOM helpers
+  const tokenPanel = byId('token-panel');
+  const tokenInput = byId('token-input');
+  tokenInput.value = api.token;
+  api.onUnauthorized = () => {
+    if (!tokenPanel.open) tokenPanel.open = true;
+    byId('token-status').textContent = api.token ? 'The server refused this token.' : 'This server needs a token.';
+  };
+  byId('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    api.token = tokenInput.value.trim();
+    sessionStorage.setItem(TOKEN_KEY, api.token);
+    byId('token-status').textContent = api.token ? 'Token set.' : 'Token cleared.';
+    runList.refresh();
+    const id = runView.id;
+    runView.close();
+    if (id) runView.open(id);
+  });
+
+  const route = () => {
+    const match = /^#\/runs\/([0-9a-f]{32})$/.exec(location.hash);
+    if (match) {
+      placeholder.hidden = true;
+      runList.select(match[1]);
+      runView.open(match[1]);
+      return true;
+    }
+    runView.close();
+    runList.select(null);
+    byId('run-view').hidden = true;
+    placeholder.hidden = false;
+    return false;
+  };
+  window.addEventListener('hashchange', () => { if (route()) byId('main').focus({ preventScroll: false }); });
+  // The skip link moves the focus without touching the hash, which is the route.
+  document.querySelector('.skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    byId('main').focus();
+  });
+  route();
+  runList.refresh();
+}
+
+start();
+
+"""#,
+        "dom.js": #"""
+// DOM helpers shared by every part of the page.
+
+export const SVG_NS = 'http://www.w3.org/2000/svg';
 
 // element('p', { class: 'hint', onclick: f }, 'text', child, [more]): null, undefined and false
 // attributes and children are left out.
-const element = (tag, attributes, ...children) => filled(document.createElement(tag), attributes, children);
-const svgElement = (tag, attributes, ...children) => filled(document.createElementNS(SVG_NS, tag), attributes, children);
+export const element = (tag, attributes, ...children) => filled(document.createElement(tag), attributes, children);
+export const svgElement = (tag, attributes, ...children) => filled(document.createElementNS(SVG_NS, tag), attributes, children);
 
 function filled(node, attributes = {}, children = []) {
   setAttributes(node, attributes);
@@ -242,7 +1183,7 @@ function filled(node, attributes = {}, children = []) {
   return node;
 }
 
-function setAttributes(node, attributes) {
+export function setAttributes(node, attributes) {
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;
     if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
@@ -250,716 +1191,16 @@ function setAttributes(node, attributes) {
   }
 }
 
-const byId = (id) => document.getElementById(id);
-const sleep = (ms, signal) => new Promise((resolve) => {
+export const byId = (id) => document.getElementById(id);
+
+export const sleep = (ms, signal) => new Promise((resolve) => {
   const timer = setTimeout(resolve, ms);
   signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
 });
 
-// ---------------------------------------------------------------------------------------------
-// Formatting
-
-const integerFormat = new Intl.NumberFormat('en-US');
-const formatInteger = (value) => integerFormat.format(value);
-const formatAlpha = (alpha) => String(alpha);
-
-function formatError(value) {
-  if (value === null || value === undefined) return '—';
-  if (value !== 0 && (Math.abs(value) < 1e-3 || Math.abs(value) >= 1e4)) return value.toExponential(2);
-  return value.toPrecision(3);
-}
-
-function formatWeight(value) {
-  if (value === null || value === undefined) return 'NaN';
-  const magnitude = Math.abs(value);
-  if (magnitude >= 100) return value.toFixed(0);
-  if (magnitude >= 10) return value.toFixed(1);
-  return value.toFixed(2);
-}
-
-function formatDuration(ms) {
-  if (ms === null || ms === undefined) return '—';
-  return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-function formatTime(rfc3339) {
-  if (!rfc3339) return '—';
-  const date = new Date(rfc3339);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
-function timeElement(rfc3339) {
-  return element('time', { datetime: rfc3339 ?? '', title: rfc3339 ?? '' }, formatTime(rfc3339));
-}
-
-function alphaLabel(trial, showHidden) {
-  return showHidden ? `α = ${formatAlpha(trial.alpha)}, hidden ${trial.hidden_size}` : `α = ${formatAlpha(trial.alpha)}`;
-}
-
-// The short form written at the end of a curve.
-function endLabel(trial, showHidden) {
-  return showHidden ? `α ${formatAlpha(trial.alpha)} h${trial.hidden_size}` : `α = ${formatAlpha(trial.alpha)}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The API client: the token (if the server wants one), JSON bodies, problem+json errors.
-
-const api = {
-  token: sessionStorage.getItem(TOKEN_KEY) ?? '',
-  onUnauthorized: () => {},
-
-  async request(method, path, { body, headers = {}, signal } = {}) {
-    const allHeaders = { Accept: 'application/json', ...headers };
-    if (body !== undefined) allHeaders['Content-Type'] = 'application/json';
-    if (this.token) allHeaders.Authorization = `Bearer ${this.token}`;
-    // no-store: the page sends its own If-None-Match and wants to see the 304 itself.
-    const response = await fetch(path, {
-      method, headers: allHeaders, signal, cache: 'no-store',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (response.status === 401) this.onUnauthorized();
-    return response;
-  },
-
-  async json(method, path, options) {
-    const response = await this.request(method, path, options);
-    if (!response.ok) throw await Problem.from(response);
-    return response.json();
-  },
-};
-
-// An RFC 9457 problem (or a stand-in for a response that is not one).
-class Problem extends Error {
-  constructor(status, title, detail, errors = []) {
-    super(detail || title);
-    this.status = status;
-    this.title = title;
-    this.detail = detail;
-    this.errors = errors;
-  }
-
-  static async from(response) {
-    let body = null;
-    try { body = await response.json(); } catch { /* not JSON */ }
-    if (body && typeof body === 'object') {
-      return new Problem(response.status, body.title ?? response.statusText, body.detail ?? '', Array.isArray(body.errors) ? body.errors : []);
-    }
-    return new Problem(response.status, `HTTP ${response.status}`, response.statusText);
-  }
-}
-
-// Server-Sent Events read from a fetch body (EventSource cannot send an Authorization header).
-async function* serverSentEvents(response, signal) {
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  signal.addEventListener('abort', () => reader.cancel().catch(() => {}), { once: true });
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value.replace(/\r\n?/g, '\n');
-    const blocks = buffer.split('\n\n');
-    buffer = blocks.pop();
-    for (const block of blocks) {
-      let event = 'message';
-      const data = [];
-      for (const line of block.split('\n')) {
-        if (line === '' || line.startsWith(':')) continue;
-        const colon = line.indexOf(':');
-        const field = colon < 0 ? line : line.slice(0, colon);
-        let text = colon < 0 ? '' : line.slice(colon + 1);
-        if (text.startsWith(' ')) text = text.slice(1);
-        if (field === 'event') event = text;
-        else if (field === 'data') data.push(text);
-      }
-      if (data.length > 0) yield { event, data: data.join('\n') };
-    }
-  }
-}
-
-// The built-in datasets, read once: outputs are shown against their targets.
-let datasetsPromise = null;
-function builtInDatasets() {
-  datasetsPromise ??= api.json('GET', '/datasets')
-    .then((body) => new Map(body.datasets.map((dataset) => [dataset.name, dataset])))
-    .catch(() => { datasetsPromise = null; return new Map(); });
-  return datasetsPromise;
-}
-
-async function datasetOf(request) {
-  if (request.dataset && typeof request.dataset === 'object') return request.dataset;
-  return (await builtInDatasets()).get(request.dataset) ?? null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The network's forward pass, for the decision-boundary image. The notebook's convention: every
-// layer is sigmoid(input · synapse) with no separate bias term; a constant input column (xor's
-// third column of ones) is the bias. synapses[0] maps inputs to the hidden layer, the last
-// matrix to the outputs; hidden size 0 is the 2-layer network with one matrix.
-
-const sigmoid = (x) => 1 / (1 + Math.exp(-x));
-
-// A forward pass over fixed buffers (one per layer), for evaluating thousands of inputs.
-function forwardPass(synapses) {
-  const layers = synapses.map((matrix) => new Float64Array(matrix[0].length));
-  const flat = synapses.map((matrix) => Float64Array.from(matrix.flat()));
-  return (input) => {
-    let layer = input;
-    for (let m = 0; m < flat.length; m++) {
-      const weights = flat[m];
-      const next = layers[m];
-      const width = next.length;
-      next.fill(0);
-      for (let i = 0; i < layer.length; i++) {
-        const value = layer[i];
-        for (let j = 0; j < width; j++) next[j] += value * weights[i * width + j];
-      }
-      for (let j = 0; j < width; j++) next[j] = sigmoid(next[j]);
-      layer = next;
-    }
-    return layer[0];
-  };
-}
-
-// How a dataset's inputs map onto a plane: the two columns that vary, the constants of the rest.
-function inputPlane(inputs) {
-  if (!inputs?.length) return null;
-  const columns = inputs[0].length;
-  const varying = [];
-  const constants = [];
-  for (let column = 0; column < columns; column++) {
-    const first = inputs[0][column];
-    if (inputs.every((row) => row[column] === first)) constants[column] = first;
-    else varying.push(column);
-  }
-  if (varying.length !== 2) return null;
-  const range = (column) => {
-    const values = inputs.map((row) => row[column]);
-    const low = Math.min(...values);
-    const high = Math.max(...values);
-    const margin = (high - low) * 0.25;
-    return [low - margin, high + margin];
-  };
-  return { columns, varying, constants, x: range(varying[0]), y: range(varying[1]) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Colour scales
-
-// -1…1 → blue, white, red (weights), as [r, g, b].
-function divergingRGB(t) {
-  const s = Math.max(-1, Math.min(1, t));
-  return s < 0 ? mix(WHITE, BLUE, -s) : mix(WHITE, RED, s);
-}
-
-// 0…1 → white, lavender, dark purple (counts), as [r, g, b].
-function sequentialRGB(t) {
-  const s = Math.max(0, Math.min(1, t));
-  return s < 0.5 ? mix(WHITE, LAVENDER, s * 2) : mix(LAVENDER, PURPLE, (s - 0.5) * 2);
-}
-
-const WHITE = [255, 255, 255];
-const BLUE = [33, 102, 172];
-const RED = [178, 24, 43];
-const LAVENDER = [158, 154, 200];
-const PURPLE = [63, 0, 125];
-const GREY = [153, 153, 153];
-
-function mix(from, to, t) {
-  return [from[0] + (to[0] - from[0]) * t, from[1] + (to[1] - from[1]) * t, from[2] + (to[2] - from[2]) * t];
-}
-
-const css = ([r, g, b]) => `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
-
-function inkFor(t) {
-  return Math.abs(t) > 0.55 ? 'light' : 'dark';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Heatmaps: small matrices as tables (the numbers are in the cells, so colour is a second cue),
-// large ones as a canvas image.
-
-const TABLE_CELL_LIMIT = 96;
-
-function heatmap({ title, matrix, scale, format, rowLabel, columnLabel, kind }) {
-  const rows = matrix.length;
-  const columns = rows ? matrix[0].length : 0;
-  const caption = `${title} (${rows}×${columns})`;
-  const colourOf = (value) => (value === null ? GREY : (kind === 'weights' ? divergingRGB : sequentialRGB)(scale(value)));
-  if (rows * columns <= TABLE_CELL_LIMIT) {
-    const table = element('table', { class: `heatmap ${kind}` },
-      element('caption', {}, caption),
-      element('thead', {}, element('tr', {}, element('th', { scope: 'col' }, ''),
-        Array.from({ length: columns }, (_, column) => element('th', { scope: 'col' }, columnLabel(column))))),
-      element('tbody', {}, matrix.map((row, rowIndex) => element('tr', {},
-        element('th', { scope: 'row' }, rowLabel(rowIndex)),
-        row.map((value) => {
-          const cell = element('td', { class: `ink-${inkFor(value === null ? 1 : scale(value))}` }, format(value));
-          cell.style.backgroundColor = css(colourOf(value));
-          return cell;
-        })))));
-    return table;
-  }
-  const canvas = element('canvas', { class: `heatmap-image ${kind}`, width: columns, height: rows, role: 'img', 'aria-label': caption });
-  const context = canvas.getContext('2d');
-  const image = context.createImageData(columns, rows);
-  for (let row = 0; row < rows; row++) {
-    for (let column = 0; column < columns; column++) {
-      const [r, g, b] = colourOf(matrix[row][column]);
-      const offset = (row * columns + column) * 4;
-      image.data.set([r, g, b, 255], offset);
-    }
-  }
-  context.putImageData(image, 0, 0);
-  return element('figure', { class: 'heatmap-figure' }, canvas, element('figcaption', {}, caption));
-}
-
-function layerLabels(layerIndex, layerCount, constants) {
-  const inputName = (index) => (layerIndex === 0
-    ? (constants?.[index] !== undefined ? 'bias' : `x${index + 1}`)
-    : `h${index + 1}`);
-  const outputName = (index) => (layerIndex === layerCount - 1 ? `out${index + 1}` : `h${index + 1}`);
-  return { rowLabel: inputName, columnLabel: outputName };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The error-curve chart: one SVG path per trial on a log error axis, downsampled to at most two
-// points per pixel column, redrawn per animation frame only for the trials that changed.
-
-class ErrorChart {
-  constructor(run, onHover) {
-    this.iterations = run.request.iterations;
-    this.trials = [];
-    this.showHidden = run.request.hidden_sizes.length > 1;
-    this.dirty = new Set();
-    this.frame = 0;
-    this.domain = null;
-    this.cursor = null;
-    this.onHover = onHover;
-
-    this.svg = svgElement('svg', {
-      class: 'chart', role: 'img', tabindex: 0,
-      'aria-label': 'Error curves of every trial: mean absolute error (log scale) against iteration',
-      'aria-describedby': 'chart-help',
-    });
-    this.grid = svgElement('g', { class: 'grid' });
-    // Curves are drawn in tenths of a pixel with integer coordinates: a path of 64 × 2,000
-    // points is built and parsed several times faster than with decimals.
-    this.curves = svgElement('g', { class: 'curves', transform: 'scale(0.1)' });
-    this.decorations = svgElement('g', { class: 'decorations' });
-    this.labels = svgElement('g', { class: 'end-labels' });
-    this.hover = svgElement('g', { class: 'hover', visibility: 'hidden' },
-      svgElement('line', { class: 'hover-line' }),
-      svgElement('circle', { class: 'hover-dot', r: 5 }));
-    this.svg.append(this.grid, this.curves, this.decorations, this.labels, this.hover);
-    this.tooltip = element('div', { class: 'tooltip', hidden: true, 'aria-hidden': 'true' });
-    this.legend = element('ul', { class: 'legend', 'aria-label': 'Trials (select to show or hide a curve)' });
-    this.readout = element('p', { class: 'readout', id: 'chart-readout', role: 'status' }, 'Point at the chart (or focus it and use the arrow keys) to read an iteration and its error.');
-    this.box = element('div', { class: 'chart-box' }, this.svg, this.tooltip);
-    this.element = element('figure', { class: 'chart-figure' },
-      this.box,
-      element('figcaption', {}, this.legend, this.readout,
-        element('p', { class: 'hint', id: 'chart-help' }, 'Arrow keys move along the curves (Shift: faster); up and down switch trials.')));
-
-    run.trials.forEach((trial, index) => this.addTrial(trial, index, run.request));
-    this.svg.addEventListener('pointermove', (event) => this.pointAt(event));
-    this.svg.addEventListener('pointerleave', () => this.clearHover());
-    this.svg.addEventListener('keydown', (event) => this.key(event));
-    this.svg.addEventListener('blur', () => this.clearHover());
-    this.resizeObserver = new ResizeObserver(() => this.layout());
-    this.resizeObserver.observe(this.box);
-  }
-
-  addTrial(trial, index, request) {
-    const alphaIndex = Math.max(0, request.alphas.indexOf(trial.alpha));
-    const hiddenIndex = Math.max(0, request.hidden_sizes.indexOf(trial.hidden_size));
-    const colour = alphaIndex < PALETTE.length ? PALETTE[alphaIndex] : `hsl(${(alphaIndex * 137.5) % 360} 65% 40%)`;
-    const model = {
-      index, alpha: trial.alpha, hidden_size: trial.hidden_size, colour,
-      dash: DASHES[alphaIndex % DASHES.length], marker: MARKERS[hiddenIndex % MARKERS.length],
-      iterations: [], errors: [], low: Infinity, high: 0, cache: null, visible: true,
-      status: trial.status, divergedAt: trial.diverged_at_iteration, finalError: trial.final_error,
-    };
-    const tenths = model.dash && model.dash.split(' ').map((length) => Number(length) * 10).join(' ');
-    model.path = svgElement('path', { class: 'curve', 'data-trial': index, stroke: colour, 'stroke-dasharray': tenths || null });
-    model.endMarker = svgElement('path', { class: 'end-marker', fill: colour, stroke: colour });
-    model.divergence = svgElement('g', { class: 'diverged-marker', visibility: 'hidden' },
-      svgElement('path', { d: 'M-6,-6L6,6M-6,6L6,-6', stroke: colour }),
-      svgElement('text', { x: 8, y: -8 }, 'diverged'));
-    model.label = svgElement('text', { class: 'end-label', fill: colour }, endLabel(trial, this.showHidden));
-    this.curves.append(model.path);
-    this.decorations.append(model.endMarker, model.divergence);
-    this.labels.append(model.label);
-
-    const swatch = svgElement('svg', { class: 'swatch', width: 36, height: 12, 'aria-hidden': 'true' },
-      svgElement('line', { x1: 1, y1: 6, x2: 35, y2: 6, stroke: colour, 'stroke-width': 2.5, 'stroke-dasharray': model.dash || null }),
-      this.showHidden ? svgElement('path', { d: markerPath(model.marker, 18, 6, 4), fill: colour }) : null);
-    model.legendText = element('span', { class: 'legend-detail' });
-    model.legendButton = element('button', {
-      type: 'button', class: 'legend-item', 'aria-pressed': 'true', 'data-trial': index,
-      onclick: () => this.toggle(model),
-    }, swatch, element('span', { class: 'legend-name' }, alphaLabel(trial, this.showHidden)), model.legendText);
-    this.legend.append(element('li', {}, model.legendButton));
-    this.trials.push(model);
-  }
-
-  // Adds curve points (older or repeated iterations are dropped, so replays are harmless).
-  append(index, points) {
-    const model = this.trials[index];
-    let last = model.iterations.length ? model.iterations[model.iterations.length - 1] : -1;
-    for (const point of points) {
-      if (point.iteration <= last) continue;
-      model.iterations.push(point.iteration);
-      model.errors.push(point.error);
-      if (point.error > 0) {
-        if (point.error < model.low) model.low = point.error;
-        if (point.error > model.high) model.high = point.error;
-      }
-      last = point.iteration;
-    }
-    this.markDirty(index);
-  }
-
-  lastIteration(index) {
-    const model = this.trials[index];
-    return model.iterations.length ? model.iterations[model.iterations.length - 1] : -1;
-  }
-
-  updateTrial(index, trial) {
-    const model = this.trials[index];
-    model.status = trial.status;
-    model.divergedAt = trial.diverged_at_iteration;
-    model.finalError = trial.final_error;
-    let detail = trial.status;
-    if (trial.status === 'diverged') detail = `diverged at ${formatInteger(trial.diverged_at_iteration)}`;
-    else if (trial.final_error !== null && trial.final_error !== undefined) detail = `error ${formatError(trial.final_error)}`;
-    model.legendText.textContent = detail;
-    model.legendButton.dataset.status = trial.status;
-    this.markDirty(index);
-  }
-
-  toggle(model) {
-    model.visible = !model.visible;
-    model.legendButton.setAttribute('aria-pressed', String(model.visible));
-    this.markDirty(model.index);
-  }
-
-  markDirty(index) {
-    this.dirty.add(index);
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
-  }
-
-  layout() {
-    const width = Math.max(280, Math.round(this.box.clientWidth));
-    const height = Math.round(Math.min(440, Math.max(240, width * 0.5)));
-    const longest = Math.max(0, ...this.trials.map((model) => model.label.textContent.length));
-    const labelRoom = this.trials.length <= 16 ? Math.min(160, 16 + longest * 7.5) : 12;
-    this.size = { width, height, left: 58, right: width - labelRoom, top: 12, bottom: height - 40 };
-    this.svg.setAttribute('width', width);
-    this.svg.setAttribute('height', height);
-    this.svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-    this.domain = null; // redraws every curve from scratch at the next flush
-    this.flush();
-  }
-
-  // Decades that hold every finite positive error seen so far.
-  errorDomain() {
-    let low = Infinity;
-    let high = 0;
-    for (const model of this.trials) {
-      if (model.low < low) low = model.low;
-      if (model.high > high) high = model.high;
-    }
-    if (!(high > 0)) return [1e-3, 1];
-    let bottom = Math.floor(Math.log10(low));
-    let top = Math.ceil(Math.log10(high));
-    if (top - bottom < 1) bottom = top - 1;
-    return [Math.max(bottom, -300), Math.min(top, 300)];
-  }
-
-  x(iteration) {
-    const { left, right } = this.size;
-    return left + (iteration / Math.max(1, this.iterations)) * (right - left);
-  }
-
-  y(error) {
-    const { top, bottom } = this.size;
-    const [low, high] = this.domain;
-    return top + ((high - Math.log10(error)) / (high - low)) * (bottom - top);
-  }
-
-  flush() {
-    this.frame = 0;
-    if (!this.size) return;
-    const started = performance.now();
-    const domain = this.errorDomain();
-    if (!this.domain || domain[0] !== this.domain[0] || domain[1] !== this.domain[1]) {
-      this.domain = domain;
-      this.drawAxes();
-      for (const model of this.trials) {
-        model.cache = null;
-        this.dirty.add(model.index);
-      }
-    }
-    // About 12 ms of curves per frame; the rest waits for the next one, so that a first draw
-    // or a new error range with 64 long curves never freezes the page.
-    for (const index of this.dirty) {
-      this.drawTrial(this.trials[index]);
-      this.dirty.delete(index);
-      if (performance.now() - started > 12) break;
-    }
-    this.placeLabels();
-    this.svg.dataset.pending = this.dirty.size;
-    if (this.dirty.size) this.frame = requestAnimationFrame(() => this.flush());
-    // How long drawing takes, for scripts/dashboard-bench (read from the DOM).
-    const elapsed = performance.now() - started;
-    this.svg.dataset.draws = Number(this.svg.dataset.draws ?? 0) + 1;
-    this.svg.dataset.drawMsMax = Math.max(Number(this.svg.dataset.drawMsMax ?? 0), elapsed).toFixed(2);
-  }
-
-  drawAxes() {
-    const { left, right, top, bottom, height } = this.size;
-    const [low, high] = this.domain;
-    const nodes = [svgElement('rect', { class: 'plot-area', x: left, y: top, width: right - left, height: bottom - top })];
-    const step = Math.max(1, Math.ceil((high - low) / 8));
-    for (let decade = low; decade <= high; decade++) {
-      const y = this.y(10 ** decade);
-      if (decade < high) {
-        for (let multiple = 2; multiple < 10; multiple++) {
-          const minor = this.y(multiple * 10 ** decade);
-          nodes.push(svgElement('line', { class: 'minor', x1: left, x2: right, y1: minor, y2: minor }));
-        }
-      }
-      if ((decade - low) % step !== 0) continue;
-      nodes.push(svgElement('line', { class: 'major', x1: left, x2: right, y1: y, y2: y }));
-      nodes.push(svgElement('text', { class: 'tick y', x: left - 6, y: y + 4 }, powerOfTen(decade)));
-    }
-    for (const iteration of niceTicks(this.iterations, Math.max(2, Math.floor((right - left) / 90)))) {
-      const x = this.x(iteration);
-      nodes.push(svgElement('line', { class: 'major', x1: x, x2: x, y1: top, y2: bottom }));
-      nodes.push(svgElement('text', { class: 'tick x', x, y: bottom + 16 }, compactInteger(iteration)));
-    }
-    nodes.push(svgElement('text', { class: 'axis-title', x: (left + right) / 2, y: height - 6 }, 'iteration'));
-    nodes.push(svgElement('text', { class: 'axis-title', x: 14, y: (top + bottom) / 2, transform: `rotate(-90 14 ${(top + bottom) / 2})` }, 'mean absolute error (log)'));
-    this.grid.replaceChildren(...nodes);
-  }
-
-  drawTrial(model) {
-    const visibility = model.visible ? 'visible' : 'hidden';
-    for (const node of [model.path, model.endMarker, model.label]) node.setAttribute('visibility', visibility);
-    const { iterations, errors } = model;
-    // Per pixel column keep the lowest and highest point, in their order: the line looks like
-    // the full one with at most two points per column. Points only ever append, so the path up
-    // to the last (still open) column is kept and only the rest is redone.
-    let { d, count, penUp, from } = model.cache ?? { d: '', count: 0, penUp: true, from: 0 };
-    const emit = (i) => {
-      d += (penUp ? 'M' : 'L') + Math.round(this.x(iterations[i]) * 10) + ',' + Math.round(this.y(errors[i]) * 10);
-      penUp = false;
-      count++;
-    };
-    let column = null;
-    let first = -1;
-    let lowest = -1;
-    let highest = -1;
-    const closeColumn = () => {
-      if (first < 0) return;
-      emit(Math.min(lowest, highest));
-      if (lowest !== highest) emit(Math.max(lowest, highest));
-      first = -1;
-    };
-    for (let i = from; i < iterations.length; i++) {
-      const error = errors[i];
-      if (!(error > 0)) { closeColumn(); penUp = true; column = null; continue; }
-      const pixel = Math.round(this.x(iterations[i]));
-      if (pixel !== column) {
-        closeColumn();
-        column = pixel;
-        first = lowest = highest = i;
-      } else {
-        if (error < errors[lowest]) lowest = i;
-        if (error > errors[highest]) highest = i;
-      }
-    }
-    model.cache = { d, count, penUp, from: first < 0 ? iterations.length : first };
-    closeColumn();
-    model.path.setAttribute('d', d);
-    model.path.dataset.points = count;
-
-    let lastFinite = null;
-    for (let i = iterations.length - 1; i >= 0; i--) if (errors[i] > 0) { lastFinite = i; break; }
-    if (lastFinite === null) {
-      model.endMarker.setAttribute('d', '');
-      model.labelY = null;
-    } else {
-      const x = this.x(iterations[lastFinite]);
-      const y = this.y(errors[lastFinite]);
-      model.endMarker.setAttribute('d', this.showHidden ? markerPath(model.marker, x, y, 4) : '');
-      model.labelX = x;
-      model.labelY = y;
-    }
-    if (model.status === 'diverged' && model.divergedAt !== null && model.divergedAt !== undefined) {
-      const x = this.x(model.divergedAt);
-      const y = lastFinite === null ? this.size.top : this.y(errors[lastFinite]);
-      model.divergence.setAttribute('transform', `translate(${x.toFixed(1)},${y.toFixed(1)})`);
-      model.divergence.setAttribute('visibility', visibility);
-      model.divergence.dataset.iteration = model.divergedAt;
-    } else {
-      model.divergence.setAttribute('visibility', 'hidden');
-    }
-  }
-
-  // End-of-curve labels, nudged apart vertically so they stay readable.
-  placeLabels() {
-    if (this.trials.length > 16) { this.labels.setAttribute('visibility', 'hidden'); return; }
-    const placed = this.trials.filter((model) => model.visible && model.labelY !== null && model.labelY !== undefined)
-      .sort((a, b) => a.labelY - b.labelY);
-    const gap = 13;
-    let previous = -Infinity;
-    for (const model of placed) {
-      const y = Math.max(model.labelY, previous + gap);
-      model.placedY = y;
-      previous = y;
-    }
-    const overflow = previous - (this.size.bottom + 4);
-    for (const model of placed) {
-      const y = overflow > 0 ? model.placedY - overflow : model.placedY;
-      model.label.setAttribute('x', (Math.min(model.labelX, this.size.right) + 6).toFixed(1));
-      model.label.setAttribute('y', (y + 4).toFixed(1));
-    }
-  }
-
-  // Hover and keyboard readout.
-
-  pointAt(event) {
-    if (!this.size) return;
-    const bounds = this.svg.getBoundingClientRect();
-    const x = event.clientX - bounds.left;
-    const y = event.clientY - bounds.top;
-    if (x < this.size.left - 4 || x > this.size.right + 4) { this.clearHover(); return; }
-    const iteration = ((x - this.size.left) / (this.size.right - this.size.left)) * this.iterations;
-    let best = null;
-    for (const model of this.trials) {
-      if (!model.visible) continue;
-      const index = nearestIndex(model.iterations, iteration);
-      if (index < 0 || !(model.errors[index] > 0)) continue;
-      const distance = Math.abs(this.y(model.errors[index]) - y) + Math.abs(this.x(model.iterations[index]) - x) * 0.25;
-      if (!best || distance < best.distance) best = { model, index, distance };
-    }
-    if (best) this.showCursor(best.model, best.index, { x, y });
-  }
-
-  key(event) {
-    const visible = this.trials.filter((model) => model.visible && model.iterations.length);
-    if (!visible.length) return;
-    let { model, index } = this.cursor ?? { model: visible[0], index: 0 };
-    if (!visible.includes(model)) { model = visible[0]; index = 0; }
-    const step = Math.max(1, Math.round(model.iterations.length / (event.shiftKey ? 10 : 100)));
-    const position = visible.indexOf(model);
-    switch (event.key) {
-      case 'ArrowRight': index += step; break;
-      case 'ArrowLeft': index -= step; break;
-      case 'Home': index = 0; break;
-      case 'End': index = model.iterations.length - 1; break;
-      case 'ArrowUp':
-      case 'ArrowDown': {
-        const next = visible[(position + (event.key === 'ArrowDown' ? 1 : visible.length - 1)) % visible.length];
-        index = nearestIndex(next.iterations, model.iterations[Math.min(index, model.iterations.length - 1)]);
-        model = next;
-        break;
-      }
-      case 'Escape': this.clearHover(); return;
-      default: return;
-    }
-    event.preventDefault();
-    index = Math.max(0, Math.min(model.iterations.length - 1, index));
-    this.showCursor(model, index, null);
-  }
-
-  showCursor(model, index, pointer) {
-    this.cursor = { model, index };
-    const iteration = model.iterations[index];
-    const error = model.errors[index];
-    const x = this.x(iteration);
-    const y = error > 0 ? this.y(error) : this.size.top;
-    const [line, dot] = this.hover.children;
-    setAttributes(line, { x1: x, x2: x, y1: this.size.top, y2: this.size.bottom });
-    setAttributes(dot, { cx: x, cy: y, stroke: model.colour });
-    this.hover.setAttribute('visibility', 'visible');
-    const text = `${alphaLabel(model, this.showHidden)} · iteration ${formatInteger(iteration)} · error ${formatError(error)}`;
-    this.readout.textContent = text;
-    this.tooltip.textContent = text;
-    this.tooltip.hidden = false;
-    const anchorX = pointer ? pointer.x : x;
-    const anchorY = pointer ? pointer.y : y;
-    const flip = anchorX > this.size.width * 0.6;
-    this.tooltip.classList.toggle('flip', flip);
-    this.tooltip.style.left = `${anchorX}px`;
-    this.tooltip.style.top = `${anchorY}px`;
-    this.onHover?.(model.index);
-  }
-
-  clearHover() {
-    this.hover.setAttribute('visibility', 'hidden');
-    this.tooltip.hidden = true;
-  }
-
-  destroy() {
-    this.resizeObserver.disconnect();
-    if (this.frame) cancelAnimationFrame(this.frame);
-  }
-}
-
-// Index of the point whose iteration is closest to `iteration` (-1 if none).
-function nearestIndex(iterations, iteration) {
-  if (!iterations.length) return -1;
-  let low = 0;
-  let high = iterations.length - 1;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (iterations[middle] < iteration) low = middle + 1; else high = middle;
-  }
-  if (low > 0 && Math.abs(iterations[low - 1] - iteration) <= Math.abs(iterations[low] - iteration)) return low - 1;
-  return low;
-}
-
-function niceTicks(maximum, count) {
-  if (maximum <= 0) return [0];
-  const rough = maximum / count;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough) ?? 10 * power;
-  const ticks = [];
-  for (let value = 0; value <= maximum + step * 1e-9; value += step) ticks.push(Math.round(value));
-  return ticks;
-}
-
-const SUPERSCRIPTS = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
-function powerOfTen(exponent) {
-  if (exponent === 0) return '1';
-  if (exponent === 1) return '10';
-  return `10${[...String(exponent)].map((c) => SUPERSCRIPTS[c]).join('')}`;
-}
-
-function compactInteger(value) {
-  if (value >= 1e6 && value % 1e5 === 0) return `${value / 1e6}M`;
-  if (value >= 1e3 && value % 100 === 0) return `${value / 1e3}k`;
-  return formatInteger(value);
-}
-
-function markerPath(shape, x, y, r) {
-  switch (shape) {
-    case 'square': return `M${x - r},${y - r}h${2 * r}v${2 * r}h${-2 * r}Z`;
-    case 'triangle': return `M${x},${y - r * 1.2}L${x + r * 1.1},${y + r * 0.8}L${x - r * 1.1},${y + r * 0.8}Z`;
-    case 'diamond': return `M${x},${y - r * 1.3}L${x + r},${y}L${x},${y + r * 1.3}L${x - r},${y}Z`;
-    case 'cross': return `M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}`;
-    case 'plus': return `M${x - r},${y}h${2 * r}M${x},${y - r}v${2 * r}`;
-    default: return `M${x - r},${y}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Spreads heavy DOM work over animation frames, about 10 ms of it per frame, so scrolling,
-// hovering and the live chart stay smooth while many trial cards change at once.
-const renderQueue = {
+// Spreads heavy DOM work over animation frames, about 8 ms of it per frame, so scrolling,
+// hovering and the live chart stay smooth while many parts of the page change at once.
+export const renderQueue = {
   tasks: new Set(),
   frame: 0,
   add(task) {
@@ -975,622 +1216,51 @@ const renderQueue = {
     for (const task of this.tasks) {
       this.tasks.delete(task);
       task();
-      if (performance.now() - started > 10) break;
+      if (performance.now() - started > 8) break;
     }
     if (this.tasks.size) this.frame = requestAnimationFrame(() => this.run());
   },
 };
 
-// ---------------------------------------------------------------------------------------------
-// One trial's card: status, outputs against targets, weights, direction changes, decision boundary.
-// The heavy part (tables, the decision-boundary image) is drawn only while the card is on screen
-// or near it, so 64 trials training at once cost no more than the few in view.
-
-class TrialCard {
-  constructor(trial, index, chartModel, showHidden) {
-    this.index = index;
-    this.signature = '';
-    this.onScreen = false;
-    this.pending = null;
-    this.renderTask = () => this.renderBody();
-    this.status = element('span', { class: 'status' });
-    this.facts = element('dl', { class: 'facts compact' });
-    this.body = element('div', { class: 'trial-body' });
-    const swatch = svgElement('svg', { class: 'swatch', width: 28, height: 10, 'aria-hidden': 'true' },
-      svgElement('line', { x1: 1, y1: 5, x2: 27, y2: 5, stroke: chartModel.colour, 'stroke-width': 2.5, 'stroke-dasharray': chartModel.dash || null }));
-    this.element = element('section', { class: 'trial', 'data-trial': index, 'aria-labelledby': `trial-${index}-title` },
-      element('h4', { id: `trial-${index}-title` }, swatch, alphaLabel(trial, showHidden), ' ', this.status),
-      this.facts, this.body);
-  }
-
-  update(trial, context) {
-    const signature = `${trial.status}|${trial.iterations_done}|${trial.final_error}|${context.countScaleMax}|${context.dataset ? 1 : 0}`;
-    if (signature === this.signature) return;
-    this.signature = signature;
-    this.element.dataset.status = trial.status;
-    this.status.textContent = trial.status;
-    this.status.className = `status status-${trial.status}`;
-    const facts = [
-      ['final error', formatError(trial.final_error)],
-      ['iterations', formatInteger(trial.iterations_done)],
-    ];
-    if (trial.status === 'diverged') facts.push(['diverged at', formatInteger(trial.diverged_at_iteration)]);
-    if (trial.duration_ms !== null) facts.push(['time', formatDuration(trial.duration_ms)]);
-    this.facts.replaceChildren(...facts.map(([term, value]) => element('div', {}, element('dt', {}, term), element('dd', {}, value))));
-    this.pending = { trial, context };
-    if (this.onScreen) renderQueue.add(this.renderTask);
-  }
-
-  setOnScreen(onScreen) {
-    this.onScreen = onScreen;
-    if (onScreen && this.pending) renderQueue.add(this.renderTask);
-    else if (!onScreen) renderQueue.delete(this.renderTask);
-  }
-
-  discard() {
-    renderQueue.delete(this.renderTask);
-  }
-
-  renderBody() {
-    if (!this.pending) return;
-    const { trial, context } = this.pending;
-    this.pending = null;
-    const parts = [];
-    const plane = inputPlane(context.dataset?.inputs);
-    if (trial.outputs && context.dataset) parts.push(outputsTable(trial.outputs, context.dataset));
-    if (plane && trial.synapses.length) parts.push(decisionBoundary(trial, plane, context.dataset));
-    const layers = trial.synapses.length;
-    const weightsBlock = element('div', { class: 'heatmaps weights-block' }, element('h5', {}, trial.direction_changes ? 'Final weights' : 'Current weights'));
-    trial.synapses.forEach((matrix, layer) => {
-      const largest = Math.max(1e-12, ...matrix.flat().map((value) => (value === null ? 0 : Math.abs(value))));
-      weightsBlock.append(heatmap({
-        title: `synapse_${layer}`, matrix, kind: 'weights', format: formatWeight,
-        scale: (value) => (value === null ? 0 : value / largest),
-        ...layerLabels(layer, layers, plane?.constants),
-      }));
-    });
-    parts.push(weightsBlock);
-    if (trial.direction_changes) {
-      const changesBlock = element('div', { class: 'heatmaps changes-block' }, element('h5', {}, 'Direction changes'));
-      const denominator = Math.log1p(Math.max(1, context.countScaleMax));
-      trial.direction_changes.forEach((matrix, layer) => {
-        changesBlock.append(heatmap({
-          title: `synapse_${layer}`, matrix, kind: 'changes', format: (value) => formatInteger(value),
-          scale: (value) => Math.log1p(value) / denominator,
-          ...layerLabels(layer, layers, plane?.constants),
-        }));
-      });
-      parts.push(changesBlock);
-    }
-    this.body.replaceChildren(...parts);
-    this.element.dataset.rendered = trial.status;
-  }
+// A description list of [term, value] pairs (values may be nodes).
+export function factList(facts) {
+  return facts.map(([term, value]) => element('div', {}, element('dt', {}, term), element('dd', {}, value)));
 }
 
-function outputsTable(outputs, dataset) {
-  const shown = Math.min(outputs.length, 16);
-  const rows = [];
-  for (let sample = 0; sample < shown; sample++) {
-    const output = outputs[sample][0];
-    const target = dataset.targets[sample]?.[0];
-    const bar = element('span', { class: 'bar' }, element('span', { class: 'bar-fill' }), element('span', { class: 'bar-target' }));
-    bar.firstChild.style.width = `${Math.max(0, Math.min(1, output ?? 0)) * 100}%`;
-    bar.lastChild.style.left = `${Math.max(0, Math.min(1, target ?? 0)) * 100}%`;
-    rows.push(element('tr', {},
-      element('td', { class: 'mono' }, (dataset.inputs[sample] ?? []).join(' ')),
-      element('td', { class: 'num' }, String(target ?? '—')),
-      element('td', { class: 'num' }, output === null ? 'NaN' : output.toFixed(3)),
-      element('td', { class: 'bar-cell' }, bar)));
-  }
-  const more = outputs.length > shown ? element('p', { class: 'hint' }, `… and ${outputs.length - shown} more samples`) : null;
-  const note = outputs[0]?.length > 1 ? element('p', { class: 'hint' }, 'first output column shown') : null;
-  return element('div', { class: 'outputs' },
-    element('table', { class: 'outputs-table' },
-      element('caption', {}, 'Outputs vs targets'),
-      element('thead', {}, element('tr', {},
-        element('th', { scope: 'col' }, 'input'), element('th', { scope: 'col' }, 'target'),
-        element('th', { scope: 'col' }, 'output'), element('th', { scope: 'col' }, element('span', { class: 'visually-hidden' }, 'output bar; the tick marks the target')))),
-      element('tbody', {}, rows)),
-    more, note);
-}
-
-// The `level` line of a grid of values (marching squares, linear along the cell edges).
-function drawContour(context, grid, resolution, cell, level) {
-  context.beginPath();
-  const corners = [[0, 0], [1, 0], [1, 1], [0, 1]];
-  for (let row = 0; row + 1 < resolution; row++) {
-    for (let column = 0; column + 1 < resolution; column++) {
-      const values = corners.map(([dx, dy]) => grid[(row + dy) * resolution + column + dx] - level);
-      const crossings = [];
-      for (let edge = 0; edge < 4; edge++) {
-        const a = values[edge];
-        const b = values[(edge + 1) % 4];
-        if ((a < 0) === (b < 0)) continue;
-        const t = a / (a - b);
-        const [x0, y0] = corners[edge];
-        const [x1, y1] = corners[(edge + 1) % 4];
-        crossings.push([(column + x0 + (x1 - x0) * t + 0.5) * cell, (row + y0 + (y1 - y0) * t + 0.5) * cell]);
-      }
-      for (let k = 0; k + 1 < crossings.length; k += 2) {
-        context.moveTo(...crossings[k]);
-        context.lineTo(...crossings[k + 1]);
-      }
-    }
-  }
-  context.lineWidth = 2;
-  context.strokeStyle = 'rgba(0, 0, 0, 0.85)';
-  context.stroke();
-}
-
-// The network's first output over the plane of the two varying inputs (constant columns, such
-// as xor's bias column of ones, keep their value), with the training samples on top.
-function decisionBoundary(trial, plane, dataset) {
-  const weights = trial.synapses.reduce((sum, matrix) => sum + matrix.length * (matrix[0]?.length ?? 0), 0);
-  const resolution = Math.max(16, Math.min(64, Math.floor(Math.sqrt(2e5 / Math.max(1, weights)))));
-  const display = 150;
-  const canvas = element('canvas', { class: 'boundary', width: display, height: display, role: 'img' });
-  const context = canvas.getContext('2d');
-  const finite = trial.synapses.every((matrix) => matrix.every((row) => row.every((value) => value !== null)));
-  const [xLow, xHigh] = plane.x;
-  const [yLow, yHigh] = plane.y;
-  const input = Float64Array.from({ length: plane.columns }, (_, column) => plane.constants[column] ?? 0);
-  const grid = new Float64Array(resolution * resolution);
-  if (finite) {
-    const output = forwardPass(trial.synapses);
-    for (let row = 0; row < resolution; row++) {
-      for (let column = 0; column < resolution; column++) {
-        input[plane.varying[0]] = xLow + ((column + 0.5) / resolution) * (xHigh - xLow);
-        input[plane.varying[1]] = yHigh - ((row + 0.5) / resolution) * (yHigh - yLow);
-        grid[row * resolution + column] = output(input);
-      }
-    }
-    const image = context.createImageData(resolution, resolution);
-    for (let i = 0; i < grid.length; i++) {
-      const [r, g, b] = divergingRGB((grid[i] - 0.5) * 2);
-      image.data.set([r, g, b, 255], i * 4);
-    }
-    const scratch = document.createElement('canvas');
-    scratch.width = resolution;
-    scratch.height = resolution;
-    scratch.getContext('2d').putImageData(image, 0, 0);
-    context.imageSmoothingEnabled = true;
-    context.drawImage(scratch, 0, 0, display, display);
-    drawContour(context, grid, resolution, display / resolution, 0.5);
-  } else {
-    context.fillStyle = '#ddd';
-    context.fillRect(0, 0, display, display);
-  }
-  // Samples: a hollow circle for target < 0.5, a filled square for ≥ 0.5.
-  dataset.inputs.forEach((inputs, sample) => {
-    const target = dataset.targets[sample]?.[0] ?? 0;
-    const x = ((inputs[plane.varying[0]] - xLow) / (xHigh - xLow)) * display;
-    const y = ((yHigh - inputs[plane.varying[1]]) / (yHigh - yLow)) * display;
-    context.lineWidth = 2.5;
-    context.strokeStyle = '#111';
-    context.fillStyle = '#111';
-    if (target >= 0.5) {
-      context.fillRect(x - 6, y - 6, 12, 12);
-      context.strokeStyle = '#fff';
-      context.lineWidth = 1.5;
-      context.strokeRect(x - 6, y - 6, 12, 12);
-    } else {
-      context.beginPath();
-      context.arc(x, y, 6, 0, 2 * Math.PI);
-      context.fillStyle = '#fff';
-      context.fill();
-      context.stroke();
-    }
-  });
-  const [a, b] = plane.varying.map((column) => `x${column + 1}`);
-  canvas.setAttribute('aria-label', finite
-    ? `Decision boundary: the network's output over ${a} and ${b}, blue below 0.5, red above, black line at 0.5`
-    : 'Decision boundary unavailable: the weights are not finite');
-  return element('figure', { class: 'boundary-figure' }, canvas,
-    element('figcaption', {}, element('strong', {}, 'Decision boundary'),
-      ` output over ${a} (→) and ${b} (↑); blue < 0.5 < red, black line 0.5; ○ target 0, ■ target 1`));
-}
-
-// ---------------------------------------------------------------------------------------------
-// The run view: header, chart, trial cards; kept live while the run trains.
-
-class RunView {
-  constructor(container, { onChange, onDeleted }) {
-    this.container = container;
-    this.onChange = onChange;
-    this.onDeleted = onDeleted;
-    this.id = null;
-  }
-
-  async open(id) {
-    if (id === this.id) return;
-    this.close();
-    this.id = id;
-    this.abort = new AbortController();
-    const { signal } = this.abort;
-    this.container.hidden = false;
-    this.container.dataset.state = 'loading';
-    this.container.replaceChildren(element('p', { class: 'hint' }, 'Loading run…'));
-    try {
-      const summary = await api.request('GET', this.curveFreePath(), { signal });
-      if (!summary.ok) throw await Problem.from(summary);
-      const etag = summary.headers.get('ETag');
-      let run = await summary.json();
-      if (isFinished(run.status)) {
-        // The one full read: a finished run never changes.
-        const full = await api.request('GET', `/runs/${id}`, { signal });
-        if (!full.ok) throw await Problem.from(full);
-        run = await full.json();
-      }
-      if (signal.aborted) return;
-      this.dataset = await datasetOf(run.request);
-      if (signal.aborted) return;
-      this.render(run);
-      if (!isFinished(run.status)) this.followLive(signal, etag);
-    } catch (error) {
-      if (signal.aborted) return;
-      this.container.dataset.state = 'error';
-      this.container.replaceChildren(element('div', { class: 'form-error', role: 'alert' },
-        error.status === 404 ? `There is no run ${id} (it may have been deleted).` : `Could not load run ${id}: ${error.message}`));
-    }
-  }
-
-  close() {
-    this.abort?.abort();
-    this.following = false;
-    this.chart?.destroy();
-    this.chart = null;
-    this.cardObserver?.disconnect();
-    this.cardObserver = null;
-    for (const card of this.cards ?? []) card.discard();
-    this.cards = [];
-    this.id = null;
-    this.run = null;
-  }
-
-  render(run) {
-    this.run = run;
-    const showHidden = run.request.hidden_sizes.length > 1;
-    this.title = element('h2', { id: 'run-title' });
-    this.statusBadge = element('span', { class: 'status' });
-    this.progress = element('progress', { max: 1, value: 0, 'aria-labelledby': 'run-progress-label' });
-    this.progressLabel = element('span', { id: 'run-progress-label' });
-    this.facts = element('dl', { class: 'facts' });
-    this.cancelButton = element('button', { type: 'button', id: 'cancel-run', onclick: () => this.cancel() }, 'Cancel run');
-    this.deleteButton = element('button', { type: 'button', class: 'danger', id: 'delete-run', onclick: () => this.askDelete() }, 'Delete run');
-    this.confirmBox = element('div', { class: 'confirm', hidden: true, role: 'group', 'aria-label': 'Confirm deletion' },
-      element('span', {}, 'Delete this run and its results?'),
-      element('button', { type: 'button', class: 'danger', id: 'confirm-delete', onclick: () => this.remove() }, 'Delete'),
-      element('button', { type: 'button', onclick: () => this.hideConfirm() }, 'Keep'));
-    this.message = element('p', { class: 'hint', role: 'status' });
-    this.chart = new ErrorChart(run, (index) => this.highlight(index));
-    this.cards = run.trials.map((trial, index) => new TrialCard(trial, index, this.chart.trials[index], showHidden));
-    const cardOf = new Map(this.cards.map((card) => [card.element, card]));
-    this.cardObserver = new IntersectionObserver((entries) => {
-      for (const entry of entries) cardOf.get(entry.target)?.setOnScreen(entry.isIntersecting);
-    }, { rootMargin: '600px 0px' });
-    for (const card of this.cards) this.cardObserver.observe(card.element);
-    const labels = Object.entries(run.labels ?? {}).map(([key, value]) => element('span', { class: 'label' }, `${key}=${value}`));
-
-    this.container.replaceChildren(
-      element('header', { class: 'run-header' },
-        element('div', { class: 'run-heading' }, this.title, this.statusBadge),
-        element('div', { class: 'run-actions' },
-          this.cancelButton, this.deleteButton,
-          element('a', { href: `/runs/${run.id}`, class: 'button-link', id: 'run-json' }, 'Run JSON'),
-          element('a', { href: `/runs/${run.id}/events`, class: 'button-link' }, 'Events')),
-        this.confirmBox),
-      element('p', { class: 'run-id' }, element('code', {}, run.id), ...labels),
-      element('div', { class: 'progress-row' }, this.progress, this.progressLabel),
-      this.facts,
-      this.message,
-      element('section', { class: 'chart-section', 'aria-labelledby': 'chart-heading' },
-        element('h3', { id: 'chart-heading' }, 'Error curves'),
-        this.chart.element),
-      element('section', { class: 'trials-section', 'aria-labelledby': 'trials-heading' },
-        element('h3', { id: 'trials-heading' }, 'Trials'),
-        element('p', { class: 'hint' }, 'Weights: blue negative, red positive, scaled to each layer’s largest magnitude. Direction changes: how often a weight’s update flipped sign, one log scale for the whole run, so trials compare.'),
-        element('div', { class: 'trial-grid' }, this.cards.map((card) => card.element))));
-    this.applyRun(run);
-  }
-
-  // Applies a run read from the API: everything but the curve points, which only ever grow.
-  applyRun(run) {
-    this.run = run;
-    this.title.textContent = run.name ?? 'Unnamed run';
-    this.statusBadge.textContent = run.status;
-    this.statusBadge.className = `status status-${run.status}`;
-    this.progress.value = run.progress.fraction;
-    this.progressLabel.textContent = `${Math.floor(run.progress.fraction * 100)}% · ${formatInteger(run.progress.iterations_done)} of ${formatInteger(run.progress.iterations_total)} iterations · ${run.progress.trials_done} of ${run.progress.trials_total} trials`;
-    const best = run.summary.best;
-    const request = run.request;
-    const facts = [
-      ['best α', best ? `${formatAlpha(best.alpha)} (error ${formatError(best.final_error)}${request.hidden_sizes.length > 1 ? `, hidden ${best.hidden_size}` : ''})` : '—'],
-      ['dataset', typeof request.dataset === 'string' ? request.dataset : `inline, ${request.dataset.inputs.length} samples`],
-      ['hidden', request.hidden_sizes.join(', ')],
-      ['iterations', formatInteger(request.iterations)],
-      ['error every', formatInteger(request.error_every)],
-      ['seed', String(request.seed)],
-      ['created', timeElement(run.created_at)],
-      ['finished', run.finished_at ? timeElement(run.finished_at) : '—'],
-      ['diverged', `${run.summary.trials_diverged} of ${run.trials.length}`],
-    ];
-    this.facts.replaceChildren(...facts.map(([term, value]) => element('div', {}, element('dt', {}, term), element('dd', {}, value))));
-    this.cancelButton.disabled = isFinished(run.status);
-    if (run.failure) this.message.textContent = `Failed: ${run.failure}`;
-
-    const countScaleMax = Math.max(0, ...run.trials.flatMap((trial) => (trial.direction_changes ?? []).flat(2)));
-    const context = { dataset: this.dataset, countScaleMax };
-    run.trials.forEach((trial, index) => {
-      if (trial.error_curve.length) this.chart.append(index, trial.error_curve);
-      this.chart.updateTrial(index, trial);
-      this.cards[index].update(trial, context);
-    });
-    // 'complete' once the run has finished and every point is in (see followLive).
-    this.container.dataset.state = isFinished(run.status) && !this.following ? 'complete' : 'live';
-    this.container.dataset.status = run.status;
-    this.onChange?.(run);
-  }
-
-  highlight(index) {
-    for (const card of this.cards) card.element.classList.toggle('highlighted', card.index === index);
-  }
-
-  // While the run trains: new points by SSE, everything else by a curve-free ETag long-poll.
-  // When both have seen the end, any trial whose curve stops short of its last iteration (the
-  // stream was cut, say) gets its missing points with one `?since=` read.
-  async followLive(signal, etag) {
-    this.following = true;
-    await Promise.all([this.streamPoints(signal), this.pollRun(signal, etag)]);
-    if (signal.aborted) return;
-    const last = this.chart.trials.map((model) => this.chart.lastIteration(model.index));
-    const short = this.run.trials.some((trial, index) => trial.status !== 'cancelled' && last[index] < trial.iterations_done);
-    try {
-      if (short) {
-        const response = await api.request('GET', `/runs/${this.id}?since=${Math.min(...last)}`, { signal });
-        if (!response.ok) throw await Problem.from(response);
-        this.following = false;
-        this.applyRun(await response.json());
-        return;
-      }
-    } catch (error) {
-      if (signal.aborted) return;
-      this.message.textContent = `Could not read the last curve points (${error.message}); reload to retry.`;
-    }
-    this.following = false;
-    this.applyRun(this.run);
-  }
-
-  async streamPoints(signal) {
-    while (!signal.aborted && !isFinished(this.run.status)) {
-      // Resume after the point every trial already has (-1 while a trial has none: the replay
-      // repeats the other trials' points once; the chart drops them).
-      const since = Math.min(...this.chart.trials.map((model) => this.chart.lastIteration(model.index)));
-      try {
-        const response = await api.request('GET', `/runs/${this.id}/events?since=${since}`, { signal, headers: { Accept: 'text/event-stream' } });
-        if (response.status === 404) { this.deleted(); return; }
-        if (!response.ok) throw await Problem.from(response);
-        let slice = performance.now();
-        for await (const { event, data } of serverSentEvents(response, signal)) {
-          // A replay can bring thousands of events at once: let the page draw in between.
-          if (performance.now() - slice > 12) {
-            await sleep(0, signal);
-            slice = performance.now();
-          }
-          const message = JSON.parse(data);
-          if (event === 'point') this.chart.append(message.trial, [message]);
-          else if (event === 'deleted') { this.deleted(); return; }
-          else if (event === 'end') return;
-        }
-      } catch (error) {
-        if (signal.aborted) return;
-        this.message.textContent = `Live updates interrupted (${error.message}); retrying…`;
-      }
-      await sleep(RETRY_MS, signal);
-    }
-  }
-
-  curveFreePath() {
-    return `/runs/${this.id}?since=${AFTER_EVERYTHING}`;
-  }
-
-  // Status, progress and current weights: the curve-free read, long-polled against the ETag of
-  // the last answer. (Without an ETag a wait would end only at a point after `since`, never.)
-  async pollRun(signal, firstETag) {
-    let etag = firstETag;
-    while (!signal.aborted) {
-      await sleep(RUN_POLL_GAP_MS, signal);
-      if (signal.aborted) return;
-      try {
-        const wait = etag && !isFinished(this.run.status) ? RUN_WAIT_SECONDS : 0;
-        const headers = etag ? { 'If-None-Match': etag } : {};
-        const response = await api.request('GET', `${this.curveFreePath()}&wait=${wait}`, { signal, headers });
-        if (response.status === 404) { this.deleted(); return; }
-        if (response.status === 200) {
-          etag = response.headers.get('ETag');
-          const run = await response.json();
-          if (signal.aborted) return;
-          this.message.textContent = '';
-          this.applyRun(run);
-          if (isFinished(run.status)) return;
-        } else if (response.status !== 304) {
-          throw await Problem.from(response);
-        }
-      } catch (error) {
-        if (signal.aborted) return;
-        this.message.textContent = `Could not refresh the run (${error.message}); retrying…`;
-        await sleep(RETRY_MS, signal);
-      }
-    }
-  }
-
-  deleted() {
-    this.abort?.abort();
-    this.container.dataset.state = 'deleted';
-    this.message.textContent = 'This run was deleted.';
-    this.onDeleted?.(this.id);
-  }
-
-  async cancel() {
-    this.cancelButton.disabled = true;
-    try {
-      const response = await api.request('POST', `/runs/${this.id}/cancel`);
-      if (!response.ok) throw await Problem.from(response);
-      this.message.textContent = 'Cancelled.';
-      this.applyRun(await response.json());
-    } catch (error) {
-      this.message.textContent = `Cancel failed: ${error.detail || error.message}`;
-      this.cancelButton.disabled = isFinished(this.run.status);
-    }
-  }
-
-  askDelete() {
-    this.confirmBox.hidden = false;
-    byId('confirm-delete').focus();
-  }
-
-  hideConfirm() {
-    this.confirmBox.hidden = true;
-    this.deleteButton.focus();
-  }
-
-  async remove() {
-    const id = this.id;
-    try {
-      const response = await api.request('DELETE', `/runs/${id}`);
-      if (!response.ok && response.status !== 404) throw await Problem.from(response);
-      this.close();
-      this.onDeleted?.(id);
-    } catch (error) {
-      this.message.textContent = `Delete failed: ${error.detail || error.message}`;
-      this.hideConfirm();
-    }
-  }
-}
-
-function isFinished(status) {
-  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
-}
-
-// ---------------------------------------------------------------------------------------------
-// The run list: newest first, updated in place by polling GET /runs (summaries without curves),
-// often while something trains, rarely otherwise, never while the tab is hidden.
-
-class RunList {
-  constructor(list, status, moreButton) {
-    this.list = list;
-    this.status = status;
-    this.moreButton = moreButton;
-    this.items = new Map();
-    this.limit = 50;
-    this.selected = null;
-    this.timer = 0;
-    this.moreButton.addEventListener('click', () => { this.limit = Math.min(1000, this.limit + 50); this.refresh(); });
-    document.addEventListener('visibilitychange', () => { if (!document.hidden) this.refresh(); });
-  }
-
-  async refresh() {
-    clearTimeout(this.timer);
-    let active = false;
-    try {
-      const body = await api.json('GET', `/runs?limit=${this.limit}`);
-      this.show(body.runs);
-      this.moreButton.hidden = body.next_cursor === null || this.limit >= 1000;
-      active = body.runs.some((run) => !isFinished(run.status));
-      this.status.textContent = body.runs.length ? '' : 'No runs yet: submit a sweep above.';
-    } catch (error) {
-      this.status.textContent = error.status === 401 ? 'This server needs an API token (top right).' : `Could not list runs: ${error.message}`;
-    }
-    if (!document.hidden) this.timer = setTimeout(() => this.refresh(), active ? LIST_POLL_ACTIVE_MS : LIST_POLL_IDLE_MS);
-  }
-
-  show(runs) {
-    const seen = new Set();
-    let previous = null;
-    for (const run of runs) {
-      seen.add(run.id);
-      let item = this.items.get(run.id);
-      if (!item) {
-        item = this.createItem(run);
-        this.items.set(run.id, item);
-      }
-      this.updateItem(item, run);
-      const expected = previous ? previous.nextSibling : this.list.firstChild;
-      if (expected !== item.element) this.list.insertBefore(item.element, expected);
-      previous = item.element;
-    }
-    for (const [id, item] of this.items) {
-      if (!seen.has(id)) { item.element.remove(); this.items.delete(id); }
-    }
-    this.markSelected();
-  }
-
-  createItem(run) {
-    const item = {
-      name: element('span', { class: 'run-name' }),
-      status: element('span', { class: 'status' }),
-      progress: element('progress', { max: 1, value: 0 }),
-      percent: element('span', { class: 'percent' }),
-      created: element('span', { class: 'created' }),
-      best: element('span', { class: 'best' }),
-    };
-    item.link = element('a', { href: `#/runs/${run.id}`, class: 'run-link', 'data-run-id': run.id },
-      element('span', { class: 'run-line' }, item.name, item.status),
-      element('span', { class: 'run-line' }, item.progress, item.percent),
-      element('span', { class: 'run-line hint' }, item.created, item.best));
-    item.element = element('li', { class: 'run-item' }, item.link);
-    return item;
-  }
-
-  updateItem(item, run) {
-    const signature = `${run.status}|${run.progress.iterations_done}|${run.summary.best?.alpha}|${run.name}`;
-    if (item.signature === signature) return;
-    item.signature = signature;
-    item.name.textContent = run.name ?? `run ${run.id.slice(0, 8)}`;
-    item.status.textContent = run.status;
-    item.status.className = `status status-${run.status}`;
-    item.progress.value = run.progress.fraction;
-    const percent = `${Math.floor(run.progress.fraction * 100)}%`;
-    item.progress.setAttribute('aria-label', `${item.name.textContent}: ${percent} done`);
-    item.percent.textContent = percent;
-    item.created.replaceChildren(timeElement(run.created_at));
-    const best = run.summary.best;
-    item.best.textContent = best ? `best α ${formatAlpha(best.alpha)}` : '';
-  }
-
-  select(id) {
-    this.selected = id;
-    this.markSelected();
-  }
-
-  markSelected() {
-    for (const [id, item] of this.items) {
-      if (id === this.selected) item.link.setAttribute('aria-current', 'page');
-      else item.link.removeAttribute('aria-current');
-    }
-  }
-
-  // Shows what the run view just learnt without waiting for the next poll.
-  update(run) {
-    const item = this.items.get(run.id);
-    if (item) this.updateItem(item, run);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
+"""#,
+        "form.js": #"""
 // The submission form. Values go to the server as typed (numbers when they parse, text when they
 // do not) so that the server's problem+json names every invalid field; its messages appear next
-// to the fields its JSON pointers name.
+// to the fields its JSON pointers name. `prefill(run)` starts the form from a run ("Run again").
+
+import { api, builtInDatasets, Problem } from './api.js';
+import { byId, element } from './dom.js';
 
 const FIELD_OF_POINTER = {
   dataset: 'dataset', alphas: 'alphas', hidden_size: 'hidden', hidden_sizes: 'hidden',
-  iterations: 'iterations', seed: 'seed', error_every: 'error_every', name: 'name',
+  iterations: 'iterations', seed: 'seed', error_every: 'error_every', name: 'name', labels: 'labels',
 };
 const INPUT_OF_FIELD = {
   dataset: 'field-dataset', alphas: 'field-alphas', hidden: 'field-hidden', iterations: 'field-iterations',
-  seed: 'field-seed', error_every: 'field-error-every', name: 'field-name',
+  seed: 'field-seed', error_every: 'field-error-every', name: 'field-name', labels: 'field-labels',
 };
 
-class SubmissionForm {
+// "key=value, other=value" → {key: 'value', other: 'value'}; throws a Problem naming bad items.
+export function parseLabels(text) {
+  const labels = {};
+  const issues = [];
+  text.split(/[,\n]/).map((item) => item.trim()).filter(Boolean).forEach((item, index) => {
+    const separator = item.indexOf('=');
+    if (separator <= 0) { issues.push({ pointer: '/labels', detail: `item ${index + 1} (“${item}”): expected key=value` }); return; }
+    labels[item.slice(0, separator).trim()] = item.slice(separator + 1).trim();
+  });
+  if (issues.length) throw new Problem(0, 'Invalid labels', '', issues);
+  return labels;
+}
+
+export const formatLabels = (labels) => Object.entries(labels ?? {}).map(([key, value]) => `${key}=${value}`).join(', ');
+
+export class SubmissionForm {
   constructor(form, { onSubmitted }) {
     this.form = form;
     this.onSubmitted = onSubmitted;
@@ -1604,7 +1274,7 @@ class SubmissionForm {
       this.inline.hidden = this.dataset.value !== 'inline';
       if (!this.inline.hidden) this.inline.focus();
     });
-    this.loadDatasets();
+    this.datasetsLoaded = this.loadDatasets();
   }
 
   async loadDatasets() {
@@ -1615,6 +1285,28 @@ class SubmissionForm {
     const current = this.dataset.value;
     this.dataset.replaceChildren(...options);
     this.dataset.value = [...this.dataset.options].some((option) => option.value === current) ? current : this.dataset.options[0].value;
+  }
+
+  // Fills every field from a run's normalized request, name and labels.
+  async prefill(run) {
+    await this.datasetsLoaded;
+    this.clearErrors();
+    const request = run.request;
+    const builtIn = typeof request.dataset === 'string' && [...this.dataset.options].some((option) => option.value === request.dataset);
+    this.dataset.value = builtIn ? request.dataset : 'inline';
+    this.inline.hidden = builtIn;
+    this.inline.value = builtIn ? '' : JSON.stringify(request.dataset);
+    const set = (id, value) => { byId(id).value = value === null || value === undefined ? '' : String(value); };
+    set('field-alphas', request.alphas.map(String).join(', '));
+    set('field-hidden', request.hidden_sizes.join(', '));
+    set('field-iterations', request.iterations);
+    set('field-seed', request.seed);
+    set('field-error-every', request.error_every);
+    set('field-name', run.name);
+    set('field-labels', formatLabels(run.labels));
+    this.status.textContent = `Prefilled from ${run.name ?? `run ${run.id.slice(0, 8)}`}: change anything, then submit.`;
+    this.form.scrollIntoView({ block: 'start' });
+    byId('field-alphas').focus({ preventScroll: true });
   }
 
   body() {
@@ -1639,6 +1331,8 @@ class SubmissionForm {
       if (text(id) !== '') body[key] = number(text(id));
     }
     if (text('field-name') !== '') body.name = text('field-name');
+    const labels = parseLabels(text('field-labels'));
+    if (Object.keys(labels).length) body.labels = labels;
     return body;
   }
 
@@ -1662,7 +1356,7 @@ class SubmissionForm {
       if (!response.ok) throw await Problem.from(response);
       const run = await response.json();
       this.idempotency = null;
-      this.status.textContent = `Submitted ${run.name ?? run.id.slice(0, 8)}.`;
+      this.status.textContent = `Submitted ${run.name ?? body.name ?? run.id.slice(0, 8)}.`;
       this.onSubmitted(run);
     } catch (problem) {
       this.status.textContent = '';
@@ -1717,63 +1411,94 @@ function randomKey() {
   return `dashboard-${[...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Wiring: the hash is the route (#/runs/ID shows a run).
+"""#,
+        "format.js": #"""
+// One way to write numbers and times everywhere on the page (tables, legend, run list, messages):
+// measured values with 3 significant digits, engineering style (exponent a multiple of 3) below
+// 0.001 and from 10,000 on; counts exactly, with thousands separators; times in UTC, marked so.
 
-function start() {
-  const runList = new RunList(byId('run-list'), byId('runs-status'), byId('more-runs'));
-  const placeholder = byId('run-placeholder');
-  const runView = new RunView(byId('run-view'), {
-    onChange: (run) => runList.update(run),
-    onDeleted: () => { runList.refresh(); if (location.hash !== '#/') location.hash = '#/'; },
-  });
-  new SubmissionForm(byId('run-form'), {
-    onSubmitted: (run) => { location.hash = `#/runs/${run.id}`; runList.refresh(); },
-  });
+const integerFormat = new Intl.NumberFormat('en-US');
 
-  const tokenPanel = byId('token-panel');
-  const tokenInput = byId('token-input');
-  tokenInput.value = api.token;
-  api.onUnauthorized = () => {
-    if (!tokenPanel.open) tokenPanel.open = true;
-    byId('token-status').textContent = api.token ? 'The server refused this token.' : 'This server needs a token.';
-  };
-  byId('token-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    api.token = tokenInput.value.trim();
-    sessionStorage.setItem(TOKEN_KEY, api.token);
-    byId('token-status').textContent = api.token ? 'Token set.' : 'Token cleared.';
-    runList.refresh();
-    const id = runView.id;
-    runView.close();
-    if (id) runView.open(id);
-  });
-
-  const route = () => {
-    const match = /^#\/runs\/([0-9a-f]{32})$/.exec(location.hash);
-    if (match) {
-      placeholder.hidden = true;
-      runList.select(match[1]);
-      runView.open(match[1]);
-      return true;
-    }
-    runView.close();
-    runList.select(null);
-    byId('run-view').hidden = true;
-    placeholder.hidden = false;
-    return false;
-  };
-  window.addEventListener('hashchange', () => { if (route()) byId('main').focus({ preventScroll: false }); });
-  // The skip link moves the focus without touching the hash, which is the route.
-  document.querySelector('.skip-link').addEventListener('click', (event) => {
-    event.preventDefault();
-    byId('main').focus();
-  });
-  route();
-  runList.refresh();
+// 3 significant digits: 0.5, 0.0123, 1230, 35.4e6, 123e-6, -1.5. Trailing zeros are dropped.
+export function formatNumber(value) {
+  if (value === null || value === undefined) return '—';
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
+  if (value === 0) return '0';
+  const [digits, exponentText] = Math.abs(value).toExponential(2).split('e');
+  const exponent = Number(exponentText);
+  const sign = value < 0 ? '-' : '';
+  if (exponent >= -3 && exponent <= 3) {
+    const rounded = Number(`${digits}e${exponent}`);
+    return sign + trimZeros(rounded.toFixed(Math.max(0, 2 - exponent)));
+  }
+  const engineering = Math.floor(exponent / 3) * 3;
+  const mantissa = Number(digits) * 10 ** (exponent - engineering);
+  return `${sign}${trimZeros(mantissa.toFixed(Math.max(0, 2 - (exponent - engineering))))}e${engineering}`;
 }
 
-start();
+function trimZeros(text) {
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}
+
+// Counts (iterations, direction changes): exact.
+export function formatCount(value) {
+  if (value === null || value === undefined) return '—';
+  return integerFormat.format(value);
+}
+
+export const formatAlpha = formatNumber;
+
+export function formatPercent(fraction) {
+  return `${Math.floor(Math.max(0, Math.min(1, fraction)) * 100)}%`;
+}
+
+export function formatDuration(ms) {
+  if (ms === null || ms === undefined) return '—';
+  return ms < 1000 ? `${formatCount(Math.round(ms))} ms` : `${formatNumber(ms / 1000)} s`;
+}
+
+// RFC 3339 → "2026-12-07 14:03:09 UTC".
+export function formatTime(rfc3339) {
+  if (!rfc3339) return '—';
+  const date = new Date(rfc3339);
+  if (Number.isNaN(date.getTime())) return rfc3339;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+// Linear ticks at 1-2-2.5-5 steps from 0 to `maximum`, about `count` of them.
+export function niceTicks(maximum, count) {
+  if (maximum <= 0) return [0];
+  const rough = maximum / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough) ?? 10 * power;
+  const ticks = [];
+  for (let value = 0; value <= maximum + step * 1e-9; value += step) ticks.push(Number(value.toPrecision(12)));
+  return ticks;
+}
+
+// Ticks of a log axis over [10^low, 10^high]: every 1…9 × 10^k as a grid line, labels on whole
+// decades (thinned to at most `most`) and, until there are at least three labels, on 2× and 5×,
+// then on every multiple.
+export function logTicks(low, high, most = 8) {
+  const lowValue = 10 ** low * (1 - 1e-9);
+  const highValue = 10 ** high * (1 + 1e-9);
+  const all = [];
+  for (let decade = Math.floor(low); decade <= Math.ceil(high); decade++) {
+    for (let multiple = 1; multiple <= 9; multiple++) {
+      const value = multiple * 10 ** decade;
+      if (value >= lowValue && value <= highValue) all.push({ value, decade, multiple, label: false });
+    }
+  }
+  const decades = all.filter((tick) => tick.multiple === 1);
+  const step = Math.max(1, Math.ceil(decades.length / most));
+  decades.forEach((tick, index) => { tick.label = (tick.decade % step + step) % step === 0 || index === 0 && decades.length < 3; });
+  for (const multiples of [[1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    if (all.filter((tick) => tick.label).length >= 3) break;
+    for (const tick of all) if (multiples.includes(tick.multiple)) tick.label = true;
+  }
+  return all;
+}
 
 """#,
         "icon.svg": #"""
@@ -1791,6 +1516,22 @@ start();
 <link rel="icon" href="/dashboard/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/dashboard/dashboard.css">
 <script type="module" src="/dashboard/dashboard.js"></script>
+<link rel="modulepreload" href="/dashboard/api.js">
+<link rel="modulepreload" href="/dashboard/dom.js">
+<link rel="modulepreload" href="/dashboard/format.js">
+<link rel="modulepreload" href="/dashboard/colour.js">
+<link rel="modulepreload" href="/dashboard/sweep.js">
+<link rel="modulepreload" href="/dashboard/plot.js">
+<link rel="modulepreload" href="/dashboard/chart.js">
+<link rel="modulepreload" href="/dashboard/summary.js">
+<link rel="modulepreload" href="/dashboard/matrix.js">
+<link rel="modulepreload" href="/dashboard/boundary.js">
+<link rel="modulepreload" href="/dashboard/network.js">
+<link rel="modulepreload" href="/dashboard/trial-card.js">
+<link rel="modulepreload" href="/dashboard/run-feed.js">
+<link rel="modulepreload" href="/dashboard/run-view.js">
+<link rel="modulepreload" href="/dashboard/run-list.js">
+<link rel="modulepreload" href="/dashboard/form.js">
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to the run</a>
@@ -1863,6 +1604,11 @@ start();
           <input id="field-name" name="name" maxlength="200" aria-describedby="error-name">
           <p class="field-error" id="error-name"></p>
         </div>
+        <div class="field">
+          <label for="field-labels">Labels <span class="hint">optional: key=value, key=value</span></label>
+          <input id="field-labels" name="labels" spellcheck="false" placeholder="e.g. experiment=lr-sweep, owner=ana" aria-describedby="error-labels">
+          <p class="field-error" id="error-labels"></p>
+        </div>
         <div class="actions">
           <button type="submit" class="primary" id="submit-button">Submit sweep</button>
           <span class="hint" id="submit-status" role="status"></span>
@@ -1881,9 +1627,10 @@ start();
   <main id="main" tabindex="-1">
     <section class="empty" id="run-placeholder">
       <h2>No run selected</h2>
-      <p>Submit a sweep or pick a run from the list. Every trial's error curve appears here while it
-        trains, then the final weights, how often each weight changed direction, the outputs and
-        the decision boundary.</p>
+      <p>Submit a sweep or pick a run from the list. The run's story appears here while it trains:
+        which alphas learn and how fast (final error and direction changes against alpha, and a
+        sortable table), every trial's error curve, the selected trial's network, and per trial
+        the outputs, the decision boundary, the weights and how often each changed direction.</p>
       <p class="hint">This page is a living example of the <a href="/openapi.json">public API</a>:
         <code>POST /runs</code>, <code>GET /runs</code>, <code>GET /runs/{id}</code> with
         <code>ETag</code>/<code>If-None-Match</code>, <code>?since=</code> and <code>?wait=</code>, and
@@ -1895,6 +1642,2094 @@ start();
 <noscript><p class="form-error">The dashboard needs JavaScript; the API works without it (see /openapi.json).</p></noscript>
 </body>
 </html>
+
+"""#,
+        "matrix.js": #"""
+// Matrices (weights, direction changes) at any size: a table of numbers when it fits the width it
+// is given, else a heatmap image with a hover and keyboard readout; both with a colour bar.
+// Colour scales are signed-log for weights and log for counts, shared by a layer across the whole
+// run (so trials compare) or per trial.
+
+import { element } from './dom.js';
+import { countRGB, css, inkOn, MISSING_RGB, weightRGB } from './colour.js';
+import { formatCount, formatNumber } from './format.js';
+
+const TABLE_CELL_LIMIT = 64;
+const TABLE_ROW_LIMIT = 8;
+const LABELLED_ROW_HEIGHT = 14;
+const BAR_WIDTH = 184;
+const TABLE_MIN_CELL = 38;
+const TABLE_ROW_HEADER = 44;
+const HEATMAP_GUTTER = 44;
+const HEATMAP_MIN_CELL = 4;
+const HEATMAP_MAX_CELL = 28;
+const HEATMAP_MIN_HEIGHT = 10;
+const BAND_GAP = 5;
+
+// A colour scale: `t(value)` in -1…1 (weights) or 0…1 (counts), its colours and the ticks of
+// its colour bar.
+export function weightScale(largest) {
+  const top = largest > 0 && Number.isFinite(largest) ? largest : 1;
+  const denominator = Math.log1p(top);
+  const t = (value) => Math.sign(value) * Math.log1p(Math.abs(value)) / denominator;
+  const decades = [];
+  for (let power = 10 ** Math.floor(Math.log10(top * 0.6)); power >= 1 && decades.length < 1; power /= 10) decades.push(power);
+  const ticks = [-top, ...decades.map((value) => -value), 0, ...decades.reverse(), top];
+  return {
+    kind: 'weights', largest: top, t, rgb: (value) => (Number.isFinite(value) ? weightRGB(t(value)) : MISSING_RGB),
+    position: (value) => (t(value) + 1) / 2, ticks, format: formatNumber,
+    describe: `blue negative, red positive, signed log scale to ±${formatNumber(top)}`,
+  };
+}
+
+export function countScale(largest) {
+  const top = largest > 0 && Number.isFinite(largest) ? largest : 1;
+  const denominator = Math.log1p(top);
+  const t = (value) => Math.log1p(Math.max(0, value)) / denominator;
+  const decades = [];
+  for (let power = 10 ** Math.floor(Math.log10(top * 0.6)); power >= 1 && decades.length < 2; power /= 10) decades.push(power);
+  return {
+    kind: 'changes', largest: top, t, rgb: (value) => (Number.isFinite(value) ? countRGB(t(value)) : MISSING_RGB),
+    position: t, ticks: [0, ...decades.reverse(), top], format: formatCount,
+    describe: `white none, dark purple ${formatCount(top)}, log scale`,
+  };
+}
+
+// Largest magnitude per layer over some trials' matrices (`pick(trial)` → matrices).
+export function layerMaxima(trials, pick) {
+  const maxima = [];
+  for (const trial of trials) {
+    (pick(trial) ?? []).forEach((matrix, layer) => {
+      if (!matrix) return;
+      let largest = maxima[layer] ?? 0;
+      for (const value of matrix.values) { const size = Math.abs(value); if (size > largest && size < Infinity) largest = size; }
+      maxima[layer] = largest;
+    });
+  }
+  return maxima;
+}
+
+// The colour key of a scale: a ramp with labelled ticks (text in the page, so it can be read and measured).
+export function colourBar(scale, label) {
+  const ramp = element('div', { class: 'colour-ramp' });
+  const stops = Array.from({ length: 17 }, (_, index) => {
+    const position = index / 16;
+    const value = scale.kind === 'weights' ? inverseWeight(scale, position * 2 - 1) : Math.expm1(position * Math.log1p(scale.largest));
+    return `${css(scale.rgb(value))} ${(position * 100).toFixed(1)}%`;
+  });
+  ramp.style.backgroundImage = `linear-gradient(to right, ${stops.join(', ')})`;
+  const ticks = element('div', { class: 'colour-ticks' }, spacedTicks(scale).map(({ value, end }) => {
+    const tick = element('span', { class: end }, scale.format(value));
+    tick.style.left = `${(scale.position(value) * 100).toFixed(1)}%`;
+    return tick;
+  }));
+  return element('div', { class: `colour-bar ${scale.kind}`, role: 'img', 'aria-label': `${label}: ${scale.describe}` }, ramp, ticks);
+}
+
+// The ends always, then zero, then the other ticks while their labels do not overlap (widths
+// estimated for the bar's 11.5rem and the labels' 0.7rem digits).
+function spacedTicks(scale) {
+  const width = (value) => scale.format(value).length * 6.5 + 8;
+  const span = (value, end) => {
+    const at = scale.position(value) * BAR_WIDTH;
+    if (end === 'first') return [at, at + width(value)];
+    if (end === 'last') return [at - width(value), at];
+    return [at - width(value) / 2, at + width(value) / 2];
+  };
+  const ticks = scale.ticks;
+  const kept = [{ value: ticks[0], end: 'first' }, { value: ticks[ticks.length - 1], end: 'last' }];
+  const middle = ticks.slice(1, -1).sort((a, b) => Math.abs(a) - Math.abs(b));
+  for (const value of middle) {
+    const [from, to] = span(value, '');
+    if (kept.every((tick) => { const [a, b] = span(tick.value, tick.end); return to <= a || from >= b; })) kept.push({ value, end: '' });
+  }
+  return kept.sort((a, b) => a.value - b.value);
+}
+
+function inverseWeight(scale, t) {
+  return Math.sign(t) * Math.expm1(Math.abs(t) * Math.log1p(scale.largest));
+}
+
+// One matrix: `labels.row(i)` and `labels.column(j)` name its rows (a layer's inputs) and columns
+// (its outputs); `width` is the room it has, in CSS pixels.
+export function matrixView({ title, matrix, scale, labels, width, showBar = true }) {
+  const { rows, columns, values } = matrix;
+  const format = scale.format;
+  const longest = Math.max(1, ...Array.from(values.subarray(0, Math.min(values.length, 256)), (value) => format(value).length));
+  const cell = Math.max(TABLE_MIN_CELL, longest * 7 + 12);
+  const asTable = rows * columns <= TABLE_CELL_LIMIT && rows <= TABLE_ROW_LIMIT && columns * cell + TABLE_ROW_HEADER <= width;
+  const caption = `${title} (${rows}×${columns})`;
+  const body = asTable ? matrixTable(matrix, scale, labels, caption) : new Heatmap({ matrix, scale, labels, width, caption }).element;
+  return element('figure', { class: `matrix ${scale.kind} ${asTable ? 'as-table' : 'as-heatmap'}`, 'data-layer': title },
+    body, showBar ? colourBar(scale, `${title} colours`) : null);
+}
+
+function matrixTable({ rows, columns, values }, scale, labels, caption) {
+  return element('table', { class: `heatmap ${scale.kind}` },
+    element('caption', {}, caption),
+    element('thead', {}, element('tr', {}, element('th', { scope: 'col' }, element('span', { class: 'visually-hidden' }, 'from \\ to')),
+      Array.from({ length: columns }, (_, column) => element('th', { scope: 'col' }, labels.column(column))))),
+    element('tbody', {}, Array.from({ length: rows }, (_, row) => element('tr', {},
+      element('th', { scope: 'row' }, labels.row(row)),
+      Array.from({ length: columns }, (_, column) => {
+        const value = values[row * columns + column];
+        const background = scale.rgb(value);
+        const cell = element('td', { 'data-value': Number.isFinite(value) ? value : 'NaN' }, scale.format(value));
+        cell.style.backgroundColor = css(background);
+        cell.style.color = inkOn(background);
+        return cell;
+      })))));
+}
+
+// A heatmap image of a matrix of any size. Tall matrices are shown turned (a layer's hidden units
+// run across, as in the layer before); wider than the room, the columns wrap into bands.
+class Heatmap {
+  constructor({ matrix, scale, labels, width, caption }) {
+    const { rows, columns } = matrix;
+    this.matrix = matrix;
+    this.scale = scale;
+    this.labels = labels;
+    this.turned = rows > columns;
+    this.displayRows = this.turned ? columns : rows;
+    this.displayColumns = this.turned ? rows : columns;
+    const room = Math.max(60, width - HEATMAP_GUTTER);
+    let cellWidth = Math.min(HEATMAP_MAX_CELL, Math.floor(room / this.displayColumns));
+    this.perBand = this.displayColumns;
+    if (cellWidth < HEATMAP_MIN_CELL) {
+      cellWidth = HEATMAP_MIN_CELL;
+      this.perBand = Math.floor(room / cellWidth);
+    }
+    this.cellWidth = cellWidth;
+    // One band of few rows: tall enough to name each row beside it.
+    this.cellHeight = Math.max(cellWidth, this.perBand === this.displayColumns && this.displayRows <= 8 ? LABELLED_ROW_HEIGHT : HEATMAP_MIN_HEIGHT);
+    this.bands = Math.ceil(this.displayColumns / this.perBand);
+    this.bandHeight = this.displayRows * this.cellHeight;
+    this.cssWidth = Math.min(this.perBand, this.displayColumns) * cellWidth;
+    this.cssHeight = this.bands * (this.bandHeight + BAND_GAP) - BAND_GAP;
+    this.cursor = null;
+
+    const ratio = globalThis.devicePixelRatio || 1;
+    this.canvas = element('canvas', { class: 'heatmap-image', width: Math.round(this.cssWidth * ratio), height: Math.round(this.cssHeight * ratio), 'aria-hidden': 'true' });
+    this.canvas.style.width = `${this.cssWidth}px`;
+    this.canvas.style.height = `${this.cssHeight}px`;
+    this.draw(ratio);
+    this.marker = element('div', { class: 'cell-cursor', hidden: true });
+    const gutter = element('div', { class: 'heatmap-gutter', 'aria-hidden': 'true' }, this.gutterLabels());
+    this.plane = element('div', { class: 'heatmap-plane' }, this.canvas, this.marker);
+    this.readout = element('p', { class: 'readout matrix-readout', role: 'status' });
+    const hint = `${caption}${this.turned ? ', turned: its rows run across' : ''}${this.bands > 1 ? `, wrapped every ${this.perBand}` : ''}`;
+    this.surface = element('div', {
+      class: 'heatmap-surface', tabindex: 0, role: 'group',
+      'aria-label': `${hint}. Arrow keys read the values.`,
+    }, gutter, this.plane);
+    if (this.bands === 1 && this.displayColumns > 1) {
+      const nameOf = (c) => (this.turned ? this.labels.row(c) : this.labels.column(c));
+      this.surface.append(element('span', {}), element('div', { class: 'heatmap-axis', 'aria-hidden': 'true' },
+        element('span', {}, nameOf(0)), element('span', {}, `→ ${nameOf(this.displayColumns - 1)}`)));
+    }
+    this.surface.style.gridTemplateColumns = `${HEATMAP_GUTTER - 4}px ${this.cssWidth}px`;
+    this.element = element('div', { class: `heatmap-view ${scale.kind}` },
+      element('p', { class: 'matrix-caption' }, hint), this.surface, this.readout);
+    this.surface.addEventListener('pointermove', (event) => this.pointAt(event));
+    this.surface.addEventListener('pointerleave', () => { if (document.activeElement !== this.surface) this.hideCursor(); });
+    this.surface.addEventListener('keydown', (event) => this.key(event));
+    this.surface.addEventListener('focus', () => { if (!this.cursor) this.show(0, 0); });
+    this.surface.addEventListener('blur', () => this.hideCursor());
+  }
+
+  // Source index of the value shown at display row r, display column c.
+  index(r, c) {
+    return this.turned ? c * this.matrix.columns + r : r * this.matrix.columns + c;
+  }
+
+  place(r, c) {
+    const band = Math.floor(c / this.perBand);
+    return { x: (c % this.perBand) * this.cellWidth, y: band * (this.bandHeight + BAND_GAP) + r * this.cellHeight };
+  }
+
+  draw(ratio) {
+    const context = this.canvas.getContext('2d');
+    context.scale(ratio, ratio);
+    const { values } = this.matrix;
+    for (let r = 0; r < this.displayRows; r++) {
+      for (let c = 0; c < this.displayColumns; c++) {
+        const { x, y } = this.place(r, c);
+        context.fillStyle = css(this.scale.rgb(values[this.index(r, c)]));
+        context.fillRect(x, y, this.cellWidth, this.cellHeight);
+      }
+    }
+  }
+
+  // Row names beside a single band (when they fit), else the first column of each band.
+  gutterLabels() {
+    const nameOf = (r, c) => (this.turned ? this.labels.row(c) : this.labels.column(c));
+    const rowName = (r) => (this.turned ? this.labels.column(r) : this.labels.row(r));
+    const labels = [];
+    if (this.bands === 1 && this.cellHeight >= 12) {
+      for (let r = 0; r < this.displayRows; r++) labels.push({ text: rowName(r), top: r * this.cellHeight, height: this.cellHeight });
+    } else {
+      for (let band = 0; band < this.bands; band++) {
+        labels.push({ text: nameOf(0, band * this.perBand), top: band * (this.bandHeight + BAND_GAP), height: Math.max(12, this.bandHeight) });
+      }
+    }
+    return labels.map(({ text, top, height }) => {
+      const label = element('span', {}, text);
+      label.style.top = `${top}px`;
+      label.style.height = `${height}px`;
+      return label;
+    });
+  }
+
+  pointAt(event) {
+    const bounds = this.canvas.getBoundingClientRect();
+    const x = event.clientX - bounds.left;
+    const y = event.clientY - bounds.top;
+    if (x < 0 || y < 0 || x >= this.cssWidth || y >= this.cssHeight) return;
+    const band = Math.floor(y / (this.bandHeight + BAND_GAP));
+    const r = Math.floor((y - band * (this.bandHeight + BAND_GAP)) / this.cellHeight);
+    const c = band * this.perBand + Math.floor(x / this.cellWidth);
+    if (r < this.displayRows && c < this.displayColumns) this.show(r, c);
+  }
+
+  key(event) {
+    let { r, c } = this.cursor ?? { r: 0, c: 0 };
+    switch (event.key) {
+      case 'ArrowRight': c += 1; break;
+      case 'ArrowLeft': c -= 1; break;
+      case 'ArrowDown': r += 1; break;
+      case 'ArrowUp': r -= 1; break;
+      case 'PageDown': c += this.perBand; break;
+      case 'PageUp': c -= this.perBand; break;
+      case 'Home': c = 0; break;
+      case 'End': c = this.displayColumns - 1; break;
+      case 'Escape': this.hideCursor(); return;
+      default: return;
+    }
+    event.preventDefault();
+    this.show(Math.max(0, Math.min(this.displayRows - 1, r)), Math.max(0, Math.min(this.displayColumns - 1, c)));
+  }
+
+  show(r, c) {
+    this.cursor = { r, c };
+    const [row, column] = this.turned ? [c, r] : [r, c];
+    const value = this.matrix.values[this.index(r, c)];
+    const { x, y } = this.place(r, c);
+    this.marker.hidden = false;
+    this.marker.style.left = `${x}px`;
+    this.marker.style.top = `${y}px`;
+    this.marker.style.width = `${this.cellWidth}px`;
+    this.marker.style.height = `${this.cellHeight}px`;
+    this.readout.textContent = `${this.labels.row(row)} → ${this.labels.column(column)}: ${this.scale.format(value)}`;
+    this.readout.dataset.value = Number.isFinite(value) ? value : 'NaN';
+    this.readout.dataset.cell = `${row},${column}`;
+  }
+
+  hideCursor() {
+    this.marker.hidden = true;
+  }
+}
+
+"""#,
+        "network.js": #"""
+// The selected trial's network, drawn like TensorFlow Playground's: neurons in columns (inputs,
+// hidden units, outputs), every weight an edge coloured by its sign and sized by its magnitude
+// (on the run's scale for its layer), neurons filled by their activation for a chosen sample,
+// beside the trial's decision boundary. Updated in place while the trial trains.
+
+import { element, svgElement } from './dom.js';
+import { weightRGB, css } from './colour.js';
+import { formatNumber } from './format.js';
+import { decisionBoundary, finiteWeights, forwardPass, inputColumns } from './boundary.js';
+
+const MOST_PER_LAYER = 16;
+const SPACING = 26;
+const RADIUS = 9;
+
+export class NetworkView {
+  constructor({ onSelect }) {
+    this.onSelect = onSelect;
+    this.cursor = null;
+    this.sample = 0;
+    this.trialSelect = element('select', { id: 'network-trial' });
+    this.trialSelect.addEventListener('change', () => this.onSelect(Number(this.trialSelect.value)));
+    this.sampleSelect = element('select', { id: 'network-sample' });
+    this.sampleSelect.addEventListener('change', () => { this.sample = Number(this.sampleSelect.value); this.redraw(); });
+    this.svg = svgElement('svg', {
+      class: 'network', role: 'img', tabindex: 0, 'aria-describedby': 'network-help',
+      'aria-label': 'The selected trial\'s network: neurons and weights',
+    });
+    this.svg.addEventListener('keydown', (event) => this.key(event));
+    this.svg.addEventListener('pointermove', (event) => this.pointAt(event));
+    this.note = element('p', { class: 'hint network-note' });
+    this.readout = element('p', { class: 'readout', id: 'network-readout', role: 'status' }, 'Point at a neuron, or focus the network and use the arrow keys, to read its activation and weights.');
+    this.boundary = element('div', { class: 'network-boundary' });
+    this.box = element('div', { class: 'network-box' }, this.svg);
+    this.element = element('div', { class: 'network-view' },
+      element('div', { class: 'network-controls' },
+        element('div', { class: 'field' }, element('label', { for: 'network-trial' }, 'Trial'), this.trialSelect),
+        element('div', { class: 'field' }, element('label', { for: 'network-sample' }, 'Activations for sample'), this.sampleSelect)),
+      element('div', { class: 'network-body' }, this.box, this.boundary),
+      this.note, this.readout,
+      element('p', { class: 'hint', id: 'network-help' },
+        'Edges: blue negative, red positive, thicker for larger magnitude (the run’s scale per layer). Neurons: activation for the chosen sample, blue near 0, red near 1. Arrow keys: up and down within a layer, left and right between layers.'));
+    this.resizeObserver = new ResizeObserver(() => { if (this.box.clientWidth !== this.width) this.redraw(); });
+    this.resizeObserver.observe(this.box);
+  }
+
+  // The trials to choose from (in alpha order) and the dataset whose samples feed the activations.
+  setChoices(entries, dataset) {
+    this.trialSelect.replaceChildren(...entries.map(({ index, name }) => element('option', { value: index }, name)));
+    this.dataset = dataset;
+    const inputs = dataset?.inputs ?? [];
+    this.sampleSelect.replaceChildren(...inputs.map((row, index) =>
+      element('option', { value: index }, `${index + 1}: ${row.map(formatNumber).join(' ')}${dataset.targets?.[index] ? ` → ${dataset.targets[index].map(formatNumber).join(' ')}` : ''}`)));
+    this.sampleSelect.disabled = inputs.length === 0;
+  }
+
+  // Shows trial `index` (or updates it): `name`, `scales` (per layer), the boundary `plane`.
+  show(index, trial, { name, scales, plane, planeWhy }) {
+    const changedTrial = index !== this.index;
+    this.index = index;
+    this.trial = trial;
+    this.name = name;
+    this.scales = scales;
+    this.plane = plane;
+    this.planeWhy = planeWhy;
+    this.trialSelect.value = String(index);
+    if (changedTrial) this.cursor = null;
+    this.redraw();
+  }
+
+  // Which neurons of each layer are drawn: all, or the MOST_PER_LAYER with the largest weights.
+  chooseNeurons() {
+    const synapses = this.trial.synapses;
+    const sizes = [synapses[0].rows, ...synapses.map((matrix) => matrix.columns)];
+    const strength = sizes.map((size) => new Float64Array(size));
+    synapses.forEach((matrix, m) => {
+      for (let i = 0; i < matrix.rows; i++) {
+        for (let j = 0; j < matrix.columns; j++) {
+          const size = Math.abs(matrix.values[i * matrix.columns + j]);
+          if (!Number.isFinite(size)) continue;
+          strength[m][i] += size;
+          strength[m + 1][j] += size;
+        }
+      }
+    });
+    return sizes.map((size, layer) => {
+      const all = Array.from({ length: size }, (_, index) => index);
+      if (size <= MOST_PER_LAYER) return all;
+      return all.sort((a, b) => strength[layer][b] - strength[layer][a]).slice(0, MOST_PER_LAYER).sort((a, b) => a - b);
+    });
+  }
+
+  neuronName(layer, index) {
+    const last = this.trial.synapses.length;
+    if (layer === 0) return this.constants?.(index) ? 'bias' : `x${index + 1}`;
+    if (layer === last) return `out${index + 1}`;
+    return `h${index + 1}`;
+  }
+
+  redraw() {
+    if (!this.trial) return;
+    const synapses = this.trial.synapses;
+    if (!synapses.length || synapses.some((matrix) => !matrix)) { this.svg.replaceChildren(); return; }
+    const columns = inputColumns(this.dataset?.inputs);
+    this.constants = columns.columns ? columns.constant : null;
+    this.width = this.box.clientWidth;
+    const width = Math.max(240, this.width || 320);
+    const shown = this.chooseNeurons();
+    const most = Math.max(...shown.map((layer) => layer.length));
+    const height = most * SPACING + 24;
+    const left = 46;
+    const right = width - 46;
+    const layerX = (layer) => left + (layer / synapses.length) * (right - left);
+    const neuronY = (layer, position) => 12 + SPACING / 2 + (position + (most - shown[layer].length) / 2) * SPACING;
+    this.layout = { shown, layerX, neuronY };
+
+    const sample = this.dataset?.inputs?.[this.sample];
+    const finite = finiteWeights(synapses);
+    this.activations = sample && finite && sample.length === synapses[0].rows ? forwardPass(synapses)(Float64Array.from(sample)).map((layer) => Float64Array.from(layer)) : null;
+
+    const edges = [];
+    synapses.forEach((matrix, m) => {
+      const scale = this.scales[m];
+      for (const [pi, i] of shown[m].entries()) {
+        for (const [pj, j] of shown[m + 1].entries()) {
+          const value = matrix.values[i * matrix.columns + j];
+          const t = Number.isFinite(value) ? scale.t(value) : 0;
+          edges.push(svgElement('line', {
+            class: 'edge', x1: layerX(m), y1: neuronY(m, pi), x2: layerX(m + 1), y2: neuronY(m + 1, pj),
+            stroke: Number.isFinite(value) ? css(weightRGB(t)) : '#999', 'stroke-width': (0.6 + 4.4 * Math.abs(t)).toFixed(2),
+          }));
+        }
+      }
+    });
+    const neurons = [];
+    shown.forEach((indices, layer) => indices.forEach((index, position) => {
+      const x = layerX(layer);
+      const y = neuronY(layer, position);
+      const activation = this.activations?.[layer]?.[index];
+      const fill = layer === 0 || activation === undefined ? '#fff' : css(weightRGB((activation - 0.5) * 2));
+      const labelLeft = layer === 0;
+      neurons.push(svgElement('g', { class: 'neuron', 'data-layer': layer, 'data-index': index },
+        svgElement('circle', { cx: x, cy: y, r: RADIUS, fill }),
+        svgElement('text', { x: labelLeft ? x - RADIUS - 4 : x + RADIUS + 4, y: y + 4, 'text-anchor': labelLeft ? 'end' : 'start' }, this.neuronName(layer, index))));
+    }));
+    this.focusRing = svgElement('circle', { class: 'focus-ring', r: RADIUS + 4, visibility: 'hidden' });
+    this.svg.setAttribute('width', width);
+    this.svg.setAttribute('height', height);
+    this.svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    this.svg.setAttribute('aria-label', `Network of ${this.name}: ${[synapses[0].rows, ...synapses.map((matrix) => matrix.columns)].join(' → ')} neurons`);
+    this.svg.replaceChildren(svgElement('g', { class: 'edges' }, edges), svgElement('g', { class: 'neurons' }, neurons), this.focusRing);
+    const cut = shown.map((indices, layer) => [indices.length, layer === 0 ? synapses[0].rows : synapses[layer - 1].columns]);
+    const hiddenNote = cut.filter(([drawn, size]) => drawn < size).map(([drawn, size]) => `${drawn} of ${size}`);
+    this.note.textContent = `${this.name}${finite ? '' : ': weights not finite'}${hiddenNote.length ? `. Showing the neurons with the largest weights (${hiddenNote.join(', ')}).` : ''}`;
+    this.boundary.replaceChildren(this.plane && this.dataset && finite ? decisionBoundary(this.trial, this.plane, this.dataset, 200) : element('p', { class: 'hint' }, this.planeWhy ?? ''));
+    if (this.cursor) this.showNeuron(this.cursor.layer, this.cursor.position);
+  }
+
+  pointAt(event) {
+    if (!this.layout) return;
+    const bounds = this.svg.getBoundingClientRect();
+    const x = event.clientX - bounds.left;
+    const y = event.clientY - bounds.top;
+    let best = null;
+    this.layout.shown.forEach((indices, layer) => indices.forEach((_, position) => {
+      const distance = Math.hypot(this.layout.layerX(layer) - x, this.layout.neuronY(layer, position) - y);
+      if (distance < RADIUS + 6 && (!best || distance < best.distance)) best = { layer, position, distance };
+    }));
+    if (best) this.showNeuron(best.layer, best.position);
+  }
+
+  key(event) {
+    if (!this.layout) return;
+    const { shown } = this.layout;
+    let { layer, position } = this.cursor ?? { layer: 0, position: 0 };
+    switch (event.key) {
+      case 'ArrowDown': position += 1; break;
+      case 'ArrowUp': position -= 1; break;
+      case 'ArrowRight':
+      case 'ArrowLeft': {
+        const next = Math.max(0, Math.min(shown.length - 1, layer + (event.key === 'ArrowRight' ? 1 : -1)));
+        position = Math.round(((position + 0.5) / shown[layer].length) * shown[next].length - 0.5);
+        layer = next;
+        break;
+      }
+      case 'Home': position = 0; break;
+      case 'End': position = shown[layer].length - 1; break;
+      default: return;
+    }
+    event.preventDefault();
+    this.showNeuron(layer, Math.max(0, Math.min(shown[layer].length - 1, position)));
+  }
+
+  showNeuron(layer, position) {
+    const { shown, layerX, neuronY } = this.layout;
+    if (!shown[layer]?.length) return;
+    position = Math.min(position, shown[layer].length - 1);
+    this.cursor = { layer, position };
+    const index = shown[layer][position];
+    this.focusRing.setAttribute('cx', layerX(layer));
+    this.focusRing.setAttribute('cy', neuronY(layer, position));
+    this.focusRing.setAttribute('visibility', 'visible');
+    const synapses = this.trial.synapses;
+    const weights = (matrix, fromLayer, pick) => {
+      const list = [];
+      const count = pick === 'in' ? matrix.rows : matrix.columns;
+      for (let k = 0; k < count; k++) {
+        const value = pick === 'in' ? matrix.values[k * matrix.columns + index] : matrix.values[index * matrix.columns + k];
+        list.push({ name: this.neuronName(fromLayer, k), value });
+      }
+      list.sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+      const most = list.slice(0, 4).map(({ name, value }) => `${name} ${formatNumber(value)}`).join(', ');
+      return list.length > 4 ? `${most} (largest 4 of ${list.length})` : most;
+    };
+    const parts = [this.neuronName(layer, index)];
+    const activation = this.activations?.[layer]?.[index];
+    if (activation !== undefined) parts.push(`${layer === 0 ? 'value' : 'activation'} ${formatNumber(activation)} for sample ${this.sample + 1}`);
+    if (layer > 0) parts.push(`weights in: ${weights(synapses[layer - 1], layer - 1, 'in')}`);
+    if (layer < synapses.length) parts.push(`weights out: ${weights(synapses[layer], layer + 1, 'out')}`);
+    this.readout.textContent = parts.join(' · ');
+  }
+
+  destroy() {
+    this.resizeObserver.disconnect();
+  }
+}
+
+"""#,
+        "plot.js": #"""
+// Pieces shared by the page's SVG plots: marker shapes, axes, nearest-point search.
+
+import { svgElement } from './dom.js';
+import { formatNumber, logTicks } from './format.js';
+
+export function markerPath(shape, x, y, r) {
+  switch (shape) {
+    case 'square': return `M${x - r},${y - r}h${2 * r}v${2 * r}h${-2 * r}Z`;
+    case 'triangle': return `M${x},${y - r * 1.2}L${x + r * 1.1},${y + r * 0.8}L${x - r * 1.1},${y + r * 0.8}Z`;
+    case 'diamond': return `M${x},${y - r * 1.3}L${x + r},${y}L${x},${y + r * 1.3}L${x - r},${y}Z`;
+    case 'cross': return `M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}`;
+    case 'plus': return `M${x - r},${y}h${2 * r}M${x},${y - r}v${2 * r}`;
+    case 'star': return `M${x},${y - r * 1.3}L${x + r * 0.4},${y - r * 0.4}L${x + r * 1.3},${y - r * 0.3}L${x + r * 0.6},${y + r * 0.3}L${x + r * 0.8},${y + r * 1.2}L${x},${y + r * 0.7}L${x - r * 0.8},${y + r * 1.2}L${x - r * 0.6},${y + r * 0.3}L${x - r * 1.3},${y - r * 0.3}L${x - r * 0.4},${y - r * 0.4}Z`;
+    case 'bar': return `M${x - r * 1.3},${y - r * 0.5}h${2.6 * r}v${r}h${-2.6 * r}Z`;
+    default: return `M${x - r},${y}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`;
+  }
+}
+
+// Whether a marker shape is drawn as lines only (it cannot be filled).
+export const strokedMarker = (shape) => shape === 'cross' || shape === 'plus';
+
+// Index of the point whose iteration is closest to `iteration` (-1 if none).
+export function nearestIndex(iterations, iteration) {
+  if (!iterations.length) return -1;
+  let low = 0;
+  let high = iterations.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (iterations[middle] < iteration) low = middle + 1; else high = middle;
+  }
+  if (low > 0 && Math.abs(iterations[low - 1] - iteration) <= Math.abs(iterations[low] - iteration)) return low - 1;
+  return low;
+}
+
+// Whole decades holding every value of `values` that is > 0 (at least one decade).
+export function decadeDomain(values, fallback = [-3, 0]) {
+  let low = Infinity;
+  let high = 0;
+  for (const value of values) {
+    if (!(value > 0) || !Number.isFinite(value)) continue;
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  if (!(high > 0)) return fallback;
+  let bottom = Math.floor(Math.log10(low));
+  let top = Math.ceil(Math.log10(high));
+  if (top - bottom < 1) bottom = top - 1;
+  return [Math.max(bottom, -300), Math.min(top, 300)];
+}
+
+// Grid lines and labelled ticks of a log axis: `position(value)` maps a value to pixels;
+// `vertical` says whether the axis runs up the left side (else along the bottom).
+export function logAxisNodes({ low, high, position, vertical, from, to, labelAt }) {
+  const nodes = [];
+  for (const tick of logTicks(low, high)) {
+    const at = position(tick.value);
+    const line = vertical ? { x1: from, x2: to, y1: at, y2: at } : { x1: at, x2: at, y1: from, y2: to };
+    nodes.push(svgElement('line', { class: tick.label ? 'major' : 'minor', ...line }));
+    if (!tick.label) continue;
+    const text = formatNumber(tick.value);
+    nodes.push(vertical
+      ? svgElement('text', { class: 'tick y', x: labelAt, y: at + 4 }, text)
+      : svgElement('text', { class: 'tick x', x: at, y: labelAt }, text));
+  }
+  return nodes;
+}
+
+"""#,
+        "run-feed-worker.js": #"""
+// The worker that follows a run for the page (see run-feed.js).
+import { api } from './api.js';
+import { RunFollower } from './run-feed.js';
+
+const follower = new RunFollower((message, transfers = []) => postMessage(message, transfers));
+api.onUnauthorized = () => postMessage({ type: 'unauthorized' });
+
+addEventListener('message', (event) => {
+  const { type, id, token } = event.data;
+  if (type === 'open') {
+    api.token = token ?? '';
+    follower.open(id);
+  } else if (type === 'close') {
+    follower.close();
+  }
+});
+
+"""#,
+        "run-feed.js": #"""
+// Follows one run through the public API and hands the page compact messages. It runs in a
+// worker (run-feed-worker.js), so parsing a finished run of 64 × 2,000 points or a live run's
+// weights at hidden 1,024 never blocks the page; numbers arrive as typed arrays, moved, not copied.
+//
+// A run is first read without its curves (GET /runs/{id}?since=AFTER_EVERYTHING). A finished run
+// is then read once in full; while a run trains, its curve points arrive once each as Server-Sent
+// Events (GET /runs/{id}/events) and everything else (status, current weights) by the same
+// curve-free read, long-polled with ETag/If-None-Match (&wait=…): a whole run is never fetched
+// in a loop.
+//
+// Messages posted:
+//   {type: 'run', run, complete}   the run with each trial's `curve` ({iterations, errors}: the
+//                                  points not sent before) and matrices as {rows, columns, values}
+//   {type: 'points', points}        [{trial, iterations, errors}] from the event stream
+//   {type: 'message', text}         a transient problem ('' when it is over)
+//   {type: 'failed', status, text}  the run could not be read at all
+//   {type: 'deleted'}
+//   {type: 'complete'}             the run has finished and every point is in
+// Each carries the run's `id`.
+
+import { api, Problem, serverSentEvents, isFinished } from './api.js';
+
+const RUN_POLL_GAP_MS = 1500;
+const RUN_WAIT_SECONDS = 20;
+const RETRY_MS = 3000;
+const POINT_BATCH_MS = 40;
+// `?since=` beyond every iteration: the run with no curve points.
+export const AFTER_EVERYTHING = Number.MAX_SAFE_INTEGER;
+
+const sleep = (ms, signal) => new Promise((resolve) => {
+  const timer = setTimeout(resolve, ms);
+  signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+});
+
+// [[…], …] of numbers or nulls → {rows, columns, values: Float64Array} (null → NaN).
+function packMatrix(matrix, transfers) {
+  if (!Array.isArray(matrix)) return null;
+  const rows = matrix.length;
+  const columns = rows ? matrix[0].length : 0;
+  const values = new Float64Array(rows * columns);
+  for (let row = 0; row < rows; row++) {
+    const source = matrix[row];
+    for (let column = 0; column < columns; column++) {
+      const value = source[column];
+      values[row * columns + column] = value === null || value === undefined ? NaN : value;
+    }
+  }
+  transfers.push(values.buffer);
+  return { rows, columns, values };
+}
+
+// The points of a curve after iteration `after`, as typed arrays.
+function packCurve(points, after, transfers) {
+  const kept = (points ?? []).filter((point) => point.iteration > after);
+  const iterations = new Float64Array(kept.length);
+  const errors = new Float64Array(kept.length);
+  kept.forEach((point, index) => {
+    iterations[index] = point.iteration;
+    errors[index] = point.error === null ? NaN : point.error;
+  });
+  transfers.push(iterations.buffer, errors.buffer);
+  return { iterations, errors };
+}
+
+// The run as the page uses it; `last[i]` is the last iteration trial i already has.
+export function packRun(run, last, transfers) {
+  const trials = (run.trials ?? []).map((trial, index) => {
+    const { error_curve: curve, synapses, direction_changes: changes, outputs, ...rest } = trial;
+    return {
+      ...rest,
+      curve: packCurve(curve, last[index] ?? -1, transfers),
+      synapses: (synapses ?? []).map((matrix) => packMatrix(matrix, transfers)),
+      direction_changes: changes ? changes.map((matrix) => packMatrix(matrix, transfers)) : null,
+      outputs: outputs ? packMatrix(outputs, transfers) : null,
+    };
+  });
+  return { ...run, trials };
+}
+
+export class RunFollower {
+  constructor(emit) {
+    this.emit = emit;
+    this.abort = null;
+  }
+
+  // Every message names its run, so the page drops what comes late from a run it left.
+  post(message, transfers = []) {
+    this.emit({ ...message, id: this.id }, transfers);
+  }
+
+  close() {
+    this.abort?.abort();
+    this.abort = null;
+  }
+
+  async open(id) {
+    this.close();
+    this.id = id;
+    this.abort = new AbortController();
+    const { signal } = this.abort;
+    this.last = [];
+    this.status = null;
+    try {
+      const summary = await api.request('GET', this.curveFreePath(), { signal });
+      if (!summary.ok) throw await Problem.from(summary);
+      const etag = summary.headers.get('ETag');
+      let run = await summary.json();
+      if (isFinished(run.status)) {
+        // The one full read: a finished run never changes.
+        const full = await api.request('GET', `/runs/${id}`, { signal });
+        if (!full.ok) throw await Problem.from(full);
+        run = await full.json();
+      }
+      if (signal.aborted) return;
+      this.sendRun(run, isFinished(run.status));
+      if (!isFinished(run.status)) await this.followLive(signal, etag);
+    } catch (error) {
+      if (signal.aborted) return;
+      this.post({ type: 'failed', status: error.status ?? 0, text: error.message });
+    }
+  }
+
+  sendRun(run, complete) {
+    this.status = run.status;
+    const transfers = [];
+    const packed = packRun(run, this.last, transfers);
+    packed.trials.forEach((trial, index) => {
+      const { iterations } = trial.curve;
+      if (iterations.length) this.last[index] = iterations[iterations.length - 1];
+      else this.last[index] ??= -1;
+    });
+    this.post({ type: 'run', run: packed, complete }, transfers);
+  }
+
+  // While the run trains: new points by SSE, everything else by a curve-free ETag long-poll.
+  // When both have seen the end, any trial whose curve stops short of its last iteration (the
+  // stream was cut, say) gets its missing points with one `?since=` read.
+  async followLive(signal, etag) {
+    this.run = null;
+    await Promise.all([this.streamPoints(signal), this.pollRun(signal, etag)]);
+    if (signal.aborted || !this.run) return;
+    const run = this.run;
+    const short = run.trials.some((trial, index) => trial.status !== 'cancelled' && (this.last[index] ?? -1) < trial.iterations_done);
+    try {
+      if (short) {
+        const response = await api.request('GET', `/runs/${this.id}?since=${Math.min(...this.last)}`, { signal });
+        if (!response.ok) throw await Problem.from(response);
+        this.sendRun(await response.json(), true);
+        return;
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      this.post({ type: 'message', text: `Could not read the last curve points (${error.message}); reload to retry.` });
+    }
+    this.post({ type: 'complete' });
+  }
+
+  async streamPoints(signal) {
+    while (!signal.aborted && !isFinished(this.status)) {
+      // Resume after the point every trial already has (-1 while a trial has none: the replay
+      // repeats the other trials' points once; the page drops them).
+      const since = Math.min(...this.last);
+      try {
+        const response = await api.request('GET', `/runs/${this.id}/events?since=${since}`, { signal, headers: { Accept: 'text/event-stream' } });
+        if (response.status === 404) { this.deleted(); return; }
+        if (!response.ok) throw await Problem.from(response);
+        const batch = new Map();
+        let flushed = performance.now();
+        const flush = () => {
+          const transfers = [];
+          const points = [...batch].map(([trial, { iterations, errors }]) => {
+            const packed = { trial, iterations: Float64Array.from(iterations), errors: Float64Array.from(errors) };
+            transfers.push(packed.iterations.buffer, packed.errors.buffer);
+            return packed;
+          });
+          batch.clear();
+          flushed = performance.now();
+          if (points.length) this.post({ type: 'points', points }, transfers);
+        };
+        for await (const { event, data } of serverSentEvents(response, signal)) {
+          const message = JSON.parse(data);
+          if (event === 'point') {
+            if (message.iteration <= (this.last[message.trial] ?? -1)) continue;
+            this.last[message.trial] = message.iteration;
+            let entry = batch.get(message.trial);
+            if (!entry) batch.set(message.trial, entry = { iterations: [], errors: [] });
+            entry.iterations.push(message.iteration);
+            entry.errors.push(message.error === null ? NaN : message.error);
+            if (performance.now() - flushed > POINT_BATCH_MS) flush();
+          } else {
+            flush();
+            if (event === 'deleted') { this.deleted(); return; }
+            if (event === 'end') return;
+          }
+        }
+        flush();
+      } catch (error) {
+        if (signal.aborted) return;
+        this.post({ type: 'message', text: `Live updates interrupted (${error.message}); retrying…` });
+      }
+      await sleep(RETRY_MS, signal);
+    }
+  }
+
+  curveFreePath() {
+    return `/runs/${this.id}?since=${AFTER_EVERYTHING}`;
+  }
+
+  // Status, progress and current weights: the curve-free read, long-polled against the ETag of
+  // the last answer. (Without an ETag a wait would end only at a point after `since`, never.)
+  async pollRun(signal, firstETag) {
+    let etag = firstETag;
+    while (!signal.aborted) {
+      await sleep(RUN_POLL_GAP_MS, signal);
+      if (signal.aborted) return;
+      try {
+        const wait = etag && !isFinished(this.status) ? RUN_WAIT_SECONDS : 0;
+        const headers = etag ? { 'If-None-Match': etag } : {};
+        const response = await api.request('GET', `${this.curveFreePath()}&wait=${wait}`, { signal, headers });
+        if (response.status === 404) { this.deleted(); return; }
+        if (response.status === 200) {
+          etag = response.headers.get('ETag');
+          const run = await response.json();
+          if (signal.aborted) return;
+          this.post({ type: 'message', text: '' });
+          this.run = run;
+          this.sendRun(run, false);
+          if (isFinished(run.status)) return;
+        } else if (response.status !== 304) {
+          throw await Problem.from(response);
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        this.post({ type: 'message', text: `Could not refresh the run (${error.message}); retrying…` });
+        await sleep(RETRY_MS, signal);
+      }
+    }
+  }
+
+  deleted() {
+    this.abort?.abort();
+    this.post({ type: 'deleted' });
+  }
+}
+
+// The page's side: a worker running a RunFollower, or (where workers are unavailable) the same
+// follower on the page's thread.
+export class RunFeed {
+  constructor(onMessage) {
+    this.onMessage = onMessage;
+    try {
+      this.worker = new Worker('/dashboard/run-feed-worker.js', { type: 'module' });
+      this.worker.addEventListener('message', (event) => this.onMessage(event.data));
+    } catch {
+      this.worker = null;
+      this.follower = new RunFollower((message) => queueMicrotask(() => this.onMessage(message)));
+    }
+  }
+
+  open(id, token) {
+    if (this.worker) this.worker.postMessage({ type: 'open', id, token });
+    else { api.token = token; this.follower.open(id); }
+  }
+
+  close() {
+    if (this.worker) this.worker.postMessage({ type: 'close' });
+    else this.follower.close();
+  }
+
+  terminate() {
+    this.worker?.terminate();
+    this.follower?.close();
+  }
+}
+
+"""#,
+        "run-list.js": #"""
+// The run list: newest first, updated in place by polling GET /runs (summaries without curves),
+// often while something trains, rarely otherwise, never while the tab is hidden.
+
+import { api, isFinished } from './api.js';
+import { element } from './dom.js';
+import { formatAlpha, formatPercent, formatTime } from './format.js';
+
+const LIST_POLL_ACTIVE_MS = 2000;
+const LIST_POLL_IDLE_MS = 15000;
+
+export class RunList {
+  constructor(list, status, moreButton) {
+    this.list = list;
+    this.status = status;
+    this.moreButton = moreButton;
+    this.items = new Map();
+    this.limit = 50;
+    this.selected = null;
+    this.timer = 0;
+    this.moreButton.addEventListener('click', () => { this.limit = Math.min(1000, this.limit + 50); this.refresh(); });
+    document.addEventListener('visibilitychange', () => { if (!document.hidden) this.refresh(); });
+  }
+
+  async refresh() {
+    clearTimeout(this.timer);
+    let active = false;
+    try {
+      const body = await api.json('GET', `/runs?limit=${this.limit}`);
+      this.show(body.runs);
+      this.moreButton.hidden = body.next_cursor === null || this.limit >= 1000;
+      active = body.runs.some((run) => !isFinished(run.status));
+      this.status.textContent = body.runs.length ? '' : 'No runs yet: submit a sweep above.';
+    } catch (error) {
+      this.status.textContent = error.status === 401 ? 'This server needs an API token (top right).' : `Could not list runs: ${error.message}`;
+    }
+    if (!document.hidden) this.timer = setTimeout(() => this.refresh(), active ? LIST_POLL_ACTIVE_MS : LIST_POLL_IDLE_MS);
+  }
+
+  show(runs) {
+    const seen = new Set();
+    let previous = null;
+    for (const run of runs) {
+      seen.add(run.id);
+      let item = this.items.get(run.id);
+      if (!item) {
+        item = this.createItem(run);
+        this.items.set(run.id, item);
+      }
+      // The open run's view knows more (points drawn, which trials learned): it wins.
+      this.updateItem(item, this.known?.id === run.id && this.known.status === run.status ? this.known : run);
+      const expected = previous ? previous.nextSibling : this.list.firstChild;
+      if (expected !== item.element) this.list.insertBefore(item.element, expected);
+      previous = item.element;
+    }
+    for (const [id, item] of this.items) {
+      if (!seen.has(id)) { item.element.remove(); this.items.delete(id); }
+    }
+    this.markSelected();
+  }
+
+  createItem(run) {
+    const item = {
+      name: element('span', { class: 'run-name' }),
+      status: element('span', { class: 'status' }),
+      progress: element('progress', { max: 1, value: 0 }),
+      percent: element('span', { class: 'percent' }),
+      created: element('span', { class: 'created' }),
+      best: element('span', { class: 'best' }),
+    };
+    item.link = element('a', { href: `#/runs/${run.id}`, class: 'run-link', 'data-run-id': run.id },
+      element('span', { class: 'run-line' }, item.name, item.status),
+      element('span', { class: 'run-line' }, item.progress, item.percent),
+      element('span', { class: 'run-line hint' }, item.created, item.best));
+    item.element = element('li', { class: 'run-item' }, item.link);
+    return item;
+  }
+
+  updateItem(item, run) {
+    const signature = `${run.status}|${run.progress.iterations_done}|${run.progress.fraction}|${run.summary.best?.alpha}|${run.name}`;
+    if (item.signature === signature) return;
+    item.signature = signature;
+    item.name.textContent = run.name ?? `run ${run.id.slice(0, 8)}`;
+    item.status.textContent = run.status;
+    item.status.className = `status status-${run.status}`;
+    item.progress.value = run.progress.fraction;
+    const percent = formatPercent(run.progress.fraction);
+    item.progress.setAttribute('aria-label', `${item.name.textContent}: ${percent} done`);
+    item.percent.textContent = percent;
+    item.created.replaceChildren(element('time', { datetime: run.created_at ?? '' }, formatTime(run.created_at)));
+    const best = run.summary.best;
+    item.best.textContent = best ? `best α ${formatAlpha(best.alpha)}` : '';
+  }
+
+  select(id) {
+    this.selected = id;
+    this.markSelected();
+  }
+
+  markSelected() {
+    for (const [id, item] of this.items) {
+      if (id === this.selected) item.link.setAttribute('aria-current', 'page');
+      else item.link.removeAttribute('aria-current');
+    }
+  }
+
+  // Shows what the run view just learnt without waiting for the next poll.
+  update(run) {
+    this.known = run;
+    const item = this.items.get(run.id);
+    if (item) this.updateItem(item, run);
+  }
+}
+
+"""#,
+        "run-view.js": #"""
+// The run view: header, the sweep summary, the error curves, the selected trial's network and
+// the trial cards; kept live while the run trains (the data comes from a RunFeed).
+
+import { api, isFinished, Problem, datasetOf } from './api.js';
+import { byId, element, factList } from './dom.js';
+import { formatCount, formatNumber, formatPercent, formatTime } from './format.js';
+import { ErrorChart } from './chart.js';
+import { SweepSummary } from './summary.js';
+import { NetworkView } from './network.js';
+import { TrialCard } from './trial-card.js';
+import { RunFeed } from './run-feed.js';
+import { boundaryPlane, inputColumns, inputName } from './boundary.js';
+import { countScale, layerMaxima, weightScale } from './matrix.js';
+import { bestTrialIndex, byAlpha, learnedOf, ReachTracker, totalDirectionChanges, trialName, trialStyles } from './sweep.js';
+
+const OPEN_CARDS_UP_TO = 8;
+const SUMMARY_EVERY_MS = 300;
+
+const timeElement = (rfc3339) => element('time', { datetime: rfc3339 ?? '' }, formatTime(rfc3339));
+
+export class RunView {
+  constructor(container, { onChange, onDeleted, onRunAgain }) {
+    this.container = container;
+    this.onChange = onChange;
+    this.onDeleted = onDeleted;
+    this.onRunAgain = onRunAgain;
+    this.id = null;
+    this.feed = new RunFeed((message) => this.receive(message));
+  }
+
+  open(id) {
+    if (id === this.id) return;
+    this.close();
+    this.id = id;
+    this.container.hidden = false;
+    this.container.dataset.state = 'loading';
+    this.container.replaceChildren(element('p', { class: 'hint' }, 'Loading run…'));
+    this.feed.open(id, api.token);
+  }
+
+  close() {
+    this.feed.close();
+    this.chart?.destroy();
+    this.summary?.destroy();
+    this.network?.destroy();
+    this.chart = this.summary = this.network = null;
+    this.cardObserver?.disconnect();
+    this.gridObserver?.disconnect();
+    this.cardObserver = this.gridObserver = null;
+    for (const card of this.cards ?? []) card.discard();
+    clearTimeout(this.summaryTimer);
+    this.summaryTimer = 0;
+    this.cards = [];
+    this.id = null;
+    this.run = null;
+    this.rendering = null;
+  }
+
+  // Messages from the run feed (see run-feed.js).
+  async receive(message) {
+    if (message.id !== this.id) return;
+    switch (message.type) {
+      case 'run':
+        if (!this.run) {
+          // The first answer: the dataset (for outputs and boundaries) is read once, then the
+          // view is built; answers that come meanwhile wait for it.
+          this.rendering ??= this.firstRender(message.run, message.complete);
+          const first = await this.rendering;
+          if (first !== message.run && message.id === this.id) this.applyRun(message.run, message.complete);
+        } else {
+          this.applyRun(message.run, message.complete);
+        }
+        break;
+      case 'points':
+        await this.rendering;
+        if (message.id !== this.id || !this.chart) return;
+        for (const { trial, iterations, errors } of message.points) this.chart.append(trial, iterations, errors);
+        this.scheduleSummary();
+        break;
+      case 'message':
+        if (this.message) this.message.textContent = message.text;
+        break;
+      case 'complete':
+        await this.rendering;
+        this.complete = true;
+        if (this.run) this.applyRun(this.run, true, true);
+        break;
+      case 'deleted':
+        this.deleted();
+        break;
+      case 'failed':
+        this.container.dataset.state = 'error';
+        this.container.replaceChildren(element('div', { class: 'form-error', role: 'alert' },
+          message.status === 404 ? `There is no run ${this.id} (it may have been deleted).` : `Could not load run ${this.id}: ${message.text}`));
+        break;
+      case 'unauthorized':
+        api.onUnauthorized();
+        break;
+      default:
+    }
+  }
+
+  async firstRender(run, complete) {
+    const id = this.id;
+    this.dataset = await datasetOf(run.request);
+    if (id !== this.id) return run;
+    this.render(run);
+    this.applyRun(run, complete);
+    return run;
+  }
+
+  render(run) {
+    this.run = run;
+    this.complete = false;
+    this.selected = null;
+    this.userSelected = false;
+    this.planeChoice = null;
+    this.scaleMode = 'run';
+    this.reach = new ReachTracker();
+    this.styles = trialStyles(run);
+    const showHidden = run.request.hidden_sizes.length > 1;
+    this.showHidden = showHidden;
+    this.title = element('h2', { id: 'run-title' });
+    this.statusBadge = element('span', { class: 'status' });
+    this.progress = element('progress', { max: 1, value: 0, 'aria-labelledby': 'run-progress-label' });
+    this.progressLabel = element('span', { id: 'run-progress-label' });
+    this.facts = element('dl', { class: 'facts' });
+    this.runAgainButton = element('button', { type: 'button', id: 'run-again', onclick: () => this.onRunAgain?.(this.run) }, 'Run again…');
+    this.cancelButton = element('button', { type: 'button', id: 'cancel-run', onclick: () => this.cancel() }, 'Cancel run');
+    this.deleteButton = element('button', { type: 'button', class: 'danger', id: 'delete-run', onclick: () => this.askDelete() }, 'Delete run');
+    this.confirmBox = element('div', { class: 'confirm', hidden: true, role: 'group', 'aria-label': 'Confirm deletion' },
+      element('span', {}, 'Delete this run and its results?'),
+      element('button', { type: 'button', class: 'danger', id: 'confirm-delete', onclick: () => this.remove() }, 'Delete'),
+      element('button', { type: 'button', onclick: () => this.hideConfirm() }, 'Keep'));
+    this.message = element('p', { class: 'hint', role: 'status' });
+    const select = (index) => this.select(index, true);
+    this.summary = new SweepSummary(run, this.styles, { onSelect: select });
+    this.summary.onThreshold = () => this.updateSummary();
+    this.chart = new ErrorChart(run, this.styles, { onHover: (index) => this.highlight(index), onSelect: select });
+    this.network = new NetworkView({ onSelect: select });
+    this.network.setChoices(byAlpha(run.trials).map((index) => ({ index, name: trialName(run.trials[index], showHidden) })), this.dataset);
+    this.cards = run.trials.map((trial, index) => new TrialCard(trial, index, this.styles[index], showHidden, {
+      open: run.trials.length <= OPEN_CARDS_UP_TO,
+      onSelect: (chosen) => { this.select(chosen, true); byId('network-heading')?.scrollIntoView({ block: 'start' }); },
+    }));
+    const cardOf = new Map(this.cards.map((card) => [card.element, card]));
+    this.cardObserver = new IntersectionObserver((entries) => {
+      for (const entry of entries) cardOf.get(entry.target)?.setOnScreen(entry.isIntersecting);
+    }, { rootMargin: '600px 0px' });
+    for (const card of this.cards) this.cardObserver.observe(card.element);
+    const grid = element('div', { class: 'trial-grid' }, byAlpha(run.trials).map((index) => this.cards[index].element));
+    let gridWidth = 0;
+    this.gridObserver = new ResizeObserver(() => {
+      const width = Math.round(grid.clientWidth / 16);
+      if (width === gridWidth) return;
+      const first = gridWidth === 0;
+      gridWidth = width;
+      if (!first) for (const card of this.cards) card.invalidate();
+    });
+    this.gridObserver.observe(grid);
+    const labels = Object.entries(run.labels ?? {}).map(([key, value]) => element('span', { class: 'label' }, `${key}=${value}`));
+
+    this.container.replaceChildren(
+      element('header', { class: 'run-header' },
+        element('div', { class: 'run-heading' }, this.title, this.statusBadge),
+        element('div', { class: 'run-actions' },
+          this.runAgainButton, this.cancelButton, this.deleteButton,
+          element('a', { href: `/runs/${run.id}`, class: 'button-link', id: 'run-json' }, 'Run JSON'),
+          element('a', { href: `/runs/${run.id}/events`, class: 'button-link' }, 'Events')),
+        this.confirmBox),
+      element('p', { class: 'run-id' }, element('code', {}, run.id), ...labels),
+      element('div', { class: 'progress-row' }, this.progress, this.progressLabel),
+      this.facts,
+      this.message,
+      element('section', { class: 'summary-section', 'aria-labelledby': 'summary-heading' },
+        element('h3', { id: 'summary-heading' }, 'What alpha does'),
+        this.summary.element),
+      element('section', { class: 'chart-section', 'aria-labelledby': 'chart-heading' },
+        element('h3', { id: 'chart-heading' }, 'Error curves'),
+        this.chart.element),
+      element('section', { class: 'network-section', 'aria-labelledby': 'network-heading' },
+        element('h3', { id: 'network-heading' }, 'The selected trial’s network'),
+        this.network.element),
+      element('section', { class: 'trials-section', 'aria-labelledby': 'trials-heading' },
+        element('h3', { id: 'trials-heading' }, 'Trials'),
+        this.trialControls(run),
+        grid));
+  }
+
+  // The trials' shared settings (colour scales, the boundary's plane) and the key to their pictures.
+  trialControls(run) {
+    const radio = (value, text) => element('label', { class: 'choice' },
+      element('input', { type: 'radio', name: 'scale-mode', value, checked: value === 'run' || null,
+        onchange: () => { this.scaleMode = value; this.refreshCards(); } }), text);
+    const controls = [element('fieldset', { class: 'scale-mode' }, element('legend', {}, 'Colour scales'),
+      radio('run', 'one per layer for the whole run'), radio('trial', 'each trial its own'))];
+    const inputs = this.dataset?.inputs;
+    const { columns, constant } = inputColumns(inputs);
+    if (columns >= 2) {
+      const { plane } = boundaryPlane(this.dataset, null);
+      const options = (selected) => Array.from({ length: columns }, (_, column) =>
+        element('option', { value: column, selected: column === selected || null }, inputName(column, constant(column))));
+      this.planeX = element('select', { id: 'plane-x' }, options(plane?.x ?? 0));
+      this.planeY = element('select', { id: 'plane-y' }, options(plane?.y ?? 1));
+      this.planeRow = element('select', { id: 'plane-row' }, inputs.map((row, index) =>
+        element('option', { value: index }, `${index + 1}: ${row.map(formatNumber).join(' ')}`)));
+      const changed = () => {
+        this.planeChoice = { x: Number(this.planeX.value), y: Number(this.planeY.value), row: Number(this.planeRow.value) };
+        this.refreshCards();
+      };
+      for (const node of [this.planeX, this.planeY, this.planeRow]) node.addEventListener('change', changed);
+      controls.push(element('fieldset', { class: 'plane-picker' }, element('legend', {}, 'Decision boundary'),
+        element('label', {}, 'across ', this.planeX), element('label', {}, 'up ', this.planeY),
+        element('label', {}, 'other inputs from sample ', this.planeRow)));
+    }
+    this.planeNote = element('p', { class: 'hint', id: 'plane-note' });
+    return element('div', { class: 'trial-controls' },
+      element('div', { class: 'control-row' }, controls),
+      this.planeNote,
+      element('ul', { class: 'trial-key' },
+        element('li', {}, 'Weights: blue negative, red positive; direction changes: how often a weight’s update flipped sign, white none to dark purple most. Each picture has its colour key; hover or focus a heatmap and use the arrow keys to read a value.'),
+        element('li', {}, 'Outputs: the bar is the network’s output from 0 to 1, the red tick the target.'),
+        element('li', {}, 'Decision boundary: the output over two inputs, blue below 0.5, red above, the black line at 0.5; ○ target 0, ■ target 1.')));
+  }
+
+  // Applies a run read from the API: everything but the curve points, which only ever grow.
+  applyRun(run, complete, final = false) {
+    this.run = run;
+    run.trials.forEach((trial, index) => {
+      if (trial.curve?.iterations.length) this.chart.append(index, trial.curve.iterations, trial.curve.errors);
+    });
+    this.title.textContent = run.name ?? 'Unnamed run';
+    this.statusBadge.textContent = run.status;
+    this.statusBadge.className = `status status-${run.status}`;
+    this.cancelButton.disabled = isFinished(run.status);
+    this.cardsStale = true;
+    if (run.failure) this.message.textContent = `Failed: ${typeof run.failure === 'string' ? run.failure : run.failure.detail ?? run.failure.title ?? ''}`;
+    this.updateSummary();
+    // 'complete' once the run has finished and every point is in.
+    if (complete || final) this.complete = true;
+    this.container.dataset.state = isFinished(run.status) && this.complete ? 'complete' : 'live';
+    this.container.dataset.status = run.status;
+  }
+
+  // Everything derived from the trials and their curves so far: the header's progress and facts,
+  // the summary, the legend, the cards, the network. Curve points arrive often, so after points
+  // this runs at most every SUMMARY_EVERY_MS.
+  scheduleSummary() {
+    if (this.summaryTimer) return;
+    this.summaryTimer = setTimeout(() => { this.summaryTimer = 0; if (this.run) this.updateSummary(); }, SUMMARY_EVERY_MS);
+  }
+
+  updateSummary() {
+    const run = this.run;
+    const chart = this.chart;
+    const learned = run.trials.map(learnedOf);
+    const best = bestTrialIndex(run, learned);
+    const facts = run.trials.map((trial, index) => {
+      const model = chart.trials[index];
+      const count = model.iterations.length;
+      return {
+        status: trial.status,
+        learned: learned[index],
+        finalError: trial.final_error ?? null,
+        currentError: count ? model.errors[count - 1] : null,
+        reached: this.reach.reached(index, model.iterations, model.errors, this.summary.threshold),
+        changes: totalDirectionChanges(trial),
+      };
+    });
+    this.facts0 = facts;
+    this.best = best;
+    this.summary.update(facts, best);
+    run.trials.forEach((trial, index) => {
+      let detail = trial.status;
+      if (trial.status === 'diverged') detail = `diverged at ${formatCount(trial.diverged_at_iteration)}`;
+      else if (trial.final_error !== null && trial.final_error !== undefined) detail = `error ${formatNumber(trial.final_error)}${learned[index] === false ? ', did not learn' : ''}`;
+      chart.updateTrial(index, trial, detail);
+    });
+    this.updateHeader(run, best, learned);
+    if (this.cardsStale || facts.some((fact, index) => fact.learned !== this.cardFacts?.[index]?.learned)) this.refreshCards();
+    if (!this.userSelected) this.select(best ?? byAlpha(run.trials)[0], false);
+    else this.showNetwork();
+    this.onChange?.(this.listedRun(run, best));
+  }
+
+  // Progress as the page knows it: the points it has drawn count too, so the header and the
+  // chart never disagree; a finished run is done.
+  progressOf(run) {
+    const total = run.progress.iterations_total;
+    if (isFinished(run.status)) return { fraction: 1, done: Math.max(run.progress.iterations_done, 0) };
+    let seen = 0;
+    run.trials.forEach((trial, index) => {
+      seen += Math.min(run.request.iterations, Math.max(trial.iterations_done, this.chart.lastIteration(index)));
+    });
+    const done = Math.max(run.progress.iterations_done, seen);
+    return { fraction: total ? Math.max(run.progress.fraction, done / total) : run.progress.fraction, done };
+  }
+
+  updateHeader(run, best, learned) {
+    const { fraction, done } = this.progressOf(run);
+    this.progress.value = fraction;
+    this.progressLabel.textContent = `${formatPercent(fraction)} · ${formatCount(done)} of ${formatCount(run.progress.iterations_total)} iterations · ${run.progress.trials_done} of ${run.progress.trials_total} trials`;
+    const request = run.request;
+    const bestTrial = best === null ? null : run.trials[best];
+    const finishedTrials = learned.filter((value) => value !== null).length;
+    const facts = [
+      ['best α', bestTrial ? `${formatNumber(bestTrial.alpha)} (error ${formatNumber(bestTrial.final_error)}${request.hidden_sizes.length > 1 ? `, hidden ${bestTrial.hidden_size}` : ''})` : (finishedTrials ? 'none learned' : '—')],
+      ['learned', `${learned.filter(Boolean).length} of ${run.trials.length}`],
+      ['dataset', typeof request.dataset === 'string' ? request.dataset : `inline, ${formatCount(request.dataset.inputs.length)} samples`],
+      ['hidden', request.hidden_sizes.join(', ')],
+      ['iterations', formatCount(request.iterations)],
+      ['error every', formatCount(request.error_every)],
+      ['seed', String(request.seed)],
+      ['created', timeElement(run.created_at)],
+      ['finished', run.finished_at ? timeElement(run.finished_at) : '—'],
+      ['diverged', `${run.summary.trials_diverged} of ${run.trials.length}`],
+    ];
+    const text = JSON.stringify(facts.map(([term, value]) => [term, typeof value === 'string' ? value : value.textContent]));
+    if (text !== this.factsText) {
+      this.factsText = text;
+      this.facts.replaceChildren(...factList(facts));
+    }
+  }
+
+  // The run as the run list shows it, with the progress and best this view knows.
+  listedRun(run, best) {
+    const { fraction, done } = this.progressOf(run);
+    const trial = best === null ? null : run.trials[best];
+    return {
+      ...run,
+      progress: { ...run.progress, fraction, iterations_done: done },
+      summary: { ...run.summary, best: trial ? { ...run.summary.best, alpha: trial.alpha, hidden_size: trial.hidden_size, final_error: trial.final_error } : null },
+    };
+  }
+
+  // Scales, plane and settings shared by the cards; each card redraws only when they (or its
+  // trial) changed.
+  cardContext() {
+    const run = this.run;
+    const { plane, why } = boundaryPlane(this.dataset, this.planeChoice);
+    const scales = {
+      weights: layerMaxima(run.trials, (trial) => trial.synapses).map(weightScale),
+      changes: layerMaxima(run.trials, (trial) => trial.direction_changes).map(countScale),
+    };
+    const key = [this.scaleMode, scales.weights.map((scale) => scale.largest).join(','), scales.changes.map((scale) => scale.largest).join(','),
+      plane ? `${plane.x},${plane.y},${plane.row}` : why].join('|');
+    return { dataset: this.dataset, scales, perTrialScales: this.scaleMode === 'trial', plane, planeWhy: why, key };
+  }
+
+  refreshCards() {
+    this.cardsStale = false;
+    this.cardFacts = this.facts0;
+    const context = this.cardContext();
+    this.context = context;
+    if (this.planeNote) {
+      const held = context.plane?.held.map((column) => `x${column + 1} = ${formatNumber(context.plane.base[column])}`).join(', ');
+      this.planeNote.textContent = context.plane ? (held ? `Other inputs held at sample ${context.plane.row + 1}: ${held}; only samples with those values are drawn.` : '') : `No decision boundary: ${context.planeWhy}`;
+    }
+    this.run.trials.forEach((trial, index) => this.cards[index].update(trial, { learned: this.facts0[index].learned, changes: this.facts0[index].changes }, context));
+    this.showNetwork();
+  }
+
+  select(index, byUser) {
+    if (index === null || index === undefined) return;
+    if (byUser) this.userSelected = true;
+    const changed = index !== this.selected;
+    this.selected = index;
+    if (changed) {
+      this.summary.select(index);
+      this.chart.select(index);
+      for (const card of this.cards) card.element.classList.toggle('selected', card.index === index);
+    }
+    this.showNetwork();
+  }
+
+  showNetwork() {
+    if (this.selected === null || !this.network || !this.context) return;
+    const trial = this.run.trials[this.selected];
+    this.network.show(this.selected, trial, {
+      name: trialName(trial, this.showHidden), scales: this.context.scales.weights,
+      plane: this.context.plane, planeWhy: this.context.planeWhy,
+    });
+  }
+
+  highlight(index) {
+    for (const card of this.cards) card.element.classList.toggle('highlighted', card.index === index);
+  }
+
+  deleted() {
+    this.feed.close();
+    this.container.dataset.state = 'deleted';
+    if (this.message) this.message.textContent = 'This run was deleted.';
+    this.onDeleted?.(this.id);
+  }
+
+  async cancel() {
+    this.cancelButton.disabled = true;
+    try {
+      // The answer is the whole run; the feed's long-poll brings the new state without it.
+      const response = await api.request('POST', `/runs/${this.id}/cancel`);
+      if (!response.ok) throw await Problem.from(response);
+      response.body?.cancel();
+      this.message.textContent = 'Cancelled.';
+    } catch (error) {
+      this.message.textContent = `Cancel failed: ${error.detail || error.message}`;
+      this.cancelButton.disabled = isFinished(this.run.status);
+    }
+  }
+
+  askDelete() {
+    this.confirmBox.hidden = false;
+    byId('confirm-delete').focus();
+  }
+
+  hideConfirm() {
+    this.confirmBox.hidden = true;
+    this.deleteButton.focus();
+  }
+
+  async remove() {
+    const id = this.id;
+    try {
+      const response = await api.request('DELETE', `/runs/${id}`);
+      if (!response.ok && response.status !== 404) throw await Problem.from(response);
+      this.close();
+      this.onDeleted?.(id);
+    } catch (error) {
+      this.message.textContent = `Delete failed: ${error.detail || error.message}`;
+      this.hideConfirm();
+    }
+  }
+}
+
+"""#,
+        "summary.js": #"""
+// The sweep at a glance: final error against alpha and total direction changes against alpha
+// (log scales, one mark per trial, hidden sizes as shapes, learned / not learned / diverged
+// marked), a sentence saying which alphas learned, and a sortable table of every trial.
+
+import { element, svgElement } from './dom.js';
+import { formatAlpha, formatCount, formatNumber } from './format.js';
+import { decadeDomain, logAxisNodes, markerPath, strokedMarker } from './plot.js';
+import { byAlpha, trialName } from './sweep.js';
+
+const DEFAULT_THRESHOLD = 0.05;
+const STATES = {
+  learned: 'learned',
+  unlearned: 'did not learn',
+  diverged: 'diverged',
+  pending: 'still training',
+};
+
+// One row of the summary: everything the plots and the table show about a trial.
+function stateOf(row) {
+  if (row.status === 'diverged') return 'diverged';
+  if (row.learned === true) return 'learned';
+  if (row.learned === false) return 'unlearned';
+  return 'pending';
+}
+
+// A scatter plot against alpha on a log axis; `yOf(row)` gives a row's value (null: not shown),
+// `scale` is 'log' or 'log1p' (a log axis of 1 + value, so zero has a place).
+class AlphaPlot {
+  constructor({ id, title, yTitle, yOf, scale, describe, onSelect }) {
+    this.id = id;
+    this.yOf = yOf;
+    this.scale = scale;
+    this.describe = describe;
+    this.onSelect = onSelect;
+    this.rows = [];
+    this.cursor = null;
+    this.svg = svgElement('svg', { class: 'alpha-plot', id, role: 'img', tabindex: 0, 'aria-label': `${title}: one mark per trial; arrow keys read them` });
+    this.grid = svgElement('g', { class: 'grid' });
+    this.lines = svgElement('g', { class: 'trend-lines' });
+    this.marks = svgElement('g', { class: 'marks' });
+    this.overlay = svgElement('g', { class: 'overlay' });
+    this.focusRing = svgElement('circle', { class: 'focus-ring', r: 10, visibility: 'hidden' });
+    this.svg.append(this.grid, this.lines, this.marks, this.overlay, this.focusRing);
+    this.box = element('div', { class: 'chart-box' }, this.svg);
+    this.element = element('figure', { class: 'summary-plot' }, element('figcaption', { class: 'plot-title' }, title), this.box);
+    this.yTitle = yTitle;
+    this.svg.addEventListener('keydown', (event) => this.key(event));
+    this.svg.addEventListener('pointermove', (event) => this.pointAt(event));
+    this.svg.addEventListener('click', () => { if (this.cursor !== null) this.onSelect(this.cursor); });
+    this.resizeObserver = new ResizeObserver(() => { if (Math.round(this.box.clientWidth) !== this.width) this.draw(); });
+    this.resizeObserver.observe(this.box);
+  }
+
+  update(rows, best, selected) {
+    this.rows = rows;
+    this.best = best;
+    this.selected = selected;
+    this.draw();
+  }
+
+  draw() {
+    this.width = Math.round(this.box.clientWidth);
+    if (!this.width || !this.rows.length) return;
+    const width = this.width;
+    const height = Math.round(Math.min(260, Math.max(190, width * 0.55)));
+    const size = { left: 62, right: width - 22, top: 18, bottom: height - 36 };
+    this.size = size;
+    this.svg.setAttribute('width', width);
+    this.svg.setAttribute('height', height);
+    this.svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+
+    const [xLow, xHigh] = decadeDomain(this.rows.map((row) => row.alpha), [-1, 1]);
+    const values = this.rows.map((row) => this.yOf(row)).filter((value) => value !== null && Number.isFinite(value));
+    let yLow;
+    let yHigh;
+    if (this.scale === 'log') {
+      [yLow, yHigh] = decadeDomain(values);
+    } else {
+      yLow = 0;
+      yHigh = Math.max(1, Math.ceil(Math.log10(1 + Math.max(0, ...values))));
+    }
+    const x = (alpha) => size.left + ((Math.log10(alpha) - xLow) / (xHigh - xLow)) * (size.right - size.left);
+    const yPosition = (value) => (this.scale === 'log' ? Math.log10(value) : Math.log10(1 + value));
+    const y = (value) => size.bottom - ((yPosition(value) - yLow) / (yHigh - yLow)) * (size.bottom - size.top);
+    this.x = x;
+    this.y = y;
+
+    const nodes = [svgElement('rect', { class: 'plot-area', x: size.left, y: size.top, width: size.right - size.left, height: size.bottom - size.top })];
+    nodes.push(...logAxisNodes({ low: xLow, high: xHigh, position: x, vertical: false, from: size.top, to: size.bottom, labelAt: size.bottom + 15 }));
+    if (this.scale === 'log') {
+      nodes.push(...logAxisNodes({ low: yLow, high: yHigh, position: y, vertical: true, from: size.left, to: size.right, labelAt: size.left - 6 }));
+    } else {
+      const step = Math.max(1, Math.ceil(yHigh / 5));
+      for (let decade = -1; decade <= yHigh; decade += decade < 0 ? 1 : step) {
+        const value = decade < 0 ? 0 : 10 ** decade;
+        if (yPosition(value) > yHigh + 1e-9) break;
+        const at = y(value);
+        nodes.push(svgElement('line', { class: 'major', x1: size.left, x2: size.right, y1: at, y2: at }));
+        nodes.push(svgElement('text', { class: 'tick y', x: size.left - 6, y: at + 4 }, formatNumber(value)));
+      }
+    }
+    nodes.push(svgElement('text', { class: 'axis-title', x: (size.left + size.right) / 2, y: height - 4 }, 'alpha (log)'));
+    nodes.push(svgElement('text', { class: 'axis-title', x: 12, y: (size.top + size.bottom) / 2, transform: `rotate(-90 12 ${(size.top + size.bottom) / 2})` }, this.yTitle));
+    this.grid.replaceChildren(...nodes);
+
+    // Where each trial's mark goes; a diverged trial without a finite value sits on the top edge.
+    this.points = new Map();
+    for (const row of this.rows) {
+      const value = this.yOf(row);
+      if (value !== null && Number.isFinite(value) && (this.scale !== 'log' || value > 0)) this.points.set(row.index, { x: x(row.alpha), y: y(value) });
+      else if (row.state === 'diverged') this.points.set(row.index, { x: x(row.alpha), y: size.top + 6 });
+    }
+    // A thin line through each hidden size's trials, in alpha order: the trend.
+    const byHidden = new Map();
+    for (const row of this.rows) {
+      if (!this.points.has(row.index) || row.state === 'diverged') continue;
+      if (!byHidden.has(row.hidden)) byHidden.set(row.hidden, []);
+      byHidden.get(row.hidden).push(this.points.get(row.index));
+    }
+    this.lines.replaceChildren(...[...byHidden.values()].filter((points) => points.length > 1).map((points) =>
+      svgElement('path', { d: points.map((point, index) => `${index ? 'L' : 'M'}${point.x.toFixed(1)},${point.y.toFixed(1)}`).join('') })));
+    this.marks.replaceChildren(...this.rows.filter((row) => this.points.has(row.index)).map((row) => {
+      const { x: px, y: py } = this.points.get(row.index);
+      if (row.state === 'diverged') {
+        return svgElement('path', { class: 'mark diverged', 'data-trial': row.index, d: markerPath('cross', px, py, 5) });
+      }
+      const hollow = row.state !== 'learned' || strokedMarker(row.marker);
+      return svgElement('path', {
+        class: `mark ${row.state}`, 'data-trial': row.index, d: markerPath(row.marker, px, py, 5),
+        fill: hollow ? '#fff' : row.colour, stroke: row.colour,
+      });
+    }));
+    const overlay = [];
+    const bestPoint = this.best === null ? null : this.points.get(this.best);
+    if (bestPoint) {
+      overlay.push(svgElement('circle', { class: 'best-ring', cx: bestPoint.x, cy: bestPoint.y, r: 9 }));
+      const anchorEnd = bestPoint.x > (size.left + size.right) / 2;
+      overlay.push(svgElement('text', { class: 'best-label', x: bestPoint.x + (anchorEnd ? -12 : 12), y: bestPoint.y - 8, 'text-anchor': anchorEnd ? 'end' : 'start' }, 'best'));
+    }
+    const selectedPoint = this.selected === null ? null : this.points.get(this.selected);
+    if (selectedPoint) overlay.push(svgElement('circle', { class: 'selected-ring', cx: selectedPoint.x, cy: selectedPoint.y, r: 12 }));
+    this.overlay.replaceChildren(...overlay);
+    if (this.cursor !== null) this.showCursor(this.cursor);
+  }
+
+  ordered() {
+    return this.rows.filter((row) => this.points?.has(row.index)).map((row) => row.index);
+  }
+
+  key(event) {
+    const order = this.ordered();
+    if (!order.length) return;
+    let position = Math.max(0, order.indexOf(this.cursor));
+    switch (event.key) {
+      case 'ArrowRight': case 'ArrowDown': position = this.cursor === null ? 0 : position + 1; break;
+      case 'ArrowLeft': case 'ArrowUp': position -= 1; break;
+      case 'Home': position = 0; break;
+      case 'End': position = order.length - 1; break;
+      case 'Enter': if (this.cursor !== null) this.onSelect(this.cursor); event.preventDefault(); return;
+      default: return;
+    }
+    event.preventDefault();
+    this.showCursor(order[Math.max(0, Math.min(order.length - 1, position))]);
+  }
+
+  pointAt(event) {
+    if (!this.points) return;
+    const bounds = this.svg.getBoundingClientRect();
+    const x = event.clientX - bounds.left;
+    const y = event.clientY - bounds.top;
+    let best = null;
+    for (const [index, point] of this.points) {
+      const distance = Math.hypot(point.x - x, point.y - y);
+      if (distance < 24 && (!best || distance < best.distance)) best = { index, distance };
+    }
+    if (best) this.showCursor(best.index);
+  }
+
+  showCursor(index) {
+    const point = this.points?.get(index);
+    if (!point) return;
+    this.cursor = index;
+    this.focusRing.setAttribute('cx', point.x);
+    this.focusRing.setAttribute('cy', point.y);
+    this.focusRing.setAttribute('visibility', 'visible');
+    this.describe(index);
+  }
+
+  destroy() {
+    this.resizeObserver.disconnect();
+  }
+}
+
+const COLUMNS = [
+  { key: 'alpha', title: 'α' },
+  { key: 'hidden', title: 'hidden', numeric: true },
+  { key: 'status', title: 'status' },
+  { key: 'learned', title: 'learned' },
+  { key: 'finalError', title: 'final error', numeric: true },
+  { key: 'reached', title: 'iterations to reach', numeric: true },
+  { key: 'changes', title: 'direction changes', numeric: true },
+];
+
+export class SweepSummary {
+  constructor(run, styles, { onSelect }) {
+    this.onSelect = onSelect;
+    this.showHidden = run.request.hidden_sizes.length > 1;
+    this.threshold = DEFAULT_THRESHOLD;
+    this.sort = { key: 'alpha', ascending: true };
+    this.selected = null;
+    this.rows = run.trials.map((trial, index) => ({ index, alpha: trial.alpha, hidden: trial.hidden_size, hidden_size: trial.hidden_size, ...styles[index] }));
+    this.alphaOrder = byAlpha(run.trials);
+    const describe = (index) => { this.readout.textContent = this.describeRow(this.rows[index]); };
+    this.errorPlot = new AlphaPlot({
+      id: 'summary-error-plot', title: 'Final error by alpha', yTitle: 'final error (log)', scale: 'log',
+      yOf: (row) => row.finalError ?? row.currentError ?? null, describe, onSelect: (index) => this.onSelect(index),
+    });
+    this.changesPlot = new AlphaPlot({
+      id: 'summary-changes-plot', title: 'Direction changes by alpha', yTitle: 'changes, all weights', scale: 'log1p',
+      yOf: (row) => row.changes ?? null, describe, onSelect: (index) => this.onSelect(index),
+    });
+    this.story = element('p', { class: 'story', id: 'summary-story' });
+    this.readout = element('p', { class: 'readout', id: 'summary-readout', role: 'status' }, 'Point at a mark, or focus a plot and use the arrow keys, to read a trial; Enter or a click selects it.');
+    this.thresholdInput = element('input', { id: 'reach-threshold', value: String(DEFAULT_THRESHOLD), inputmode: 'decimal', spellcheck: 'false', 'aria-describedby': 'reach-threshold-error' });
+    this.thresholdError = element('p', { class: 'field-error', id: 'reach-threshold-error' });
+    this.thresholdInput.addEventListener('input', () => this.setThreshold(this.thresholdInput.value));
+    this.headers = COLUMNS.map((column) => {
+      const button = element('button', { type: 'button', class: 'sort' }, column.key === 'reached' ? element('span', { class: 'reach-title' }) : column.title);
+      const header = element('th', { scope: 'col', 'data-key': column.key, class: column.numeric ? 'num' : null }, button);
+      button.addEventListener('click', () => this.sortBy(column.key));
+      return header;
+    });
+    this.body = element('tbody', {});
+    for (const row of this.rows) this.createTableRow(row);
+    this.table = element('table', { class: 'sweep-table', id: 'sweep-table' },
+      element('caption', { class: 'visually-hidden' }, 'Every trial of the sweep; the column headers sort'),
+      element('thead', {}, element('tr', {}, this.headers)), this.body);
+    this.element = element('div', { class: 'summary' },
+      this.story,
+      element('div', { class: 'summary-plots' }, this.errorPlot.element, this.changesPlot.element),
+      this.keyList(run),
+      this.readout,
+      element('div', { class: 'table-controls field' },
+        element('label', { for: 'reach-threshold' }, 'Iterations until the error is at most'),
+        this.thresholdInput, this.thresholdError),
+      element('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Trials table' }, this.table));
+    this.renderHeaders();
+  }
+
+  keyList(run) {
+    const symbol = (d, attributes) => svgElement('svg', { class: 'key-symbol', width: 16, height: 16, viewBox: '0 0 16 16', 'aria-hidden': 'true' }, svgElement('path', { d, ...attributes }));
+    const items = [
+      [symbol(markerPath('circle', 8, 8, 5), { class: 'mark learned', fill: '#3a4a68', stroke: '#3a4a68' }), 'learned (filled)'],
+      [symbol(markerPath('circle', 8, 8, 5), { class: 'mark unlearned', fill: '#fff', stroke: '#3a4a68' }), 'did not learn (hollow)'],
+      [symbol(markerPath('cross', 8, 8, 5), { class: 'mark diverged' }), 'diverged'],
+      [symbol(markerPath('circle', 8, 8, 5), { class: 'mark pending', fill: '#fff', stroke: '#3a4a68' }), 'still training'],
+      [svgElement('svg', { class: 'key-symbol', width: 16, height: 16, 'aria-hidden': 'true' }, svgElement('circle', { class: 'best-ring', cx: 8, cy: 8, r: 6 })), 'best'],
+    ];
+    if (this.showHidden) {
+      for (const hidden of run.request.hidden_sizes) {
+        const row = this.rows.find((candidate) => candidate.hidden === hidden);
+        items.push([symbol(markerPath(row.marker, 8, 8, 5), { fill: '#3a4a68', stroke: '#3a4a68' }), `hidden ${hidden}`]);
+      }
+    }
+    items.push([element('span', { class: 'alpha-ramp', 'aria-hidden': 'true' }), 'colour: alpha, dark (small) to ochre (large)']);
+    return element('ul', { class: 'plot-key', 'aria-label': 'How the plots mark trials' }, items.map(([symbolNode, text]) => element('li', {}, symbolNode, text)));
+  }
+
+  createTableRow(row) {
+    const swatch = svgElement('svg', { class: 'swatch', width: 16, height: 12, 'aria-hidden': 'true' },
+      svgElement('path', { d: markerPath(row.marker, 8, 6, 4.5), fill: row.colour, stroke: row.colour }));
+    row.cells = {
+      alpha: element('button', { type: 'button', class: 'trial-button', title: `select ${trialName(row, this.showHidden)} (α = ${row.alpha})` }, swatch, formatAlpha(row.alpha)),
+      badge: element('span', { class: 'best-badge', hidden: true }, 'best'),
+      hidden: element('td', { class: 'num' }, String(row.hidden)),
+      status: element('span', { class: 'status' }),
+      learned: element('td', {}),
+      finalError: element('td', { class: 'num' }),
+      reached: element('td', { class: 'num' }),
+      changes: element('td', { class: 'num' }),
+    };
+    row.cells.alpha.addEventListener('click', () => this.onSelect(row.index));
+    row.element = element('tr', { 'data-trial': row.index },
+      element('th', { scope: 'row' }, row.cells.alpha, row.cells.badge),
+      row.cells.hidden, element('td', {}, row.cells.status), row.cells.learned,
+      row.cells.finalError, row.cells.reached, row.cells.changes);
+    this.body.append(row.element);
+  }
+
+  setThreshold(text) {
+    const value = Number(text.trim());
+    const valid = text.trim() !== '' && Number.isFinite(value) && value > 0;
+    this.thresholdInput.toggleAttribute('aria-invalid', !valid);
+    if (!valid) this.thresholdInput.setAttribute('aria-invalid', 'true');
+    this.thresholdError.textContent = valid ? '' : 'a number > 0, such as 0.05';
+    if (!valid) return;
+    this.threshold = value;
+    this.onThreshold?.();
+  }
+
+  sortBy(key) {
+    this.sort = { key, ascending: this.sort.key === key ? !this.sort.ascending : true };
+    this.renderHeaders();
+    this.order();
+  }
+
+  renderHeaders() {
+    for (const header of this.headers) {
+      const key = header.dataset.key;
+      if (key === this.sort.key) header.setAttribute('aria-sort', this.sort.ascending ? 'ascending' : 'descending');
+      else header.removeAttribute('aria-sort');
+    }
+    this.table.querySelector('.reach-title').textContent = `iterations to ≤ ${formatNumber(this.threshold)}`;
+  }
+
+  // Rows in the table's order; missing values go last either way.
+  order() {
+    const { key, ascending } = this.sort;
+    const value = (row) => {
+      switch (key) {
+        case 'learned': return row.learned === null ? null : row.learned ? 1 : 0;
+        case 'status': return row.status;
+        default: return row[key];
+      }
+    };
+    const sorted = [...this.rows].sort((a, b) => {
+      const va = value(a);
+      const vb = value(b);
+      if (va === null || va === undefined) return vb === null || vb === undefined ? a.alpha - b.alpha : 1;
+      if (vb === null || vb === undefined) return -1;
+      const compared = typeof va === 'string' ? va.localeCompare(vb) : va - vb;
+      return (ascending ? compared : -compared) || a.alpha - b.alpha || a.hidden - b.hidden;
+    });
+    let previous = null;
+    for (const row of sorted) {
+      const expected = previous ? previous.nextSibling : this.body.firstChild;
+      if (expected !== row.element) this.body.insertBefore(row.element, expected);
+      previous = row.element;
+    }
+  }
+
+  // `facts[i]`: {status, learned, finalError, currentError, reached, changes}; `best`: index or null.
+  update(facts, best) {
+    this.best = best;
+    for (const row of this.rows) {
+      Object.assign(row, facts[row.index]);
+      row.state = stateOf(row);
+      const set = (node, text) => { if (node.textContent !== text) node.textContent = text; };
+      row.cells.status.className = `status status-${row.status}`;
+      set(row.cells.status, row.status);
+      set(row.cells.learned, row.learned === null ? '—' : row.learned ? 'yes' : 'no');
+      set(row.cells.finalError, formatNumber(row.finalError));
+      set(row.cells.reached, row.reached === null ? (row.status === 'running' || row.status === 'queued' ? '—' : 'not reached') : formatCount(row.reached));
+      set(row.cells.changes, row.changes === null ? '—' : formatCount(row.changes));
+      row.cells.badge.hidden = row.index !== best;
+      row.element.classList.toggle('best', row.index === best);
+      row.element.dataset.state = row.state;
+    }
+    this.renderHeaders();
+    this.order();
+    const ordered = this.alphaOrder.map((index) => this.rows[index]);
+    this.errorPlot.update(ordered, best, this.selected);
+    this.changesPlot.update(ordered, best, this.selected);
+    this.story.textContent = this.storyText(ordered);
+  }
+
+  select(index) {
+    this.selected = index;
+    for (const row of this.rows) row.element.classList.toggle('selected', row.index === index);
+    this.errorPlot.update(this.errorPlot.rows, this.best, index);
+    this.changesPlot.update(this.changesPlot.rows, this.best, index);
+  }
+
+  describeRow(row) {
+    const parts = [trialName(row, this.showHidden), row.status];
+    if (row.finalError !== null && row.finalError !== undefined) parts.push(`final error ${formatNumber(row.finalError)}`);
+    else if (row.currentError !== null && row.currentError !== undefined) parts.push(`error so far ${formatNumber(row.currentError)}`);
+    parts.push(STATES[row.state]);
+    if (row.changes !== null && row.changes !== undefined) parts.push(`${formatCount(row.changes)} direction changes`);
+    if (row.index === this.best) parts.push('best');
+    return parts.join(' · ');
+  }
+
+  // "Learned: α 0.01 to 10 (5 of 7). Did not learn: α 0.001, 100, 1000. Best: α = 10, final error 0.00264."
+  storyText(ordered) {
+    const groups = this.showHidden ? [...new Set(ordered.map((row) => row.hidden))] : [null];
+    const sentences = [];
+    for (const hidden of groups) {
+      const rows = ordered.filter((row) => hidden === null || row.hidden === hidden);
+      const prefix = hidden === null ? '' : `Hidden ${hidden}: `;
+      const learned = runsOf(rows, (row) => row.state === 'learned');
+      const unlearned = runsOf(rows, (row) => row.state === 'unlearned');
+      const diverged = runsOf(rows, (row) => row.state === 'diverged');
+      const pending = rows.filter((row) => row.state === 'pending').length;
+      const parts = [];
+      const count = rows.filter((row) => row.state === 'learned').length;
+      parts.push(count ? `learned at α ${shortList(learned)} (${count} of ${rows.length})` : `no trial learned${pending ? ' yet' : ''}`);
+      if (unlearned.length) parts.push(`did not learn at α ${shortList(unlearned)}`);
+      if (diverged.length) parts.push(`diverged at α ${shortList(diverged)}`);
+      if (pending) parts.push(`${pending} still training`);
+      sentences.push(`${prefix}${prefix ? parts.join('; ') : capitalise(parts.join('; '))}.`);
+    }
+    const best = this.best === null || this.best === undefined ? null : this.rows[this.best];
+    if (best) sentences.push(`Best: ${trialName(best, this.showHidden)}, final error ${formatNumber(best.finalError)}.`);
+    return sentences.join(' ');
+  }
+
+  destroy() {
+    this.errorPlot.destroy();
+    this.changesPlot.destroy();
+  }
+}
+
+// Consecutive runs (in alpha order) of rows matching `test`, written "0.01 to 10" or "0.1".
+function runsOf(rows, test) {
+  const runs = [];
+  let start = null;
+  let end = null;
+  const close = () => { if (start) runs.push(start === end ? formatAlpha(start.alpha) : `${formatAlpha(start.alpha)} to ${formatAlpha(end.alpha)}`); start = end = null; };
+  for (const row of rows) {
+    if (test(row)) { start ??= row; end = row; } else close();
+  }
+  close();
+  return runs;
+}
+
+function shortList(items) {
+  return items.length > 6 ? `${items.slice(0, 3).join(', ')} … ${items.slice(-2).join(', ')} (${items.length})` : items.join(', ');
+}
+
+const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+"""#,
+        "sweep.js": #"""
+// What a sweep's trials mean, derived from the run: names, colours, whether a trial learned, when
+// it reached an error, how often its weights changed direction, the best trial.
+
+import { alphaColours } from './colour.js';
+import { formatAlpha } from './format.js';
+
+// Dash patterns (by alpha rank) and marker shapes (by hidden size): colour is never the only cue.
+export const DASHES = ['', '9 4', '2 3', '12 3 3 3', '5 5', '14 4 2 4 2 4', '1 4', '7 2 1 2'];
+export const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'cross', 'plus', 'star', 'bar'];
+
+export function trialName(trial, showHidden) {
+  return showHidden ? `α = ${formatAlpha(trial.alpha)}, hidden ${trial.hidden_size}` : `α = ${formatAlpha(trial.alpha)}`;
+}
+
+// How each trial is drawn: colour by log alpha, dash by alpha rank, marker by hidden size.
+export function trialStyles(run) {
+  const alphas = [...new Set(run.request.alphas)].sort((a, b) => a - b);
+  const hidden = run.request.hidden_sizes;
+  const colourOf = alphaColours(alphas);
+  return run.trials.map((trial) => {
+    const rank = Math.max(0, alphas.indexOf(trial.alpha));
+    return {
+      colour: colourOf(trial.alpha),
+      dash: DASHES[rank % DASHES.length],
+      marker: MARKERS[Math.max(0, hidden.indexOf(trial.hidden_size)) % MARKERS.length],
+    };
+  });
+}
+
+// Trial indices ordered by alpha, then hidden size (the order of every legend and table).
+export function byAlpha(trials) {
+  return trials.map((trial, index) => index)
+    .sort((a, b) => trials[a].alpha - trials[b].alpha || trials[a].hidden_size - trials[b].hidden_size || a - b);
+}
+
+// Whether a trial learned, as the service says (api.md: it did not diverge and its final error
+// is at most half its error at iteration 0); null while it trains.
+export function learnedOf(trial) {
+  return typeof trial.learned === 'boolean' ? trial.learned : null;
+}
+
+// The best trial: the service's (never one that did not learn, api.md; checked here too for runs
+// stored before that rule).
+export function bestTrialIndex(run, learned) {
+  const best = run.summary?.best;
+  if (!best) return null;
+  const index = Number.isInteger(best.trial) ? best.trial
+    : run.trials.findIndex((trial) => trial.alpha === best.alpha && trial.hidden_size === best.hidden_size);
+  if (index < 0 || learned[index] === false) return null;
+  return index;
+}
+
+// Σ of a trial's direction changes over every weight (null until it finishes).
+export function totalDirectionChanges(trial) {
+  if (!trial.direction_changes) return null;
+  let total = 0;
+  for (const matrix of trial.direction_changes) {
+    if (!matrix) continue;
+    for (const value of matrix.values) if (Number.isFinite(value)) total += value;
+  }
+  return total;
+}
+
+// The first iteration whose error is ≤ threshold, remembered per curve and threshold and
+// extended as points arrive (null: not reached).
+export class ReachTracker {
+  constructor() {
+    this.threshold = null;
+    this.state = new Map();
+  }
+
+  reached(index, iterations, errors, threshold) {
+    if (threshold !== this.threshold) { this.threshold = threshold; this.state.clear(); }
+    let state = this.state.get(index);
+    if (!state) this.state.set(index, state = { scanned: 0, at: null });
+    if (state.at === null) {
+      for (let i = state.scanned; i < iterations.length; i++) {
+        if (errors[i] <= threshold) { state.at = iterations[i]; break; }
+      }
+      state.scanned = iterations.length;
+    }
+    return state.at;
+  }
+}
+
+"""#,
+        "trial-card.js": #"""
+// One trial's card: status and facts, then (when opened, and drawn only while on screen or near
+// it) outputs against targets, the decision boundary, the weights and their direction changes.
+
+import { element, factList, renderQueue, svgElement } from './dom.js';
+import { formatCount, formatDuration, formatNumber } from './format.js';
+import { decisionBoundary, inputColumns } from './boundary.js';
+import { countScale, layerMaxima, matrixView, weightScale } from './matrix.js';
+import { markerPath } from './plot.js';
+import { trialName } from './sweep.js';
+
+export class TrialCard {
+  constructor(trial, index, style, showHidden, { open, onSelect }) {
+    this.index = index;
+    this.signature = '';
+    this.onScreen = false;
+    this.pending = null;
+    this.renderTask = () => this.renderBody();
+    this.status = element('span', { class: 'status' });
+    this.facts = element('dl', { class: 'facts compact' });
+    this.body = element('div', { class: 'trial-body' });
+    const swatch = svgElement('svg', { class: 'swatch', width: 36, height: 12, 'aria-hidden': 'true' },
+      svgElement('line', { x1: 1, y1: 6, x2: 35, y2: 6, stroke: style.colour, 'stroke-width': 2.5, 'stroke-dasharray': style.dash || null }),
+      showHidden ? svgElement('path', { d: markerPath(style.marker, 18, 6, 4), fill: style.colour, stroke: style.colour }) : null);
+    this.details = element('details', { class: 'trial-details', open: open || null },
+      element('summary', {}, 'Details'), this.body);
+    this.details.addEventListener('toggle', () => { if (this.details.open && this.pending) this.schedule(); });
+    this.name = trialName(trial, showHidden);
+    this.element = element('section', { class: 'trial', 'data-trial': index, 'aria-labelledby': `trial-${index}-title` },
+      element('div', { class: 'trial-heading' },
+        element('h4', { id: `trial-${index}-title` }, swatch, this.name, ' ', this.status),
+        element('button', { type: 'button', class: 'small', onclick: () => onSelect(index) }, 'Network')),
+      this.facts, this.details);
+  }
+
+  // `facts`: {learned, changes}; `context`: {dataset, scales, perTrialScales, plane, planeWhy, key}.
+  update(trial, facts, context) {
+    const signature = `${trial.status}|${trial.iterations_done}|${trial.final_error}|${facts.learned}|${context.key}`;
+    if (signature === this.signature) return;
+    this.signature = signature;
+    this.element.dataset.status = trial.status;
+    this.status.textContent = trial.status;
+    this.status.className = `status status-${trial.status}`;
+    const list = [
+      ['final error', formatNumber(trial.final_error)],
+      ['learned', facts.learned === null ? '—' : facts.learned ? 'yes' : 'no'],
+      ['iterations', formatCount(trial.iterations_done)],
+    ];
+    if (trial.status === 'diverged') list.push(['diverged at', formatCount(trial.diverged_at_iteration)]);
+    if (facts.changes !== null) list.push(['direction changes', formatCount(facts.changes)]);
+    if (trial.duration_ms !== null && trial.duration_ms !== undefined) list.push(['time', formatDuration(trial.duration_ms)]);
+    this.facts.replaceChildren(...factList(list));
+    this.pending = { trial, context };
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.onScreen && this.details.open) renderQueue.add(this.renderTask);
+  }
+
+  setOnScreen(onScreen) {
+    this.onScreen = onScreen;
+    if (onScreen && this.pending) this.schedule();
+    else if (!onScreen) renderQueue.delete(this.renderTask);
+  }
+
+  // Draws again at the next chance (the width changed, say).
+  invalidate(context) {
+    if (!this.pending && this.last) this.pending = { ...this.last, context: context ?? this.last.context };
+    else if (this.pending && context) this.pending.context = context;
+    this.schedule();
+  }
+
+  discard() {
+    renderQueue.delete(this.renderTask);
+  }
+
+  renderBody() {
+    if (!this.pending || !this.details.open) return;
+    const { trial, context } = this.pending;
+    this.last = this.pending;
+    this.pending = null;
+    const width = Math.max(200, this.body.clientWidth || 300);
+    const dataset = context.dataset;
+    const constants = dataset ? inputColumns(dataset.inputs).constant : null;
+    const parts = [];
+    if (trial.outputs && dataset) parts.push(outputsTable(trial.outputs, dataset));
+    if (trial.synapses.length && dataset) {
+      parts.push(context.plane ? decisionBoundary(trial, context.plane, dataset)
+        : element('p', { class: 'hint boundary-absent' }, `No decision boundary: ${context.planeWhy}`));
+    }
+    const layers = trial.synapses.length;
+    const labels = (layer) => ({
+      row: (index) => (layer === 0 ? (constants?.(index) ? 'bias' : `x${index + 1}`) : `h${index + 1}`),
+      column: (index) => (layer === layers - 1 ? `out${index + 1}` : `h${index + 1}`),
+    });
+    const scales = context.perTrialScales
+      ? { weights: layerMaxima([trial], (t) => t.synapses).map(weightScale), changes: layerMaxima([trial], (t) => t.direction_changes).map(countScale) }
+      : context.scales;
+    const block = (title, matrices, kind) => element('div', { class: `heatmaps ${kind}-block` }, element('h5', {}, title),
+      matrices.map((matrix, layer) => (matrix ? matrixView({
+        title: `synapse_${layer}`, matrix, scale: scales[kind][layer], labels: labels(layer), width,
+      }) : null)));
+    parts.push(block(trial.direction_changes ? 'Final weights' : 'Current weights', trial.synapses, 'weights'));
+    if (trial.direction_changes) parts.push(block('Direction changes', trial.direction_changes, 'changes'));
+    this.body.replaceChildren(...parts);
+    this.element.dataset.rendered = trial.status;
+  }
+}
+
+function outputsTable(outputs, dataset) {
+  const shown = Math.min(outputs.rows, 16);
+  const rows = [];
+  for (let sample = 0; sample < shown; sample++) {
+    const output = outputs.values[sample * outputs.columns];
+    const target = dataset.targets[sample]?.[0];
+    const bar = element('span', { class: 'bar' }, element('span', { class: 'bar-fill' }), element('span', { class: 'bar-target' }));
+    bar.firstChild.style.width = `${Math.max(0, Math.min(1, Number.isFinite(output) ? output : 0)) * 100}%`;
+    bar.lastChild.style.left = `${Math.max(0, Math.min(1, target ?? 0)) * 100}%`;
+    rows.push(element('tr', {},
+      element('td', { class: 'mono' }, (dataset.inputs[sample] ?? []).map(formatNumber).join(' ')),
+      element('td', { class: 'num' }, target === undefined ? '—' : formatNumber(target)),
+      element('td', { class: 'num' }, formatNumber(output)),
+      element('td', { class: 'bar-cell' }, bar)));
+  }
+  const more = outputs.rows > shown ? element('p', { class: 'hint' }, `… and ${formatCount(outputs.rows - shown)} more samples`) : null;
+  const note = outputs.columns > 1 ? element('p', { class: 'hint' }, 'first output column shown') : null;
+  return element('div', { class: 'outputs' },
+    element('table', { class: 'outputs-table' },
+      element('caption', {}, 'Outputs vs targets'),
+      element('thead', {}, element('tr', {},
+        element('th', { scope: 'col' }, 'input'), element('th', { scope: 'col' }, 'target'),
+        element('th', { scope: 'col' }, 'output'), element('th', { scope: 'col' }, element('span', { class: 'visually-hidden' }, 'output bar; the tick marks the target')))),
+      element('tbody', {}, rows)),
+    more, note);
+}
 
 """#,
     ]

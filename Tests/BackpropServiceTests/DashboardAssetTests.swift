@@ -16,6 +16,8 @@ import Testing
             #expect(DashboardFiles.contents[name] == source, "\(name) differs from its embedded copy: run scripts/generate-dashboard-assets")
         }
         for asset in Dashboard.assets { #expect(!asset.bytes.isEmpty, "\(asset.path) names no embedded file") }
+        // Every file is served: `/` is index.html, the rest under /dashboard/.
+        #expect(Dashboard.assets.map(\.path).sorted() == names.map { $0 == "index.html" ? "/" : "/dashboard/\($0)" }.sorted())
     }
 
     @Test func everyAssetHasItsTypeAStrongETagAnd304() async throws {

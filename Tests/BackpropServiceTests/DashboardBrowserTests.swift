@@ -303,7 +303,7 @@ import Backprop
                       const markers = [...document.querySelectorAll('svg.chart .diverged-marker')];
                       const tick = (text) => [...document.querySelectorAll('svg.chart .tick.x')].find((node) => node.textContent === text);
                       const x0 = Number(tick('0').getAttribute('x'));
-                      const x1000 = Number(tick('1k').getAttribute('x'));
+                      const x1000 = Number(tick('1,000').getAttribute('x'));
                       const shown = markers.filter((marker) => marker.getAttribute('visibility') === 'visible');
                       return {
                         shown: shown.length,
@@ -357,7 +357,10 @@ import Backprop
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         var stored = try decoder.decode(StoredRun.self, from: Data(contentsOf: file))
-        guard var result = stored.trials[1].result?.trialResult else { throw DashboardBrowser.Failure(description: "trial 1 of \(path) has no result") }
+        guard var result = stored.trials[1].result?.trialResult else {
+            let trials = stored.trials.map { "\($0.status) \($0.iterationsDone) result: \($0.result != nil)" }
+            throw DashboardBrowser.Failure(description: "trial 1 of \(path) has no result; stored trials: \(trials)")
+        }
         result.errorCurve = result.errorCurve.filter { $0.iteration <= 1_220 } + [CurvePoint(iteration: 1_233, error: 0.25)]
         result.status = .diverged
         result.divergedAtIteration = 1_234

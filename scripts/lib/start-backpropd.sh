@@ -1,12 +1,17 @@
-# start_backpropd WORKDIR [FLAGS…] — builds and starts a release backpropd on a free port with its
+# start_backpropd WORKDIR [FLAGS…] — builds and starts a release backpropd ($BACKPROPD_BINARY
+# instead, if set: to measure another build) on a free port with its
 # data in WORKDIR/data and its log in WORKDIR/log; sets $base (http://127.0.0.1:PORT) and
 # $server (the pid; kill it when done).
 server=
 start_backpropd() {
   local work=$1 binary port=
   shift
-  swift build -c release --product backpropd >&2
-  binary="$(swift build -c release --show-bin-path)/backpropd"
+  if [ -n "${BACKPROPD_BINARY:-}" ]; then
+    binary=$BACKPROPD_BINARY
+  else
+    swift build -c release --product backpropd >&2
+    binary="$(swift build -c release --show-bin-path)/backpropd"
+  fi
   : >"$work/log"
   "$binary" serve --port 0 --data-dir "$work/data" "$@" >>"$work/log" 2>&1 &
   server=$!

@@ -1,0 +1,391 @@
+// The error-curve chart: one SVG path per trial on a log error axis, downsampled to at most two
+// points per pixel column, redrawn per animation frame only for the trials that changed.
+
+import { element, svgElement, setAttributes } from './dom.js';
+import { formatCount, formatNumber, niceTicks } from './format.js';
+import { decadeDomain, logAxisNodes, markerPath, nearestIndex } from './plot.js';
+import { byAlpha, trialName } from './sweep.js';
+
+const LEGEND_OPEN_LIMIT = 16;
+
+export class ErrorChart {
+  constructor(run, styles, { onHover, onSelect }) {
+    this.iterations = run.request.iterations;
+    this.trials = [];
+    this.showHidden = run.request.hidden_sizes.length > 1;
+    this.dirty = new Set();
+    this.frame = 0;
+    this.domain = null;
+    this.cursor = null;
+    this.selected = null;
+    this.onHover = onHover;
+    this.onSelect = onSelect;
+
+    this.svg = svgElement('svg', {
+      class: 'chart', role: 'img', tabindex: 0,
+      'aria-label': 'Error curves of every trial: mean absolute error (log scale) against iteration',
+      'aria-describedby': 'chart-help',
+    });
+    this.grid = svgElement('g', { class: 'grid' });
+    // Curves are drawn in tenths of a pixel with integer coordinates: a path of 64 × 2,000
+    // points is built and parsed several times faster than with decimals.
+    this.curves = svgElement('g', { class: 'curves', transform: 'scale(0.1)' });
+    this.decorations = svgElement('g', { class: 'decorations' });
+    this.labels = svgElement('g', { class: 'end-labels' });
+    this.hover = svgElement('g', { class: 'hover', visibility: 'hidden' },
+      svgElement('line', { class: 'hover-line' }),
+      svgElement('circle', { class: 'hover-dot', r: 5 }));
+    this.svg.append(this.grid, this.curves, this.decorations, this.labels, this.hover);
+    this.tooltip = element('div', { class: 'tooltip', hidden: true, 'aria-hidden': 'true' });
+    this.legend = element('ul', { class: 'legend', 'aria-label': 'Trials (select to show or hide a curve)' });
+    this.readout = element('p', { class: 'readout', id: 'chart-readout', role: 'status' }, 'Point at the chart (or focus it and use the arrow keys) to read an iteration and its error.');
+    this.box = element('div', { class: 'chart-box' }, this.svg, this.tooltip);
+    const legendBlock = run.trials.length > LEGEND_OPEN_LIMIT
+      ? element('details', { class: 'legend-details' }, element('summary', {}, `Show or hide curves (${run.trials.length} trials)`), this.legend)
+      : this.legend;
+    this.element = element('figure', { class: 'chart-figure' },
+      this.box,
+      element('figcaption', {}, this.readout,
+        element('p', { class: 'hint', id: 'chart-help' }, 'Arrow keys move along the curves (Shift: faster); up and down switch trials, by alpha; Enter selects the trial.'),
+        legendBlock));
+
+    run.trials.forEach((trial, index) => this.addTrial(trial, index, styles[index]));
+    // Keyboard and legend order: by alpha, then hidden size.
+    this.order = byAlpha(run.trials).map((index) => this.trials[index]);
+    for (const model of this.order) this.legend.append(model.legendItem);
+    this.svg.addEventListener('pointermove', (event) => this.pointAt(event));
+    this.svg.addEventListener('pointerleave', () => this.clearHover());
+    this.svg.addEventListener('click', () => { if (this.cursor) this.onSelect?.(this.cursor.model.index); });
+    this.svg.addEventListener('keydown', (event) => this.key(event));
+    this.svg.addEventListener('blur', () => this.clearHover());
+    this.resizeObserver = new ResizeObserver(() => this.layout());
+    this.resizeObserver.observe(this.box);
+  }
+
+  addTrial(trial, index, style) {
+    const model = {
+      index, alpha: trial.alpha, hidden_size: trial.hidden_size, ...style,
+      iterations: [], errors: [], low: Infinity, high: 0, cache: null, visible: true,
+      status: trial.status, divergedAt: trial.diverged_at_iteration, finalError: trial.final_error,
+    };
+    const tenths = model.dash && model.dash.split(' ').map((length) => Number(length) * 10).join(' ');
+    model.path = svgElement('path', { class: 'curve', 'data-trial': index, stroke: model.colour, 'stroke-dasharray': tenths || null });
+    model.endMarker = svgElement('path', { class: 'end-marker', fill: model.colour, stroke: model.colour });
+    model.divergence = svgElement('g', { class: 'diverged-marker', visibility: 'hidden' },
+      svgElement('path', { d: 'M-6,-6L6,6M-6,6L6,-6' }),
+      svgElement('text', { x: 8, y: -8 }, 'diverged'));
+    model.label = svgElement('text', { class: 'end-label' }, this.showHidden ? `α ${formatNumber(trial.alpha)} h${trial.hidden_size}` : `α = ${formatNumber(trial.alpha)}`);
+    this.curves.append(model.path);
+    this.decorations.append(model.endMarker, model.divergence);
+    this.labels.append(model.label);
+
+    const swatch = svgElement('svg', { class: 'swatch', width: 36, height: 12, 'aria-hidden': 'true' },
+      svgElement('line', { x1: 1, y1: 6, x2: 35, y2: 6, stroke: model.colour, 'stroke-width': 2.5, 'stroke-dasharray': model.dash || null }),
+      this.showHidden ? svgElement('path', { d: markerPath(model.marker, 18, 6, 4), fill: model.colour, stroke: model.colour }) : null);
+    model.legendText = element('span', { class: 'legend-detail' });
+    model.legendButton = element('button', {
+      type: 'button', class: 'legend-item', 'aria-pressed': 'true', 'data-trial': index,
+      onclick: () => this.toggle(model),
+    }, swatch, element('span', { class: 'legend-name' }, trialName(trial, this.showHidden)), model.legendText);
+    model.legendItem = element('li', {}, model.legendButton);
+    this.trials.push(model);
+  }
+
+  // Adds curve points (older or repeated iterations are dropped, so replays are harmless).
+  append(index, iterations, errors) {
+    const model = this.trials[index];
+    let last = model.iterations.length ? model.iterations[model.iterations.length - 1] : -1;
+    let added = false;
+    for (let i = 0; i < iterations.length; i++) {
+      const iteration = iterations[i];
+      if (iteration <= last) continue;
+      const error = errors[i];
+      model.iterations.push(iteration);
+      model.errors.push(error);
+      if (error > 0 && error < Infinity) {
+        if (error < model.low) model.low = error;
+        if (error > model.high) model.high = error;
+      }
+      last = iteration;
+      added = true;
+    }
+    if (added) this.markDirty(index);
+  }
+
+  lastIteration(index) {
+    const model = this.trials[index];
+    return model.iterations.length ? model.iterations[model.iterations.length - 1] : -1;
+  }
+
+  updateTrial(index, trial, detail) {
+    const model = this.trials[index];
+    if (model.status === trial.status && model.finalError === trial.final_error && model.detail === detail) return;
+    model.status = trial.status;
+    model.divergedAt = trial.diverged_at_iteration;
+    model.finalError = trial.final_error;
+    model.detail = detail;
+    model.legendText.textContent = detail;
+    model.legendButton.dataset.status = trial.status;
+    this.markDirty(index);
+  }
+
+  toggle(model) {
+    model.visible = !model.visible;
+    model.legendButton.setAttribute('aria-pressed', String(model.visible));
+    this.markDirty(model.index);
+  }
+
+  // The selected trial's curve is drawn on top, thicker.
+  select(index) {
+    const previous = this.selected;
+    this.selected = index;
+    for (const model of [this.trials[previous], this.trials[index]]) {
+      if (!model) continue;
+      model.path.classList.toggle('selected', model.index === index);
+      if (model.index === index) this.curves.append(model.path);
+    }
+  }
+
+  markDirty(index) {
+    this.dirty.add(index);
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  layout() {
+    const width = Math.max(280, Math.round(this.box.clientWidth));
+    if (this.size && this.size.width === width) return;
+    const height = Math.round(Math.min(440, Math.max(240, width * 0.5)));
+    const longest = Math.max(0, ...this.trials.map((model) => model.label.textContent.length));
+    const labelRoom = this.trials.length <= LEGEND_OPEN_LIMIT ? Math.min(160, 16 + longest * 7.5, Math.max(80, width * 0.24)) : 30;
+    this.size = { width, height, left: 62, right: width - labelRoom, top: 12, bottom: height - 40 };
+    this.svg.setAttribute('width', width);
+    this.svg.setAttribute('height', height);
+    this.svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    this.domain = null; // redraws every curve from scratch at the next flush
+    this.flush();
+  }
+
+  errorDomain() {
+    return decadeDomain(this.trials.flatMap((model) => [model.low, model.high]));
+  }
+
+  x(iteration) {
+    const { left, right } = this.size;
+    return left + (iteration / Math.max(1, this.iterations)) * (right - left);
+  }
+
+  y(error) {
+    const { top, bottom } = this.size;
+    const [low, high] = this.domain;
+    return top + ((high - Math.log10(error)) / (high - low)) * (bottom - top);
+  }
+
+  flush() {
+    this.frame = 0;
+    if (!this.size) return;
+    const started = performance.now();
+    const domain = this.errorDomain();
+    if (!this.domain || domain[0] !== this.domain[0] || domain[1] !== this.domain[1]) {
+      this.domain = domain;
+      this.drawAxes();
+      for (const model of this.trials) {
+        model.cache = null;
+        this.dirty.add(model.index);
+      }
+    }
+    // About 10 ms of curves per frame; the rest waits for the next one, so that a first draw
+    // or a new error range with 64 long curves never freezes the page.
+    for (const index of this.dirty) {
+      this.drawTrial(this.trials[index]);
+      this.dirty.delete(index);
+      if (performance.now() - started > 10) break;
+    }
+    this.placeLabels();
+    this.svg.dataset.pending = this.dirty.size;
+    if (this.dirty.size) this.frame = requestAnimationFrame(() => this.flush());
+    // How long drawing takes, for scripts/dashboard-bench (read from the DOM).
+    const elapsed = performance.now() - started;
+    this.svg.dataset.draws = Number(this.svg.dataset.draws ?? 0) + 1;
+    this.svg.dataset.drawMsMax = Math.max(Number(this.svg.dataset.drawMsMax ?? 0), elapsed).toFixed(2);
+  }
+
+  drawAxes() {
+    const { left, right, top, bottom, height } = this.size;
+    const [low, high] = this.domain;
+    const nodes = [svgElement('rect', { class: 'plot-area', x: left, y: top, width: right - left, height: bottom - top })];
+    nodes.push(...logAxisNodes({ low, high, position: (value) => this.y(value), vertical: true, from: left, to: right, labelAt: left - 6 }));
+    for (const iteration of niceTicks(this.iterations, Math.max(3, Math.floor((right - left) / 90)))) {
+      const x = this.x(iteration);
+      nodes.push(svgElement('line', { class: 'major', x1: x, x2: x, y1: top, y2: bottom }));
+      nodes.push(svgElement('text', { class: 'tick x', x, y: bottom + 16 }, formatCount(iteration)));
+    }
+    nodes.push(svgElement('text', { class: 'axis-title', x: (left + right) / 2, y: height - 6 }, 'iteration'));
+    nodes.push(svgElement('text', { class: 'axis-title', x: 14, y: (top + bottom) / 2, transform: `rotate(-90 14 ${(top + bottom) / 2})` }, 'mean absolute error (log)'));
+    this.grid.replaceChildren(...nodes);
+  }
+
+  drawTrial(model) {
+    const visibility = model.visible ? 'visible' : 'hidden';
+    for (const node of [model.path, model.endMarker, model.label]) node.setAttribute('visibility', visibility);
+    const { iterations, errors } = model;
+    // Per pixel column keep the lowest and highest point, in their order: the line looks like
+    // the full one with at most two points per column. Points only ever append, so the path up
+    // to the last (still open) column is kept and only the rest is redone.
+    let { d, count, penUp, from } = model.cache ?? { d: '', count: 0, penUp: true, from: 0 };
+    const emit = (i) => {
+      d += (penUp ? 'M' : 'L') + Math.round(this.x(iterations[i]) * 10) + ',' + Math.round(this.y(errors[i]) * 10);
+      penUp = false;
+      count++;
+    };
+    let column = null;
+    let first = -1;
+    let lowest = -1;
+    let highest = -1;
+    const closeColumn = () => {
+      if (first < 0) return;
+      emit(Math.min(lowest, highest));
+      if (lowest !== highest) emit(Math.max(lowest, highest));
+      first = -1;
+    };
+    for (let i = from; i < iterations.length; i++) {
+      const error = errors[i];
+      if (!(error > 0 && error < Infinity)) { closeColumn(); penUp = true; column = null; continue; }
+      const pixel = Math.round(this.x(iterations[i]));
+      if (pixel !== column) {
+        closeColumn();
+        column = pixel;
+        first = lowest = highest = i;
+      } else {
+        if (error < errors[lowest]) lowest = i;
+        if (error > errors[highest]) highest = i;
+      }
+    }
+    model.cache = { d, count, penUp, from: first < 0 ? iterations.length : first };
+    closeColumn();
+    model.path.setAttribute('d', d);
+    model.path.dataset.points = count;
+
+    let lastFinite = null;
+    for (let i = iterations.length - 1; i >= 0; i--) if (errors[i] > 0 && errors[i] < Infinity) { lastFinite = i; break; }
+    if (lastFinite === null) {
+      model.endMarker.setAttribute('d', '');
+      model.labelY = null;
+    } else {
+      const x = this.x(iterations[lastFinite]);
+      const y = this.y(errors[lastFinite]);
+      model.endMarker.setAttribute('d', this.showHidden ? markerPath(model.marker, x, y, 4) : '');
+      model.labelX = x;
+      model.labelY = y;
+    }
+    if (model.status === 'diverged' && model.divergedAt !== null && model.divergedAt !== undefined) {
+      const x = this.x(model.divergedAt);
+      const y = lastFinite === null ? this.size.top : this.y(errors[lastFinite]);
+      model.divergence.setAttribute('transform', `translate(${x.toFixed(1)},${y.toFixed(1)})`);
+      model.divergence.setAttribute('visibility', visibility);
+      model.divergence.dataset.iteration = model.divergedAt;
+    } else {
+      model.divergence.setAttribute('visibility', 'hidden');
+    }
+  }
+
+  // End-of-curve labels (in ink, beside the curve's end), nudged apart so they stay readable.
+  placeLabels() {
+    if (this.trials.length > LEGEND_OPEN_LIMIT) { this.labels.setAttribute('visibility', 'hidden'); return; }
+    const placed = this.trials.filter((model) => model.visible && model.labelY !== null && model.labelY !== undefined)
+      .sort((a, b) => a.labelY - b.labelY);
+    const gap = 13;
+    let previous = -Infinity;
+    for (const model of placed) {
+      const y = Math.max(model.labelY, previous + gap);
+      model.placedY = y;
+      previous = y;
+    }
+    const overflow = previous - (this.size.bottom + 4);
+    for (const model of placed) {
+      const y = overflow > 0 ? model.placedY - overflow : model.placedY;
+      model.label.setAttribute('x', (Math.min(model.labelX, this.size.right) + 6).toFixed(1));
+      model.label.setAttribute('y', (y + 4).toFixed(1));
+    }
+  }
+
+  // Hover and keyboard readout.
+
+  pointAt(event) {
+    if (!this.size || !this.domain) return;
+    const bounds = this.svg.getBoundingClientRect();
+    const x = event.clientX - bounds.left;
+    const y = event.clientY - bounds.top;
+    if (x < this.size.left - 4 || x > this.size.right + 4) { this.clearHover(); return; }
+    const iteration = ((x - this.size.left) / (this.size.right - this.size.left)) * this.iterations;
+    let best = null;
+    for (const model of this.trials) {
+      if (!model.visible) continue;
+      const index = nearestIndex(model.iterations, iteration);
+      if (index < 0 || !(model.errors[index] > 0)) continue;
+      const distance = Math.abs(this.y(model.errors[index]) - y) + Math.abs(this.x(model.iterations[index]) - x) * 0.25;
+      if (!best || distance < best.distance) best = { model, index, distance };
+    }
+    if (best) this.showCursor(best.model, best.index, { x, y });
+  }
+
+  key(event) {
+    const visible = this.order.filter((model) => model.visible && model.iterations.length);
+    if (!visible.length || !this.domain) return;
+    let { model, index } = this.cursor ?? { model: visible[0], index: 0 };
+    if (!visible.includes(model)) { model = visible[0]; index = 0; }
+    const step = Math.max(1, Math.round(model.iterations.length / (event.shiftKey ? 10 : 100)));
+    const position = visible.indexOf(model);
+    switch (event.key) {
+      case 'ArrowRight': index += step; break;
+      case 'ArrowLeft': index -= step; break;
+      case 'Home': index = 0; break;
+      case 'End': index = model.iterations.length - 1; break;
+      case 'ArrowUp':
+      case 'ArrowDown': {
+        const next = visible[(position + (event.key === 'ArrowDown' ? 1 : visible.length - 1)) % visible.length];
+        index = nearestIndex(next.iterations, model.iterations[Math.min(index, model.iterations.length - 1)]);
+        model = next;
+        break;
+      }
+      case 'Enter': this.onSelect?.(model.index); event.preventDefault(); return;
+      case 'Escape': this.clearHover(); return;
+      default: return;
+    }
+    event.preventDefault();
+    index = Math.max(0, Math.min(model.iterations.length - 1, index));
+    this.showCursor(model, index, null);
+  }
+
+  showCursor(model, index, pointer) {
+    this.cursor = { model, index };
+    const iteration = model.iterations[index];
+    const error = model.errors[index];
+    const x = this.x(iteration);
+    const y = error > 0 ? this.y(error) : this.size.top;
+    const [line, dot] = this.hover.children;
+    setAttributes(line, { x1: x, x2: x, y1: this.size.top, y2: this.size.bottom });
+    setAttributes(dot, { cx: x, cy: y, stroke: model.colour });
+    this.hover.setAttribute('visibility', 'visible');
+    const text = `${trialName(model, this.showHidden)} · iteration ${formatCount(iteration)} · error ${formatNumber(error)}`;
+    this.readout.textContent = text;
+    this.tooltip.textContent = text;
+    this.tooltip.hidden = false;
+    const anchorX = pointer ? pointer.x : x;
+    const anchorY = pointer ? pointer.y : y;
+    const flip = anchorX > this.size.width * 0.6;
+    this.tooltip.classList.toggle('flip', flip);
+    this.tooltip.style.left = `${anchorX}px`;
+    this.tooltip.style.top = `${anchorY}px`;
+    this.onHover?.(model.index);
+  }
+
+  clearHover() {
+    this.hover.setAttribute('visibility', 'hidden');
+    this.tooltip.hidden = true;
+  }
+
+  destroy() {
+    this.resizeObserver.disconnect();
+    if (this.frame) cancelAnimationFrame(this.frame);
+  }
+}
