@@ -1,6 +1,10 @@
 import Backprop
 import Dispatch
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The runs in memory: the single source the HTTP handlers read (never the disk), fed by the
 /// worker pool and written through to the `RunStore`. Thread-safe; handlers only take its lock
@@ -16,8 +20,9 @@ public final class RunRegistry: Sendable {
         public var checkpointMilliseconds = 2000
         /// Byte budget of the encoded-run cache.
         public var responseCacheBytes = 64 << 20
-        /// Trials per work item; runs are split further so every worker gets a share.
-        public var batchSize = Trainer.preferredBatchSize
+        /// The most trials per work item (default: the engine's widest batch), so a later run's
+        /// trials get a turn between a big sweep's; how a run is shared over workers is `WorkSplit`'s.
+        public var batchSize = Trainer.widestBatchSize
         /// Nice value of the worker threads (tests raise it so training never starves I/O threads).
         public var workerNiceness: Int32 = 0
         /// Leading hex digits of every new run id (0-4; see `RunID`): which replica owns a run.
@@ -103,24 +108,17 @@ public final class RunRegistry: Sendable {
                                  ("requeued", requeued), ("set_aside", setAside.count)])
     }
 
-    /// Splits the run's unfinished trials into batches of one hidden size, small enough that
-    /// every worker gets a share of a lone run, at most `batchSize` trials each. The engine
-    /// trains a small batch in narrower vectors, so a 4 + 3 split of a 7-alpha sweep on two
-    /// workers takes about half the time of one 7-lane batch.
+    /// The pool's jobs for the run's unfinished trials. `WorkSplit` decides how many workers
+    /// share each hidden size's trials (never more than splitting pays for), and each share is
+    /// cut into jobs of at most `batchSize` trials, so that round-robin by run stays fair to a
+    /// later run while a big sweep trains.
     func batches(for run: Run) -> [(job: Batch, cost: Int)] {
-        var groups: [Int: [Int]] = [:]
-        var sizes: [Int] = []
-        for (index, trial) in run.trials.enumerated() where !trial.isDone {
-            if groups[trial.spec.hiddenSize] == nil { sizes.append(trial.spec.hiddenSize) }
-            groups[trial.spec.hiddenSize, default: []].append(index)
-        }
-        return sizes.flatMap { size -> [(job: Batch, cost: Int)] in
-            let indices = groups[size]!
-            let perWorker = (indices.count + pool.workerCount - 1) / pool.workerCount
-            let chunk = max(1, min(configuration.batchSize, perWorker))
-            return stride(from: 0, to: indices.count, by: chunk).map { start in
-                let slice = Array(indices[start..<min(start + chunk, indices.count)])
-                return (Batch(trialIndices: slice), slice.count)
+        let pending = run.trials.indices.filter { !run.trials[$0].isDone }
+        let size = max(1, configuration.batchSize)
+        return WorkSplit.shares(of: pending.map { run.trials[$0].spec }, workers: pool.workerCount).flatMap { share in
+            stride(from: 0, to: share.count, by: size).map { start -> (job: Batch, cost: Int) in
+                let trials = share[start..<min(start + size, share.count)].map { pending[$0] }
+                return (Batch(trialIndices: trials), trials.count)
             }
         }
     }
