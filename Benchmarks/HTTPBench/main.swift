@@ -5,7 +5,11 @@
 //   POST /echo      -> 200 {"bytes":N}, N = request body length
 // Usage: HTTPBench --port 8080 --body body.json [--host 127.0.0.1] [--execution ioQueue|concurrent] [--queues N]
 import Dispatch
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HTTPServer
 
 var options: [String: String] = [:]

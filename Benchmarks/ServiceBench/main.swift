@@ -7,7 +7,11 @@
 // Usage: ServiceBench [ROUNDS]
 import Backprop
 import Dispatch
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 let rounds = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1 : 1
 let dataset = Dataset.builtIn(named: "xor")!

@@ -61,6 +61,17 @@ public enum Trainer {
     /// into batches of at most `path.width` trials (one trial with hidden units in the lanes);
     /// with `narrowing`, a group that fits in fewer lanes gets the narrower vectors.
     static func batches(of specs: [TrialSpec], path: CodePath, narrowing: Bool = false) -> [([Int], CodePath, CodePath.Layout)] {
+        batchGroups(of: specs).flatMap { members in
+            let layout = path.layout(trials: members.count, hidden: max(specs[members[0]].hiddenSize, 0))
+            let path = narrowing && layout == .trialsInLanes ? path.narrowed(toHold: members.count) : path
+            let size = layout == .trialsInLanes ? path.width : 1
+            return stride(from: 0, to: members.count, by: size).map { (Array(members[$0..<min($0 + size, members.count)]), path, layout) }
+        }
+    }
+
+    /// Spec indices grouped by what a batch must share (hidden size, iterations, error interval),
+    /// groups in order of first appearance.
+    static func batchGroups(of specs: [TrialSpec]) -> [[Int]] {
         struct Key: Hashable { let hidden: Int, iterations: Int, errorEvery: Int }
         var groups: [Key: [Int]] = [:]
         var order: [Key] = []
@@ -69,12 +80,6 @@ public enum Trainer {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
         }
-        return order.flatMap { key in
-            let members = groups[key]!
-            let layout = path.layout(trials: members.count, hidden: key.hidden)
-            let path = narrowing && layout == .trialsInLanes ? path.narrowed(toHold: members.count) : path
-            let size = layout == .trialsInLanes ? path.width : 1
-            return stride(from: 0, to: members.count, by: size).map { (Array(members[$0..<min($0 + size, members.count)]), path, layout) }
-        }
+        return order.map { groups[$0]! }
     }
 }

@@ -1,6 +1,6 @@
 /// A bounded queue of jobs shared by many owners (runs), served round-robin by owner so a long
 /// sweep cannot hold back a later small run. Bounded by total cost (trials), not job count.
-/// A plain value: `WorkerPool` adds the threads and the lock.
+/// A plain value: `WorkerPool` adds the queues and the lock.
 public struct FairQueue<Owner: Hashable & Sendable, Job> {
     public struct Full: Error, Sendable, Equatable {
         public var pendingCost: Int
@@ -9,6 +9,8 @@ public struct FairQueue<Owner: Hashable & Sendable, Job> {
 
     public let capacity: Int
     public private(set) var pendingCost = 0
+    /// Jobs waiting, over all owners.
+    public private(set) var count = 0
     /// Owners with pending jobs, in serving order: the front one is served next.
     private var turns: [Owner] = []
     private var jobs: [Owner: [(job: Job, cost: Int)]] = [:]
@@ -27,6 +29,7 @@ public struct FairQueue<Owner: Hashable & Sendable, Job> {
         if jobs[owner] == nil { turns.append(owner) }
         jobs[owner, default: []].append(contentsOf: newJobs)
         pendingCost += cost
+        count += newJobs.count
     }
 
     /// The next job: the oldest job of the owner whose turn it is; that owner then goes to the back.
@@ -36,6 +39,7 @@ public struct FairQueue<Owner: Hashable & Sendable, Job> {
         var queue = jobs.removeValue(forKey: owner)!
         let next = queue.removeFirst()
         pendingCost -= next.cost
+        count -= 1
         if !queue.isEmpty {
             jobs[owner] = queue
             turns.append(owner)
@@ -49,6 +53,7 @@ public struct FairQueue<Owner: Hashable & Sendable, Job> {
         guard let queue = jobs.removeValue(forKey: owner) else { return [] }
         turns.removeAll { $0 == owner }
         pendingCost -= queue.reduce(0) { $0 + $1.cost }
+        count -= queue.count
         return queue.map(\.job)
     }
 }

@@ -1,5 +1,9 @@
 import Dispatch
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One line per event on stdout, as text (`TIME LEVEL message key=value…`) or JSON objects
 /// (`{"time":…,"level":…,"msg":…, fields…}`, numbers as numbers).
@@ -71,7 +75,7 @@ public final class Logger: Sendable {
         if dropped > 0 { pending += Array(render(.warning, "log lines dropped (stdout too slow)", [("count", dropped)]).utf8) }
         var offset = 0
         while offset < pending.count {
-            let written = pending.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let written = pending.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 && errno == EINTR { continue }
             if written <= 0 { return }
             offset += written

@@ -4,24 +4,17 @@ import Backprop
 /// goes through `Run+Transitions` under the registry's lock, so the log's order is the order of
 /// the changes.
 extension RunRegistry {
-    /// Splits the run's unfinished trials into batches of one hidden size, small enough that
-    /// every worker gets a share of a lone run, at most `batchSize` trials each. The engine
-    /// trains a small batch in narrower vectors, so a 4 + 3 split of a 7-alpha sweep on two
-    /// workers takes about half the time of one 7-lane batch.
+    /// The pool's jobs for the run's unfinished trials. `WorkSplit` decides how many workers
+    /// share each hidden size's trials (never more than splitting pays for), and each share is
+    /// cut into jobs of at most `batchSize` trials, so that round-robin by run stays fair to a
+    /// later run while a big sweep trains.
     func batches(for run: Run) -> [(job: Batch, cost: Int)] {
-        var groups: [Int: [Int]] = [:]
-        var sizes: [Int] = []
-        for (index, trial) in run.trials.enumerated() where !trial.isDone {
-            if groups[trial.spec.hiddenSize] == nil { sizes.append(trial.spec.hiddenSize) }
-            groups[trial.spec.hiddenSize, default: []].append(index)
-        }
-        return sizes.flatMap { size -> [(job: Batch, cost: Int)] in
-            let indices = groups[size]!
-            let perWorker = (indices.count + pool.workerCount - 1) / pool.workerCount
-            let chunk = max(1, min(configuration.batchSize, perWorker))
-            return stride(from: 0, to: indices.count, by: chunk).map { start in
-                let slice = Array(indices[start..<min(start + chunk, indices.count)])
-                return (Batch(trialIndices: slice), slice.count)
+        let pending = run.trials.indices.filter { !run.trials[$0].isDone }
+        let size = max(1, configuration.batchSize)
+        return WorkSplit.shares(of: pending.map { run.trials[$0].spec }, workers: pool.workerCount).flatMap { share in
+            stride(from: 0, to: share.count, by: size).map { start -> (job: Batch, cost: Int) in
+                let trials = share[start..<min(start + size, share.count)].map { pending[$0] }
+                return (Batch(trialIndices: trials), trials.count)
             }
         }
     }

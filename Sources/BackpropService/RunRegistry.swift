@@ -18,8 +18,9 @@ public final class RunRegistry: Sendable {
         public var checkpointMilliseconds = 2000
         /// Byte budget of the encoded-run cache.
         public var responseCacheBytes = 64 << 20
-        /// Trials per work item; runs are split further so every worker gets a share.
-        public var batchSize = Trainer.preferredBatchSize
+        /// The most trials per work item (default: the engine's widest batch), so a later run's
+        /// trials get a turn between a big sweep's; how a run is shared over workers is `WorkSplit`'s.
+        public var batchSize = Trainer.widestBatchSize
         /// Nice value of the worker threads (tests raise it so training never starves I/O threads).
         public var workerNiceness: Int32 = 0
         /// Leading hex digits of every new run id (0-4; see `RunID`): which replica owns a run.

@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A UTC instant with millisecond precision, written as RFC 3339 (`2026-11-29T07:32:06.123Z`).
 public struct Timestamp: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {

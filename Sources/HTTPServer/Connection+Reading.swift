@@ -1,11 +1,18 @@
 /// Reading: bytes into the parser, parser events into exchanges (routing, screening, 100-continue,
 /// discarding rejected bodies), and pausing while a response is owed.
 extension Connection {
-    func readable() {
-        while !isClosed {
+    /// The read source fired; `available` is what it reported the socket holds (FIONREAD).
+    /// Exactly that much is read, in buffer-sized pieces, so no read ends in EAGAIN. 0 means end
+    /// of input, an error or a hang-up; after a hang-up (a reset, or both directions shut)
+    /// Dispatch on Linux reports 0 whatever is left and stops watching the socket, so then
+    /// everything is read now, until end of input, an error or EAGAIN.
+    func readable(available: Int) {
+        var remaining = available > 0 ? available : Int.max
+        while remaining > 0 && !isClosed && !readSuspended && !peerInputClosed {
             let count: Int?
             do {
-                count = try Socket.read(fd, into: loop.readBuffer)
+                let piece = UnsafeMutableRawBufferPointer(rebasing: ioQueue.readBuffer[0..<min(remaining, ioQueue.readBuffer.count)])
+                count = try Socket.read(fd, into: piece)
             } catch {
                 close()
                 return
@@ -15,8 +22,8 @@ extension Connection {
                 peerClosedInput()
                 return
             }
-            received(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
-            if count < loop.readBuffer.count || readSuspended { return }
+            received(UnsafeRawBufferPointer(rebasing: ioQueue.readBuffer[0..<count]))
+            remaining -= count
         }
     }
 
@@ -88,7 +95,7 @@ extension Connection {
             head.pathParameters = parameters
         }
         if !head.wantsKeepAlive { machine.closeAfterResponse() }
-        exchange = ExchangeInProgress(head: head, started: loop.clock.now)
+        exchange = ExchangeInProgress(head: head, started: ioQueue.clock.now)
         exchange?.framing = parsed.framing
         let hasBody = parsed.framing.hasBody
 
@@ -132,13 +139,13 @@ extension Connection {
     func reject(_ error: RequestError) {
         machine.requestRejected()
         needsLinger = true
-        if exchange == nil { exchange = ExchangeInProgress(head: nil, started: loop.clock.now) }
+        if exchange == nil { exchange = ExchangeInProgress(head: nil, started: ioQueue.clock.now) }
         respond(.problem(HTTPProblem(status: error.status, detail: error.detail, path: error.path)))
     }
 
     func peerClosedInput() {
         peerInputClosed = true
-        suspendReading()   // EOF stays readable: without this the source would spin
+        stopReading()   // EOF stays readable: a source left on it would fire again and again
         if exchange?.phase == .handling { handlerTask?.cancel() }   // the client gave up waiting
         if case .close = machine.peerClosed() { close() }
     }

@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Running handlers and writing their responses.
 extension Connection {
@@ -7,11 +11,12 @@ extension Connection {
         generation &+= 1
         let generation = self.generation
         let context = self.context
-        let started = exchange?.started ?? loop.clock.now
+        let started = exchange?.started ?? ioQueue.clock.now
         let preference: (any TaskExecutor)? = route.execution == .ioQueue ? executor : nil
         handlerTask = Task(executorPreference: preference) {
             let response = await context.respond(to: request, with: route)
-            self.loop.execute { self.deliver(response, generation: generation, head: request.head, started: started) }
+            // Back on the I/O queue: inline for an `.ioQueue` handler, `queue.async` otherwise.
+            self.ioQueue.execute { self.deliver(response, generation: generation, head: request.head, started: started) }
         }
     }
 
@@ -20,7 +25,7 @@ extension Connection {
         guard generation == self.generation, !isClosed, exchange?.phase == .handling else {
             context.completed(HTTPExchange(head: head, status: response.status, responseHeaders: response.headers,
                                            requestBodyBytes: 0, responseBodyBytes: 0,
-                                           duration: started.duration(to: loop.clock.now), finished: false,
+                                           duration: started.duration(to: ioQueue.clock.now), finished: false,
                                            remoteAddress: remoteAddress))
             return
         }
@@ -59,8 +64,8 @@ extension Connection {
             if sendsBody { produce = producer }
         }
         let close = machine.closeRequested
-        var head = loop.takeHeadBuffer()
-        loop.headEncoder.encode(status: response.status, headers: response.headers, framing: framing, close: close,
+        var head = ioQueue.takeHeadBuffer()
+        ioQueue.headEncoder.encode(status: response.status, headers: response.headers, framing: framing, close: close,
                                 keepAliveHeader: !close && version == .http1_0, into: &head)
         exchange.status = response.status
         exchange.responseHeaders = response.headers
@@ -68,7 +73,7 @@ extension Connection {
         exchange.responseFraming = framing
         exchange.phase = produce == nil ? .writing : .streaming
         let written = send(head: head, body: body)
-        loop.returnHeadBuffer(head)
+        ioQueue.returnHeadBuffer(head)
         guard written else { return }
         if let produce {
             startStream(produce)
@@ -149,7 +154,7 @@ extension Connection {
     private func responseWritten() {
         guard let exchange else { return }
         if !context.middleware.isEmpty {
-            context.completed(exchange.record(finished: true, remoteAddress: remoteAddress, now: loop.clock.now))
+            context.completed(exchange.record(finished: true, remoteAddress: remoteAddress, now: ioQueue.clock.now))
         }
         switch machine.responseFinished() {
         case .none, .respondRequestTimeout: readyForNextRequest()
@@ -172,7 +177,7 @@ extension Connection {
             } catch {
                 failed = true
             }
-            self.loop.execute { self.streamFinished(generation: generation, failed: failed) }
+            self.ioQueue.execute { self.streamFinished(generation: generation, failed: failed) }
         }
     }
 
@@ -221,7 +226,7 @@ extension Connection {
     }
 }
 
-/// Routes a body writer's chunks to its connection's loop.
+/// Routes a body writer's chunks to its connection's I/O queue.
 struct ConnectionBodySink: ResponseBodySink {
     let connection: Connection
     let generation: UInt64
@@ -229,7 +234,7 @@ struct ConnectionBodySink: ResponseBodySink {
     func writeBodyChunk(_ bytes: [UInt8]) async throws {
         try Task.checkCancellation()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            connection.loop.execute {
+            connection.ioQueue.execute {
                 connection.writeStreamChunk(bytes, generation: generation, continuation: continuation)
             }
         }

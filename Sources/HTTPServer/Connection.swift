@@ -1,11 +1,12 @@
-import CLinux
-import Glibc
+import Dispatch
 
 /// One accepted socket: performs the I/O that the parser and the lifecycle state machine ask
-/// for. Confined to its loop's thread (every method runs there), hence `@unchecked Sendable`.
+/// for. Its read source lives as long as the connection reads; a write source is made the
+/// first time output is pending and is suspended whenever nothing is. Confined to its I/O
+/// queue (every method runs there), hence `@unchecked Sendable`.
 final class Connection: @unchecked Sendable {
     let fd: Int32
-    let loop: EventLoop
+    let ioQueue: IOQueue
     let context: ServerContext
     let remoteAddress: String
 
@@ -29,45 +30,41 @@ final class Connection: @unchecked Sendable {
     /// at once, so our close does not reset the connection before the client read the response.
     var needsLinger = false
 
+    private var readSource: DispatchSourceRead?
     private(set) var readSuspended = false
+    private var writeSource: DispatchSourceWrite?
     private(set) var isWriteArmed = false
-    /// Runs `.ioQueue` handlers on this connection's loop.
-    private(set) lazy var executor = EventLoopExecutor(loop: loop)
+    /// Sources not yet cancelled: the descriptor is closed once none is left, never while
+    /// Dispatch may still watch it.
+    private var liveSources = 0
+    /// Runs `.ioQueue` handlers on this connection's queue.
+    private(set) lazy var executor = IOQueueExecutor(queue: ioQueue)
     /// Answered 503 at the connection limit: counted in `refusingConnections`, not `openConnections`.
     private var isRefusal = false
 
-    /// Takes ownership of `fd` (non-blocking). Call `start` on the loop's thread.
-    init(fd: Int32, remoteAddress: String, loop: EventLoop, context: ServerContext) {
+    /// Takes ownership of `fd` (non-blocking). Call `start` on the I/O queue.
+    init(fd: Int32, remoteAddress: String, ioQueue: IOQueue, context: ServerContext) {
         self.fd = fd
-        self.loop = loop
+        self.ioQueue = ioQueue
         self.context = context
         self.remoteAddress = remoteAddress
-        machine = ConnectionStateMachine(clock: loop.clock, timeouts: context.timeouts)
+        machine = ConnectionStateMachine(clock: ioQueue.clock, timeouts: context.timeouts)
         parser = RequestParser(limits: context.parserLimits)
     }
 
     var deadline: ContinuousClock.Instant? { machine.deadline }
 
     func start() {
-        loop.register(self)
-        if loop.isShuttingDown { shutdownRequested() }
-    }
-
-    /// The loop saw readiness (`epoll_event.events`) on the socket.
-    func handle(readiness events: UInt32) {
-        if events & EPOLLERR.rawValue != 0 {
-            close()
-            return
+        ioQueue.register(self)
+        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: ioQueue.queue)
+        source.setEventHandler { [unowned self] in
+            ioQueue.run { readable(available: Int(readSource?.data ?? 0)) }
         }
-        if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue) != 0 {
-            if !readSuspended {
-                readable()
-            } else if events & EPOLLHUP.rawValue != 0 {
-                close()   // both directions are gone; nothing left to write to
-                return
-            }
-        }
-        if !isClosed && events & EPOLLOUT.rawValue != 0 && isWriteArmed { writable() }
+        source.setCancelHandler { [self] in sourceCancelled() }
+        readSource = source
+        liveSources += 1
+        source.activate()
+        if ioQueue.isShuttingDown { shutdownRequested() }
     }
 
     /// Answers 503 and closes: the connection is over `maxConnections`.
@@ -76,7 +73,7 @@ final class Connection: @unchecked Sendable {
         needsLinger = true
         start()
         machine.requestRejected()
-        exchange = ExchangeInProgress(head: nil, started: loop.clock.now)
+        exchange = ExchangeInProgress(head: nil, started: ioQueue.clock.now)
         respond(.problem(.serviceUnavailable, detail: "the server is at its connection limit; retry later",
                          headers: ["Retry-After": "1"]))
     }
@@ -89,7 +86,7 @@ final class Connection: @unchecked Sendable {
             close()
         case .respondRequestTimeout:
             needsLinger = true
-            if exchange == nil { exchange = ExchangeInProgress(head: nil, started: loop.clock.now) }
+            if exchange == nil { exchange = ExchangeInProgress(head: nil, started: ioQueue.clock.now) }
             handlerTask?.cancel()
             generation &+= 1
             let what = exchange?.head == nil ? "request head" : "request body"
@@ -125,37 +122,58 @@ final class Connection: @unchecked Sendable {
         if readSuspended { resumeReading() }
     }
 
-    // MARK: readiness interest
+    // MARK: sources
 
     func suspendReading() {
-        guard !readSuspended, !isClosed else { return }
+        guard !readSuspended, let readSource else { return }
         readSuspended = true
-        loop.setInterest(fd, read: false, write: isWriteArmed)
+        readSource.suspend()
     }
 
     func resumeReading() {
-        guard readSuspended, !isClosed else { return }
+        guard readSuspended, let readSource else { return }
         readSuspended = false
-        loop.setInterest(fd, read: true, write: isWriteArmed)
+        readSource.resume()
+    }
+
+    /// Input is over (end of stream, or the connection closes): the read source goes away.
+    func stopReading() {
+        guard let readSource else { return }
+        self.readSource = nil
+        readSource.cancel()
+        if readSuspended {
+            readSuspended = false
+            readSource.resume()   // a suspended source delivers its cancellation only once resumed
+        }
     }
 
     func armWriting() {
         guard !isWriteArmed, !isClosed else { return }
         isWriteArmed = true
-        loop.setInterest(fd, read: !readSuspended, write: true)
+        if let writeSource {
+            writeSource.resume()
+            return
+        }
+        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: ioQueue.queue)
+        source.setEventHandler { [unowned self] in ioQueue.run { writable() } }
+        source.setCancelHandler { [self] in sourceCancelled() }
+        writeSource = source
+        liveSources += 1
+        source.activate()
     }
 
     func disarmWriting() {
-        guard isWriteArmed, !isClosed else { return }
+        guard isWriteArmed, let writeSource else { return }
         isWriteArmed = false
-        loop.setInterest(fd, read: !readSuspended, write: false)
+        writeSource.suspend()
     }
 
-    /// Closes at once: cancels the handler, fails a waiting writer, releases the socket.
+    /// Closes at once: cancels the handler, fails a waiting writer, cancels the sources; the
+    /// descriptor is released when the last cancellation arrives.
     func close() {
         guard !isClosed else { return }
         if let exchange, exchange.status != nil, exchange.phase != .receiving {
-            context.completed(exchange.record(finished: false, remoteAddress: remoteAddress, now: loop.clock.now))
+            context.completed(exchange.record(finished: false, remoteAddress: remoteAddress, now: ioQueue.clock.now))
         }
         isClosed = true
         machine.failed()
@@ -167,7 +185,24 @@ final class Connection: @unchecked Sendable {
         streamWaiters = []
         inbound = []
         outbound = OutboundQueue()
-        loop.unregister(self)
+        ioQueue.unregister(self)
+        stopReading()
+        if let writeSource {
+            self.writeSource = nil
+            writeSource.cancel()
+            if !isWriteArmed { writeSource.resume() }
+            isWriteArmed = false
+        }
+        if liveSources == 0 { release() }
+    }
+
+    private func sourceCancelled() {
+        liveSources -= 1
+        if liveSources == 0 && isClosed { release() }
+    }
+
+    /// Gives the descriptor back and the connection's place under `maxConnections`.
+    private func release() {
         Socket.close(fd)
         if isRefusal {
             context.refusingConnections.subtract(1, ordering: .relaxed)

@@ -6,7 +6,7 @@ public typealias HTTPHandler = @Sendable (HTTPRequest) async -> HTTPResponse
 /// A hook around every request. Middleware runs in array order for `screen`, `handle` and
 /// `prepare`, so the first element is the outermost; `completed` runs in array order too.
 ///
-/// `screen`, `prepare` and `completed` run synchronously on the connection's I/O thread: keep
+/// `screen`, `prepare` and `completed` run synchronously on the connection's I/O queue: keep
 /// them to microseconds and never block in them (hand slow work such as writing a log file to
 /// another thread or task). `handle` runs where the route's handler runs.
 public protocol HTTPMiddleware: Sendable {

@@ -1,10 +1,11 @@
 import Synchronization
 
-/// An HTTP/1.1 server on non-blocking Glibc sockets and one epoll event loop per core.
+/// An HTTP/1.1 server on non-blocking sockets driven by Dispatch read and write sources.
 ///
-/// Connections are spread over `configuration.ioQueues` I/O threads; parsing, routing,
-/// screening and writing happen there, handlers run as tasks (see `HTTPHandlerExecution`).
-/// A pending handler costs no thread. Every limit is in `configuration.limits`.
+/// Connections are spread over `configuration.ioQueues` serial Dispatch queues; parsing,
+/// routing, screening and writing happen there, handlers run as tasks (see
+/// `HTTPHandlerExecution`) and their results come back to the queue. A pending handler costs
+/// no thread. Every limit is in `configuration.limits`.
 public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let context: ServerContext
@@ -12,7 +13,7 @@ public final class HTTPServer: Sendable {
 
     private enum State {
         case idle
-        case running(listeners: [Listener], loops: [EventLoop])
+        case running(listeners: [Listener], ioQueues: [IOQueue])
         case stopped
     }
 
@@ -36,13 +37,13 @@ public final class HTTPServer: Sendable {
             }
             let sockets = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
             let tick = Self.tickInterval(configuration.limits)
-            let loops = try (0..<max(1, configuration.ioQueues)).map {
-                try EventLoop(index: $0, serverName: configuration.serverName, tickInterval: tick)
+            let ioQueues = (0..<max(1, configuration.ioQueues)).map {
+                IOQueue(index: $0, serverName: configuration.serverName, tickInterval: tick)
             }
-            for loop in loops { try loop.start() }
-            let listeners = sockets.map { Listener(socket: $0, loops: loops, context: context) }
+            for ioQueue in ioQueues { ioQueue.start() }
+            let listeners = sockets.map { Listener(socket: $0, ioQueues: ioQueues, context: context) }
             for listener in listeners { listener.start() }
-            state = .running(listeners: listeners, loops: loops)
+            state = .running(listeners: listeners, ioQueues: ioQueues)
             context.log(.info, "listening on \(sockets.map(\.address).joined(separator: ", "))")
             return sockets[0].port
         }
@@ -71,14 +72,14 @@ public final class HTTPServer: Sendable {
     /// carry `Connection: close`) until `gracePeriod` passes, then closes the rest, cancelling
     /// their handlers and failing their body writers. Returns when every connection is closed.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
-        let running: (listeners: [Listener], loops: [EventLoop])? = state.withLock { state in
-            guard case .running(let listeners, let loops) = state else { return nil }
+        let running: (listeners: [Listener], ioQueues: [IOQueue])? = state.withLock { state in
+            guard case .running(let listeners, let ioQueues) = state else { return nil }
             state = .stopped
-            return (listeners, loops)
+            return (listeners, ioQueues)
         }
         guard let running else { return }
         for listener in running.listeners { await listener.stop() }
-        for loop in running.loops { loop.send { loop.requestShutdown() } }
+        for ioQueue in running.ioQueues { ioQueue.async { ioQueue.requestShutdown() } }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: gracePeriod)
         while remainingConnections > 0 && clock.now < deadline {
@@ -86,12 +87,12 @@ public final class HTTPServer: Sendable {
         }
         if remainingConnections > 0 {
             context.log(.info, "grace period over: closing \(remainingConnections) connections")
-            for loop in running.loops { loop.send { loop.closeAll() } }
+            for ioQueue in running.ioQueues { ioQueue.async { ioQueue.closeAll() } }
             while remainingConnections > 0 {
                 try? await Task.sleep(for: .milliseconds(5))
             }
         }
-        for loop in running.loops { loop.stop() }
+        for ioQueue in running.ioQueues { ioQueue.stop() }
         context.log(.info, "stopped")
     }
 
@@ -99,7 +100,7 @@ public final class HTTPServer: Sendable {
         context.openConnections.load(ordering: .relaxed) + context.refusingConnections.load(ordering: .relaxed)
     }
 
-    /// How often loops look for passed deadlines: a quarter of the shortest timeout, 10 ms…1 s.
+    /// How often each I/O queue's timer looks for passed deadlines: a quarter of the shortest timeout, 10 ms…1 s.
     static func tickInterval(_ limits: HTTPLimits) -> Duration {
         let shortest = [limits.headerReadTimeout, limits.bodyReadTimeout, limits.idleTimeout, limits.writeTimeout,
                         limits.lingerTimeout].min()!

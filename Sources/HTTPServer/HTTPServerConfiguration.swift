@@ -1,5 +1,3 @@
-import Glibc
-
 /// Where and how the server listens.
 public struct HTTPServerConfiguration: Sendable {
     /// An address or name to bind. `"::"` (the default) accepts IPv6 and IPv4 on one socket,
@@ -8,9 +6,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// 0 binds an ephemeral port; `HTTPServer.start()` returns the one bound.
     public var port: Int = 8080
     public var limits = HTTPLimits()
-    /// I/O threads (one epoll event loop each); connections are spread over them round-robin.
-    /// Default: one per core.
-    public var ioQueues: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Serial Dispatch queues that run the connections' read and write sources; connections are
+    /// spread over them round-robin. Default: one per core.
+    public var ioQueues: Int = ProcessLimits.processorCount
     /// The `Server` header sent on every response.
     public var serverName: String = "backpropd"
     /// `listen(2)` backlog.

@@ -17,5 +17,5 @@ public struct HTTPServerLogRecord: Sendable, CustomStringConvertible {
     public var description: String { "[\(level)] \(message)" }
 }
 
-/// Receives server diagnostics; called from I/O threads, so it must not block.
+/// Receives server diagnostics; called from the I/O queues, so it must not block.
 public typealias HTTPServerLogger = @Sendable (HTTPServerLogRecord) -> Void

@@ -1,56 +1,80 @@
-/// Accepts connections on one listening socket, on its home loop's thread, and hands them to
-/// the loops round-robin. Over `maxConnections` a connection is answered 503; when the process
-/// is out of file descriptors (EMFILE) accepting pauses with exponential backoff instead of
-/// spinning. Confined to the home loop's thread, hence `@unchecked Sendable`.
+import Dispatch
+
+/// Accepts connections on one listening socket from a Dispatch read source on its own serial
+/// queue, and hands them to the I/O queues round-robin. Over `maxConnections` a connection is
+/// answered 503. When the process is out of file descriptors (EMFILE) accepting pauses with
+/// exponential backoff instead of spinning: the source is cancelled and a new one made when
+/// the pause ends (a source suspended from its own handler is not re-armed reliably on Linux).
+/// Confined to its queue, hence `@unchecked Sendable`.
 final class Listener: @unchecked Sendable {
     let socket: Socket.Listening
-    private let home: EventLoop
-    private let loops: [EventLoop]
+    private let ioQueues: [IOQueue]
     private let context: ServerContext
-    private var nextLoop = 0
+    private let queue: DispatchQueue
+    private var source: DispatchSourceRead?
+    /// Sources not yet cancelled; the socket closes once stopped and none is left.
+    private var liveSources = 0
+    private var nextQueue = 0
     private var backoff: Duration?
-    private var paused = false
     private var stopped = false
+    private var closed = false
+    private var onClosed: [CheckedContinuation<Void, Never>] = []
 
     private static let firstBackoff = Duration.milliseconds(5)
     private static let maxBackoff = Duration.seconds(1)
-    /// Accepts per readiness event, so a flood of connections cannot starve the home loop's own.
+    /// Accepts per event, so a flood of connections cannot hold the queue.
     private static let acceptBatch = 64
 
-    init(socket: Socket.Listening, loops: [EventLoop], context: ServerContext) {
+    init(socket: Socket.Listening, ioQueues: [IOQueue], context: ServerContext) {
         self.socket = socket
-        self.loops = loops
+        self.ioQueues = ioQueues
         self.context = context
-        home = loops[0]
+        queue = DispatchQueue(label: "http.accept.\(socket.port)", qos: .userInitiated)
     }
 
     func start() {
-        home.send { [self] in
-            do {
-                try home.register(self)
-            } catch {
-                context.log(.error, "\(error): not accepting on \(socket.address)")
-            }
-        }
+        queue.async { [self] in watch() }
     }
 
     /// Stops accepting; returns once the socket is closed (so the port can be bound again).
     func stop() async {
         await withCheckedContinuation { continuation in
-            home.send { [self] in
+            queue.async { [self] in
+                onClosed.append(continuation)
                 if !stopped {
                     stopped = true
-                    home.unregister(self)
-                    Socket.close(socket.fd)
+                    source?.cancel()
+                    source = nil
                 }
-                continuation.resume()
+                closeIfDone()
             }
         }
     }
 
+    private func watch() {
+        guard !stopped else { return }
+        let source = DispatchSource.makeReadSource(fileDescriptor: socket.fd, queue: queue)
+        source.setEventHandler { [unowned self] in acceptPending() }
+        source.setCancelHandler { [self] in
+            liveSources -= 1
+            closeIfDone()
+        }
+        liveSources += 1
+        self.source = source
+        source.activate()
+    }
+
+    private func closeIfDone() {
+        guard stopped, liveSources == 0, !closed else { return }
+        closed = true
+        Socket.close(socket.fd)
+        for waiter in onClosed { waiter.resume() }
+        onClosed = []
+    }
+
     /// The listening socket is readable: accept what is pending.
-    func acceptPending() {
-        for _ in 0..<Self.acceptBatch where !stopped && !paused {
+    private func acceptPending() {
+        for _ in 0..<Self.acceptBatch where source != nil {
             switch Socket.accept(socket.fd) {
             case .accepted(let fd, let remoteAddress):
                 backoff = nil
@@ -67,8 +91,8 @@ final class Listener: @unchecked Sendable {
     }
 
     private func adopt(fd: Int32, remoteAddress: String) {
-        let loop = loops[nextLoop]
-        nextLoop = (nextLoop + 1) % loops.count
+        let ioQueue = ioQueues[nextQueue]
+        nextQueue = (nextQueue + 1) % ioQueues.count
         let context = self.context
         let refuse = context.openConnections.add(1, ordering: .relaxed).newValue > context.limits.maxConnections
         if refuse {
@@ -79,8 +103,8 @@ final class Listener: @unchecked Sendable {
                 return
             }
         }
-        loop.execute {
-            let connection = Connection(fd: fd, remoteAddress: remoteAddress, loop: loop, context: context)
+        ioQueue.async {
+            let connection = Connection(fd: fd, remoteAddress: remoteAddress, ioQueue: ioQueue, context: context)
             if refuse { connection.refuse() } else { connection.start() }
         }
     }
@@ -88,13 +112,9 @@ final class Listener: @unchecked Sendable {
     private func pause(after error: SocketError) {
         let delay = backoff.map { min($0 * 2, Self.maxBackoff) } ?? Self.firstBackoff
         backoff = delay
-        paused = true
-        home.setInterest(socket.fd, read: false, write: false)
+        source?.cancel()
+        source = nil
         context.log(.warning, "\(error) on \(socket.address): pausing accepts for \(delay)")
-        home.schedule(after: delay) { [self] in
-            guard paused, !stopped else { return }
-            paused = false
-            home.setInterest(socket.fd, read: true, write: false)
-        }
+        queue.asyncAfter(deadline: .now() + .nanoseconds(Int(delay / .nanoseconds(1)))) { [self] in watch() }
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A value behind a pthread mutex. Used instead of `Synchronization.Mutex`, whose locking
 /// ThreadSanitizer cannot see on Linux (it reports races on correctly locked values), so

@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Response bytes the kernel has not taken yet, in order. Bodies are kept by reference
 /// (arrays are copy-on-write), so queueing a large response copies nothing.

@@ -1,12 +1,13 @@
 /// Where a route's handler (and the middleware `handle` around it) runs.
 public enum HTTPHandlerExecution: Sendable, Hashable {
-    /// The default: a task on Swift's global concurrent executor, off the I/O threads. Right for
+    /// The default: a task on Swift's global concurrent executor, off the I/O queues. Right for
     /// any handler that computes, touches disk, takes locks or may block in any way.
     case concurrent
-    /// A task pinned to the connection's own I/O thread, which saves two thread hops per request
+    /// A task on the connection's own serial I/O queue: a handler that answers without
+    /// suspending runs and is written out in the same turn of the queue, with no thread hop
     /// (see BENCHMARKS.md). Only for handlers that never block and return within microseconds,
-    /// such as serving a cached representation; awaiting is fine (it frees the thread), computing
-    /// or blocking is not, because every connection on that thread waits meanwhile.
+    /// such as serving a cached representation; awaiting is fine (it frees the queue), computing
+    /// or blocking is not, because every connection on that queue waits meanwhile.
     case ioQueue
 }
 

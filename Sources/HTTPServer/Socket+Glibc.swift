@@ -1,261 +1,52 @@
-import CLinux
+#if canImport(Glibc)
 import Glibc
 
-/// A failed system call, with the call's name and errno.
-public struct SocketError: Error, Sendable, CustomStringConvertible {
-    public let operation: String
-    public let errno: Int32
+/// Linux: sockets are created and accepted non-blocking and close-on-exec in one call each, and
+/// sends pass MSG_NOSIGNAL.
+extension Socket {
+    static let streamType = Int32(SOCK_STREAM.rawValue)
 
-    init(_ operation: String, errno: Int32 = Glibc.errno) {
-        self.operation = operation
-        self.errno = errno
+    /// A non-blocking, close-on-exec TCP socket (-1 and errno on failure).
+    static func openStream(family: Int32) -> Int32 {
+        Glibc.socket(family, streamType | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     }
 
-    public var description: String { "\(operation) failed: \(String(cString: strerror(errno))) (errno \(errno))" }
-}
+    private typealias Accept4 = @convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32) -> Int32
 
-/// The Glibc calls the server makes, in one place, so the rest reads as plain Swift.
-enum Socket {
-    /// A bound, listening, non-blocking socket.
-    struct Listening {
-        let fd: Int32
-        let address: String
-        let port: Int
-    }
+    /// Glibc's Swift module leaves out the GNU extensions (no `_GNU_SOURCE`), `accept4` among
+    /// them, so it is looked up once in the C library itself.
+    private static let accept4: Accept4? = dlsym(nil, "accept4").map { unsafeBitCast($0, to: Accept4.self) }
 
-    /// Binds every address `host` resolves to on `port` (0: one ephemeral port shared by all).
-    /// `::` is dual-stack (IPv4-mapped too) and falls back to `0.0.0.0` where IPv6 is unavailable.
-    static func listen(host: String, port: Int, backlog: Int32) throws -> [Listening] {
-        var candidates = try resolve(host: host, port: port)
-        if host == "::" {
-            candidates = candidates.filter { $0.family == AF_INET6 }
+    /// `accept4` with SOCK_NONBLOCK | SOCK_CLOEXEC: no window in which a child process could
+    /// inherit the socket, and two system calls fewer than `accept` + `fcntl`.
+    static func acceptConnection(_ listener: Int32, _ address: UnsafeMutablePointer<sockaddr>, _ length: UnsafeMutablePointer<socklen_t>) -> Int32 {
+        if let accept4 {
+            return accept4(listener, address, length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
         }
-        var listening: [Listening] = []
-        var boundPort = port
-        do {
-            for candidate in candidates {
-                let dualStack = host == "::"
-                let socket: Listening
-                do {
-                    socket = try bindAndListen(candidate, port: boundPort, dualStack: dualStack, backlog: backlog)
-                } catch let error as SocketError where dualStack && (error.errno == EAFNOSUPPORT || error.errno == EADDRNOTAVAIL) {
-                    return try self.listen(host: "0.0.0.0", port: port, backlog: backlog)
-                }
-                boundPort = socket.port
-                listening.append(socket)
-            }
-        } catch {
-            for socket in listening { Glibc.close(socket.fd) }
-            throw error
+        let fd = Glibc.accept(listener, address, length)
+        if fd >= 0 {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         }
-        guard !listening.isEmpty else { throw SocketError("getaddrinfo(\(host))", errno: EADDRNOTAVAIL) }
-        return listening
+        return fd
     }
 
-    private struct Candidate {
-        let family: Int32
-        let address: sockaddr_storage
-        let length: socklen_t
-    }
-
-    private static func resolve(host: String, port: Int) throws -> [Candidate] {
-        var hints = addrinfo()
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var result: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &result)
-        guard status == 0, let first = result else {
-            throw SocketError("getaddrinfo(\(host)): \(String(cString: gai_strerror(status)))", errno: EADDRNOTAVAIL)
-        }
-        defer { freeaddrinfo(first) }
-        var candidates: [Candidate] = []
-        var next: UnsafeMutablePointer<addrinfo>? = first
-        while let info = next {
-            var storage = sockaddr_storage()
-            withUnsafeMutableBytes(of: &storage) { raw in
-                raw.copyMemory(from: UnsafeRawBufferPointer(start: info.pointee.ai_addr, count: Int(info.pointee.ai_addrlen)))
-            }
-            if !candidates.contains(where: { $0.family == info.pointee.ai_family && sameAddress($0.address, storage) }) {
-                candidates.append(Candidate(family: info.pointee.ai_family, address: storage, length: info.pointee.ai_addrlen))
-            }
-            next = info.pointee.ai_next
-        }
-        return candidates
-    }
-
-    private static func sameAddress(_ a: sockaddr_storage, _ b: sockaddr_storage) -> Bool {
-        describe(a) == describe(b)
-    }
-
-    private static func bindAndListen(_ candidate: Candidate, port: Int, dualStack: Bool, backlog: Int32) throws -> Listening {
-        let fd = Glibc.socket(candidate.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SocketError("socket") }
-        do {
-            try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
-            if candidate.family == AF_INET6 {
-                try setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, dualStack ? 0 : 1)
-            }
-            try setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-            var address = candidate.address
-            setPort(&address, port)
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, candidate.length) }
-            }
-            guard bound == 0 else { throw SocketError("bind(\(describe(address)))") }
-            guard Glibc.listen(fd, backlog) == 0 else { throw SocketError("listen") }
-            let local = try localAddress(fd)
-            return Listening(fd: fd, address: describe(local), port: self.port(of: local))
-        } catch {
-            Glibc.close(fd)
-            throw error
-        }
-    }
-
-    static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) throws {
-        var value = value
-        guard setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
-            throw SocketError("setsockopt(\(name))")
-        }
-    }
-
-    static func localAddress(_ fd: Int32) throws -> sockaddr_storage {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let status = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard status == 0 else { throw SocketError("getsockname") }
-        return storage
-    }
-
-    enum AcceptResult {
-        case accepted(fd: Int32, remoteAddress: String)
-        case wouldBlock
-        /// EMFILE, ENFILE, ENOBUFS, ENOMEM: back off before accepting again.
-        case outOfResources(SocketError)
-        /// The pending connection failed (ECONNABORTED, EPROTO…): accept the next one.
-        case transient(SocketError)
-    }
-
-    /// Accepts one pending connection as a non-blocking, close-on-exec socket with TCP_NODELAY.
-    static func accept(_ listener: Int32) -> AcceptResult {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        while true {
-            let fd = withUnsafeMutablePointer(to: &storage) {
-                CLinux.accept4(listener, UnsafeMutableRawPointer($0), &length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
-            }
-            if fd >= 0 {
-                var one: Int32 = 1
-                _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                return .accepted(fd: fd, remoteAddress: describe(storage))
-            }
-            let error = errno
-            switch error {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            case EMFILE, ENFILE, ENOBUFS, ENOMEM: return .outOfResources(SocketError("accept", errno: error))
-            default: return .transient(SocketError("accept", errno: error))
-            }
-        }
-    }
-
-    /// Reads into `buffer`: the byte count, 0 at EOF, nil when nothing is available (EAGAIN); throws on errors.
-    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws -> Int? {
-        while true {
-            let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return nil
-            default: throw SocketError("read")
-            }
-        }
-    }
-
-    /// Sends the buffers in order with one `sendmsg` (MSG_NOSIGNAL): the bytes taken, 0 on EAGAIN; throws on errors.
-    static func send(_ fd: Int32, _ buffers: UnsafeMutableBufferPointer<iovec>) throws -> Int {
+    /// One `sendmsg` with MSG_NOSIGNAL: a peer that went away gives EPIPE, never SIGPIPE.
+    static func sendMessage(_ fd: Int32, _ buffers: UnsafeMutableBufferPointer<iovec>) -> Int {
         var message = msghdr()
         message.msg_iov = buffers.baseAddress
         message.msg_iovlen = buffers.count
-        while true {
-            let count = sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
-            if count >= 0 { return count }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return 0
-            default: throw SocketError("sendmsg")
-            }
-        }
-    }
-
-    /// Closes our sending side so the peer reads EOF after the last response.
-    static func shutdownWrite(_ fd: Int32) {
-        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
-    }
-
-    static func close(_ fd: Int32) {
-        // Linux releases the descriptor even when close reports EINTR: never retry. A close of a
-        // descriptor that is not open means a double close, which can close someone else's socket.
-        let closed = Glibc.close(fd) == 0 || errno != EBADF
-        assert(closed, "closed descriptor \(fd) twice")
-    }
-
-    static func port(of address: sockaddr_storage) -> Int {
-        var address = address
-        switch Int32(address.ss_family) {
-        case AF_INET:
-            return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) } }
-        case AF_INET6:
-            return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) } }
-        default:
-            return 0
-        }
-    }
-
-    private static func setPort(_ address: inout sockaddr_storage, _ port: Int) {
-        let networkPort = UInt16(port).bigEndian
-        switch Int32(address.ss_family) {
-        case AF_INET:
-            withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port = networkPort } }
-        case AF_INET6:
-            withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port = networkPort } }
-        default:
-            break
-        }
-    }
-
-    private static func text(_ characters: [CChar]) -> String {
-        String(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    /// `1.2.3.4:80` or `[::1]:80`; IPv4-mapped IPv6 addresses are shown as IPv4.
-    static func describe(_ address: sockaddr_storage) -> String {
-        var address = address
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        switch Int32(address.ss_family) {
-        case AF_INET:
-            return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { ipv4 in
-                    var raw = ipv4.pointee.sin_addr
-                    inet_ntop(AF_INET, &raw, &text, socklen_t(text.count))
-                    return "\(Self.text(text)):\(UInt16(bigEndian: ipv4.pointee.sin_port))"
-                }
-            }
-        case AF_INET6:
-            return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { ipv6 in
-                    var raw = ipv6.pointee.sin6_addr
-                    inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count))
-                    let host = Self.text(text)
-                    let port = UInt16(bigEndian: ipv6.pointee.sin6_port)
-                    if host.hasPrefix("::ffff:") && host.contains(".") { return "\(host.dropFirst(7)):\(port)" }
-                    return "[\(host)]:\(port)"
-                }
-            }
-        default:
-            return "unknown"
-        }
+        return sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
     }
 }
+
+/// The libc calls whose names `Socket`'s own methods shadow.
+enum LibC {
+    static var errno: Int32 { Glibc.errno }
+    static func close(_ fd: Int32) -> Int32 { Glibc.close(fd) }
+    static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { Glibc.read(fd, buffer, count) }
+    static func bind(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 { Glibc.bind(fd, address, length) }
+    static func listen(_ fd: Int32, _ backlog: Int32) -> Int32 { Glibc.listen(fd, backlog) }
+    static func shutdown(_ fd: Int32, _ how: Int32) -> Int32 { Glibc.shutdown(fd, how) }
+}
+#endif

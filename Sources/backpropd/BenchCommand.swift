@@ -1,8 +1,14 @@
 import Backprop
 import Dispatch
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `backpropd bench`: the engine against numpy and a plain C loop, side by side in one run.

@@ -1,5 +1,9 @@
 import BackpropService
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Reads `--dataset-file`: the JSON a request's inline `dataset` holds,
 /// `{"inputs": [[…]], "targets": [[…]]}`, for the run request's validation to check.

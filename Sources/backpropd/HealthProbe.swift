@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One HTTP/1.1 GET over a plain socket with an overall deadline: just enough client for
 /// `backpropd healthcheck`, so the image needs no curl.
@@ -32,7 +36,7 @@ struct HealthProbe {
     private func connect(before deadline: Double) throws(Failure) -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_socktype = Self.streamType
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
@@ -43,9 +47,9 @@ struct HealthProbe {
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let address = entry {
             entry = address.pointee.ai_next
-            let descriptor = socket(address.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let descriptor = Self.openSocket(family: address.pointee.ai_family)
             guard descriptor >= 0 else { lastError = Self.errorText(); continue }
-            if Glibc.connect(descriptor, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { return descriptor }
+            if Self.startConnecting(descriptor, to: address.pointee.ai_addr, length: address.pointee.ai_addrlen) == 0 { return descriptor }
             if errno == EINPROGRESS, wait(for: Int16(POLLOUT), on: descriptor, before: deadline) {
                 var socketError: Int32 = 0
                 var length = socklen_t(MemoryLayout<Int32>.size)
@@ -65,7 +69,7 @@ struct HealthProbe {
     private func send(_ bytes: [UInt8], on descriptor: Int32, before deadline: Double) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes { Self.sendWithoutSignal(descriptor, $0) }
             if written > 0 {
                 offset += written
             } else if written < 0, errno == EINTR {

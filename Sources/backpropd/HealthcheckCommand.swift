@@ -1,5 +1,9 @@
 import BackpropService
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `backpropd healthcheck`: the container's HEALTHCHECK without curl in the image. Asks the
 /// server configured by the same flags/environment as `serve` for `/healthz`; exit 0 on 200.

@@ -1,6 +1,15 @@
 import BackpropService
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `backpropd serve` (the default): configuration from flags and environment, the service,
 /// and graceful shutdown on SIGTERM/SIGINT (exit 0, nothing accepted lost).
@@ -20,14 +29,7 @@ struct ServeCommand: Subcommand {
     }
 
     static func environment() -> [String: String] {
-        var environment: [String: String] = [:]
-        var entry = environ
-        while let pointer = entry.pointee {
-            let pair = String(cString: pointer)
-            if let equals = pair.firstIndex(of: "=") { environment[String(pair[..<equals])] = String(pair[pair.index(after: equals)...]) }
-            entry += 1
-        }
-        return environment
+        ProcessInfo.processInfo.environment
     }
 
     /// Serves until SIGTERM or SIGINT, then returns 0 after a graceful stop. The main thread waits

@@ -1,5 +1,9 @@
 import BackpropService
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The flags of `backpropd serve`, each with its environment variable. Precedence: flag, then
 /// environment (`BACKPROPD_*`; `PORT` too, as container platforms set it), then the default.
@@ -99,7 +103,7 @@ struct ServeOptions {
     /// `arguments` excludes the program and subcommand names. nil means `--help` was asked for.
     static func parse(_ arguments: [String], environment: [String: String]) throws(UsageError) -> ServiceConfiguration? {
         var configuration = ServiceConfiguration()
-        configuration.registry.workers = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        configuration.registry.workers = processorsOnline
         for option in options {
             if let name = option.environment.first(where: { environment[$0] != nil }) {
                 do {

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// One `backpropd NAME …` command: parses its own arguments and runs.
@@ -36,6 +38,14 @@ struct Console: Sendable {
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {
         let bytes = Array(string.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        _ = bytes.withUnsafeBytes { writeToStandardError($0) }
     }
 }
+
+/// At file scope, where `write` is the C library's and not `StandardError.write`.
+private func writeToStandardError(_ bytes: UnsafeRawBufferPointer) -> Int {
+    write(2, bytes.baseAddress, bytes.count)
+}
+
+/// Processors online: the default for `serve --workers` and `train --threads`.
+var processorsOnline: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

@@ -1,6 +1,10 @@
 import Backprop
 import BackpropService
+#if canImport(FoundationEssentials)
 import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `backpropd train`: the notebook's alpha sweep, offline, printed readably or as the API's JSON.
 struct TrainCommand: Subcommand {
@@ -23,6 +27,9 @@ struct TrainCommand: Subcommand {
       --seed N               numpy seed for the initial weights, 0…4294967295         [1]
       --error-every N        record the mean absolute error every N iterations
                              [the largest of 1, 2, 5, 10, 20, 50, … ≤ iterations/1000: 50]
+      --threads N            train on up to N threads; trials are split over them only
+                             where splitting is faster on this CPU (1: the engine on one
+                             thread)                                                 [cores]
       --json                 print {"trials": [...]} in the service's JSON shape
       -h, --help             show this help
 
@@ -32,6 +39,7 @@ struct TrainCommand: Subcommand {
 
     let sweep: Sweep
     let json: Bool
+    let threads: Int
 
     /// The options become a `POST /runs` body and pass the service's validation, so the CLI and
     /// the API share their defaults, limits and messages (the API's defaults: every limit at its
@@ -39,7 +47,7 @@ struct TrainCommand: Subcommand {
     /// here also the notebook's alphas and XOR, which the API asks for explicitly).
     init(arguments: [String]) throws(UsageError) {
         let options = try OptionParser(
-            arguments, valued: ["dataset", "dataset-file", "alphas", "hidden-size", "iterations", "seed", "error-every"],
+            arguments, valued: ["dataset", "dataset-file", "alphas", "hidden-size", "iterations", "seed", "error-every", "threads"],
             flags: ["json"])
         var body: [String: JSONValue] = ["alphas": .array(Sweep.notebook.alphas.map(JSONValue.number))]
         var duplicates: [String] = []
@@ -67,10 +75,11 @@ struct TrainCommand: Subcommand {
             throw UsageError(error.errors.map(Self.describe).joined(separator: "; "))
         }
         json = options.flags.contains("json")
+        threads = try options.integer("threads", default: processorsOnline, in: 1...1024)
     }
 
     func run(console: Console) -> Int32 {
-        let results = sweep.run()
+        let results = sweep.run(threads: threads)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -7,16 +7,18 @@ import Testing
 @testable import BackpropService
 
 @Suite struct SchedulingTests {
-    @Test func aLoneRunIsSplitSoEveryWorkerGetsAShareAndBatchesShareAHiddenSize() async throws {
+    @Test func aRunIsSharedOutAsWorkSplitSaysInJobsOfAtMostTheBatchSizeAndEachJobHasOneHiddenSize() async throws {
         try await withService(configure: { $0.registry.workers = 2; $0.registry.batchSize = 8 }) { service in
             let xor = Dataset.builtIn(named: "xor")!
             let run = Run(request: RunRequest(datasetName: "xor", sweep: Sweep(dataset: xor, alphas: [1, 2, 3, 4, 5, 6, 7], hiddenSizes: [4, 8], iterations: 10)))
             let batches = service.registry.batches(for: run).map(\.job.trialIndices)
-            #expect(batches == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9, 10], [11, 12, 13]])
+            #expect(batches == WorkSplit.shares(of: run.trials.map(\.spec), workers: 2))
             #expect(batches.allSatisfy { batch in Set(batch.map { run.trials[$0].spec.hiddenSize }).count == 1 })
 
             let big = Run(request: RunRequest(datasetName: "xor", sweep: Sweep(dataset: xor, alphas: (1...64).map(Double.init), hiddenSizes: [4], iterations: 10)))
-            #expect(service.registry.batches(for: big).map(\.cost) == Array(repeating: 8, count: 8))
+            let jobs = service.registry.batches(for: big)
+            #expect(jobs.map(\.cost) == Array(repeating: 8, count: 8))
+            #expect(jobs.flatMap(\.job.trialIndices).sorted() == Array(0..<64))
         }
     }
 

@@ -66,6 +66,7 @@ final class CapturedConsole: Sendable {
         (["train", "--dataset-file", "/nonexistent/x.json"], "backpropd train: --dataset-file: cannot read '/nonexistent/x.json'"),
         (["train", "--iterations", "1000", "--error-every", "0"], "backpropd train: --error-every: out of range: expected an integer from 1 to 1000, got 0"),
         (["train", "--iterations", "100000", "--error-every", "1"], "backpropd train: --error-every: 100000 iterations every 1 would record 100000 curve points per trial; at most 10000 are allowed: use error_every ≥ 10"),
+        (["train", "--threads", "0"], "backpropd train: --threads must be a whole number from 1 to 1024, not '0'"),
     ])
     func badArgumentsExitTwoWithOneLine(arguments: [String], start: String) {
         let captured = CapturedConsole()
@@ -93,6 +94,20 @@ final class CapturedConsole: Sendable {
         #expect(document.trials.allSatisfy { $0.errorCurve.map(\.iteration) == [0, 100, 200, 300] && $0.status == .succeeded })
         let object = try JSONSerialization.jsonObject(with: Data(captured.out.utf8)) as! [String: Any]
         #expect(Array(object.keys) == ["trials"])
+    }
+
+    @Test func threadsDefaultsToTheCoresAndGivesTheSameTrialsAsOneThread() throws {
+        #expect(try TrainCommand(arguments: []).threads == processorsOnline)
+        func output(_ threads: String) throws -> String {
+            let captured = CapturedConsole()
+            let command = try TrainCommand(arguments: ["--alphas", "0.1,1,10,100,1000", "--hidden-size", "4,8",
+                                                       "--iterations", "600", "--error-every", "100", "--json", "--threads", threads])
+            #expect(command.run(console: captured.console) == 0)
+            return captured.out.split(separator: "\n").filter { !$0.contains("\"duration_ms\"") }.joined(separator: "\n")
+        }
+        let one = try output("1")
+        #expect(try output("2") == one)
+        #expect(try output("7") == one)
     }
 
     @Test func readableReportShowsCurveSynapsesAndCounts() throws {
