@@ -9,9 +9,11 @@
   3. busy: the same GET while every worker trains; bar: p99 <= 20 ms.
   4. memory: RSS idle, and with 1,000 finished notebook sweeps stored (error_every 100);
      bars: <= 30 MB and <= 200 MB.
+  5. cancel: POST /runs/{id}/cancel of a sweep caught training, until the answer (which comes
+     once its trials have stopped, with the final state); bar: <= 100 ms (issue 13).
 
 Usage (from the package root, after `swift build -c release`):
-  python3 Benchmarks/service_bench.py [--rounds 5] [--duration 10] [--sweeps 1000] [--only sweep,get,busy,memory]
+  python3 Benchmarks/service_bench.py [--rounds 5] [--duration 10] [--sweeps 1000] [--only sweep,get,memory,cancel]
       [--baseline PATH/TO/OTHER/backpropd]
 With --baseline, get and memory also measure that binary (an earlier build: copy it aside
 before rebuilding), side by side: get rounds interleaved (fixed route, this build, baseline),
@@ -242,6 +244,32 @@ def bench_memory(sweeps, binary=None):
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def bench_cancel(rounds):
+    server = Server("--workers", "2")
+    body = {"dataset": "xor", "alphas": [0.5, 1, 2, 4, 8, 16, 32, 64], "hidden_size": 16, "iterations": 10000000, "error_every": 10000}
+    latencies = []
+    try:
+        for _ in range(rounds):
+            run_id = server.submit(body)
+            while True:
+                _, _, payload = server.request("GET", f"/runs/{run_id}?since=99999999")
+                if any(trial["iterations_done"] > 0 for trial in json.loads(payload)["trials"]):
+                    break
+                time.sleep(0.01)
+            time.sleep(0.2)
+            start = time.perf_counter()
+            status, _, payload = server.request("POST", f"/runs/{run_id}/cancel")
+            latencies.append((time.perf_counter() - start) * 1000)
+            run = json.loads(payload)
+            assert status == 200 and run["status"] == "cancelled", (status, payload[:200])
+            assert all(trial["status"] != "running" for trial in run["trials"])
+    finally:
+        server.stop()
+    ordered = sorted(latencies)
+    print(f"cancel {rounds} sweeps (8 trials, hidden 16) caught training: answer with the final state after median "
+          f"{statistics.median(ordered):.1f} ms, p90 {ordered[int(0.9 * (len(ordered) - 1))]:.1f} ms, max {ordered[-1]:.1f} ms (bar <= 100 ms)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
@@ -259,6 +287,8 @@ def main():
         bench_sweep(options.rounds)
     if "get" in parts:
         bench_get(options.rounds, options.duration, options.baseline)
+    if "cancel" in parts:
+        bench_cancel(max(options.rounds, 10))
     if "memory" in parts:
         if options.baseline:
             base = bench_memory(options.sweeps, options.baseline)
