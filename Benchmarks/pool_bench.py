@@ -15,7 +15,7 @@ Usage (from the package root, after `swift build -c release`):
   python3 Benchmarks/pool_bench.py [--rounds 9] [--duration 10] [--only sweep,eight,busy]
           [--binary .build/release/backpropd] [--label NAME] [--as-user 65534]
 Each server is started and stopped here (127.0.0.1, a free port, a temporary data dir).
-Run under `flock /work/team/bench.lock` on a shared machine; the load is printed with each part.
+Run under `flock BENCH_LOCK` (the machine's benchmark lock, if it has one) on a shared machine; the load is printed with each part.
 """
 import argparse, http.client, json, os, re, signal, statistics, subprocess, sys, tempfile, time
 
