@@ -6,7 +6,7 @@
 # Env: CONNS=64 DURATION=5 ROUNDS=3 EXECUTION=ioQueue QUEUES=(HTTPBench's default: cores)
 #      PERF_RECORD=1 also writes a perf profile per build (perf-LABEL.data in RESULTS_DIR)
 # Needs perf with access to the syscalls tracepoints (root, or kernel.perf_event_paranoid <= -1).
-# Rounds are interleaved; each cell is the median over rounds. Run under `flock /work/team/bench.lock`
+# Rounds are interleaved; each cell is the median over rounds. Run under `flock BENCH_LOCK` (the machine's benchmark lock, if it has one)
 # on a shared machine, and report `uptime` with the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -249,7 +249,7 @@ func integer(_ value: JSONValue?, at pointer: String, in range: ClosedRange<Int>
 func describe(_ value: JSONValue) -> String {
     switch value {
     case .number(let number):
-        if number.isInfinite { return "\(number < 0 ? "-" : "")a number beyond ±1.8e308" }
+        if number.isInfinite { return number < 0 ? "a number below -1.8e308 (the most negative double)" : "a number above 1.8e308 (the largest double)" }
         if number == number.rounded(), number.magnitude < 1e16 { return String(Int(number)) }
         return number.description
     case .string(let text):
