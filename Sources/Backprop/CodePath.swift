@@ -6,7 +6,7 @@ import CPUFeatures
 /// Which compiled loops train a batch: the instruction set they were compiled for, how many
 /// trials share one vector and what the lanes hold.
 ///
-/// The AVX2 and AVX-512 paths round every multiply-add once (fused, `FusedRounding`); the
+/// The AVX2 and AVX-512 paths round every multiply-add once (fused: `AVX2Rounding`, `AVX512Rounding`); the
 /// baseline paths, for CPUs without FMA, round product and sum separately. Paths with the same
 /// rounding give bit-identical results whatever their width or layout; the two roundings agree
 /// to ~1e-12 on stable trials (`DeterminismTests`), chaotic ones drift apart like any two roundings.

@@ -127,7 +127,7 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
     func firstLayer() {
         let samples = shape.samples, width = shape.inputs, units = shape.firstLayerUnits
         BlockSums.sums(Kernel.Rounding.self, rows: samples, columns: units, widest: Kernel.blockRows, inputs, rowStride: width, step: 1,
-                       synapse0, vectorStep: units, count: width, into: layer1, outRowStride: units) { sum, _ in sigmoid(sum, Kernel.Rounding.self) }
+                       synapse0, vectorStep: units, count: width, into: layer1, outRowStride: units, finish: SigmoidOfSums<V, Kernel.Rounding>())
     }
 
     /// A forward pass only: outputs, error and the non-finite marker of each lane.
@@ -156,7 +156,7 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
         for index in 0..<count {
             errors[index] = V(repeating: targets[index]) - out[index]
         }
-        return numpyMeanMagnitude(errors, count: count)
+        return numpyMeanMagnitude(errors, count: count, Kernel.Rounding.self)
     }
 
     public func isFinite(trial: Int) -> Bool { nonFinite[trial] == 0 }

@@ -1,8 +1,9 @@
 /// The sum numpy's `np.mean`/`np.sum` computes for a contiguous float64 array (pairwise
 /// summation: runs of 8 interleaved partial sums below 128 elements, halves above), so that the
-/// engine's mean errors round exactly like the notebook's.
+/// engine's mean errors round exactly like the notebook's. (`R` only keeps each kernel module's
+/// compiled copy apart; see `Rounding`.)
 @inlinable
-public func numpyPairwiseSum<V: LaneVector>(_ values: UnsafePointer<V>, count: Int) -> V {
+public func numpyPairwiseSum<V: LaneVector, R: Rounding>(_ values: UnsafePointer<V>, count: Int, _ rounding: R.Type) -> V {
     if count < 8 {
         var sum = V(repeating: -0.0)
         for index in 0..<count { sum = sum + values[index] }
@@ -28,12 +29,18 @@ public func numpyPairwiseSum<V: LaneVector>(_ values: UnsafePointer<V>, count: I
     }
     var half = count / 2
     half -= half % 8
-    return numpyPairwiseSum(values, count: half) + numpyPairwiseSum(values + half, count: count - half)
+    return numpyPairwiseSum(values, count: half, rounding) + numpyPairwiseSum(values + half, count: count - half, rounding)
+}
+
+/// `numpyPairwiseSum` outside the kernels.
+@inlinable
+public func numpyPairwiseSum<V: LaneVector>(_ values: UnsafePointer<V>, count: Int) -> V {
+    numpyPairwiseSum(values, count: count, SeparateRounding.self)
 }
 
 /// numpy's `np.mean(np.abs(values))`: the add.reduce starts from 0 and adds the pairwise sum.
 @inlinable
-public func numpyMeanMagnitude<V: LaneVector>(_ values: UnsafeMutablePointer<V>, count: Int) -> V {
+public func numpyMeanMagnitude<V: LaneVector, R: Rounding>(_ values: UnsafeMutablePointer<V>, count: Int, _ rounding: R.Type) -> V {
     for index in 0..<count { values[index] = values[index].magnitudeBits() }
-    return (V.zero + numpyPairwiseSum(values, count: count)) / V(repeating: Double(count))
+    return (V.zero + numpyPairwiseSum(values, count: count, rounding)) / V(repeating: Double(count))
 }

@@ -48,7 +48,7 @@ extension WideBatch {
         // layer1 = sigmoid(inputs · synapse0), hidden units in the lanes.
         let layer1 = self.layer1 + firstRow &* hv
         BlockSums.sums(Kernel.Rounding.self, rows: rows, columns: hv, widest: Kernel.blockRows, inputs + firstRow &* width, rowStride: width, step: 1,
-                       synapse0, vectorStep: hv, count: width, into: layer1, outRowStride: hv) { sum, _ in sigmoid(sum, Kernel.Rounding.self) }
+                       synapse0, vectorStep: hv, count: width, into: layer1, outRowStride: hv, finish: SigmoidOfSums<V, Kernel.Rounding>())
         transposeLayer1(sampleVectors)
         // layer2 = sigmoid(layer1 · synapse1) and delta2, samples in the lanes.
         synapse1.withMemoryRebound(to: Double.self, capacity: outputs &* hv &* lanes) { weights in
@@ -67,10 +67,8 @@ extension WideBatch {
         let delta1 = self.delta1 + firstRow &* hv
         delta2.withMemoryRebound(to: Double.self, capacity: outputs &* sv &* lanes) { delta2 in
             BlockSums.sums(Kernel.Rounding.self, rows: rows, columns: hv, widest: Kernel.blockRows, delta2 + firstRow, rowStride: 1, step: sv &* lanes,
-                           synapse1, vectorStep: hv, count: outputs, into: delta1, outRowStride: hv) { error, address in
-                let activation = layer1[address - delta1]
-                return error * (activation * (V.one - activation))
-            }
+                           synapse1, vectorStep: hv, count: outputs, into: delta1, outRowStride: hv,
+                           finish: TimesSlope<V, Kernel.Rounding>(activations: layer1, errors: delta1))
         }
     }
 
@@ -145,6 +143,25 @@ extension WideBatch {
                 }
             }
         }
-        return numpyMeanMagnitude(errors, count: samples &* outputs)
+        return numpyMeanMagnitude(errors, count: samples &* outputs, Kernel.Rounding.self)
+    }
+}
+
+/// delta1 = error · (layer1 · (1 − layer1)), the activation read at the error's place.
+@usableFromInline
+struct TimesSlope<Vector: LaneVector, R: Rounding>: BlockFinish {
+    @usableFromInline let activations: UnsafePointer<Vector>
+    @usableFromInline let errors: UnsafeMutablePointer<Vector>
+
+    @inlinable @inline(__always)
+    init(activations: UnsafePointer<Vector>, errors: UnsafeMutablePointer<Vector>) {
+        self.activations = activations
+        self.errors = errors
+    }
+
+    @inlinable @inline(__always)
+    func callAsFunction(_ error: Vector, at address: UnsafeMutablePointer<Vector>) -> Vector {
+        let activation = activations[address - errors]
+        return error * (activation * (Vector.one - activation))
     }
 }
