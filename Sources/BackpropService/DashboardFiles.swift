@@ -97,7 +97,7 @@ export async function datasetOf(request) {
 }
 
 export function isFinished(status) {
-  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+  return status === 'succeeded' || status === 'cancelled';
 }
 
 """#,
@@ -926,8 +926,8 @@ button.danger { color: var(--danger); border-color: var(--danger); }
 .status-running::before { content: "▶ "; }
 .status-succeeded { color: var(--ok); }
 .status-succeeded::before { content: "✓ "; }
-.status-diverged, .status-failed { color: var(--danger); }
-.status-diverged::before, .status-failed::before { content: "✕ "; }
+.status-diverged { color: var(--danger); }
+.status-diverged::before { content: "✕ "; }
 .status-cancelled { color: var(--warn); }
 .status-cancelled::before { content: "■ "; }
 
@@ -2969,7 +2969,6 @@ export class RunView {
     this.statusBadge.className = `status status-${run.status}`;
     this.cancelButton.disabled = isFinished(run.status);
     this.cardsStale = true;
-    if (run.failure) this.message.textContent = `Failed: ${typeof run.failure === 'string' ? run.failure : run.failure.detail ?? run.failure.title ?? ''}`;
     this.updateSummary();
     // 'complete' once the run has finished and every point is in.
     if (complete || final) this.complete = true;
@@ -3774,7 +3773,8 @@ export class TrialCard {
     ];
     if (trial.status === 'diverged') list.push(['diverged at', formatCount(trial.diverged_at_iteration)]);
     if (facts.changes !== null) list.push(['direction changes', formatCount(facts.changes)]);
-    if (trial.duration_ms !== null && trial.duration_ms !== undefined) list.push(['time', formatDuration(trial.duration_ms)]);
+    // Trials trained side by side in one engine batch share this time (api.md).
+    if (trial.batch_duration_ms !== null && trial.batch_duration_ms !== undefined) list.push(['batch time', formatDuration(trial.batch_duration_ms)]);
     // Only the numbers that changed are rewritten (64 cards follow a live run).
     const terms = list.map(([term]) => term).join('|');
     if (terms !== this.terms) {
@@ -3788,8 +3788,9 @@ export class TrialCard {
     this.schedule();
   }
 
+  // Draws at the next chance once on screen, opened and its width known.
   schedule() {
-    if (this.onScreen && this.details.open) renderQueue.add(this.renderTask);
+    if (this.onScreen && this.details.open && this.width) renderQueue.add(this.renderTask);
   }
 
   setOnScreen(onScreen) {
@@ -3800,9 +3801,8 @@ export class TrialCard {
 
   // The room the card's pictures have (its content width, measured by the run view's observer).
   setWidth(width) {
-    const changed = this.width && Math.abs(width - this.width) >= 8;
     this.width = width;
-    if (changed) this.invalidate();
+    if (this.renderedWidth === undefined ? this.pending : Math.abs(width - this.renderedWidth) >= 8) this.invalidate();
   }
 
   // Draws again at the next chance (the width changed, say).
@@ -3821,7 +3821,8 @@ export class TrialCard {
     const { trial, context } = this.pending;
     this.last = this.pending;
     this.pending = null;
-    const width = Math.max(200, this.width || 300);
+    const width = Math.max(200, this.width);
+    this.renderedWidth = this.width;
     const dataset = context.dataset;
     const constants = dataset ? inputColumns(dataset.inputs).constant : null;
     const parts = [];
