@@ -156,4 +156,20 @@ import Testing
         if getuid() == 0 { #expect(after.nice == outside.nice, "restored (root may lower a nice value again)") }
     }
     #endif
+
+    /// The run registry holds its pool and the pool's `execute` captures the registry: after
+    /// `stop` the pool must let go of it, or every stopped service leaked (LeakSanitizer, CI).
+    @Test func stopReleasesWhatExecuteCaptured() {
+        final class Owner: Sendable {}
+        weak var released: Owner?
+        let pool = WorkerPool<Int, Int>(workers: 1, capacity: 10)
+        do {
+            let owner = Owner()
+            released = owner
+            pool.start { _, _ in _ = owner }
+        }
+        #expect(released != nil, "held while the pool serves")
+        pool.stop()
+        #expect(released == nil, "released once the pool stopped")
+    }
 }
