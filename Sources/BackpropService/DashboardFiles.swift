@@ -97,7 +97,7 @@ export async function datasetOf(request) {
 }
 
 export function isFinished(status) {
-  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+  return status === 'succeeded' || status === 'cancelled';
 }
 
 """#,
@@ -183,25 +183,34 @@ export function boundaryPlane(dataset, choice) {
 export const inputName = (column, constant) => (constant ? 'bias' : `x${column + 1}`);
 
 // The `level` line of a grid of values (marching squares, linear along the cell edges).
+const CORNER_X = [0, 1, 1, 0];
+const CORNER_Y = [0, 0, 1, 1];
 function drawContour(context, grid, resolution, cell, level) {
   context.beginPath();
-  const corners = [[0, 0], [1, 0], [1, 1], [0, 1]];
+  const values = new Float64Array(4);
+  const crossings = new Float64Array(8);
   for (let row = 0; row + 1 < resolution; row++) {
     for (let column = 0; column + 1 < resolution; column++) {
-      const values = corners.map(([dx, dy]) => grid[(row + dy) * resolution + column + dx] - level);
-      const crossings = [];
+      let below = 0;
+      for (let corner = 0; corner < 4; corner++) {
+        values[corner] = grid[(row + CORNER_Y[corner]) * resolution + column + CORNER_X[corner]] - level;
+        if (values[corner] < 0) below++;
+      }
+      if (below === 0 || below === 4) continue;
+      let found = 0;
       for (let edge = 0; edge < 4; edge++) {
+        const next = (edge + 1) % 4;
         const a = values[edge];
-        const b = values[(edge + 1) % 4];
+        const b = values[next];
         if ((a < 0) === (b < 0)) continue;
         const t = a / (a - b);
-        const [x0, y0] = corners[edge];
-        const [x1, y1] = corners[(edge + 1) % 4];
-        crossings.push([(column + x0 + (x1 - x0) * t + 0.5) * cell, (row + y0 + (y1 - y0) * t + 0.5) * cell]);
+        crossings[found * 2] = (column + CORNER_X[edge] + (CORNER_X[next] - CORNER_X[edge]) * t + 0.5) * cell;
+        crossings[found * 2 + 1] = (row + CORNER_Y[edge] + (CORNER_Y[next] - CORNER_Y[edge]) * t + 0.5) * cell;
+        found++;
       }
-      for (let k = 0; k + 1 < crossings.length; k += 2) {
-        context.moveTo(...crossings[k]);
-        context.lineTo(...crossings[k + 1]);
+      for (let k = 0; k + 1 < found; k += 2) {
+        context.moveTo(crossings[k * 2], crossings[k * 2 + 1]);
+        context.lineTo(crossings[k * 2 + 2], crossings[k * 2 + 3]);
       }
     }
   }
@@ -338,20 +347,25 @@ export class ErrorChart {
     run.trials.forEach((trial, index) => this.addTrial(trial, index, styles[index]));
     // Keyboard and legend order: by alpha, then hidden size.
     this.order = byAlpha(run.trials).map((index) => this.trials[index]);
-    for (const model of this.order) this.legend.append(model.legendItem);
     this.svg.addEventListener('pointermove', (event) => this.pointAt(event));
     this.svg.addEventListener('pointerleave', () => this.clearHover());
     this.svg.addEventListener('click', () => { if (this.cursor) this.onSelect?.(this.cursor.model.index); });
     this.svg.addEventListener('keydown', (event) => this.key(event));
     this.svg.addEventListener('blur', () => this.clearHover());
-    this.resizeObserver = new ResizeObserver(() => this.layout());
+    // Widths come from the observer (measured after layout): reading clientWidth while the page
+    // changes would force a layout of the whole page.
+    // The new layout is drawn in the next frame, not in the one that measured it.
+    this.resizeObserver = new ResizeObserver((entries) => {
+      this.boxWidth = entries[entries.length - 1].contentRect.width;
+      if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    });
     this.resizeObserver.observe(this.box);
   }
 
   addTrial(trial, index, style) {
     const model = {
       index, alpha: trial.alpha, hidden_size: trial.hidden_size, ...style,
-      iterations: [], errors: [], low: Infinity, high: 0, cache: null, visible: true,
+      iterations: new Float64Array(0), errors: new Float64Array(0), capacity: 0, low: Infinity, high: 0, cache: null, visible: true,
       status: trial.status, divergedAt: trial.diverged_at_iteration, finalError: trial.final_error,
     };
     const tenths = model.dash && model.dash.split(' ').map((length) => Number(length) * 10).join(' ');
@@ -365,37 +379,57 @@ export class ErrorChart {
     this.decorations.append(model.endMarker, model.divergence);
     this.labels.append(model.label);
 
-    const swatch = svgElement('svg', { class: 'swatch', width: 36, height: 12, 'aria-hidden': 'true' },
-      svgElement('line', { x1: 1, y1: 6, x2: 35, y2: 6, stroke: model.colour, 'stroke-width': 2.5, 'stroke-dasharray': model.dash || null }),
-      this.showHidden ? svgElement('path', { d: markerPath(model.marker, 18, 6, 4), fill: model.colour, stroke: model.colour }) : null);
-    model.legendText = element('span', { class: 'legend-detail' });
-    model.legendButton = element('button', {
-      type: 'button', class: 'legend-item', 'aria-pressed': 'true', 'data-trial': index,
-      onclick: () => this.toggle(model),
-    }, swatch, element('span', { class: 'legend-name' }, trialName(trial, this.showHidden)), model.legendText);
-    model.legendItem = element('li', {}, model.legendButton);
     this.trials.push(model);
   }
 
-  // Adds curve points (older or repeated iterations are dropped, so replays are harmless).
+  // The legend's buttons, made when the chart joins the page (not while the view is first built).
+  buildLegend() {
+    if (this.legend.firstChild) return;
+    for (const model of this.order) {
+      const swatch = svgElement('svg', { class: 'swatch', width: 36, height: 12, 'aria-hidden': 'true' },
+        svgElement('line', { x1: 1, y1: 6, x2: 35, y2: 6, stroke: model.colour, 'stroke-width': 2.5, 'stroke-dasharray': model.dash || null }),
+        this.showHidden ? svgElement('path', { d: markerPath(model.marker, 18, 6, 4), fill: model.colour, stroke: model.colour }) : null);
+      model.legendText = element('span', { class: 'legend-detail' }, model.detail ?? '');
+      model.legendButton = element('button', {
+        type: 'button', class: 'legend-item', 'aria-pressed': String(model.visible), 'data-trial': model.index, 'data-status': model.status,
+        onclick: () => this.toggle(model),
+      }, swatch, element('span', { class: 'legend-name' }, trialName(model, this.showHidden)), model.legendText);
+      this.legend.append(element('li', {}, model.legendButton));
+    }
+  }
+
+  // Adds curve points, in iteration order (older or repeated iterations are dropped, so replays
+  // are harmless). A curve is a typed array that doubles its room when full: appending 64 ×
+  // 2,000 points is a few block copies.
   append(index, iterations, errors) {
     const model = this.trials[index];
-    let last = model.iterations.length ? model.iterations[model.iterations.length - 1] : -1;
-    let added = false;
-    for (let i = 0; i < iterations.length; i++) {
-      const iteration = iterations[i];
-      if (iteration <= last) continue;
+    const count = model.iterations.length;
+    const last = count ? model.iterations[count - 1] : -1;
+    let from = 0;
+    while (from < iterations.length && iterations[from] <= last) from++;
+    const added = iterations.length - from;
+    if (added <= 0) return;
+    if (count + added > model.capacity) {
+      model.capacity = Math.max(count + added, model.capacity * 2, 64);
+      const grownIterations = new Float64Array(model.capacity);
+      const grownErrors = new Float64Array(model.capacity);
+      grownIterations.set(model.iterations);
+      grownErrors.set(model.errors);
+      model.iterationBuffer = grownIterations;
+      model.errorBuffer = grownErrors;
+    }
+    model.iterationBuffer.set(from ? iterations.subarray(from) : iterations, count);
+    model.errorBuffer.set(from ? errors.subarray(from) : errors, count);
+    model.iterations = model.iterationBuffer.subarray(0, count + added);
+    model.errors = model.errorBuffer.subarray(0, count + added);
+    for (let i = from; i < errors.length; i++) {
       const error = errors[i];
-      model.iterations.push(iteration);
-      model.errors.push(error);
       if (error > 0 && error < Infinity) {
         if (error < model.low) model.low = error;
         if (error > model.high) model.high = error;
       }
-      last = iteration;
-      added = true;
     }
-    if (added) this.markDirty(index);
+    this.markDirty(index);
   }
 
   lastIteration(index) {
@@ -410,8 +444,10 @@ export class ErrorChart {
     model.divergedAt = trial.diverged_at_iteration;
     model.finalError = trial.final_error;
     model.detail = detail;
-    model.legendText.textContent = detail;
-    model.legendButton.dataset.status = trial.status;
+    if (model.legendButton) {
+      model.legendText.textContent = detail;
+      model.legendButton.dataset.status = trial.status;
+    }
     this.markDirty(index);
   }
 
@@ -438,7 +474,7 @@ export class ErrorChart {
   }
 
   layout() {
-    const width = Math.max(280, Math.round(this.box.clientWidth));
+    const width = Math.max(280, Math.round(this.boxWidth));
     if (this.size && this.size.width === width) return;
     const height = Math.round(Math.min(440, Math.max(240, width * 0.5)));
     const longest = Math.max(0, ...this.trials.map((model) => model.label.textContent.length));
@@ -447,8 +483,7 @@ export class ErrorChart {
     this.svg.setAttribute('width', width);
     this.svg.setAttribute('height', height);
     this.svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-    this.domain = null; // redraws every curve from scratch at the next flush
-    this.flush();
+    this.domain = null; // redraws every curve from scratch
   }
 
   errorDomain() {
@@ -468,6 +503,7 @@ export class ErrorChart {
 
   flush() {
     this.frame = 0;
+    if (this.boxWidth) this.layout();
     if (!this.size) return;
     const started = performance.now();
     const domain = this.errorDomain();
@@ -479,12 +515,12 @@ export class ErrorChart {
         this.dirty.add(model.index);
       }
     }
-    // About 10 ms of curves per frame; the rest waits for the next one, so that a first draw
+    // About 8 ms of curves per frame; the rest waits for the next one, so that a first draw
     // or a new error range with 64 long curves never freezes the page.
     for (const index of this.dirty) {
       this.drawTrial(this.trials[index]);
       this.dirty.delete(index);
-      if (performance.now() - started > 10) break;
+      if (performance.now() - started > 8) break;
     }
     this.placeLabels();
     this.svg.dataset.pending = this.dirty.size;
@@ -890,8 +926,8 @@ button.danger { color: var(--danger); border-color: var(--danger); }
 .status-running::before { content: "▶ "; }
 .status-succeeded { color: var(--ok); }
 .status-succeeded::before { content: "✓ "; }
-.status-diverged, .status-failed { color: var(--danger); }
-.status-diverged::before, .status-failed::before { content: "✕ "; }
+.status-diverged { color: var(--danger); }
+.status-diverged::before { content: "✕ "; }
 .status-cancelled { color: var(--warn); }
 .status-cancelled::before { content: "■ "; }
 
@@ -967,7 +1003,8 @@ section + section { margin-top: 1.2rem; }
 
 /* Trials */
 .trial-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 21rem), 1fr)); gap: 0.8rem; }
-.trial { border: 1px solid var(--line); border-radius: 8px; padding: 0.7rem; margin: 0; min-width: 0; }
+.trial { border: 1px solid var(--line); border-radius: 8px; padding: 0.7rem; margin: 0; min-width: 0;
+  content-visibility: auto; contain-intrinsic-size: auto 150px; }
 .trial + .trial { margin-top: 0; }
 .trial.highlighted { border-color: var(--accent); box-shadow: 0 0 0 2px #b9d6f5; }
 .trial h4 { display: flex; align-items: center; gap: 0.4rem; flex-wrap: wrap; }
@@ -1048,7 +1085,7 @@ svg.network { display: block; max-width: 100%; }
 svg.network .edge { stroke-linecap: round; }
 svg.network .neuron circle { stroke: #5b6577; stroke-width: 1.5; }
 svg.network .neuron text { font-size: 12px; fill: var(--ink); }
-.network-boundary { flex: none; }
+.network-boundary { flex: none; width: 200px; }
 .network-boundary .boundary-figure { max-width: 200px; }
 .network-note { margin: 0.3rem 0 0; }
 
@@ -1417,8 +1454,6 @@ function randomKey() {
 // measured values with 3 significant digits, engineering style (exponent a multiple of 3) below
 // 0.001 and from 10,000 on; counts exactly, with thousands separators; times in UTC, marked so.
 
-const integerFormat = new Intl.NumberFormat('en-US');
-
 // 3 significant digits: 0.5, 0.0123, 1230, 35.4e6, 123e-6, -1.5. Trailing zeros are dropped.
 export function formatNumber(value) {
   if (value === null || value === undefined) return '—';
@@ -1441,10 +1476,13 @@ function trimZeros(text) {
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
-// Counts (iterations, direction changes): exact.
+// Counts (iterations, direction changes): exact, with thousands separators. (Not Intl: its first
+// use loads locale data, some 20 ms on the page's first frame.)
 export function formatCount(value) {
   if (value === null || value === undefined) return '—';
-  return integerFormat.format(value);
+  if (!Number.isFinite(value)) return formatNumber(value);
+  const sign = value < 0 ? '-' : '';
+  return sign + String(Math.round(Math.abs(value))).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 export const formatAlpha = formatNumber;
@@ -1936,7 +1974,7 @@ class Heatmap {
 // (on the run's scale for its layer), neurons filled by their activation for a chosen sample,
 // beside the trial's decision boundary. Updated in place while the trial trains.
 
-import { element, svgElement } from './dom.js';
+import { element, renderQueue, svgElement } from './dom.js';
 import { weightRGB, css } from './colour.js';
 import { formatNumber } from './format.js';
 import { decisionBoundary, finiteWeights, forwardPass, inputColumns } from './boundary.js';
@@ -1972,7 +2010,13 @@ export class NetworkView {
       this.note, this.readout,
       element('p', { class: 'hint', id: 'network-help' },
         'Edges: blue negative, red positive, thicker for larger magnitude (the run’s scale per layer). Neurons: activation for the chosen sample, blue near 0, red near 1. Arrow keys: up and down within a layer, left and right between layers.'));
-    this.resizeObserver = new ResizeObserver(() => { if (this.box.clientWidth !== this.width) this.redraw(); });
+    // The width comes from the observer, measured after layout (never read while the page changes).
+    this.width = 0;
+    this.redrawTask = () => this.redraw();
+    this.resizeObserver = new ResizeObserver((entries) => {
+      const width = Math.round(entries[entries.length - 1].contentRect.width);
+      if (width !== this.width) { this.width = width; renderQueue.add(this.redrawTask); }
+    });
     this.resizeObserver.observe(this.box);
   }
 
@@ -1988,6 +2032,10 @@ export class NetworkView {
 
   // Shows trial `index` (or updates it): `name`, `scales` (per layer), the boundary `plane`.
   show(index, trial, { name, scales, plane, planeWhy }) {
+    const signature = [index, trial.status, trial.iterations_done, scales.map((scale) => scale.largest).join(','),
+      plane ? `${plane.x},${plane.y},${plane.row}` : planeWhy].join('|');
+    if (signature === this.signature) return;
+    this.signature = signature;
     const changedTrial = index !== this.index;
     this.index = index;
     this.trial = trial;
@@ -2035,8 +2083,8 @@ export class NetworkView {
     if (!synapses.length || synapses.some((matrix) => !matrix)) { this.svg.replaceChildren(); return; }
     const columns = inputColumns(this.dataset?.inputs);
     this.constants = columns.columns ? columns.constant : null;
-    this.width = this.box.clientWidth;
-    const width = Math.max(240, this.width || 320);
+    if (!this.width) return;
+    const width = Math.max(240, this.width);
     const shown = this.chooseNeurons();
     const most = Math.max(...shown.map((layer) => layer.length));
     const height = most * SPACING + 24;
@@ -2154,6 +2202,7 @@ export class NetworkView {
 
   destroy() {
     this.resizeObserver.disconnect();
+    renderQueue.delete(this.redrawTask);
   }
 }
 
@@ -2497,21 +2546,32 @@ export class RunFollower {
 export class RunFeed {
   constructor(onMessage) {
     this.onMessage = onMessage;
+    this.opened = null;
     try {
       this.worker = new Worker('/dashboard/run-feed-worker.js', { type: 'module' });
       this.worker.addEventListener('message', (event) => this.onMessage(event.data));
+      // A worker that cannot start (its script failed to load, say) leaves the page to follow runs itself.
+      this.worker.addEventListener('error', () => this.onPage());
     } catch {
-      this.worker = null;
-      this.follower = new RunFollower((message) => queueMicrotask(() => this.onMessage(message)));
+      this.onPage();
     }
   }
 
+  onPage() {
+    this.worker?.terminate();
+    this.worker = null;
+    this.follower = new RunFollower((message) => queueMicrotask(() => this.onMessage(message)));
+    if (this.opened) this.open(this.opened.id, this.opened.token);
+  }
+
   open(id, token) {
+    this.opened = { id, token };
     if (this.worker) this.worker.postMessage({ type: 'open', id, token });
     else { api.token = token; this.follower.open(id); }
   }
 
   close() {
+    this.opened = null;
     if (this.worker) this.worker.postMessage({ type: 'close' });
     else this.follower.close();
   }
@@ -2655,6 +2715,7 @@ import { countScale, layerMaxima, weightScale } from './matrix.js';
 import { bestTrialIndex, byAlpha, learnedOf, ReachTracker, totalDirectionChanges, trialName, trialStyles } from './sweep.js';
 
 const OPEN_CARDS_UP_TO = 8;
+const CARDS_PER_FRAME = 4;
 const SUMMARY_EVERY_MS = 300;
 
 const timeElement = (rfc3339) => element('time', { datetime: rfc3339 ?? '' }, formatTime(rfc3339));
@@ -2688,7 +2749,9 @@ export class RunView {
     this.cardObserver?.disconnect();
     this.gridObserver?.disconnect();
     this.cardObserver = this.gridObserver = null;
-    for (const card of this.cards ?? []) card.discard();
+    for (const card of this.cards ?? []) card?.discard();
+    cancelAnimationFrame(this.stageFrame);
+    this.stages = [];
     clearTimeout(this.summaryTimer);
     this.summaryTimer = 0;
     this.cards = [];
@@ -2780,25 +2843,54 @@ export class RunView {
     this.chart = new ErrorChart(run, this.styles, { onHover: (index) => this.highlight(index), onSelect: select });
     this.network = new NetworkView({ onSelect: select });
     this.network.setChoices(byAlpha(run.trials).map((index) => ({ index, name: trialName(run.trials[index], showHidden) })), this.dataset);
-    this.cards = run.trials.map((trial, index) => new TrialCard(trial, index, this.styles[index], showHidden, {
-      open: run.trials.length <= OPEN_CARDS_UP_TO,
-      onSelect: (chosen) => { this.select(chosen, true); byId('network-heading')?.scrollIntoView({ block: 'start' }); },
-    }));
-    const cardOf = new Map(this.cards.map((card) => [card.element, card]));
+    // Cards are made as they join the page (below); until then this.cards[i] is undefined.
+    this.cards = new Array(run.trials.length);
+    const cardOf = new Map();
     this.cardObserver = new IntersectionObserver((entries) => {
       for (const entry of entries) cardOf.get(entry.target)?.setOnScreen(entry.isIntersecting);
     }, { rootMargin: '600px 0px' });
-    for (const card of this.cards) this.cardObserver.observe(card.element);
-    const grid = element('div', { class: 'trial-grid' }, byAlpha(run.trials).map((index) => this.cards[index].element));
-    let gridWidth = 0;
-    this.gridObserver = new ResizeObserver(() => {
-      const width = Math.round(grid.clientWidth / 16);
-      if (width === gridWidth) return;
-      const first = gridWidth === 0;
-      gridWidth = width;
-      if (!first) for (const card of this.cards) card.invalidate();
+    const grid = element('div', { class: 'trial-grid' });
+    // Every card is as wide as the first: its content width, measured after layout, is the room
+    // each card's pictures have (read here, never while the page changes).
+    this.gridObserver = new ResizeObserver((entries) => {
+      this.cardWidth = entries[entries.length - 1].contentRect.width;
+      for (const card of this.cards) card?.setWidth(this.cardWidth);
     });
-    this.gridObserver.observe(grid);
+    const makeCard = (index) => {
+      const card = new TrialCard(run.trials[index], index, this.styles[index], showHidden, {
+        open: run.trials.length <= OPEN_CARDS_UP_TO,
+        onSelect: (chosen) => { this.select(chosen, true); byId('network-heading')?.scrollIntoView({ block: 'start' }); },
+      });
+      this.cards[index] = card;
+      cardOf.set(card.element, card);
+      if (this.cardWidth) card.setWidth(this.cardWidth);
+      this.updateCard(index);
+      card.element.classList.toggle('selected', index === this.selected);
+      return card;
+    };
+    const chartSection = element('section', { class: 'chart-section', 'aria-labelledby': 'chart-heading' },
+      element('h3', { id: 'chart-heading' }, 'Error curves'));
+    const networkSection = element('section', { class: 'network-section', 'aria-labelledby': 'network-heading' },
+      element('h3', { id: 'network-heading' }, 'The selected trial’s network'));
+    // The view joins the page a part per frame: the header and summary first, then the curves,
+    // the network and the cards, four at a time. Styling and laying out its 4,000 elements at
+    // once would be one long frame.
+    const order = byAlpha(run.trials);
+    this.stages = [
+      () => this.summary.buildRows(),
+      () => { chartSection.append(this.chart.element); this.chart.buildLegend(); },
+      () => networkSection.append(this.network.element),
+      ...Array.from({ length: Math.ceil(order.length / CARDS_PER_FRAME) }, (_, chunk) => () => {
+        for (const index of order.slice(chunk * CARDS_PER_FRAME, (chunk + 1) * CARDS_PER_FRAME)) {
+          const card = makeCard(index);
+          grid.append(card.element);
+          this.cardObserver.observe(card.element);
+        }
+        if (chunk === 0) this.gridObserver.observe(grid.firstChild);
+      }),
+    ];
+    this.container.dataset.cards = 'attaching';
+    this.stageFrame = requestAnimationFrame(() => this.nextStage());
     const labels = Object.entries(run.labels ?? {}).map(([key, value]) => element('span', { class: 'label' }, `${key}=${value}`));
 
     this.container.replaceChildren(
@@ -2816,16 +2908,18 @@ export class RunView {
       element('section', { class: 'summary-section', 'aria-labelledby': 'summary-heading' },
         element('h3', { id: 'summary-heading' }, 'What alpha does'),
         this.summary.element),
-      element('section', { class: 'chart-section', 'aria-labelledby': 'chart-heading' },
-        element('h3', { id: 'chart-heading' }, 'Error curves'),
-        this.chart.element),
-      element('section', { class: 'network-section', 'aria-labelledby': 'network-heading' },
-        element('h3', { id: 'network-heading' }, 'The selected trial’s network'),
-        this.network.element),
+      chartSection,
+      networkSection,
       element('section', { class: 'trials-section', 'aria-labelledby': 'trials-heading' },
         element('h3', { id: 'trials-heading' }, 'Trials'),
         this.trialControls(run),
         grid));
+  }
+
+  nextStage() {
+    this.stages.shift()?.();
+    if (this.stages.length) this.stageFrame = requestAnimationFrame(() => this.nextStage());
+    else this.container.dataset.cards = 'attached';
   }
 
   // The trials' shared settings (colour scales, the boundary's plane) and the key to their pictures.
@@ -2875,7 +2969,6 @@ export class RunView {
     this.statusBadge.className = `status status-${run.status}`;
     this.cancelButton.disabled = isFinished(run.status);
     this.cardsStale = true;
-    if (run.failure) this.message.textContent = `Failed: ${typeof run.failure === 'string' ? run.failure : run.failure.detail ?? run.failure.title ?? ''}`;
     this.updateSummary();
     // 'complete' once the run has finished and every point is in.
     if (complete || final) this.complete = true;
@@ -2997,8 +3090,14 @@ export class RunView {
       const held = context.plane?.held.map((column) => `x${column + 1} = ${formatNumber(context.plane.base[column])}`).join(', ');
       this.planeNote.textContent = context.plane ? (held ? `Other inputs held at sample ${context.plane.row + 1}: ${held}; only samples with those values are drawn.` : '') : `No decision boundary: ${context.planeWhy}`;
     }
-    this.run.trials.forEach((trial, index) => this.cards[index].update(trial, { learned: this.facts0[index].learned, changes: this.facts0[index].changes }, context));
+    this.run.trials.forEach((_, index) => this.updateCard(index));
     this.showNetwork();
+  }
+
+  updateCard(index) {
+    const fact = this.facts0?.[index];
+    if (!fact || !this.context) return;
+    this.cards[index]?.update(this.run.trials[index], { learned: fact.learned, changes: fact.changes }, this.context);
   }
 
   select(index, byUser) {
@@ -3009,7 +3108,7 @@ export class RunView {
     if (changed) {
       this.summary.select(index);
       this.chart.select(index);
-      for (const card of this.cards) card.element.classList.toggle('selected', card.index === index);
+      for (const card of this.cards) card?.element.classList.toggle('selected', card.index === index);
     }
     this.showNetwork();
   }
@@ -3024,7 +3123,7 @@ export class RunView {
   }
 
   highlight(index) {
-    for (const card of this.cards) card.element.classList.toggle('highlighted', card.index === index);
+    for (const card of this.cards) card?.element.classList.toggle('highlighted', card.index === index);
   }
 
   deleted() {
@@ -3078,7 +3177,7 @@ export class RunView {
 // (log scales, one mark per trial, hidden sizes as shapes, learned / not learned / diverged
 // marked), a sentence saying which alphas learned, and a sortable table of every trial.
 
-import { element, svgElement } from './dom.js';
+import { element, renderQueue, svgElement } from './dom.js';
 import { formatAlpha, formatCount, formatNumber } from './format.js';
 import { decadeDomain, logAxisNodes, markerPath, strokedMarker } from './plot.js';
 import { byAlpha, trialName } from './sweep.js';
@@ -3123,19 +3222,28 @@ class AlphaPlot {
     this.svg.addEventListener('keydown', (event) => this.key(event));
     this.svg.addEventListener('pointermove', (event) => this.pointAt(event));
     this.svg.addEventListener('click', () => { if (this.cursor !== null) this.onSelect(this.cursor); });
-    this.resizeObserver = new ResizeObserver(() => { if (Math.round(this.box.clientWidth) !== this.width) this.draw(); });
+    // The width comes from the observer, measured after layout (never read while the page changes).
+    this.width = 0;
+    this.drawTask = () => this.draw();
+    this.resizeObserver = new ResizeObserver((entries) => {
+      const width = Math.round(entries[entries.length - 1].contentRect.width);
+      if (width !== this.width) { this.width = width; renderQueue.add(this.drawTask); }
+    });
     this.resizeObserver.observe(this.box);
   }
 
+  // Redraws only when something it shows changed.
   update(rows, best, selected) {
+    const signature = JSON.stringify([best, selected, rows.map((row) => [row.index, row.state, this.yOf(row)])]);
     this.rows = rows;
     this.best = best;
     this.selected = selected;
+    if (signature === this.signature) return;
+    this.signature = signature;
     this.draw();
   }
 
   draw() {
-    this.width = Math.round(this.box.clientWidth);
     if (!this.width || !this.rows.length) return;
     const width = this.width;
     const height = Math.round(Math.min(260, Math.max(190, width * 0.55)));
@@ -3161,23 +3269,12 @@ class AlphaPlot {
     this.x = x;
     this.y = y;
 
-    const nodes = [svgElement('rect', { class: 'plot-area', x: size.left, y: size.top, width: size.right - size.left, height: size.bottom - size.top })];
-    nodes.push(...logAxisNodes({ low: xLow, high: xHigh, position: x, vertical: false, from: size.top, to: size.bottom, labelAt: size.bottom + 15 }));
-    if (this.scale === 'log') {
-      nodes.push(...logAxisNodes({ low: yLow, high: yHigh, position: y, vertical: true, from: size.left, to: size.right, labelAt: size.left - 6 }));
-    } else {
-      const step = Math.max(1, Math.ceil(yHigh / 5));
-      for (let decade = -1; decade <= yHigh; decade += decade < 0 ? 1 : step) {
-        const value = decade < 0 ? 0 : 10 ** decade;
-        if (yPosition(value) > yHigh + 1e-9) break;
-        const at = y(value);
-        nodes.push(svgElement('line', { class: 'major', x1: size.left, x2: size.right, y1: at, y2: at }));
-        nodes.push(svgElement('text', { class: 'tick y', x: size.left - 6, y: at + 4 }, formatNumber(value)));
-      }
+    // The axes change only with the width or the ranges; the marks with every update.
+    const axesKey = [width, xLow, xHigh, yLow, yHigh].join(',');
+    if (axesKey !== this.axesKey) {
+      this.axesKey = axesKey;
+      this.grid.replaceChildren(...this.axes({ size, height, x, y, yPosition, xLow, xHigh, yLow, yHigh }));
     }
-    nodes.push(svgElement('text', { class: 'axis-title', x: (size.left + size.right) / 2, y: height - 4 }, 'alpha (log)'));
-    nodes.push(svgElement('text', { class: 'axis-title', x: 12, y: (size.top + size.bottom) / 2, transform: `rotate(-90 12 ${(size.top + size.bottom) / 2})` }, this.yTitle));
-    this.grid.replaceChildren(...nodes);
 
     // Where each trial's mark goes; a diverged trial without a finite value sits on the top edge.
     this.points = new Map();
@@ -3217,6 +3314,26 @@ class AlphaPlot {
     if (selectedPoint) overlay.push(svgElement('circle', { class: 'selected-ring', cx: selectedPoint.x, cy: selectedPoint.y, r: 12 }));
     this.overlay.replaceChildren(...overlay);
     if (this.cursor !== null) this.showCursor(this.cursor);
+  }
+
+  axes({ size, height, x, y, yPosition, xLow, xHigh, yLow, yHigh }) {
+    const nodes = [svgElement('rect', { class: 'plot-area', x: size.left, y: size.top, width: size.right - size.left, height: size.bottom - size.top })];
+    nodes.push(...logAxisNodes({ low: xLow, high: xHigh, position: x, vertical: false, from: size.top, to: size.bottom, labelAt: size.bottom + 15 }));
+    if (this.scale === 'log') {
+      nodes.push(...logAxisNodes({ low: yLow, high: yHigh, position: y, vertical: true, from: size.left, to: size.right, labelAt: size.left - 6 }));
+    } else {
+      const step = Math.max(1, Math.ceil(yHigh / 5));
+      for (let decade = -1; decade <= yHigh; decade += decade < 0 ? 1 : step) {
+        const value = decade < 0 ? 0 : 10 ** decade;
+        if (yPosition(value) > yHigh + 1e-9) break;
+        const at = y(value);
+        nodes.push(svgElement('line', { class: 'major', x1: size.left, x2: size.right, y1: at, y2: at }));
+        nodes.push(svgElement('text', { class: 'tick y', x: size.left - 6, y: at + 4 }, formatNumber(value)));
+      }
+    }
+    nodes.push(svgElement('text', { class: 'axis-title', x: (size.left + size.right) / 2, y: height - 4 }, 'alpha (log)'));
+    nodes.push(svgElement('text', { class: 'axis-title', x: 12, y: (size.top + size.bottom) / 2, transform: `rotate(-90 12 ${(size.top + size.bottom) / 2})` }, this.yTitle));
+    return nodes;
   }
 
   ordered() {
@@ -3264,6 +3381,7 @@ class AlphaPlot {
 
   destroy() {
     this.resizeObserver.disconnect();
+    renderQueue.delete(this.drawTask);
   }
 }
 
@@ -3307,7 +3425,6 @@ export class SweepSummary {
       return header;
     });
     this.body = element('tbody', {});
-    for (const row of this.rows) this.createTableRow(row);
     this.table = element('table', { class: 'sweep-table', id: 'sweep-table' },
       element('caption', { class: 'visually-hidden' }, 'Every trial of the sweep; the column headers sort'),
       element('thead', {}, element('tr', {}, this.headers)), this.body);
@@ -3340,6 +3457,15 @@ export class SweepSummary {
     }
     items.push([element('span', { class: 'alpha-ramp', 'aria-hidden': 'true' }), 'colour: alpha, dark (small) to ochre (large)']);
     return element('ul', { class: 'plot-key', 'aria-label': 'How the plots mark trials' }, items.map(([symbolNode, text]) => element('li', {}, symbolNode, text)));
+  }
+
+  // The table's rows, made in a later frame than the rest of the view (then filled with the last facts).
+  buildRows() {
+    if (this.rowsBuilt) return;
+    for (const row of this.rows) this.createTableRow(row);
+    this.rowsBuilt = true;
+    if (this.lastUpdate) this.update(...this.lastUpdate);
+    if (this.selected !== null) this.select(this.selected);
   }
 
   createTableRow(row) {
@@ -3418,11 +3544,13 @@ export class SweepSummary {
   // `facts[i]`: {status, learned, finalError, currentError, reached, changes}; `best`: index or null.
   update(facts, best) {
     this.best = best;
+    this.lastUpdate = [facts, best];
     for (const row of this.rows) {
       Object.assign(row, facts[row.index]);
       row.state = stateOf(row);
+      if (!this.rowsBuilt) continue;
       const set = (node, text) => { if (node.textContent !== text) node.textContent = text; };
-      row.cells.status.className = `status status-${row.status}`;
+      if (row.cells.status.className !== `status status-${row.status}`) row.cells.status.className = `status status-${row.status}`;
       set(row.cells.status, row.status);
       set(row.cells.learned, row.learned === null ? '—' : row.learned ? 'yes' : 'no');
       set(row.cells.finalError, formatNumber(row.finalError));
@@ -3430,19 +3558,20 @@ export class SweepSummary {
       set(row.cells.changes, row.changes === null ? '—' : formatCount(row.changes));
       row.cells.badge.hidden = row.index !== best;
       row.element.classList.toggle('best', row.index === best);
-      row.element.dataset.state = row.state;
+      if (row.element.dataset.state !== row.state) row.element.dataset.state = row.state;
     }
     this.renderHeaders();
-    this.order();
+    if (this.rowsBuilt) this.order();
     const ordered = this.alphaOrder.map((index) => this.rows[index]);
     this.errorPlot.update(ordered, best, this.selected);
     this.changesPlot.update(ordered, best, this.selected);
-    this.story.textContent = this.storyText(ordered);
+    const story = this.storyText(ordered);
+    if (this.story.textContent !== story) this.story.textContent = story;
   }
 
   select(index) {
     this.selected = index;
-    for (const row of this.rows) row.element.classList.toggle('selected', row.index === index);
+    for (const row of this.rows) row.element?.classList.toggle('selected', row.index === index);
     this.errorPlot.update(this.errorPlot.rows, this.best, index);
     this.changesPlot.update(this.changesPlot.rows, this.best, index);
   }
@@ -3644,20 +3773,36 @@ export class TrialCard {
     ];
     if (trial.status === 'diverged') list.push(['diverged at', formatCount(trial.diverged_at_iteration)]);
     if (facts.changes !== null) list.push(['direction changes', formatCount(facts.changes)]);
-    if (trial.duration_ms !== null && trial.duration_ms !== undefined) list.push(['time', formatDuration(trial.duration_ms)]);
-    this.facts.replaceChildren(...factList(list));
+    // Trials trained side by side in one engine batch share this time (api.md).
+    if (trial.batch_duration_ms !== null && trial.batch_duration_ms !== undefined) list.push(['batch time', formatDuration(trial.batch_duration_ms)]);
+    // Only the numbers that changed are rewritten (64 cards follow a live run).
+    const terms = list.map(([term]) => term).join('|');
+    if (terms !== this.terms) {
+      this.terms = terms;
+      this.facts.replaceChildren(...factList(list));
+      this.values = [...this.facts.querySelectorAll('dd')];
+    } else {
+      list.forEach(([, value], index) => { if (this.values[index].textContent !== value) this.values[index].textContent = value; });
+    }
     this.pending = { trial, context };
     this.schedule();
   }
 
+  // Draws at the next chance once on screen, opened and its width known.
   schedule() {
-    if (this.onScreen && this.details.open) renderQueue.add(this.renderTask);
+    if (this.onScreen && this.details.open && this.width) renderQueue.add(this.renderTask);
   }
 
   setOnScreen(onScreen) {
     this.onScreen = onScreen;
     if (onScreen && this.pending) this.schedule();
     else if (!onScreen) renderQueue.delete(this.renderTask);
+  }
+
+  // The room the card's pictures have (its content width, measured by the run view's observer).
+  setWidth(width) {
+    this.width = width;
+    if (this.renderedWidth === undefined ? this.pending : Math.abs(width - this.renderedWidth) >= 8) this.invalidate();
   }
 
   // Draws again at the next chance (the width changed, say).
@@ -3676,7 +3821,8 @@ export class TrialCard {
     const { trial, context } = this.pending;
     this.last = this.pending;
     this.pending = null;
-    const width = Math.max(200, this.body.clientWidth || 300);
+    const width = Math.max(200, this.width);
+    this.renderedWidth = this.width;
     const dataset = context.dataset;
     const constants = dataset ? inputColumns(dataset.inputs).constant : null;
     const parts = [];

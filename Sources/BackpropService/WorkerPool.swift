@@ -66,9 +66,8 @@ public final class WorkerPool<Owner: Hashable & Sendable, Job: Sendable>: @unche
         state.withLock { ($0.jobs.pendingCost, $0.busy) }
     }
 
-    /// Stops taking jobs and waits for the running ones to return (cancel them first). Then
-    /// lets go of `execute`: it usually captures the pool's owner (the run registry), which holds
-    /// the pool, and the two would otherwise keep each other alive forever (LeakSanitizer found it).
+    /// Stops taking jobs and waits for the running ones to return (cancel them first). Then lets
+    /// go of `execute`, which usually holds the pool's owner (no reference cycle outlives the pool).
     public func stop() {
         state.withLock { $0.stopping = true }
         drains.wait()

@@ -79,25 +79,34 @@ export function boundaryPlane(dataset, choice) {
 export const inputName = (column, constant) => (constant ? 'bias' : `x${column + 1}`);
 
 // The `level` line of a grid of values (marching squares, linear along the cell edges).
+const CORNER_X = [0, 1, 1, 0];
+const CORNER_Y = [0, 0, 1, 1];
 function drawContour(context, grid, resolution, cell, level) {
   context.beginPath();
-  const corners = [[0, 0], [1, 0], [1, 1], [0, 1]];
+  const values = new Float64Array(4);
+  const crossings = new Float64Array(8);
   for (let row = 0; row + 1 < resolution; row++) {
     for (let column = 0; column + 1 < resolution; column++) {
-      const values = corners.map(([dx, dy]) => grid[(row + dy) * resolution + column + dx] - level);
-      const crossings = [];
+      let below = 0;
+      for (let corner = 0; corner < 4; corner++) {
+        values[corner] = grid[(row + CORNER_Y[corner]) * resolution + column + CORNER_X[corner]] - level;
+        if (values[corner] < 0) below++;
+      }
+      if (below === 0 || below === 4) continue;
+      let found = 0;
       for (let edge = 0; edge < 4; edge++) {
+        const next = (edge + 1) % 4;
         const a = values[edge];
-        const b = values[(edge + 1) % 4];
+        const b = values[next];
         if ((a < 0) === (b < 0)) continue;
         const t = a / (a - b);
-        const [x0, y0] = corners[edge];
-        const [x1, y1] = corners[(edge + 1) % 4];
-        crossings.push([(column + x0 + (x1 - x0) * t + 0.5) * cell, (row + y0 + (y1 - y0) * t + 0.5) * cell]);
+        crossings[found * 2] = (column + CORNER_X[edge] + (CORNER_X[next] - CORNER_X[edge]) * t + 0.5) * cell;
+        crossings[found * 2 + 1] = (row + CORNER_Y[edge] + (CORNER_Y[next] - CORNER_Y[edge]) * t + 0.5) * cell;
+        found++;
       }
-      for (let k = 0; k + 1 < crossings.length; k += 2) {
-        context.moveTo(...crossings[k]);
-        context.lineTo(...crossings[k + 1]);
+      for (let k = 0; k + 1 < found; k += 2) {
+        context.moveTo(crossings[k * 2], crossings[k * 2 + 1]);
+        context.lineTo(crossings[k * 2 + 2], crossings[k * 2 + 3]);
       }
     }
   }

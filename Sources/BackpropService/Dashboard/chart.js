@@ -52,20 +52,25 @@ export class ErrorChart {
     run.trials.forEach((trial, index) => this.addTrial(trial, index, styles[index]));
     // Keyboard and legend order: by alpha, then hidden size.
     this.order = byAlpha(run.trials).map((index) => this.trials[index]);
-    for (const model of this.order) this.legend.append(model.legendItem);
     this.svg.addEventListener('pointermove', (event) => this.pointAt(event));
     this.svg.addEventListener('pointerleave', () => this.clearHover());
     this.svg.addEventListener('click', () => { if (this.cursor) this.onSelect?.(this.cursor.model.index); });
     this.svg.addEventListener('keydown', (event) => this.key(event));
     this.svg.addEventListener('blur', () => this.clearHover());
-    this.resizeObserver = new ResizeObserver(() => this.layout());
+    // Widths come from the observer (measured after layout): reading clientWidth while the page
+    // changes would force a layout of the whole page.
+    // The new layout is drawn in the next frame, not in the one that measured it.
+    this.resizeObserver = new ResizeObserver((entries) => {
+      this.boxWidth = entries[entries.length - 1].contentRect.width;
+      if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    });
     this.resizeObserver.observe(this.box);
   }
 
   addTrial(trial, index, style) {
     const model = {
       index, alpha: trial.alpha, hidden_size: trial.hidden_size, ...style,
-      iterations: [], errors: [], low: Infinity, high: 0, cache: null, visible: true,
+      iterations: new Float64Array(0), errors: new Float64Array(0), capacity: 0, low: Infinity, high: 0, cache: null, visible: true,
       status: trial.status, divergedAt: trial.diverged_at_iteration, finalError: trial.final_error,
     };
     const tenths = model.dash && model.dash.split(' ').map((length) => Number(length) * 10).join(' ');
@@ -79,37 +84,57 @@ export class ErrorChart {
     this.decorations.append(model.endMarker, model.divergence);
     this.labels.append(model.label);
 
-    const swatch = svgElement('svg', { class: 'swatch', width: 36, height: 12, 'aria-hidden': 'true' },
-      svgElement('line', { x1: 1, y1: 6, x2: 35, y2: 6, stroke: model.colour, 'stroke-width': 2.5, 'stroke-dasharray': model.dash || null }),
-      this.showHidden ? svgElement('path', { d: markerPath(model.marker, 18, 6, 4), fill: model.colour, stroke: model.colour }) : null);
-    model.legendText = element('span', { class: 'legend-detail' });
-    model.legendButton = element('button', {
-      type: 'button', class: 'legend-item', 'aria-pressed': 'true', 'data-trial': index,
-      onclick: () => this.toggle(model),
-    }, swatch, element('span', { class: 'legend-name' }, trialName(trial, this.showHidden)), model.legendText);
-    model.legendItem = element('li', {}, model.legendButton);
     this.trials.push(model);
   }
 
-  // Adds curve points (older or repeated iterations are dropped, so replays are harmless).
+  // The legend's buttons, made when the chart joins the page (not while the view is first built).
+  buildLegend() {
+    if (this.legend.firstChild) return;
+    for (const model of this.order) {
+      const swatch = svgElement('svg', { class: 'swatch', width: 36, height: 12, 'aria-hidden': 'true' },
+        svgElement('line', { x1: 1, y1: 6, x2: 35, y2: 6, stroke: model.colour, 'stroke-width': 2.5, 'stroke-dasharray': model.dash || null }),
+        this.showHidden ? svgElement('path', { d: markerPath(model.marker, 18, 6, 4), fill: model.colour, stroke: model.colour }) : null);
+      model.legendText = element('span', { class: 'legend-detail' }, model.detail ?? '');
+      model.legendButton = element('button', {
+        type: 'button', class: 'legend-item', 'aria-pressed': String(model.visible), 'data-trial': model.index, 'data-status': model.status,
+        onclick: () => this.toggle(model),
+      }, swatch, element('span', { class: 'legend-name' }, trialName(model, this.showHidden)), model.legendText);
+      this.legend.append(element('li', {}, model.legendButton));
+    }
+  }
+
+  // Adds curve points, in iteration order (older or repeated iterations are dropped, so replays
+  // are harmless). A curve is a typed array that doubles its room when full: appending 64 ×
+  // 2,000 points is a few block copies.
   append(index, iterations, errors) {
     const model = this.trials[index];
-    let last = model.iterations.length ? model.iterations[model.iterations.length - 1] : -1;
-    let added = false;
-    for (let i = 0; i < iterations.length; i++) {
-      const iteration = iterations[i];
-      if (iteration <= last) continue;
+    const count = model.iterations.length;
+    const last = count ? model.iterations[count - 1] : -1;
+    let from = 0;
+    while (from < iterations.length && iterations[from] <= last) from++;
+    const added = iterations.length - from;
+    if (added <= 0) return;
+    if (count + added > model.capacity) {
+      model.capacity = Math.max(count + added, model.capacity * 2, 64);
+      const grownIterations = new Float64Array(model.capacity);
+      const grownErrors = new Float64Array(model.capacity);
+      grownIterations.set(model.iterations);
+      grownErrors.set(model.errors);
+      model.iterationBuffer = grownIterations;
+      model.errorBuffer = grownErrors;
+    }
+    model.iterationBuffer.set(from ? iterations.subarray(from) : iterations, count);
+    model.errorBuffer.set(from ? errors.subarray(from) : errors, count);
+    model.iterations = model.iterationBuffer.subarray(0, count + added);
+    model.errors = model.errorBuffer.subarray(0, count + added);
+    for (let i = from; i < errors.length; i++) {
       const error = errors[i];
-      model.iterations.push(iteration);
-      model.errors.push(error);
       if (error > 0 && error < Infinity) {
         if (error < model.low) model.low = error;
         if (error > model.high) model.high = error;
       }
-      last = iteration;
-      added = true;
     }
-    if (added) this.markDirty(index);
+    this.markDirty(index);
   }
 
   lastIteration(index) {
@@ -124,8 +149,10 @@ export class ErrorChart {
     model.divergedAt = trial.diverged_at_iteration;
     model.finalError = trial.final_error;
     model.detail = detail;
-    model.legendText.textContent = detail;
-    model.legendButton.dataset.status = trial.status;
+    if (model.legendButton) {
+      model.legendText.textContent = detail;
+      model.legendButton.dataset.status = trial.status;
+    }
     this.markDirty(index);
   }
 
@@ -152,7 +179,7 @@ export class ErrorChart {
   }
 
   layout() {
-    const width = Math.max(280, Math.round(this.box.clientWidth));
+    const width = Math.max(280, Math.round(this.boxWidth));
     if (this.size && this.size.width === width) return;
     const height = Math.round(Math.min(440, Math.max(240, width * 0.5)));
     const longest = Math.max(0, ...this.trials.map((model) => model.label.textContent.length));
@@ -161,8 +188,7 @@ export class ErrorChart {
     this.svg.setAttribute('width', width);
     this.svg.setAttribute('height', height);
     this.svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-    this.domain = null; // redraws every curve from scratch at the next flush
-    this.flush();
+    this.domain = null; // redraws every curve from scratch
   }
 
   errorDomain() {
@@ -182,6 +208,7 @@ export class ErrorChart {
 
   flush() {
     this.frame = 0;
+    if (this.boxWidth) this.layout();
     if (!this.size) return;
     const started = performance.now();
     const domain = this.errorDomain();
@@ -193,12 +220,12 @@ export class ErrorChart {
         this.dirty.add(model.index);
       }
     }
-    // About 10 ms of curves per frame; the rest waits for the next one, so that a first draw
+    // About 8 ms of curves per frame; the rest waits for the next one, so that a first draw
     // or a new error range with 64 long curves never freezes the page.
     for (const index of this.dirty) {
       this.drawTrial(this.trials[index]);
       this.dirty.delete(index);
-      if (performance.now() - started > 10) break;
+      if (performance.now() - started > 8) break;
     }
     this.placeLabels();
     this.svg.dataset.pending = this.dirty.size;

@@ -2,8 +2,6 @@
 // measured values with 3 significant digits, engineering style (exponent a multiple of 3) below
 // 0.001 and from 10,000 on; counts exactly, with thousands separators; times in UTC, marked so.
 
-const integerFormat = new Intl.NumberFormat('en-US');
-
 // 3 significant digits: 0.5, 0.0123, 1230, 35.4e6, 123e-6, -1.5. Trailing zeros are dropped.
 export function formatNumber(value) {
   if (value === null || value === undefined) return '—';
@@ -26,10 +24,13 @@ function trimZeros(text) {
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
-// Counts (iterations, direction changes): exact.
+// Counts (iterations, direction changes): exact, with thousands separators. (Not Intl: its first
+// use loads locale data, some 20 ms on the page's first frame.)
 export function formatCount(value) {
   if (value === null || value === undefined) return '—';
-  return integerFormat.format(value);
+  if (!Number.isFinite(value)) return formatNumber(value);
+  const sign = value < 0 ? '-' : '';
+  return sign + String(Math.round(Math.abs(value))).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 export const formatAlpha = formatNumber;

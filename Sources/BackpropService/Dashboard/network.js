@@ -3,7 +3,7 @@
 // (on the run's scale for its layer), neurons filled by their activation for a chosen sample,
 // beside the trial's decision boundary. Updated in place while the trial trains.
 
-import { element, svgElement } from './dom.js';
+import { element, renderQueue, svgElement } from './dom.js';
 import { weightRGB, css } from './colour.js';
 import { formatNumber } from './format.js';
 import { decisionBoundary, finiteWeights, forwardPass, inputColumns } from './boundary.js';
@@ -39,7 +39,13 @@ export class NetworkView {
       this.note, this.readout,
       element('p', { class: 'hint', id: 'network-help' },
         'Edges: blue negative, red positive, thicker for larger magnitude (the run’s scale per layer). Neurons: activation for the chosen sample, blue near 0, red near 1. Arrow keys: up and down within a layer, left and right between layers.'));
-    this.resizeObserver = new ResizeObserver(() => { if (this.box.clientWidth !== this.width) this.redraw(); });
+    // The width comes from the observer, measured after layout (never read while the page changes).
+    this.width = 0;
+    this.redrawTask = () => this.redraw();
+    this.resizeObserver = new ResizeObserver((entries) => {
+      const width = Math.round(entries[entries.length - 1].contentRect.width);
+      if (width !== this.width) { this.width = width; renderQueue.add(this.redrawTask); }
+    });
     this.resizeObserver.observe(this.box);
   }
 
@@ -55,6 +61,10 @@ export class NetworkView {
 
   // Shows trial `index` (or updates it): `name`, `scales` (per layer), the boundary `plane`.
   show(index, trial, { name, scales, plane, planeWhy }) {
+    const signature = [index, trial.status, trial.iterations_done, scales.map((scale) => scale.largest).join(','),
+      plane ? `${plane.x},${plane.y},${plane.row}` : planeWhy].join('|');
+    if (signature === this.signature) return;
+    this.signature = signature;
     const changedTrial = index !== this.index;
     this.index = index;
     this.trial = trial;
@@ -102,8 +112,8 @@ export class NetworkView {
     if (!synapses.length || synapses.some((matrix) => !matrix)) { this.svg.replaceChildren(); return; }
     const columns = inputColumns(this.dataset?.inputs);
     this.constants = columns.columns ? columns.constant : null;
-    this.width = this.box.clientWidth;
-    const width = Math.max(240, this.width || 320);
+    if (!this.width) return;
+    const width = Math.max(240, this.width);
     const shown = this.chooseNeurons();
     const most = Math.max(...shown.map((layer) => layer.length));
     const height = most * SPACING + 24;
@@ -221,5 +231,6 @@ export class NetworkView {
 
   destroy() {
     this.resizeObserver.disconnect();
+    renderQueue.delete(this.redrawTask);
   }
 }

@@ -248,21 +248,32 @@ export class RunFollower {
 export class RunFeed {
   constructor(onMessage) {
     this.onMessage = onMessage;
+    this.opened = null;
     try {
       this.worker = new Worker('/dashboard/run-feed-worker.js', { type: 'module' });
       this.worker.addEventListener('message', (event) => this.onMessage(event.data));
+      // A worker that cannot start (its script failed to load, say) leaves the page to follow runs itself.
+      this.worker.addEventListener('error', () => this.onPage());
     } catch {
-      this.worker = null;
-      this.follower = new RunFollower((message) => queueMicrotask(() => this.onMessage(message)));
+      this.onPage();
     }
   }
 
+  onPage() {
+    this.worker?.terminate();
+    this.worker = null;
+    this.follower = new RunFollower((message) => queueMicrotask(() => this.onMessage(message)));
+    if (this.opened) this.open(this.opened.id, this.opened.token);
+  }
+
   open(id, token) {
+    this.opened = { id, token };
     if (this.worker) this.worker.postMessage({ type: 'open', id, token });
     else { api.token = token; this.follower.open(id); }
   }
 
   close() {
+    this.opened = null;
     if (this.worker) this.worker.postMessage({ type: 'close' });
     else this.follower.close();
   }

@@ -14,6 +14,7 @@ import { countScale, layerMaxima, weightScale } from './matrix.js';
 import { bestTrialIndex, byAlpha, learnedOf, ReachTracker, totalDirectionChanges, trialName, trialStyles } from './sweep.js';
 
 const OPEN_CARDS_UP_TO = 8;
+const CARDS_PER_FRAME = 4;
 const SUMMARY_EVERY_MS = 300;
 
 const timeElement = (rfc3339) => element('time', { datetime: rfc3339 ?? '' }, formatTime(rfc3339));
@@ -47,7 +48,9 @@ export class RunView {
     this.cardObserver?.disconnect();
     this.gridObserver?.disconnect();
     this.cardObserver = this.gridObserver = null;
-    for (const card of this.cards ?? []) card.discard();
+    for (const card of this.cards ?? []) card?.discard();
+    cancelAnimationFrame(this.stageFrame);
+    this.stages = [];
     clearTimeout(this.summaryTimer);
     this.summaryTimer = 0;
     this.cards = [];
@@ -139,25 +142,54 @@ export class RunView {
     this.chart = new ErrorChart(run, this.styles, { onHover: (index) => this.highlight(index), onSelect: select });
     this.network = new NetworkView({ onSelect: select });
     this.network.setChoices(byAlpha(run.trials).map((index) => ({ index, name: trialName(run.trials[index], showHidden) })), this.dataset);
-    this.cards = run.trials.map((trial, index) => new TrialCard(trial, index, this.styles[index], showHidden, {
-      open: run.trials.length <= OPEN_CARDS_UP_TO,
-      onSelect: (chosen) => { this.select(chosen, true); byId('network-heading')?.scrollIntoView({ block: 'start' }); },
-    }));
-    const cardOf = new Map(this.cards.map((card) => [card.element, card]));
+    // Cards are made as they join the page (below); until then this.cards[i] is undefined.
+    this.cards = new Array(run.trials.length);
+    const cardOf = new Map();
     this.cardObserver = new IntersectionObserver((entries) => {
       for (const entry of entries) cardOf.get(entry.target)?.setOnScreen(entry.isIntersecting);
     }, { rootMargin: '600px 0px' });
-    for (const card of this.cards) this.cardObserver.observe(card.element);
-    const grid = element('div', { class: 'trial-grid' }, byAlpha(run.trials).map((index) => this.cards[index].element));
-    let gridWidth = 0;
-    this.gridObserver = new ResizeObserver(() => {
-      const width = Math.round(grid.clientWidth / 16);
-      if (width === gridWidth) return;
-      const first = gridWidth === 0;
-      gridWidth = width;
-      if (!first) for (const card of this.cards) card.invalidate();
+    const grid = element('div', { class: 'trial-grid' });
+    // Every card is as wide as the first: its content width, measured after layout, is the room
+    // each card's pictures have (read here, never while the page changes).
+    this.gridObserver = new ResizeObserver((entries) => {
+      this.cardWidth = entries[entries.length - 1].contentRect.width;
+      for (const card of this.cards) card?.setWidth(this.cardWidth);
     });
-    this.gridObserver.observe(grid);
+    const makeCard = (index) => {
+      const card = new TrialCard(run.trials[index], index, this.styles[index], showHidden, {
+        open: run.trials.length <= OPEN_CARDS_UP_TO,
+        onSelect: (chosen) => { this.select(chosen, true); byId('network-heading')?.scrollIntoView({ block: 'start' }); },
+      });
+      this.cards[index] = card;
+      cardOf.set(card.element, card);
+      if (this.cardWidth) card.setWidth(this.cardWidth);
+      this.updateCard(index);
+      card.element.classList.toggle('selected', index === this.selected);
+      return card;
+    };
+    const chartSection = element('section', { class: 'chart-section', 'aria-labelledby': 'chart-heading' },
+      element('h3', { id: 'chart-heading' }, 'Error curves'));
+    const networkSection = element('section', { class: 'network-section', 'aria-labelledby': 'network-heading' },
+      element('h3', { id: 'network-heading' }, 'The selected trial’s network'));
+    // The view joins the page a part per frame: the header and summary first, then the curves,
+    // the network and the cards, four at a time. Styling and laying out its 4,000 elements at
+    // once would be one long frame.
+    const order = byAlpha(run.trials);
+    this.stages = [
+      () => this.summary.buildRows(),
+      () => { chartSection.append(this.chart.element); this.chart.buildLegend(); },
+      () => networkSection.append(this.network.element),
+      ...Array.from({ length: Math.ceil(order.length / CARDS_PER_FRAME) }, (_, chunk) => () => {
+        for (const index of order.slice(chunk * CARDS_PER_FRAME, (chunk + 1) * CARDS_PER_FRAME)) {
+          const card = makeCard(index);
+          grid.append(card.element);
+          this.cardObserver.observe(card.element);
+        }
+        if (chunk === 0) this.gridObserver.observe(grid.firstChild);
+      }),
+    ];
+    this.container.dataset.cards = 'attaching';
+    this.stageFrame = requestAnimationFrame(() => this.nextStage());
     const labels = Object.entries(run.labels ?? {}).map(([key, value]) => element('span', { class: 'label' }, `${key}=${value}`));
 
     this.container.replaceChildren(
@@ -175,16 +207,18 @@ export class RunView {
       element('section', { class: 'summary-section', 'aria-labelledby': 'summary-heading' },
         element('h3', { id: 'summary-heading' }, 'What alpha does'),
         this.summary.element),
-      element('section', { class: 'chart-section', 'aria-labelledby': 'chart-heading' },
-        element('h3', { id: 'chart-heading' }, 'Error curves'),
-        this.chart.element),
-      element('section', { class: 'network-section', 'aria-labelledby': 'network-heading' },
-        element('h3', { id: 'network-heading' }, 'The selected trial’s network'),
-        this.network.element),
+      chartSection,
+      networkSection,
       element('section', { class: 'trials-section', 'aria-labelledby': 'trials-heading' },
         element('h3', { id: 'trials-heading' }, 'Trials'),
         this.trialControls(run),
         grid));
+  }
+
+  nextStage() {
+    this.stages.shift()?.();
+    if (this.stages.length) this.stageFrame = requestAnimationFrame(() => this.nextStage());
+    else this.container.dataset.cards = 'attached';
   }
 
   // The trials' shared settings (colour scales, the boundary's plane) and the key to their pictures.
@@ -234,7 +268,6 @@ export class RunView {
     this.statusBadge.className = `status status-${run.status}`;
     this.cancelButton.disabled = isFinished(run.status);
     this.cardsStale = true;
-    if (run.failure) this.message.textContent = `Failed: ${typeof run.failure === 'string' ? run.failure : run.failure.detail ?? run.failure.title ?? ''}`;
     this.updateSummary();
     // 'complete' once the run has finished and every point is in.
     if (complete || final) this.complete = true;
@@ -356,8 +389,14 @@ export class RunView {
       const held = context.plane?.held.map((column) => `x${column + 1} = ${formatNumber(context.plane.base[column])}`).join(', ');
       this.planeNote.textContent = context.plane ? (held ? `Other inputs held at sample ${context.plane.row + 1}: ${held}; only samples with those values are drawn.` : '') : `No decision boundary: ${context.planeWhy}`;
     }
-    this.run.trials.forEach((trial, index) => this.cards[index].update(trial, { learned: this.facts0[index].learned, changes: this.facts0[index].changes }, context));
+    this.run.trials.forEach((_, index) => this.updateCard(index));
     this.showNetwork();
+  }
+
+  updateCard(index) {
+    const fact = this.facts0?.[index];
+    if (!fact || !this.context) return;
+    this.cards[index]?.update(this.run.trials[index], { learned: fact.learned, changes: fact.changes }, this.context);
   }
 
   select(index, byUser) {
@@ -368,7 +407,7 @@ export class RunView {
     if (changed) {
       this.summary.select(index);
       this.chart.select(index);
-      for (const card of this.cards) card.element.classList.toggle('selected', card.index === index);
+      for (const card of this.cards) card?.element.classList.toggle('selected', card.index === index);
     }
     this.showNetwork();
   }
@@ -383,7 +422,7 @@ export class RunView {
   }
 
   highlight(index) {
-    for (const card of this.cards) card.element.classList.toggle('highlighted', card.index === index);
+    for (const card of this.cards) card?.element.classList.toggle('highlighted', card.index === index);
   }
 
   deleted() {

@@ -2,7 +2,7 @@
 // (log scales, one mark per trial, hidden sizes as shapes, learned / not learned / diverged
 // marked), a sentence saying which alphas learned, and a sortable table of every trial.
 
-import { element, svgElement } from './dom.js';
+import { element, renderQueue, svgElement } from './dom.js';
 import { formatAlpha, formatCount, formatNumber } from './format.js';
 import { decadeDomain, logAxisNodes, markerPath, strokedMarker } from './plot.js';
 import { byAlpha, trialName } from './sweep.js';
@@ -47,19 +47,28 @@ class AlphaPlot {
     this.svg.addEventListener('keydown', (event) => this.key(event));
     this.svg.addEventListener('pointermove', (event) => this.pointAt(event));
     this.svg.addEventListener('click', () => { if (this.cursor !== null) this.onSelect(this.cursor); });
-    this.resizeObserver = new ResizeObserver(() => { if (Math.round(this.box.clientWidth) !== this.width) this.draw(); });
+    // The width comes from the observer, measured after layout (never read while the page changes).
+    this.width = 0;
+    this.drawTask = () => this.draw();
+    this.resizeObserver = new ResizeObserver((entries) => {
+      const width = Math.round(entries[entries.length - 1].contentRect.width);
+      if (width !== this.width) { this.width = width; renderQueue.add(this.drawTask); }
+    });
     this.resizeObserver.observe(this.box);
   }
 
+  // Redraws only when something it shows changed.
   update(rows, best, selected) {
+    const signature = JSON.stringify([best, selected, rows.map((row) => [row.index, row.state, this.yOf(row)])]);
     this.rows = rows;
     this.best = best;
     this.selected = selected;
+    if (signature === this.signature) return;
+    this.signature = signature;
     this.draw();
   }
 
   draw() {
-    this.width = Math.round(this.box.clientWidth);
     if (!this.width || !this.rows.length) return;
     const width = this.width;
     const height = Math.round(Math.min(260, Math.max(190, width * 0.55)));
@@ -85,23 +94,12 @@ class AlphaPlot {
     this.x = x;
     this.y = y;
 
-    const nodes = [svgElement('rect', { class: 'plot-area', x: size.left, y: size.top, width: size.right - size.left, height: size.bottom - size.top })];
-    nodes.push(...logAxisNodes({ low: xLow, high: xHigh, position: x, vertical: false, from: size.top, to: size.bottom, labelAt: size.bottom + 15 }));
-    if (this.scale === 'log') {
-      nodes.push(...logAxisNodes({ low: yLow, high: yHigh, position: y, vertical: true, from: size.left, to: size.right, labelAt: size.left - 6 }));
-    } else {
-      const step = Math.max(1, Math.ceil(yHigh / 5));
-      for (let decade = -1; decade <= yHigh; decade += decade < 0 ? 1 : step) {
-        const value = decade < 0 ? 0 : 10 ** decade;
-        if (yPosition(value) > yHigh + 1e-9) break;
-        const at = y(value);
-        nodes.push(svgElement('line', { class: 'major', x1: size.left, x2: size.right, y1: at, y2: at }));
-        nodes.push(svgElement('text', { class: 'tick y', x: size.left - 6, y: at + 4 }, formatNumber(value)));
-      }
+    // The axes change only with the width or the ranges; the marks with every update.
+    const axesKey = [width, xLow, xHigh, yLow, yHigh].join(',');
+    if (axesKey !== this.axesKey) {
+      this.axesKey = axesKey;
+      this.grid.replaceChildren(...this.axes({ size, height, x, y, yPosition, xLow, xHigh, yLow, yHigh }));
     }
-    nodes.push(svgElement('text', { class: 'axis-title', x: (size.left + size.right) / 2, y: height - 4 }, 'alpha (log)'));
-    nodes.push(svgElement('text', { class: 'axis-title', x: 12, y: (size.top + size.bottom) / 2, transform: `rotate(-90 12 ${(size.top + size.bottom) / 2})` }, this.yTitle));
-    this.grid.replaceChildren(...nodes);
 
     // Where each trial's mark goes; a diverged trial without a finite value sits on the top edge.
     this.points = new Map();
@@ -141,6 +139,26 @@ class AlphaPlot {
     if (selectedPoint) overlay.push(svgElement('circle', { class: 'selected-ring', cx: selectedPoint.x, cy: selectedPoint.y, r: 12 }));
     this.overlay.replaceChildren(...overlay);
     if (this.cursor !== null) this.showCursor(this.cursor);
+  }
+
+  axes({ size, height, x, y, yPosition, xLow, xHigh, yLow, yHigh }) {
+    const nodes = [svgElement('rect', { class: 'plot-area', x: size.left, y: size.top, width: size.right - size.left, height: size.bottom - size.top })];
+    nodes.push(...logAxisNodes({ low: xLow, high: xHigh, position: x, vertical: false, from: size.top, to: size.bottom, labelAt: size.bottom + 15 }));
+    if (this.scale === 'log') {
+      nodes.push(...logAxisNodes({ low: yLow, high: yHigh, position: y, vertical: true, from: size.left, to: size.right, labelAt: size.left - 6 }));
+    } else {
+      const step = Math.max(1, Math.ceil(yHigh / 5));
+      for (let decade = -1; decade <= yHigh; decade += decade < 0 ? 1 : step) {
+        const value = decade < 0 ? 0 : 10 ** decade;
+        if (yPosition(value) > yHigh + 1e-9) break;
+        const at = y(value);
+        nodes.push(svgElement('line', { class: 'major', x1: size.left, x2: size.right, y1: at, y2: at }));
+        nodes.push(svgElement('text', { class: 'tick y', x: size.left - 6, y: at + 4 }, formatNumber(value)));
+      }
+    }
+    nodes.push(svgElement('text', { class: 'axis-title', x: (size.left + size.right) / 2, y: height - 4 }, 'alpha (log)'));
+    nodes.push(svgElement('text', { class: 'axis-title', x: 12, y: (size.top + size.bottom) / 2, transform: `rotate(-90 12 ${(size.top + size.bottom) / 2})` }, this.yTitle));
+    return nodes;
   }
 
   ordered() {
@@ -188,6 +206,7 @@ class AlphaPlot {
 
   destroy() {
     this.resizeObserver.disconnect();
+    renderQueue.delete(this.drawTask);
   }
 }
 
@@ -231,7 +250,6 @@ export class SweepSummary {
       return header;
     });
     this.body = element('tbody', {});
-    for (const row of this.rows) this.createTableRow(row);
     this.table = element('table', { class: 'sweep-table', id: 'sweep-table' },
       element('caption', { class: 'visually-hidden' }, 'Every trial of the sweep; the column headers sort'),
       element('thead', {}, element('tr', {}, this.headers)), this.body);
@@ -264,6 +282,15 @@ export class SweepSummary {
     }
     items.push([element('span', { class: 'alpha-ramp', 'aria-hidden': 'true' }), 'colour: alpha, dark (small) to ochre (large)']);
     return element('ul', { class: 'plot-key', 'aria-label': 'How the plots mark trials' }, items.map(([symbolNode, text]) => element('li', {}, symbolNode, text)));
+  }
+
+  // The table's rows, made in a later frame than the rest of the view (then filled with the last facts).
+  buildRows() {
+    if (this.rowsBuilt) return;
+    for (const row of this.rows) this.createTableRow(row);
+    this.rowsBuilt = true;
+    if (this.lastUpdate) this.update(...this.lastUpdate);
+    if (this.selected !== null) this.select(this.selected);
   }
 
   createTableRow(row) {
@@ -342,11 +369,13 @@ export class SweepSummary {
   // `facts[i]`: {status, learned, finalError, currentError, reached, changes}; `best`: index or null.
   update(facts, best) {
     this.best = best;
+    this.lastUpdate = [facts, best];
     for (const row of this.rows) {
       Object.assign(row, facts[row.index]);
       row.state = stateOf(row);
+      if (!this.rowsBuilt) continue;
       const set = (node, text) => { if (node.textContent !== text) node.textContent = text; };
-      row.cells.status.className = `status status-${row.status}`;
+      if (row.cells.status.className !== `status status-${row.status}`) row.cells.status.className = `status status-${row.status}`;
       set(row.cells.status, row.status);
       set(row.cells.learned, row.learned === null ? '—' : row.learned ? 'yes' : 'no');
       set(row.cells.finalError, formatNumber(row.finalError));
@@ -354,19 +383,20 @@ export class SweepSummary {
       set(row.cells.changes, row.changes === null ? '—' : formatCount(row.changes));
       row.cells.badge.hidden = row.index !== best;
       row.element.classList.toggle('best', row.index === best);
-      row.element.dataset.state = row.state;
+      if (row.element.dataset.state !== row.state) row.element.dataset.state = row.state;
     }
     this.renderHeaders();
-    this.order();
+    if (this.rowsBuilt) this.order();
     const ordered = this.alphaOrder.map((index) => this.rows[index]);
     this.errorPlot.update(ordered, best, this.selected);
     this.changesPlot.update(ordered, best, this.selected);
-    this.story.textContent = this.storyText(ordered);
+    const story = this.storyText(ordered);
+    if (this.story.textContent !== story) this.story.textContent = story;
   }
 
   select(index) {
     this.selected = index;
-    for (const row of this.rows) row.element.classList.toggle('selected', row.index === index);
+    for (const row of this.rows) row.element?.classList.toggle('selected', row.index === index);
     this.errorPlot.update(this.errorPlot.rows, this.best, index);
     this.changesPlot.update(this.changesPlot.rows, this.best, index);
   }

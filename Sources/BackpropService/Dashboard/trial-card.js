@@ -47,20 +47,36 @@ export class TrialCard {
     ];
     if (trial.status === 'diverged') list.push(['diverged at', formatCount(trial.diverged_at_iteration)]);
     if (facts.changes !== null) list.push(['direction changes', formatCount(facts.changes)]);
-    if (trial.duration_ms !== null && trial.duration_ms !== undefined) list.push(['time', formatDuration(trial.duration_ms)]);
-    this.facts.replaceChildren(...factList(list));
+    // Trials trained side by side in one engine batch share this time (api.md).
+    if (trial.batch_duration_ms !== null && trial.batch_duration_ms !== undefined) list.push(['batch time', formatDuration(trial.batch_duration_ms)]);
+    // Only the numbers that changed are rewritten (64 cards follow a live run).
+    const terms = list.map(([term]) => term).join('|');
+    if (terms !== this.terms) {
+      this.terms = terms;
+      this.facts.replaceChildren(...factList(list));
+      this.values = [...this.facts.querySelectorAll('dd')];
+    } else {
+      list.forEach(([, value], index) => { if (this.values[index].textContent !== value) this.values[index].textContent = value; });
+    }
     this.pending = { trial, context };
     this.schedule();
   }
 
+  // Draws at the next chance once on screen, opened and its width known.
   schedule() {
-    if (this.onScreen && this.details.open) renderQueue.add(this.renderTask);
+    if (this.onScreen && this.details.open && this.width) renderQueue.add(this.renderTask);
   }
 
   setOnScreen(onScreen) {
     this.onScreen = onScreen;
     if (onScreen && this.pending) this.schedule();
     else if (!onScreen) renderQueue.delete(this.renderTask);
+  }
+
+  // The room the card's pictures have (its content width, measured by the run view's observer).
+  setWidth(width) {
+    this.width = width;
+    if (this.renderedWidth === undefined ? this.pending : Math.abs(width - this.renderedWidth) >= 8) this.invalidate();
   }
 
   // Draws again at the next chance (the width changed, say).
@@ -79,7 +95,8 @@ export class TrialCard {
     const { trial, context } = this.pending;
     this.last = this.pending;
     this.pending = null;
-    const width = Math.max(200, this.body.clientWidth || 300);
+    const width = Math.max(200, this.width);
+    this.renderedWidth = this.width;
     const dataset = context.dataset;
     const constants = dataset ? inputColumns(dataset.inputs).constant : null;
     const parts = [];
