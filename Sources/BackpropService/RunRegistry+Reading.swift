@@ -43,34 +43,18 @@ extension RunRegistry {
         return bytes
     }
 
-    /// A page of runs, newest first. The cursor is the last run of the previous page.
-    public func list(status: RunLifecycle.Status?, limit: Int, after cursor: RunListCursor?) -> (runs: [Run], next: RunListCursor?) {
+    /// A page of the runs matching `query`, in its order, after its cursor.
+    func list(_ query: RunQuery) -> (runs: [Run], next: RunListCursor?) {
         state.withLock { state in
-            var index = state.order.count - 1
-            if let cursor {
-                var low = 0
-                var high = state.order.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    let run = state.runs[state.order[middle]]!
-                    if (run.createdAt, run.id) < (cursor.createdAt, cursor.id) { low = middle + 1 } else { high = middle }
-                }
-                index = low - 1
-            }
-            var page: [Run] = []
-            while index >= 0, page.count < limit {
-                let run = state.runs[state.order[index]]!
-                if status == nil || run.status == status { page.append(run) }
-                index -= 1
-            }
-            var hasMore = false
-            while index >= 0, !hasMore {
-                hasMore = status == nil || state.runs[state.order[index]]!.status == status
-                index -= 1
-            }
-            let next = hasMore ? page.last.map { RunListCursor(createdAt: $0.createdAt, id: $0.id) } : nil
-            return (page, next)
+            let (entries, next) = state.index.page(query)
+            return (entries.compactMap { state.runs[$0.id] }, next)
         }
+    }
+
+    /// What the list says of every run matching `query`'s filters, in its order (no trials: the
+    /// CSV export of thousands of runs copies a few strings each).
+    func listEntries(_ query: RunQuery) -> (entries: [RunIndexEntry], next: RunListCursor?) {
+        state.withLock { $0.index.page(query) }
     }
 
     public func countsByStatus() -> [RunLifecycle.Status: Int] {
@@ -115,30 +99,4 @@ extension RunRegistry {
         let continuation = state.withLock { state in state.waiters[id]?.removeValue(forKey: waiter) }
         continuation?.resume()
     }
-}
-
-/// Where a `GET /runs` page ends: `<created_at ms>.<id>` in the `cursor` query parameter.
-/// Every text the served schema allows (`^[0-9]+\.[0-9a-f]{32}$`) is a cursor, whether or not a
-/// run of that time and id exists: the page holds the runs after it, so a cursor past the oldest
-/// run gives an empty page. Milliseconds beyond `Int64.max` mean "after the latest instant".
-public struct RunListCursor: Sendable, Equatable, CustomStringConvertible {
-    public var createdAt: Timestamp
-    public var id: RunID
-
-    public init(createdAt: Timestamp, id: RunID) {
-        self.createdAt = createdAt
-        self.id = id
-    }
-
-    /// Parses exactly `DIGITS.ID`: no sign, no spaces, at least one digit, a canonical run id.
-    public init?(_ text: String) {
-        guard let dot = text.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
-        let digits = text.utf8[..<dot]
-        guard !digits.isEmpty, digits.allSatisfy({ (48...57).contains($0) }),
-              let id = RunID(String(text[text.index(after: dot)...])) else { return nil }
-        let millis = Int64(String(Substring(digits))) ?? .max   // only digits: nil means it overflowed
-        self.init(createdAt: Timestamp(millisecondsSince1970: millis), id: id)
-    }
-
-    public var description: String { "\(createdAt.millisecondsSince1970).\(id)" }
 }

@@ -44,8 +44,10 @@ public final class RunRegistry: Sendable {
 
     struct State {
         var runs: [RunID: Run] = [:]
-        /// Ids sorted by (created_at, id): listing walks it backwards.
+        /// Ids sorted by (created_at, id): eviction walks it.
         var order: [RunID] = []
+        /// What GET /runs filters and sorts on.
+        var index = RunIndex()
         var idempotencyKeys: [String: RunID] = [:]
         var cancellations: [RunID: Cancellation] = [:]
         var waiters: [RunID: [UInt64: CheckedContinuation<Void, Never>]] = [:]
@@ -96,6 +98,7 @@ public final class RunRegistry: Sendable {
                 if run.status == .succeeded && run.finishedAt == nil { run.finishedAt = .now() }
                 state.runs[run.id] = run
                 state.order.append(run.id)
+                state.index.update(run)
                 state.persistedVersions[run.id] = run.version - 1
                 if let key = run.idempotencyKey { state.idempotencyKeys[key] = run.id }
                 guard !run.status.isFinished else { continue }
@@ -182,6 +185,7 @@ public final class RunRegistry: Sendable {
         var low = state.order.count
         while low > 0, let previous = state.runs[state.order[low - 1]], (previous.createdAt, previous.id) > key { low -= 1 }
         state.order.insert(run.id, at: low)
+        state.index.update(run)
         if let idempotencyKey = run.idempotencyKey { state.idempotencyKeys[idempotencyKey] = run.id }
         state.cancellations[run.id] = Cancellation()
         state.persistedVersions[run.id] = run.version
@@ -192,6 +196,7 @@ public final class RunRegistry: Sendable {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard let run = state.runs.removeValue(forKey: id) else { return [] }
             state.order.removeAll { $0 == id }
+            state.index.remove(id)
             if let key = run.idempotencyKey, state.idempotencyKeys[key] == id { state.idempotencyKeys.removeValue(forKey: key) }
             state.cancellations.removeValue(forKey: id)?.cancel()
             state.persistedVersions.removeValue(forKey: id)
@@ -252,9 +257,10 @@ public final class RunRegistry: Sendable {
 
     /// Stores `run` with a new version, performs the persist action and returns the waiters to
     /// wake (progress wakes them at most every 20 ms per run unless `forceNotify`).
-    private func commit(_ run: Run, actions: [RunLifecycle.Action], into state: inout State,
+    func commit(_ run: Run, actions: [RunLifecycle.Action], into state: inout State,
                         forceNotify: Bool) -> [CheckedContinuation<Void, Never>] {
         state.runs[run.id] = run
+        defer { if let committed = state.runs[run.id] { state.index.update(committed) } }
         return commit(run.id, actions: actions, into: &state, forceNotify: forceNotify)
     }
 
@@ -313,6 +319,7 @@ public final class RunRegistry: Sendable {
             guard !state.stopping, var run = state.runs[id], !run.status.isFinished, let cancellation = state.cancellations[id] else { return nil }
             let actions = run.lifecycle.batchStarted()
             for index in batch.trialIndices { run.trials[index].state = .running }
+            run.engine.codePath = EngineIdentity.codePath(training: batch.trialIndices.map { run.trials[$0].spec }, on: run.dataset)
             let woken = commit(run, actions: actions, into: &state, forceNotify: true)
             return (run.dataset, batch.trialIndices.map { run.trials[$0].spec }, cancellation, woken)
         }

@@ -1,16 +1,17 @@
 import Backprop
 
 /// The JSON the API returns for a run: in full (`GET /runs/{id}`, optionally only curve points
-/// after `since`) or as a list summary without trials (`GET /runs`).
+/// after `since`, cut to a `window`) or as a list summary without trials (`GET /runs`).
 enum RunRepresentation {
-    static func full(_ run: Run, since: Int? = nil) -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: 1024 + run.trials.count * (run.trials.first?.errorCurve.count ?? 0) * 48)
+    static func full(_ run: Run, since: Int? = nil, window: CurveWindow = .whole) -> [UInt8] {
+        let pointsPerTrial = min(run.trials.first?.errorCurve.count ?? 0, window.points ?? .max)
+        var writer = JSONWriter(reservingCapacity: 1024 + run.trials.count * pointsPerTrial * 48)
         writer.beginObject()
         writeHeader(run, to: &writer)
         writer.key("request"); writer.value(run.request.json)
         writer.key("trials")
         writer.beginArray()
-        for trial in run.trials { write(trial, since: since, to: &writer) }
+        for trial in run.trials { write(trial, since: since, window: window, to: &writer) }
         writer.endArray()
         writer.endObject()
         return writer.bytes
@@ -42,17 +43,29 @@ enum RunRepresentation {
 
     private static func writeHeader(_ run: Run, to writer: inout JSONWriter) {
         writer.key("id"); writer.string(run.id.description)
-        writer.key("name"); if let name = run.request.name { writer.string(name) } else { writer.null() }
-        writer.key("labels"); writer.value(.object(run.request.labels.mapValues { .string($0) }))
+        writer.key("name"); if let name = run.name { writer.string(name) } else { writer.null() }
+        writer.key("labels"); writer.value(.object(run.labels.mapValues { .string($0) }))
         writer.key("status"); writer.string(run.status.rawValue)
         writer.key("created_at"); writer.string(run.createdAt.description)
         writer.key("started_at"); optionalTimestamp(run.startedAt, to: &writer)
         writer.key("finished_at"); optionalTimestamp(run.finishedAt, to: &writer)
         if let failure = run.failure { writer.key("failure"); writer.string(failure) }
+        writer.key("queued_ms"); optionalInt(run.queuedMilliseconds, to: &writer)
+        writer.key("duration_ms"); optionalInt(run.durationMilliseconds, to: &writer)
+        writer.key("engine")
+        writer.beginObject()
+        writer.key("version"); writer.string(run.engine.version)
+        writer.key("code_path"); if let path = run.engine.codePath { writer.string(path) } else { writer.null() }
+        writer.endObject()
+        writer.key("fingerprint"); writer.string(run.fingerprint)
         writer.key("progress")
         writeProgress(run, to: &writer)
         writer.key("summary")
         writeSummary(run, to: &writer)
+    }
+
+    private static func optionalInt(_ value: Int64?, to writer: inout JSONWriter) {
+        if let value { writer.int(Int(value)) } else { writer.null() }
     }
 
     private static func writeProgress(_ run: Run, to writer: inout JSONWriter) {
@@ -87,9 +100,15 @@ enum RunRepresentation {
         writer.endObject()
     }
 
-    private static func write(_ trial: TrialProgress, since: Int?, to writer: inout JSONWriter) {
-        let result = trial.result
+    private static func write(_ trial: TrialProgress, since: Int?, window: CurveWindow, to writer: inout JSONWriter) {
         writer.beginObject()
+        writeFields(of: trial, since: since, window: window, to: &writer)
+        writer.endObject()
+    }
+
+    /// A trial's members, as in the run's `trials` and at `GET /runs/{id}/trials/{index}`.
+    static func writeFields(of trial: TrialProgress, since: Int?, window: CurveWindow, to writer: inout JSONWriter) {
+        let result = trial.result
         writer.key("alpha"); writer.double(trial.spec.alpha)
         writer.key("hidden_size"); writer.int(trial.spec.hiddenSize)
         writer.key("status"); writer.string(trial.statusName)
@@ -98,7 +117,7 @@ enum RunRepresentation {
         writer.key("error_curve")
         writer.beginArray()
         let curve = trial.errorCurve
-        for point in curve[firstIndex(after: since, in: curve)...] {
+        for point in window.keptPoints(of: curve, notBefore: firstIndex(after: since, in: curve)) {
             writer.beginObject()
             writer.key("iteration"); writer.int(point.iteration)
             writer.key("error"); writer.double(point.error)
@@ -129,7 +148,6 @@ enum RunRepresentation {
         }
         writer.key("outputs"); if let outputs = result?.outputs { write(outputs, to: &writer) } else { writer.null() }
         writer.key("duration_ms"); writer.optionalDouble(result?.durationMs)
-        writer.endObject()
     }
 
     static func write(_ matrix: Matrix, to writer: inout JSONWriter) {

@@ -14,6 +14,8 @@ struct RunsAPI: Sendable {
         // Pinned to the connection's I/O queue: the common answers (cached bytes, 304) take
         // microseconds; encoding and waiting leave the queue (see `show`).
         router.get("/runs/{id}", execution: .ioQueue) { await show($0) }
+        router.patch("/runs/{id}") { patch($0) }
+        router.get("/runs/{id}/trials/{index}", execution: .ioQueue) { await showTrial($0) }
         router.get("/runs/{id}/events") { events($0) }
         router.post("/runs/{id}/cancel") { cancel($0) }
         router.delete("/runs/{id}") { delete($0) }
@@ -74,44 +76,60 @@ struct RunsAPI: Sendable {
 
     func show(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
-            var query = QueryParameters(request, allowed: ["since", "wait"])
+            var query = QueryParameters(request, allowed: ["since", "wait", "points", "from", "to", "format"])
             let since = query.integer("since", in: -1...Int.max)
             let wait = query.integer("wait", in: 0...maxWaitSeconds) ?? 0
+            let window = CurveWindow(reading: &query)
+            let format = ResponseFormat(reading: &query, accept: request.headers["Accept"])
             try query.check()
             let id = try runID(request)
+            let variant = Self.variant(since: since, window: window, format: format)
             let clientTags = Self.entityTags(request.headers["If-None-Match"])
-            let variant = since.map { "s\($0)" } ?? ""
-            guard var run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
-            let firstVersion = run.version
-            /// Whether the client would see something new: a different ETag, points after `since`, or any change.
-            func isNews(_ run: Run) -> Bool {
+            guard let first = registry.run(id) else { throw Problem.notFound("no run \(id)") }
+            _ = try await waitForNews(of: id, wait: wait) { run in
                 if let clientTags { return !Self.matches(registry.etag(version: run.version, variant: variant), clientTags) }
                 if let since { return run.trials.contains { ($0.errorCurve.last?.iteration ?? -1) > since } }
-                return run.version != firstVersion
-            }
-            let deadline = ContinuousClock.now + .seconds(wait)
-            while wait > 0, !isNews(run), !run.status.isFinished, !registry.isStopping, ContinuousClock.now < deadline {
-                await registry.waitForChange(of: id, from: run.version, timeout: deadline - ContinuousClock.now)
-                guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
-                run = next
+                return run.version != first.version
             }
             guard let (latest, cached) = registry.cachedRepresentation(of: id) else { throw Problem.notFound("no run \(id)") }
             let etag = registry.etag(version: latest.version, variant: variant)
             if let clientTags, Self.matches(etag, clientTags) {
-                return HTTPResponse(status: .notModified, headers: ["ETag": etag, "Cache-Control": "no-cache"])
+                return HTTPResponse(status: .notModified, headers: ["ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"])
+            }
+            if format == .csv {
+                return RunCSV.curves(of: latest, trials: latest.trials.indices, since: since, window: window,
+                                     headers: ["ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"])
             }
             let bytes: [UInt8]
-            if let since {
-                bytes = await Self.offIOQueue { RunRepresentation.full(latest, since: since) }
+            if since != nil || !window.isWhole {
+                bytes = await Self.offIOQueue { RunRepresentation.full(latest, since: since, window: window) }
             } else if let cached {
                 bytes = cached
             } else {
                 bytes = await Self.offIOQueue { [registry] in registry.encodeAndCache(latest) }
             }
-            return HTTPResponse(status: .ok, headers: ["ETag": etag, "Cache-Control": "no-cache", "Content-Type": "application/json"], bytes: bytes)
+            return HTTPResponse(status: .ok, headers: ["ETag": etag, "Cache-Control": "no-cache", "Content-Type": "application/json", "Vary": "Accept"], bytes: bytes)
         } catch {
             return error.response(instance: request.path)
         }
+    }
+
+    /// The part of an ETag that tells representations of one run version apart.
+    static func variant(since: Int?, window: CurveWindow, format: ResponseFormat) -> String {
+        (since.map { "s\($0)" } ?? "") + window.variant + (format == .csv ? "csv" : "")
+    }
+
+    /// The run once `isNews` says the client would see something new in it, or `wait` seconds
+    /// have passed (at once without `wait`), the run finished or the server is stopping.
+    func waitForNews(of id: RunID, wait: Int, until isNews: (Run) -> Bool) async throws(Problem) -> Run {
+        guard var run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
+        let deadline = ContinuousClock.now + .seconds(wait)
+        while wait > 0, !isNews(run), !run.status.isFinished, !registry.isStopping, ContinuousClock.now < deadline {
+            await registry.waitForChange(of: id, from: run.version, timeout: deadline - ContinuousClock.now)
+            guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
+            run = next
+        }
+        return run
     }
 
     /// Runs CPU work (encoding) on the global executor, so the I/O queue of a pinned handler is free meanwhile.
@@ -130,32 +148,6 @@ struct RunsAPI: Sendable {
 
     static func matches(_ etag: String, _ tags: [String]) -> Bool {
         tags.contains { $0 == "*" || $0 == etag }
-    }
-
-    // MARK: GET /runs
-
-    func list(_ request: HTTPRequest) -> HTTPResponse {
-        do throws(Problem) {
-            var query = QueryParameters(request, allowed: ["limit", "cursor", "status"])
-            let limit = query.integer("limit", in: 1...1000) ?? 50
-            let statuses = RunLifecycle.Status.allCases.map(\.rawValue).joined(separator: ", ")
-            let status = query.value("status", expected: "one of \(statuses)", RunLifecycle.Status.init(rawValue:))
-            let cursor = query.value("cursor", expected: "the next_cursor of a previous page", RunListCursor.init)
-            try query.check()
-            let (runs, next) = registry.list(status: status, limit: limit, after: cursor)
-            var writer = JSONWriter(reservingCapacity: 512 * runs.count + 64)
-            writer.beginObject()
-            writer.key("runs")
-            writer.beginArray()
-            for run in runs { RunRepresentation.summary(run, to: &writer) }
-            writer.endArray()
-            writer.key("next_cursor")
-            if let next { writer.string(next.description) } else { writer.null() }
-            writer.endObject()
-            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "no-cache"], bytes: writer.bytes)
-        } catch {
-            return error.response(instance: request.path)
-        }
     }
 
     // MARK: cancel, delete, events
@@ -195,7 +187,7 @@ struct RunsAPI: Sendable {
 
     // MARK: parameters
 
-    private func runID(_ request: HTTPRequest) throws(Problem) -> RunID {
+    func runID(_ request: HTTPRequest) throws(Problem) -> RunID {
         let text = request.pathParameters["id"] ?? ""
         guard let id = RunID(text) else { throw Problem.notFound("no run \(text) (run ids are 32 lowercase hex digits)") }
         return id
