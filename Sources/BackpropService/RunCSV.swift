@@ -9,13 +9,14 @@ enum RunCSV {
     static let listColumns = ["id", "name", "status", "created_at", "finished_at", "best_alpha", "best_hidden_size", "best_final_error"]
 
     /// `trial,alpha,hidden_size,iteration,error` for every kept point of the given trials.
-    static func curves(of run: Run, trials: Range<Int>, since: Int?, window: CurveWindow, headers: HTTPHeaders) -> HTTPResponse {
+    /// `firstPoints[i]`: where trial i's curve starts (after `since`/`after`).
+    static func curves(of run: Run, trials: Range<Int>, firstPoints: [Int], window: CurveWindow, headers: HTTPHeaders) -> HTTPResponse {
         response(headers: headers, filename: "run-\(run.id)\(trials.count == 1 && trials != run.trials.indices ? "-trial-\(trials.lowerBound)" : "").csv") { writer, flush in
             writer.record(curveColumns)
             for index in trials {
                 let trial = run.trials[index]
                 let curve = trial.errorCurve
-                for point in window.keptPoints(of: curve, notBefore: RunRepresentation.firstIndex(after: since, in: curve)) {
+                for point in window.keptPoints(of: curve, notBefore: firstPoints[index]) {
                     writer.field(index)
                     writer.field(trial.spec.alpha)
                     writer.field(trial.spec.hiddenSize)

@@ -27,9 +27,9 @@ extension RunRegistry {
     /// the label limit in one step, so two clients patching at once never overwrite what the
     /// other was shown. Returns the run as it is now.
     func patch(_ id: RunID, with patch: RunPatch, precondition: Precondition, maxLabels: Int) throws(Problem) -> Run {
-        let (run, woken) = try state.withLock { state throws(Problem) -> (Run, [CheckedContinuation<Void, Never>]) in
-            guard var run = state.runs[id] else { throw Problem.notFound("no run \(id)") }
-            let current = etag(version: run.version)
+        let (run, woken) = try state.withLock { state throws(Problem) -> (Run, [RunWaiters.Waiter]) in
+            guard state.table.isVisible(id), let run = state.table[id] else { throw Problem.notFound("no run \(id)") }
+            let current = run.etag()
             guard precondition.isMet(by: current) else {
                 throw Problem(status: 412, title: "Precondition failed",
                               detail: "the run changed since the ETag sent in If-Match; it is now \(current): GET it, then patch again")
@@ -40,10 +40,10 @@ extension RunRegistry {
             }
             let name = patch.name ?? run.name
             guard name != run.name || labels != run.labels else { return (run, []) }
-            run.name = name
-            run.labels = labels
-            let woken = commit(run, actions: [.persist], into: &state, forceNotify: true)
-            return (state.runs[id] ?? run, woken)
+            state.table[id]!.rename(name, labels: labels)
+            let renamed = state.table[id]!
+            checkpointer.save(renamed)
+            return (renamed, state.waiters.take(for: id, throttled: false))
         }
         for waiter in woken { waiter.resume() }
         log.info("run patched", [("run", id.description)])

@@ -1,17 +1,22 @@
 import Backprop
 
-/// The JSON the API returns for a run: in full (`GET /runs/{id}`, optionally only curve points
-/// after `since`, cut to a `window`) or as a list summary without trials (`GET /runs`).
+/// The JSON the API returns for a run: in full (`GET /runs/{id}`, optionally only the curve points
+/// after `since` or after the event-log position `after`, cut to a `window`) or as a list
+/// summary without trials (`GET /runs`).
 enum RunRepresentation {
-    static func full(_ run: Run, since: Int? = nil, window: CurveWindow = .whole) -> [UInt8] {
+    /// `since`: only points with a greater iteration (`?since=`); `after`: only points logged
+    /// after this event-log position (`?after=`). Both may apply; `window` cuts what is left.
+    static func full(_ run: Run, since: Int? = nil, after position: Int? = nil, window: CurveWindow = .whole) -> [UInt8] {
         let pointsPerTrial = min(run.trials.first?.errorCurve.count ?? 0, window.points ?? .max)
         var writer = JSONWriter(reservingCapacity: 1024 + run.trials.count * pointsPerTrial * 48)
+        let firstPoints = firstPoints(of: run, since: since, after: position)
         writer.beginObject()
         writeHeader(run, to: &writer)
+        writer.key("next"); writer.string(run.nextCursor.description)
         writer.key("request"); writer.value(run.request.json)
         writer.key("trials")
         writer.beginArray()
-        for trial in run.trials { write(trial, since: since, window: window, to: &writer) }
+        for (trial, first) in zip(run.trials, firstPoints) { write(trial, fromPoint: first, window: window, to: &writer) }
         writer.endArray()
         writer.endObject()
         return writer.bytes
@@ -49,7 +54,6 @@ enum RunRepresentation {
         writer.key("created_at"); writer.string(run.createdAt.description)
         writer.key("started_at"); optionalTimestamp(run.startedAt, to: &writer)
         writer.key("finished_at"); optionalTimestamp(run.finishedAt, to: &writer)
-        if let failure = run.failure { writer.key("failure"); writer.string(failure) }
         writer.key("queued_ms"); optionalInt(run.queuedMilliseconds, to: &writer)
         writer.key("duration_ms"); optionalInt(run.durationMilliseconds, to: &writer)
         writer.key("engine")
@@ -76,7 +80,7 @@ enum RunRepresentation {
         writer.key("iterations_total"); writer.int(total)
         writer.key("trials_done"); writer.int(run.trials.count { $0.isDone })
         writer.key("trials_total"); writer.int(run.trials.count)
-        writer.key("fraction"); writer.double(total == 0 ? 1 : Double(done) / Double(total))
+        writer.key("fraction"); writer.double(run.fraction)
         writer.endObject()
     }
 
@@ -93,21 +97,21 @@ enum RunRepresentation {
         } else {
             writer.null()
         }
-        for status in ["succeeded", "diverged", "cancelled"] {
-            writer.key("trials_" + status); writer.int(run.trials.count { $0.result?.status.rawValue == status })
+        for phase in [TrialProgress.Phase.succeeded, .diverged, .cancelled] {
+            writer.key("trials_" + phase.rawValue); writer.int(run.trials.count { $0.phase == phase })
         }
         writer.key("trials_learned"); writer.int(run.trials.count { $0.result?.learned == true })
         writer.endObject()
     }
 
-    private static func write(_ trial: TrialProgress, since: Int?, window: CurveWindow, to writer: inout JSONWriter) {
+    private static func write(_ trial: TrialProgress, fromPoint first: Int, window: CurveWindow, to writer: inout JSONWriter) {
         writer.beginObject()
-        writeFields(of: trial, since: since, window: window, to: &writer)
+        writeFields(of: trial, fromPoint: first, window: window, to: &writer)
         writer.endObject()
     }
 
     /// A trial's members, as in the run's `trials` and at `GET /runs/{id}/trials/{index}`.
-    static func writeFields(of trial: TrialProgress, since: Int?, window: CurveWindow, to writer: inout JSONWriter) {
+    static func writeFields(of trial: TrialProgress, fromPoint first: Int, window: CurveWindow, to writer: inout JSONWriter) {
         let result = trial.result
         writer.key("alpha"); writer.double(trial.spec.alpha)
         writer.key("hidden_size"); writer.int(trial.spec.hiddenSize)
@@ -117,7 +121,7 @@ enum RunRepresentation {
         writer.key("error_curve")
         writer.beginArray()
         let curve = trial.errorCurve
-        for point in window.keptPoints(of: curve, notBefore: firstIndex(after: since, in: curve)) {
+        for point in window.keptPoints(of: curve, notBefore: first) {
             writer.beginObject()
             writer.key("iteration"); writer.int(point.iteration)
             writer.key("error"); writer.double(point.error)
@@ -147,7 +151,7 @@ enum RunRepresentation {
             writer.null()
         }
         writer.key("outputs"); if let outputs = result?.outputs { write(outputs, to: &writer) } else { writer.null() }
-        writer.key("duration_ms"); writer.optionalDouble(result?.durationMs)
+        writer.key("batch_duration_ms"); writer.optionalDouble(result?.durationMs)
     }
 
     static func write(_ matrix: Matrix, to writer: inout JSONWriter) {
@@ -156,6 +160,21 @@ enum RunRepresentation {
             writer.doubles(Array(matrix.values[row * matrix.columns..<(row + 1) * matrix.columns]))
         }
         writer.endArray()
+    }
+
+    /// Per trial, the index of its first point after `since` and after the log position `after`.
+    static func firstPoints(of run: Run, since: Int?, after position: Int?) -> [Int] {
+        var firstPoints = [Int](repeating: 0, count: run.trials.count)
+        if let position {
+            let later = run.events.pointsLogged(from: position, trials: run.trials.count)
+            for (index, trial) in run.trials.enumerated() { firstPoints[index] = max(0, trial.errorCurve.count - later[index]) }
+        }
+        if let since {
+            for (index, trial) in run.trials.enumerated() {
+                firstPoints[index] = max(firstPoints[index], firstIndex(after: since, in: trial.errorCurve))
+            }
+        }
+        return firstPoints
     }
 
     /// Index of the first point with an iteration greater than `since` (curves are sorted).

@@ -27,6 +27,13 @@ extension RunsAPI {
             if let next { writer.string(next.description) } else { writer.null() }
             writer.endObject()
             if let next { headers["Link"] = nextLink(query, next, format: format) }
+            // The tag is a hash of the page itself: the same page after a restart has the same tag.
+            let etag = "\"\(DashboardAsset.fingerprint(writer.bytes))\""
+            headers["ETag"] = etag
+            if let tags = Self.entityTags(request.headers["If-None-Match"]), Self.matches(etag, tags) {
+                headers["Link"] = nil
+                return HTTPResponse(status: .notModified, headers: headers)
+            }
             headers["Content-Type"] = "application/json"
             return HTTPResponse(status: .ok, headers: headers, bytes: writer.bytes)
         } catch {

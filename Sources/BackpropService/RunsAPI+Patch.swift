@@ -23,7 +23,7 @@ extension RunsAPI {
             let run = try registry.patch(id, with: patch, precondition: .init(ifMatch: request.headers["If-Match"]), maxLabels: limits.maxLabels)
             var writer = JSONWriter(reservingCapacity: 1024)
             RunRepresentation.summary(run, to: &writer)
-            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "ETag": registry.etag(version: run.version)], bytes: writer.bytes)
+            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "ETag": run.etag()], bytes: writer.bytes)
         } catch {
             return error.response(instance: request.path)
         }

@@ -1,12 +1,14 @@
 import HTTPServer
 
 extension RunsAPI {
-    /// `GET /runs/{id}/trials/{index}`: one trial as the run's `trials[index]`, with the run's
-    /// validators and polling: ETag/If-None-Match, `since`, `wait`, `points`/`from`/`to`, and CSV.
+    /// `GET /runs/{id}/trials/{index}`: one trial, as the run's `trials[index]` plus `run`,
+    /// `trial` and the run's resume cursor `next`, with the run's validators and polling
+    /// (ETag/If-None-Match, `since`, `after`, `wait`), curve windows (`points`, `from`, `to`) and CSV.
     func showTrial(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
-            var query = QueryParameters(request, allowed: ["since", "wait", "points", "from", "to", "format"])
+            var query = QueryParameters(request, allowed: ["since", "after", "wait", "points", "from", "to", "format"])
             let since = query.integer("since", in: -1...Int.max)
+            let after = query.value("after", expected: "the next of an earlier answer or an event's id", EventCursor.init)
             let wait = query.integer("wait", in: 0...maxWaitSeconds) ?? 0
             let window = CurveWindow(reading: &query)
             let format = ResponseFormat(reading: &query, accept: request.headers["Accept"])
@@ -14,31 +16,37 @@ extension RunsAPI {
             let id = try runID(request)
             let indexText = request.pathParameters["index"] ?? ""
             guard let run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
-            guard indexText.utf8.allSatisfy({ (48...57).contains($0) }), let index = Int(indexText), run.trials.indices.contains(index) else {
+            guard indexText.utf8.allSatisfy({ (48...57).contains($0) }), indexText.utf8.count <= 9,
+                  let index = Int(indexText), run.trials.indices.contains(index) else {
                 throw Problem.notFound("run \(id) has no trial \(indexText) (its trials are 0 to \(run.trials.count - 1))")
             }
-            let variant = Self.variant(since: since, window: window, format: format)
+            let position = after.map { run.events.position(of: $0) }
+            let variant = Self.variant(since: since, after: after, window: window, format: format)
             let clientTags = Self.entityTags(request.headers["If-None-Match"])
-            let first = trialETag(run, index, variant: variant)
+            let first = Self.trialETag(run, index, variant: variant)
             let latest = try await waitForNews(of: id, wait: wait) { run in
-                if let clientTags { return !Self.matches(trialETag(run, index, variant: variant), clientTags) }
-                if let since { return (run.trials[index].errorCurve.last?.iteration ?? -1) > since }
-                return trialETag(run, index, variant: variant) != first
+                let etag = Self.trialETag(run, index, variant: variant)
+                if let clientTags { return !Self.matches(etag, clientTags) }
+                if let position { return run.events.pointsLogged(from: position, trials: run.trials.count)[index] > 0 || etag != first }
+                if let since { return run.trials[index].isDone || (run.trials[index].errorCurve.last?.iteration ?? -1) > since }
+                return run.trials[index].isDone || etag != first
             }
-            let etag = trialETag(latest, index, variant: variant)
+            let etag = Self.trialETag(latest, index, variant: variant)
             let headers: HTTPHeaders = ["ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"]
             if let clientTags, Self.matches(etag, clientTags) {
                 return HTTPResponse(status: .notModified, headers: headers)
             }
+            let firstPoints = RunRepresentation.firstPoints(of: latest, since: since, after: position)
             if format == .csv {
-                return RunCSV.curves(of: latest, trials: index..<(index + 1), since: since, window: window, headers: headers)
+                return RunCSV.curves(of: latest, trials: index..<(index + 1), firstPoints: firstPoints, window: window, headers: headers)
             }
             let bytes = await Self.offIOQueue {
                 var writer = JSONWriter(reservingCapacity: 1024 + min(latest.trials[index].errorCurve.count, window.points ?? .max) * 48)
                 writer.beginObject()
                 writer.key("run"); writer.string(latest.id.description)
                 writer.key("trial"); writer.int(index)
-                RunRepresentation.writeFields(of: latest.trials[index], since: since, window: window, to: &writer)
+                writer.key("next"); writer.string(latest.nextCursor.description)
+                RunRepresentation.writeFields(of: latest.trials[index], fromPoint: firstPoints[index], window: window, to: &writer)
                 writer.endObject()
                 return writer.bytes
             }
@@ -51,10 +59,11 @@ extension RunsAPI {
     }
 
     /// The trial's own validator: it changes when the trial does (its status, iterations or
-    /// curve), not when another trial of the run progresses, so a poll of one trial is not
-    /// woken by the others.
-    func trialETag(_ run: Run, _ index: Int, variant: String) -> String {
+    /// curve), not when another trial of the run progresses, so a poll of one trial is not woken
+    /// by the others. Stored state only (and the log's epoch), so it survives a restart as the
+    /// run's ETag does.
+    static func trialETag(_ run: Run, _ index: Int, variant: String) -> String {
         let trial = run.trials[index]
-        return "\"\(registry.bootTag)-t\(index)-\(trial.statusName)-\(trial.iterationsDone)-\(trial.errorCurve.count)\(variant.isEmpty ? "" : "-" + variant)\""
+        return "\"t\(index).\(trial.statusName).\(trial.iterationsDone).\(trial.errorCurve.count).\(run.events.epoch)\(variant.isEmpty ? "" : "." + variant)\""
     }
 }

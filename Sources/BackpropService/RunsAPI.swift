@@ -17,7 +17,7 @@ struct RunsAPI: Sendable {
         router.patch("/runs/{id}") { patch($0) }
         router.get("/runs/{id}/trials/{index}", execution: .ioQueue) { await showTrial($0) }
         router.get("/runs/{id}/events") { events($0) }
-        router.post("/runs/{id}/cancel") { cancel($0) }
+        router.post("/runs/{id}/cancel") { await cancel($0) }
         router.delete("/runs/{id}") { delete($0) }
     }
 
@@ -68,7 +68,7 @@ struct RunsAPI: Sendable {
         let bytes = current?.bytes ?? registry.encodeAndCache(latest)
         var headers = extraHeaders
         headers["Content-Type"] = "application/json"
-        headers["ETag"] = registry.etag(version: latest.version)
+        headers["ETag"] = latest.etag()
         return HTTPResponse(status: status, headers: headers, bytes: bytes)
     }
 
@@ -76,59 +76,73 @@ struct RunsAPI: Sendable {
 
     func show(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
-            var query = QueryParameters(request, allowed: ["since", "wait", "points", "from", "to", "format"])
+            var query = QueryParameters(request, allowed: ["since", "after", "wait", "points", "from", "to", "format"])
             let since = query.integer("since", in: -1...Int.max)
+            let after = query.value("after", expected: "the next of an earlier answer or an event's id", EventCursor.init)
             let wait = query.integer("wait", in: 0...maxWaitSeconds) ?? 0
             let window = CurveWindow(reading: &query)
             let format = ResponseFormat(reading: &query, accept: request.headers["Accept"])
             try query.check()
             let id = try runID(request)
-            let variant = Self.variant(since: since, window: window, format: format)
             let clientTags = Self.entityTags(request.headers["If-None-Match"])
-            guard let first = registry.run(id) else { throw Problem.notFound("no run \(id)") }
+            guard let run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
+            let position = after.map { run.events.position(of: $0) }
+            let variant = Self.variant(since: since, after: after, window: window, format: format)
+            let firstVersion = run.version
             _ = try await waitForNews(of: id, wait: wait) { run in
-                if let clientTags { return !Self.matches(registry.etag(version: run.version, variant: variant), clientTags) }
-                if let since { return run.trials.contains { ($0.errorCurve.last?.iteration ?? -1) > since } }
-                return run.version != first.version
+                if let clientTags { return !Self.matches(run.etag(variant: variant), clientTags) }
+                if let position { return run.events.count > position }
+                if let since { return run.status.isFinished || run.trials.contains { ($0.errorCurve.last?.iteration ?? -1) > since } }
+                return run.status.isFinished || run.version != firstVersion
             }
             guard let (latest, cached) = registry.cachedRepresentation(of: id) else { throw Problem.notFound("no run \(id)") }
-            let etag = registry.etag(version: latest.version, variant: variant)
+            let etag = latest.etag(variant: variant)
+            let headers: HTTPHeaders = ["ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"]
             if let clientTags, Self.matches(etag, clientTags) {
-                return HTTPResponse(status: .notModified, headers: ["ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"])
+                return HTTPResponse(status: .notModified, headers: headers)
             }
             if format == .csv {
-                return RunCSV.curves(of: latest, trials: latest.trials.indices, since: since, window: window,
-                                     headers: ["ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"])
+                let firstPoints = RunRepresentation.firstPoints(of: latest, since: since, after: position)
+                return RunCSV.curves(of: latest, trials: latest.trials.indices, firstPoints: firstPoints, window: window, headers: headers)
             }
             let bytes: [UInt8]
-            if since != nil || !window.isWhole {
-                bytes = await Self.offIOQueue { RunRepresentation.full(latest, since: since, window: window) }
+            if since != nil || position != nil || !window.isWhole {
+                bytes = await Self.offIOQueue { RunRepresentation.full(latest, since: since, after: position, window: window) }
             } else if let cached {
                 bytes = cached
             } else {
                 bytes = await Self.offIOQueue { [registry] in registry.encodeAndCache(latest) }
             }
-            return HTTPResponse(status: .ok, headers: ["ETag": etag, "Cache-Control": "no-cache", "Content-Type": "application/json", "Vary": "Accept"], bytes: bytes)
+            var jsonHeaders = headers
+            jsonHeaders["Content-Type"] = "application/json"
+            return HTTPResponse(status: .ok, headers: jsonHeaders, bytes: bytes)
         } catch {
             return error.response(instance: request.path)
         }
     }
 
-    /// The part of an ETag that tells representations of one run version apart.
-    static func variant(since: Int?, window: CurveWindow, format: ResponseFormat) -> String {
-        (since.map { "s\($0)" } ?? "") + window.variant + (format == .csv ? "csv" : "")
+    /// The part of an ETag that tells apart the representations of one run version.
+    static func variant(since: Int?, after: EventCursor?, window: CurveWindow, format: ResponseFormat) -> String {
+        (since.map { "s\($0)" } ?? "") + (after.map { "a\($0)" } ?? "") + window.variant + (format == .csv ? "csv" : "")
     }
 
-    /// The run once `isNews` says the client would see something new in it, or `wait` seconds
-    /// have passed (at once without `wait`), the run finished or the server is stopping.
+    /// The run once `isNews` says the answer tells the client something it does not have, or
+    /// `wait` seconds have passed (at once without `wait`). An answer that would be 304 or empty
+    /// waits the whole time, even on a finished run, so a client that loops never spins; a
+    /// wait the server's shutdown cuts short is a 503 (`Problem.restarting`).
     func waitForNews(of id: RunID, wait: Int, until isNews: (Run) -> Bool) async throws(Problem) -> Run {
         guard var run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
         let deadline = ContinuousClock.now + .seconds(wait)
-        while wait > 0, !isNews(run), !run.status.isFinished, !registry.isStopping, ContinuousClock.now < deadline {
-            await registry.waitForChange(of: id, from: run.version, timeout: deadline - ContinuousClock.now)
-            guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
-            run = next
+        if wait > 0, !isNews(run) {
+            registry.metrics.recordLongPoll(+1)
+            defer { registry.metrics.recordLongPoll(-1) }
+            while !isNews(run), !registry.isStopping, ContinuousClock.now < deadline {
+                await registry.waitForChange(of: id, from: run.version, timeout: deadline - ContinuousClock.now)
+                guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
+                run = next
+            }
         }
+        if wait > 0, registry.isStopping { throw Problem.restarting(retryAfterSeconds: EventStream.restartRetryMilliseconds / 1000) }
         return run
     }
 
@@ -152,11 +166,13 @@ struct RunsAPI: Sendable {
 
     // MARK: cancel, delete, events
 
-    func cancel(_ request: HTTPRequest) -> HTTPResponse {
+    /// Answers once the run's trials have stopped, with the final state (202 with the state so
+    /// far in the unlikely case they take longer than 10 s).
+    func cancel(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
             try QueryParameters(request, allowed: []).check()
-            let run = try registry.cancel(try runID(request))
-            return runResponse(run, status: .ok)
+            let run = try await registry.cancel(try runID(request))
+            return runResponse(run, status: run.status.isFinished ? .ok : .accepted)
         } catch {
             return error.response(instance: request.path)
         }
@@ -174,12 +190,22 @@ struct RunsAPI: Sendable {
 
     func events(_ request: HTTPRequest) -> HTTPResponse {
         do throws(Problem) {
-            var query = QueryParameters(request, allowed: ["since"])
-            let since = query.integer("since", in: -1...Int.max) ?? -1
+            var query = QueryParameters(request, allowed: ["since", "after"])
+            let since = query.integer("since", in: -1...Int.max)
+            let after = query.value("after", expected: "the next of an earlier answer or an event's id", EventCursor.init)
             try query.check()
             let id = try runID(request)
-            guard registry.run(id) != nil else { throw Problem.notFound("no run \(id)") }
-            return EventStream(registry: registry, id: id, since: since).response()
+            // A reconnecting EventSource sends Last-Event-ID; it wins over ?after= (the URL it reconnects to).
+            var cursor = after
+            if let text = request.headers["Last-Event-ID"] {
+                guard let parsed = EventCursor(text) else {
+                    throw Problem.invalidFields([ValidationIssue("header:Last-Event-ID", "expected the id of an event of this run, got \"\(text)\"")])
+                }
+                cursor = parsed
+            }
+            guard let run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
+            let position = cursor.map { run.events.position(of: $0) } ?? 0
+            return EventStream(registry: registry, id: id, position: position, since: since).response()
         } catch {
             return error.response(instance: request.path)
         }
