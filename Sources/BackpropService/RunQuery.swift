@@ -37,7 +37,9 @@ struct RunQuery: Sendable, Equatable {
             if q.unicodeScalars.count > Self.maxTextLength {
                 query.report("q", "at most \(Self.maxTextLength) characters, got \(q.unicodeScalars.count)")
             } else if !q.isEmpty {
+                // An initializer's assignments skip `didSet`: fold here too.
                 text = q
+                foldedText = RunIndexEntry.fold(q)
             }
         }
         let statuses = RunLifecycle.Status.allCases.map(\.rawValue).joined(separator: ", ")
