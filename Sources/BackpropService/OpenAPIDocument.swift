@@ -267,14 +267,14 @@ enum OpenAPIDocument {
      {
       "name": "label",
       "in": "query",
-      "description": "KEY:VALUE (the first colon splits them); repeatable: every label given must match.",
+      "description": "KEY:VALUE (the first colon splits them); repeatable: every label given must match. No NUL (%00 is refused in any query, 400).",
       "style": "form",
       "explode": true,
       "schema": {
        "type": "array",
        "items": {
         "type": "string",
-        "pattern": "^[^:]+:"
+        "pattern": "^[^:\\u0000]+:[^\\u0000]*$"
        }
       }
      },
@@ -284,7 +284,8 @@ enum OpenAPIDocument {
       "description": "Text in the run's name, case-insensitive (empty: no filter).",
       "schema": {
        "type": "string",
-       "maxLength": 200
+       "maxLength": 200,
+       "pattern": "^[^\\u0000]*$"
       }
      },
      {
