@@ -56,6 +56,8 @@ public final class RunRegistry: Sendable {
         var cacheBytes = 0
         var cacheClock: UInt64 = 0
         var stopping = false
+        /// (files read, files in all) until `loadStoredRuns()` is done.
+        var loading: (read: Int, total: Int)? = (0, 0)
         /// The last write failure, cleared by the next successful write.
         var storageFailure: String?
         /// Runs whose last write failed: the checkpoint writes them again until one succeeds.
@@ -72,7 +74,7 @@ public final class RunRegistry: Sendable {
     let state = Locked(State())
     private let checkpointQueue = DispatchQueue(label: "backpropd.checkpoint")
 
-    /// Loads every stored run, queues the unfinished ones again and starts the workers.
+    /// Starts the workers and the checkpoints; `loadStoredRuns()` brings the stored runs back.
     public init(configuration: Configuration, store: RunStore, metrics: ServiceMetrics, log: Logger) {
         self.configuration = configuration
         self.store = store
@@ -80,19 +82,29 @@ public final class RunRegistry: Sendable {
         self.log = log
         bootTag = String(UInt32.random(in: .min ... .max), radix: 36)
         pool = WorkerPool(workers: configuration.workers, capacity: configuration.queueLimit, niceness: configuration.workerNiceness)
-        reload()
         pool.start { [self] owner, batch in train(batch, of: owner) }
         scheduleCheckpoint()
     }
 
-    private func reload() {
-        let (runs, setAside) = store.loadAll()
-        for file in setAside {
+    /// Reads the stored runs and queues the unfinished ones again. Blocking (seconds for a full
+    /// volume): `BackpropService.start()` runs it on `loadQueue` after the server listens, so
+    /// `/healthz` answers and SIGTERM is honoured meanwhile; `/readyz` and the `/runs` routes
+    /// answer 503 until it is done (`loadingProgress`). Returns early once `stop()` is called.
+    public func loadStoredRuns() {
+        let report = store.loadAll(shouldStop: { [self] in isStopping }, progress: { [self] read, total in
+            state.withLock { $0.loading = (read, total) }
+        })
+        for file in report.setAside {
             log.error("unreadable run file moved aside", [("file", file.file), ("moved_to", file.movedTo), ("reason", file.reason)])
         }
+        for file in report.skipped {
+            log.warning("run file left where it is", [("file", file.file), ("reason", file.reason.rawValue), ("detail", file.detail)])
+        }
+        metrics.recordRunFilesSkipped(report.skipped.map(\.reason))
         var requeued = 0
-        state.withLock { state in
-            for var run in runs.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
+        let loaded = state.withLock { state -> Bool in
+            guard !state.stopping else { return false }
+            for var run in report.runs.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
                 if run.status == .succeeded && run.finishedAt == nil { run.finishedAt = .now() }
                 state.runs[run.id] = run
                 state.order.append(run.id)
@@ -103,10 +115,25 @@ public final class RunRegistry: Sendable {
                 try? pool.submit(batches(for: run), for: run.id, ignoringCapacity: true)
                 requeued += 1
             }
+            state.loading = nil
+            return true
         }
-        log.info("runs loaded", [("directory", store.directory), ("runs", runs.count),
-                                 ("requeued", requeued), ("set_aside", setAside.count)])
+        guard loaded else {
+            log.info("loading runs stopped by shutdown", [("read", report.runs.count)])
+            return
+        }
+        log.info("runs loaded", [("directory", store.directory), ("runs", report.runs.count), ("requeued", requeued),
+                                 ("set_aside", report.setAside.count), ("left_in_place", report.skipped.count)])
     }
+
+    /// Where `loadStoredRuns()` runs.
+    let loadQueue = DispatchQueue(label: "backpropd.load")
+
+    /// Files read and files in all while the stored runs load; nil once they are.
+    public var loadingProgress: (read: Int, total: Int)? { state.withLock { $0.loading } }
+
+    /// Blocks until `loadStoredRuns()` has returned (tests, which start a service and use it at once).
+    public func waitUntilLoaded() { loadQueue.sync {} }
 
     /// The pool's jobs for the run's unfinished trials. `WorkSplit` decides how many workers
     /// share each hidden size's trials (never more than splitting pays for), and each share is
@@ -135,6 +162,7 @@ public final class RunRegistry: Sendable {
         let trialCount = request.sweep.trials.count
         let admission = try state.withLock { state throws(Problem) -> SubmitOutcome in
             guard !state.stopping else { throw Problem(status: 503, title: "Shutting down", detail: "the server is stopping; retry on its successor") }
+            if let loading = state.loading { throw Problem.starting(loading) }
             if let key = idempotencyKey, let id = state.idempotencyKeys[key], let existing = state.runs[id] {
                 guard existing.request == request else {
                     throw Problem(status: 422, title: "Idempotency key reused",
@@ -366,8 +394,10 @@ public final class RunRegistry: Sendable {
     /// Stops training, puts unfinished runs back to queued on disk and wakes every waiter
     /// (long-polls answer, event streams end). Blocks until the store has flushed.
     public func stop() {
+        // A start-up still loading is not waited for (one large file can take seconds): once
+        // `stopping` is set it inserts nothing, and what it read is dropped with the process.
+        state.withLock { $0.stopping = true }
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.stopping = true
             for cancellation in state.cancellations.values { cancellation.cancel() }
             defer { state.waiters = [:] }
             return state.waiters.values.flatMap(\.values)

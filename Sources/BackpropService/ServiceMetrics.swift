@@ -20,6 +20,7 @@ public final class ServiceMetrics: Sendable {
         var iterationsCompleted = 0
         var runsSubmitted = 0
         var storageFailures = 0
+        var runFilesSkipped: [String: Int] = [:]
     }
 
     private let state = Locked(State())
@@ -41,6 +42,13 @@ public final class ServiceMetrics: Sendable {
     public func recordIterations(_ count: Int) { state.withLock { $0.iterationsCompleted += count } }
     public func recordRunSubmitted() { state.withLock { $0.runsSubmitted += 1 } }
     public func recordStorageFailure() { state.withLock { $0.storageFailures += 1 } }
+    /// The run files start-up left where they were, by reason (`RunStore.Skipped.Reason`).
+    public func recordRunFilesSkipped(_ reasons: [RunStore.Skipped.Reason]) {
+        state.withLock { state in
+            state.runFilesSkipped = [:]
+            for reason in reasons { state.runFilesSkipped[reason.rawValue, default: 0] += 1 }
+        }
+    }
 
     public func render(into text: inout PrometheusText) {
         let state = self.state.withLock { $0 }
@@ -54,6 +62,11 @@ public final class ServiceMetrics: Sendable {
         text.sample("backpropd_iterations_completed_total", [], Double(state.iterationsCompleted))
         text.family("backpropd_storage_failures_total", .counter, help: "Run files that could not be written.")
         text.sample("backpropd_storage_failures_total", [], Double(state.storageFailures))
+        text.family("backpropd_run_files_skipped", .gauge,
+                    help: "Run files start-up left where they are (another format, not a regular file, too large, unreadable); named in the log.")
+        for reason in RunStore.Skipped.Reason.allCases {
+            text.sample("backpropd_run_files_skipped", [("reason", reason.rawValue)], Double(state.runFilesSkipped[reason.rawValue] ?? 0))
+        }
         text.family("backpropd_http_requests_total", .counter, help: "HTTP requests answered, by route and status code.")
         for (key, count) in state.requests.sorted(by: { ($0.key.route, $0.key.code) < ($1.key.route, $1.key.code) }) {
             text.sample("backpropd_http_requests_total", [("route", key.route), ("code", String(key.code))], Double(count))
