@@ -13,7 +13,7 @@
 
 Usage (from the package root, after `swift build -c release`):
   python3 Benchmarks/pool_bench.py [--rounds 9] [--duration 10] [--only sweep,eight,busy]
-          [--binary .build/release/backpropd] [--label NAME]
+          [--binary .build/release/backpropd] [--label NAME] [--as-user 65534]
 Each server is started and stopped here (127.0.0.1, a free port, a temporary data dir).
 Run under `flock BENCH_LOCK` (the machine's benchmark lock, if it has one) on a shared machine; the load is printed with each part.
 """
@@ -39,10 +39,16 @@ def cpu_model():
 
 
 class Server:
+    as_user = None   # --as-user: run the server without root's privileges, as in the container
+
     def __init__(self, binary, *arguments):
         self.data_dir = tempfile.mkdtemp(prefix="backpropd-pool-bench-")
+        prefix = []
+        if Server.as_user is not None:
+            os.chmod(self.data_dir, 0o777)
+            prefix = ["setpriv", f"--reuid={Server.as_user}", f"--regid={Server.as_user}", "--clear-groups"]
         self.process = subprocess.Popen(
-            [binary, "serve", "--port", "0", "--data-dir", self.data_dir, "--log-level", "warning", *arguments],
+            [*prefix, binary, "serve", "--port", "0", "--data-dir", self.data_dir, "--log-level", "warning", *arguments],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.port = None
         deadline = time.time() + 120
@@ -172,7 +178,9 @@ def main():
     parser.add_argument("--binary", default=".build/release/backpropd")
     parser.add_argument("--label", default="")
     parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--as-user", type=int, help="run the server as this uid (e.g. 65534): no privilege to raise priorities, as in the container")
     options = parser.parse_args()
+    Server.as_user = options.as_user
     print(f"{options.label or options.binary} on {cpu_model()}, {os.cpu_count()} cores; load {' '.join(load())}")
     for part in options.only.split(","):
         started_load = load()

@@ -66,10 +66,12 @@ public final class WorkerPool<Owner: Hashable & Sendable, Job: Sendable>: @unche
         state.withLock { ($0.jobs.pendingCost, $0.busy) }
     }
 
-    /// Stops taking jobs and waits for the running ones to return (cancel them first).
+    /// Stops taking jobs and waits for the running ones to return (cancel them first). Then lets
+    /// go of `execute`, which usually holds the pool's owner (no reference cycle outlives the pool).
     public func stop() {
         state.withLock { $0.stopping = true }
         drains.wait()
+        state.withLock { $0.execute = nil }
     }
 
     /// The idle queues that should start draining now: one per pending job, at most all of them.

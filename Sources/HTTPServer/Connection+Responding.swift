@@ -12,11 +12,22 @@ extension Connection {
         let generation = self.generation
         let context = self.context
         let started = exchange?.started ?? ioQueue.clock.now
-        let preference: (any TaskExecutor)? = route.execution == .ioQueue ? executor : nil
-        handlerTask = Task(executorPreference: preference) {
+        let operation: @Sendable () async -> Void = {
             let response = await context.respond(to: request, with: route)
             // Back on the I/O queue: inline for an `.ioQueue` handler, `queue.async` otherwise.
             self.ioQueue.execute { self.deliver(response, generation: generation, head: request.head, started: started) }
+        }
+        guard route.execution == .ioQueue else {
+            handlerTask = Task(operation: operation)
+            return
+        }
+        if #available(macOS 26.0, *) {
+            // Runs here at once, on this queue: a handler that does not suspend has answered (and
+            // its response is written) before this returns; after a suspension it resumes on the queue.
+            let task = Task.immediate(executorPreference: executor, operation: operation)
+            if generation == self.generation && exchange?.phase == .handling { handlerTask = task }
+        } else {
+            handlerTask = Task(executorPreference: executor, operation: operation)
         }
     }
 

@@ -1,8 +1,8 @@
 import Dispatch
 
 /// One accepted socket: performs the I/O that the parser and the lifecycle state machine ask
-/// for. Its read source lives as long as the connection reads; a write source is made the
-/// first time output is pending and is suspended whenever nothing is. Confined to its I/O
+/// for. Its read source lives as long as the connection reads; a write source exists only while
+/// output is pending. Confined to its I/O
 /// queue (every method runs there), hence `@unchecked Sendable`.
 final class Connection: @unchecked Sendable {
     let fd: Int32
@@ -36,11 +36,12 @@ final class Connection: @unchecked Sendable {
 
     private var readSource: DispatchSourceRead?
     private(set) var readSuspended = false
+    /// Only while output is pending (`armWriting`, `disarmWriting`).
     private var writeSource: DispatchSourceWrite?
-    private(set) var isWriteArmed = false
     /// Sources not yet cancelled: the descriptor is closed once none is left, never while
     /// Dispatch may still watch it.
     private var liveSources = 0
+    var isWriteArmed: Bool { writeSource != nil }
     /// Runs `.ioQueue` handlers on this connection's queue.
     private(set) lazy var executor = IOQueueExecutor(queue: ioQueue)
     /// Takes ownership of `fd` (non-blocking), counted by `context.admission` as `admission`.
@@ -143,13 +144,9 @@ final class Connection: @unchecked Sendable {
         }
     }
 
+    /// Output is pending: a write source watches for room in the socket until it has drained.
     func armWriting() {
-        guard !isWriteArmed, !isClosed else { return }
-        isWriteArmed = true
-        if let writeSource {
-            writeSource.resume()
-            return
-        }
+        guard writeSource == nil, !isClosed else { return }
         let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: ioQueue.queue)
         source.setEventHandler { [unowned self] in ioQueue.run { writable() } }
         source.setCancelHandler { [self] in sourceCancelled() }
@@ -158,10 +155,11 @@ final class Connection: @unchecked Sendable {
         source.activate()
     }
 
+    /// Nothing is pending any more: the write source goes away.
     func disarmWriting() {
-        guard isWriteArmed, let writeSource else { return }
-        isWriteArmed = false
-        writeSource.suspend()
+        guard let writeSource else { return }
+        self.writeSource = nil
+        writeSource.cancel()
     }
 
     /// Closes at once: cancels the handler, fails a waiting writer, cancels the sources; the
@@ -183,12 +181,7 @@ final class Connection: @unchecked Sendable {
         outbound = OutboundQueue()
         ioQueue.unregister(self)
         stopReading()
-        if let writeSource {
-            self.writeSource = nil
-            writeSource.cancel()
-            if !isWriteArmed { writeSource.resume() }
-            isWriteArmed = false
-        }
+        disarmWriting()
         if liveSources == 0 { release() }
     }
 

@@ -56,7 +56,7 @@ struct ServeOptions {
             configuration.registry.instancePrefix = value
         },
         Option(flag: "--workers", environment: ["BACKPROPD_WORKERS"], valueName: "N",
-               help: "training threads (default: the number of cores)") { $0.registry.workers = try integer($1, "--workers", 1...1024) },
+               help: "training queues, one job each at a time (default: the number of cores)") { $0.registry.workers = try integer($1, "--workers", 1...1024) },
         Option(flag: "--queue-limit", environment: ["BACKPROPD_QUEUE_LIMIT"], valueName: "TRIALS",
                help: "trials waiting over all runs before POST /runs answers 429 (default 10000)") { $0.registry.queueLimit = try integer($1, "--queue-limit", 1...10_000_000) },
         Option(flag: "--max-runs", environment: ["BACKPROPD_MAX_RUNS"], valueName: "N",

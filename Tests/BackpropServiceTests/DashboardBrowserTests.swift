@@ -249,7 +249,9 @@ import Backprop
                 Step.wait("document.querySelector('#run-list .run-link')?.textContent.includes('running')", name: "listedRunning"),
                 Step.evaluate("location.hash.slice('#/runs/'.length)", name: "id"),
                 Step.evaluate("new Promise((done) => setTimeout(done, 3000)).then(() => \(totalPoints))", name: "pointsBefore"),
+                Step.evaluate(Self.networkEdges, name: "networkBefore"),
                 Step.evaluate("new Promise((done) => setTimeout(done, 3000)).then(() => \(totalPoints))", name: "pointsAfter"),
+                Step.evaluate(Self.networkEdges, name: "networkAfter"),
                 Step.click("#cancel-run"),
                 Step.wait("document.querySelector('#run-view').dataset.status === 'cancelled'"),
                 Step.wait("document.querySelector('#run-list .run-link')?.textContent.includes('cancelled')"),
@@ -261,6 +263,11 @@ import Backprop
             let before = try #require(report.named["pointsBefore"] as? Int)
             let after = try #require(report.named["pointsAfter"] as? Int)
             #expect(after > before, "the chart grows while the run trains (\(before) → \(after))")
+
+            // The network view follows the selected trial's weights while it trains.
+            let networkBefore = try #require(report.named["networkBefore"] as? String)
+            let networkAfter = try #require(report.named["networkAfter"] as? String)
+            #expect(!networkBefore.isEmpty && networkBefore != networkAfter, "the network's edges change while the trial trains")
 
             let id = try #require(report.named["id"] as? String)
             #expect(try await service.client.get("/runs/\(id)").status == 404)
@@ -350,6 +357,9 @@ import Backprop
             #expect(report.named["kept"] as? String == "s3cret")
         }
     }
+
+    /// The network view's edges (colour and width of each), as one string.
+    static let networkEdges = "[...document.querySelectorAll('svg.network .edge')].map((edge) => edge.getAttribute('stroke') + edge.getAttribute('stroke-width')).join(' ')"
 
     /// Trial 1 of the stored run as the engine reports a divergence at iteration 1,234.
     static func rewriteAsDiverged(_ path: String) throws {

@@ -308,6 +308,7 @@ extension DashboardBrowserTests {
                     }
                     if hidden == 32 {
                         steps += [
+                            Step.evaluate("[...document.querySelectorAll('.trial .weights-block canvas.heatmap-image')].map((canvas) => canvas.style.width)", name: "heatmapWidths"),
                             Step.evaluate(lastTicks, name: "runScale"),
                             Step.click("input[name=scale-mode][value=trial]"),
                             Step.wait("(() => { const ticks = \(lastTicks); return ticks.length === 4 && ticks[0] !== ticks[2]; })()", name: "trialScaleDrawn"),
@@ -342,6 +343,9 @@ extension DashboardBrowserTests {
                     let down = try report.object("laptop-\(hidden)-readout-down")
                     #expect(down["cell"] as? String == "1,1" && down["value"] as? Double == synapse[1][1], "hidden \(hidden): \(down)")
                 }
+                // Every card's pictures get the card's width (the first cards too, drawn before it was measured).
+                let widths = try #require(report.named["heatmapWidths"] as? [String])
+                #expect(widths.count == 4 && widths[0] == widths[2] && widths[1] == widths[3], "\(widths)")
                 // One scale per layer for the run, or each trial its own.
                 let runScale = try #require(report.named["runScale"] as? [String])
                 #expect(runScale.count == 4 && runScale[0] == runScale[2] && runScale[1] == runScale[3], "\(runScale)")

@@ -124,6 +124,24 @@ import Testing
         #expect(finished.withLock { $0 } == [1], "the job that had not started never runs")
     }
 
+    /// LeakSanitizer (scripts/test --sanitize=address) found the service's registry leaked: it
+    /// holds its pool, and the pool held the registry's `execute` closure for good.
+    @Test func stopLetsGoOfTheExecuteClosure() async throws {
+        final class Owner: Sendable {}
+        weak var released: Owner?
+        let pool = WorkerPool<Int, Int>(workers: 1, capacity: 10)
+        do {
+            let owner = Owner()
+            released = owner
+            pool.start { _, _ in withExtendedLifetime(owner) {} }
+        }
+        try pool.submit([(1, 1)], for: 0)
+        while pool.load.pendingCost > 0 || pool.load.busyWorkers > 0 { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(released != nil, "held while the pool runs")
+        pool.stop()
+        #expect(released == nil)
+    }
+
     #if os(Linux)
     /// The job lowers its own thread (Dispatch threads are reused) and restores it afterwards.
     @Test func aJobTrainsUnderSchedBatchAtItsNiceValueAndTheThreadIsRestoredAfter() async throws {

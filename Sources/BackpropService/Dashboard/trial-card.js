@@ -61,8 +61,9 @@ export class TrialCard {
     this.schedule();
   }
 
+  // Draws at the next chance once on screen, opened and its width known.
   schedule() {
-    if (this.onScreen && this.details.open) renderQueue.add(this.renderTask);
+    if (this.onScreen && this.details.open && this.width) renderQueue.add(this.renderTask);
   }
 
   setOnScreen(onScreen) {
@@ -73,9 +74,8 @@ export class TrialCard {
 
   // The room the card's pictures have (its content width, measured by the run view's observer).
   setWidth(width) {
-    const changed = this.width && Math.abs(width - this.width) >= 8;
     this.width = width;
-    if (changed) this.invalidate();
+    if (this.renderedWidth === undefined ? this.pending : Math.abs(width - this.renderedWidth) >= 8) this.invalidate();
   }
 
   // Draws again at the next chance (the width changed, say).
@@ -94,7 +94,8 @@ export class TrialCard {
     const { trial, context } = this.pending;
     this.last = this.pending;
     this.pending = null;
-    const width = Math.max(200, this.width || 300);
+    const width = Math.max(200, this.width);
+    this.renderedWidth = this.width;
     const dataset = context.dataset;
     const constants = dataset ? inputColumns(dataset.inputs).constant : null;
     const parts = [];
