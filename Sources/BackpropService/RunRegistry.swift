@@ -14,6 +14,9 @@ public final class RunRegistry: Sendable {
         public var queueLimit = 10_000
         /// Finished runs beyond this many are evicted, oldest first.
         public var maxRuns = 10_000
+        /// The sum of the kept runs' file bounds (`RunSizeBound.stored`): a run that would pass it
+        /// is refused with 507 (nothing kept is evicted for it).
+        public var maxDataBytes = 512 << 20
         /// How often running runs are written to disk between state changes.
         public var checkpointMilliseconds = 2000
         /// Byte budget of the encoded-run cache.
@@ -82,11 +85,13 @@ public final class RunRegistry: Sendable {
             log.warning("run file left where it is", [("file", file.file), ("reason", file.reason.rawValue), ("detail", file.detail)])
         }
         metrics.recordRunFilesSkipped(report.skipped.map(\.reason))
+        let runs = report.runs.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) })
+        let bounds = runs.map { RunSizeBound($0.request).stored }
         var requeued = 0
         let loaded = state.withLock { state -> Bool in
             guard !state.stopping else { return false }
-            for run in report.runs.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
-                state.table.insert(run)
+            for (run, bound) in zip(runs, bounds) {
+                state.table.insert(run, storedBound: bound)
                 checkpointer.noteLoaded(run)
                 guard !run.status.isFinished else { continue }
                 state.cancellations[run.id] = Cancellation()
@@ -102,6 +107,11 @@ public final class RunRegistry: Sendable {
         }
         log.info("runs loaded", [("directory", store.directory), ("runs", report.runs.count), ("requeued", requeued),
                                  ("set_aside", report.setAside.count), ("left_in_place", report.skipped.count)])
+        let storedBytes = dataBytes
+        if storedBytes > configuration.maxDataBytes {
+            log.warning("the stored runs pass --max-data-bytes: new runs get 507 until some are deleted",
+                        [("bytes", storedBytes), ("max_data_bytes", configuration.maxDataBytes)])
+        }
     }
 
     /// Where `loadStoredRuns()` runs.
@@ -125,6 +135,7 @@ public final class RunRegistry: Sendable {
     /// cannot be stored (or that was deleted before it was) is never reported as accepted.
     public func submit(_ request: RunRequest, idempotencyKey: String?) async throws(Problem) -> SubmitOutcome {
         let trialCount = request.sweep.trials.count
+        let storedBound = RunSizeBound(request).stored
         let admission = try state.withLock { state throws(Problem) -> SubmitOutcome in
             guard !state.stopping else { throw Problem(status: 503, title: "Shutting down", detail: "the server is stopping; retry on its successor") }
             if let loading = state.loading { throw Problem.starting(loading) }
@@ -140,8 +151,13 @@ public final class RunRegistry: Sendable {
             guard pending + trialCount <= pool.capacity else {
                 throw Problem.queueFull(pendingTrials: pending, limit: pool.capacity, retryAfterSeconds: 5)
             }
+            let kept = state.table.storedBytes
+            guard kept + storedBound <= configuration.maxDataBytes else {
+                throw Problem.insufficientStorage(
+                    "the kept runs' files take up to \(kept.byteDescription) of --max-data-bytes \(configuration.maxDataBytes.byteDescription) and this run's file up to \(storedBound.byteDescription), \((kept + storedBound - configuration.maxDataBytes).byteDescription) too much; the run was not accepted: delete finished runs (DELETE /runs/{id}) or raise --max-data-bytes")
+            }
             let run = Run(id: RunID(instancePrefix: configuration.instancePrefix), request: request, idempotencyKey: idempotencyKey)
-            state.table.insert(run, pending: true)
+            state.table.insert(run, storedBound: storedBound, pending: true)
             state.cancellations[run.id] = Cancellation()
             return .created(run)
         }
@@ -256,6 +272,9 @@ public final class RunRegistry: Sendable {
             log.info("run evicted", [("run", id.description), ("reason", "--max-runs \(configuration.maxRuns)")])
         }
     }
+
+    /// The sum of the kept runs' file bounds, against `--max-data-bytes`.
+    public var dataBytes: Int { state.withLock { $0.table.storedBytes } }
 
     /// Why the last disk write failed, until a later one succeeds.
     public var lastStorageFailure: String? { checkpointer.lastFailure }

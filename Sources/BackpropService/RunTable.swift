@@ -7,6 +7,9 @@ struct RunTable {
     private(set) var order: [RunID] = []
     private var idempotencyKeys: [String: RunID] = [:]
     private(set) var pending: Set<RunID> = []
+    /// Each run's `RunSizeBound.stored`, and their sum: what `--max-data-bytes` caps.
+    private var storedBounds: [RunID: Int] = [:]
+    private(set) var storedBytes = 0
 
     var count: Int { runs.count }
 
@@ -25,7 +28,9 @@ struct RunTable {
         idempotencyKeys[key].flatMap { runs[$0] }
     }
 
-    mutating func insert(_ run: Run, pending isPending: Bool = false) {
+    mutating func insert(_ run: Run, storedBound: Int, pending isPending: Bool = false) {
+        if let previous = storedBounds.updateValue(storedBound, forKey: run.id) { storedBytes -= previous }
+        storedBytes += storedBound
         runs[run.id] = run
         let key = (run.createdAt, run.id)
         var index = order.count
@@ -44,6 +49,7 @@ struct RunTable {
         guard let run = runs[id] else { return nil }
         if let index = orderIndex(of: run) { order.remove(at: index) }
         runs.removeValue(forKey: id)
+        storedBytes -= storedBounds.removeValue(forKey: id) ?? 0
         if let key = run.idempotencyKey, idempotencyKeys[key] == id { idempotencyKeys.removeValue(forKey: key) }
         pending.remove(id)
         return run

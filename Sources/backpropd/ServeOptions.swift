@@ -75,6 +75,14 @@ struct ServeOptions {
                help: "samples × weights × iterations × trials per run (default 1e11)") { $0.limits.maxWork = try number($1, "--max-work") },
         Option(flag: "--max-run-weights", environment: ["BACKPROPD_MAX_RUN_WEIGHTS"], valueName: "N",
                help: "weights × trials per run (default 1000000)") { $0.limits.maxRunWeights = try integer($1, "--max-run-weights", 1...1_000_000_000) },
+        Option(flag: "--max-run-bytes", environment: ["BACKPROPD_MAX_RUN_BYTES"], valueName: "N",
+               help: "bytes of a finished run's GET /runs/{id} at their bound: curves, synapses, outputs (default 16777216; 422 beyond)") {
+            $0.limits.maxRunBytes = try integer($1, "--max-run-bytes", 4096...(1 << 40))
+        },
+        Option(flag: "--max-data-bytes", environment: ["BACKPROPD_MAX_DATA_BYTES"], valueName: "N",
+               help: "bytes of all kept run files at their bounds (default 536870912; a run beyond gets 507)") {
+            $0.registry.maxDataBytes = try integer($1, "--max-data-bytes", 4096...(1 << 50))
+        },
         Option(flag: "--max-dataset-values", environment: ["BACKPROPD_MAX_DATASET_VALUES"], valueName: "N",
                help: "numbers in an inline dataset (default 100000)") { $0.limits.maxDatasetValues = try integer($1, "--max-dataset-values", 1...100_000_000) },
         Option(flag: "--max-samples", environment: ["BACKPROPD_MAX_SAMPLES"], valueName: "N",

@@ -32,7 +32,7 @@ import Testing
         let values: [String: String] = [
             "--host": "0.0.0.0", "--port": "1234", "--data-dir": "/tmp/x", "--instance-prefix": "0a", "--workers": "3", "--queue-limit": "50",
             "--max-runs": "7", "--max-alphas": "8", "--max-hidden-size": "9", "--max-hidden-sizes": "2", "--max-iterations": "99",
-            "--max-curve-points": "11", "--max-work": "1e6", "--max-run-weights": "12", "--max-dataset-values": "13", "--max-samples": "5", "--max-inputs": "6", "--max-outputs": "2",
+            "--max-curve-points": "11", "--max-work": "1e6", "--max-run-weights": "12", "--max-run-bytes": "65536", "--max-data-bytes": "1000000", "--max-dataset-values": "13", "--max-samples": "5", "--max-inputs": "6", "--max-outputs": "2",
             "--max-body-bytes": "14", "--max-header-bytes": "2048", "--max-connections": "20", "--max-connections-per-client": "3", "--reserved-connections": "5", "--admin-port": "9999", "--header-timeout": "2", "--body-timeout": "3",
             "--idle-timeout": "4", "--write-timeout": "5", "--max-wait": "15", "--checkpoint-interval": "16", "--response-cache-mb": "17",
             "--api-token": "tok", "--api-token-file": tokenFile, "--allow-unauthenticated": "1", "--cors-origin": "*", "--shutdown-grace": "3", "--log-format": "json", "--log-level": "debug",
