@@ -38,8 +38,10 @@ public struct RunSizeBound: Sendable, Equatable {
         // `{"iteration":` 13, the iteration, `,"error":` 9, the error, `},` 2.
         servedPerPoint = 24 + integerBytes + double
         let storedPerPoint = integerBytes + double
-        var served = Self.runOverhead + requestBytes
-        var stored = Self.runOverhead + requestBytes
+        // The run's own name and labels (PATCH changes them: `metadataBytes`) beside the request's.
+        let metadata = Self.metadataBytes(name: request.name, labels: request.labels)
+        var served = Self.runOverhead + requestBytes + metadata
+        var stored = Self.runOverhead + requestBytes + metadata
         for hidden in sweep.hiddenSizes {
             let weights = hidden == 0 ? inputs * outputs : inputs * hidden + hidden * outputs
             // Synapses (doubles), direction counts (integers), outputs (doubles), and a pair of
@@ -54,6 +56,13 @@ public struct RunSizeBound: Sendable, Equatable {
         stored += trials * curvePoints * storedPerPoint
         self.served = served
         self.stored = stored
+    }
+
+    /// The bytes a run's name and labels take in its file and its GET (beside the request's copy).
+    static func metadataBytes(name: String?, labels: [String: String]) -> Int {
+        var writer = JSONWriter(reservingCapacity: 64)
+        writer.value(.object(["name": name.map(JSONValue.string) ?? .null, "labels": .object(labels.mapValues(JSONValue.string))]))
+        return writer.bytes.count
     }
 
     /// The most curve points per trial that keep `served` within `limit` (0 when none do).

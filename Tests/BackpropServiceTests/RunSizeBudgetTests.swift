@@ -75,6 +75,7 @@ import Testing
             quickRunBody(alphas: [0.5, 1, 2], iterations: 300, errorEvery: 1),
             quickRunBody(alphas: [10, 100], iterations: 200, errorEvery: 3, hiddenSize: 0),
             #"{"dataset": {"inputs": [[0,0,1],[0,1,1],[1,0,1],[1,1,1],[0.5,0.25,1]], "targets": [[0,1],[1,0],[1,1],[0,0],[0.5,0.5]]}, "alphas": [0.3, 3], "hidden_sizes": [2, 7], "iterations": 150, "error_every": 7, "name": "a name \u2028 with \"quotes\"", "labels": {"k": "v\n"}}"#,
+            quickRunBody(extra: #", "name": "\#(String(repeating: "\u{2028}", count: 200))", "labels": {\#((0..<32).map { #""k\#($0)\#(String(repeating: "é", count: 60))": "\#(String(repeating: #"\""#, count: 256))""# }.joined(separator: ","))}"#),
         ]
         try await withService { service in
             for body in bodies {
@@ -109,6 +110,13 @@ import Testing
             for id in [first, second] { #expect(try await service.client.get("/runs/\(id)").status == 200) }
             let metrics = try await service.client.get("/metrics").text
             #expect(metrics.contains("backpropd_data_bytes{state=\"kept\"} \(2 * bound)"), "\(metrics)")
+            // A PATCH of the labels moves the bound by their bytes.
+            let patched = try await service.client.send("PATCH", "/runs/\(second)", body: #"{"labels": {"team": "numerics"}}"#,
+                                                        contentType: "application/merge-patch+json")
+            #expect(patched.status == 200, "\(patched.text)")
+            let grown = 2 * bound + RunSizeBound.metadataBytes(name: nil, labels: ["team": "numerics"]) - RunSizeBound.metadataBytes(name: nil, labels: [:])
+            let after = try await service.client.get("/metrics").text
+            #expect(after.contains("backpropd_data_bytes{state=\"kept\"} \(grown)"), "\(after)")
             _ = try await service.client.waitUntilFinished(first)
             #expect(try await service.client.send("DELETE", "/runs/\(first)").status == 204)
             _ = try await service.client.submit(body)
