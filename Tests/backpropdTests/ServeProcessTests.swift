@@ -36,6 +36,10 @@ import Testing
         #expect(await first.waitForExit(timeout: 10) != nil)
 
         let restarted = try await ServerProcess.start(["--data-dir", directory, "--workers", "2"])
+        // The stored runs load after the server listens (start-up never blocks on them).
+        for _ in 0..<Int(TestTime.scaled(20) / 0.02) where !restarted.log.contains("runs loaded") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(restarted.log.contains("requeued="))
         let resumed = try await ids.asyncMap { try await finishedTrials(of: $0, port: restarted.port) }
         restarted.signal(SIGTERM)
