@@ -953,7 +953,8 @@ enum OpenAPIDocument {
           },
           "data": {
            "type": "string",
-           "contentMediaType": "application/json"
+           "contentMediaType": "application/json",
+           "description": "One JSON object per event. status: status, iterations_done, iterations_total. point: trial, alpha, hidden_size, iteration, error. trial: trial, status, iterations_done, final_error, learned (the last two null until the trial's terminal event, as in GET). end: status, best_alpha. deleted: id. restarting: retry_ms."
           }
          }
         }
