@@ -41,21 +41,23 @@ let package = Package(
         .target(name: "BackpropAVX2", dependencies: ["BackpropKernels"], swiftSettings: avx2Flags),
         .target(name: "BackpropAVX512", dependencies: ["BackpropKernels"], swiftSettings: avx512Flags),
         .target(name: "Backprop", dependencies: ["BackpropKernels", "BackpropAVX2", "BackpropAVX512", "CPUFeatures"]),
-        .target(name: "HTTPServer"),
-        .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"],
+        // The system primitives every module and the tests share: a lock, a child process, a client socket.
+        .target(name: "Posix"),
+        .target(name: "HTTPServer", dependencies: ["Posix"]),
+        .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer", "Posix"],
                 exclude: ["Dashboard"]),  // the dashboard files, embedded in DashboardFiles.swift
-        .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService"]),
+        .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService", "Posix"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer"], path: "Benchmarks/HTTPBench"),
         .executableTarget(name: "ServiceBench", dependencies: ["Backprop"], path: "Benchmarks/ServiceBench"),
         .executableTarget(name: "SplitBench", dependencies: ["Backprop"], path: "Benchmarks/SplitBench"),
 
         .testTarget(name: "BackpropKernelsTests", dependencies: ["BackpropKernels"]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "BackpropKernels"], exclude: ["Fixtures"]),
-        // Child processes for the tests (posix_spawn rather than Foundation's Process).
+        // What every test target shares: deadlines scaled for sanitizers.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
-        .testTarget(name: "BackpropServiceTests", dependencies: ["BackpropService", "Backprop", "HTTPServer", "TestSupport"]),
-        .testTarget(name: "backpropdTests", dependencies: ["backpropd", "Backprop", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Posix", "TestSupport"]),
+        .testTarget(name: "BackpropServiceTests", dependencies: ["BackpropService", "Backprop", "HTTPServer", "Posix", "TestSupport"]),
+        .testTarget(name: "backpropdTests", dependencies: ["backpropd", "Backprop", "Posix", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import Posix
 import Synchronization
 
 /// An HTTP/1.1 server on non-blocking sockets driven by Dispatch read and write sources.

@@ -1,5 +1,5 @@
 import Foundation
-import Glibc
+import Posix
 import Testing
 @testable import BackpropService
 
@@ -183,35 +183,14 @@ import Testing
     /// `Connection: close`). Blocking: call it off the Swift concurrency threads.
     static func exchange(port: Int, _ head: String, body: String?) throws -> (status: Int, text: String) {
         struct Failure: Error, CustomStringConvertible { var description: String }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(description: "connect: errno \(errno)") }
+        let deadline = ContinuousClock.now + .seconds(60)
+        let socket = try ClientSocket(host: "127.0.0.1", port: port, before: deadline)
         var request = head
         if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)" } else { request += "\r\n" }
-        let bytes = Array(request.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { throw Failure(description: "send: errno \(errno)") }
-            offset += sent
-        }
+        try socket.send(Array(request.utf8), before: deadline)
         var response: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = recv(fd, &chunk, chunk.count, 0)
-            if count == 0 { break }
-            guard count > 0 else { throw Failure(description: "recv: errno \(errno) after \(response.count) bytes") }
-            response += chunk[..<count]
+        while case let chunk = try socket.receive(before: deadline), !chunk.isEmpty {
+            response += chunk
         }
         let text = String(decoding: response, as: UTF8.self)
         guard text.hasPrefix("HTTP/1.1 "), let status = Int(text.dropFirst(9).prefix(3)) else {

@@ -1,3 +1,4 @@
+import Posix
 import Dispatch
 import Foundation
 import Testing
