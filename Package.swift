@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// backpropd: a training service for the seed notebook's sigmoid networks.
@@ -37,6 +37,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "CPUFeatures"),
+        .executableTarget(name: "EmbedFiles", path: "Plugins/EmbedFiles"),
+        .plugin(name: "EmbedFilesPlugin", capability: .buildTool(), dependencies: ["EmbedFiles"]),
         .target(name: "BackpropKernels", swiftSettings: kernelFlags),
         .target(name: "BackpropAVX2", dependencies: ["BackpropKernels"], swiftSettings: avx2Flags),
         .target(name: "BackpropAVX512", dependencies: ["BackpropKernels"], swiftSettings: avx512Flags),
@@ -44,8 +46,10 @@ let package = Package(
         // The system primitives every module and the tests share: a lock, a child process, a client socket.
         .target(name: "Posix"),
         .target(name: "HTTPServer", dependencies: ["Posix"]),
+        // The dashboard's files and the OpenAPI document are embedded at build time
+        // (DashboardFiles, OpenAPIFiles) by the EmbedFiles plugin.
         .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer", "Posix"],
-                exclude: ["Dashboard"]),  // the dashboard files, embedded in DashboardFiles.swift
+                exclude: ["Dashboard", "OpenAPI"], plugins: ["EmbedFilesPlugin"]),
         .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService", "Posix"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer"], path: "Benchmarks/HTTPBench"),
         .executableTarget(name: "ServiceBench", dependencies: ["Backprop"], path: "Benchmarks/ServiceBench"),
