@@ -207,9 +207,9 @@ extension RunRequest {
             var labels: [String: String] = [:]
             for (key, member) in members.sorted(by: { $0.key < $1.key }) {
                 let pointer = "/labels/" + escapePointer(key)
-                if key.isEmpty || key.unicodeScalars.count > 64 {
-                    issues.append(ValidationIssue(pointer, "label names have 1 to 64 characters"))
-                } else if case .string(let text) = member, text.unicodeScalars.count <= 256 {
+                if let issue = labelNameIssue(key, at: pointer) {
+                    issues.append(issue)
+                } else if case .string(let text) = member, isLabelValue(text) {
                     labels[key] = text
                 } else {
                     issues.append(ValidationIssue(pointer, "expected a string of at most 256 characters, got \(member.typeName)"))
@@ -221,6 +221,16 @@ extension RunRequest {
             return nil
         }
     }
+}
+
+extension RunRequest {
+    /// A label's name has 1 to 64 characters (POST and PATCH alike).
+    static func labelNameIssue(_ key: String, at pointer: String) -> ValidationIssue? {
+        key.isEmpty || key.unicodeScalars.count > 64 ? ValidationIssue(pointer, "label names have 1 to 64 characters") : nil
+    }
+
+    /// A label's value is a string of at most 256 characters.
+    static func isLabelValue(_ text: String) -> Bool { text.unicodeScalars.count <= 256 }
 }
 
 /// An integer field: absent → `defaultValue`; wrong type, fraction or range → an issue and nil.

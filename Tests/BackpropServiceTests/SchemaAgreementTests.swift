@@ -69,7 +69,9 @@ import Testing
                     for parameter in parameters {
                         let name = try #require(parameter["name"] as? String)
                         let location = try #require(parameter["in"] as? String)
-                        let schema = try #require(parameter["schema"] as? [String: Any])
+                        let declared = try #require(parameter["schema"] as? [String: Any])
+                        // A repeatable parameter (`label`): each value is judged by the items' schema.
+                        let schema = declared["type"] as? String == "array" ? try #require(declared["items"] as? [String: Any]) : declared
                         // Only reading operations take path candidates (a cancel or delete of the known run would change it).
                         if location == "path" && method != "get" { continue }
                         // A field value cannot carry control characters (HTTP answers 400 before any handler).
@@ -78,10 +80,12 @@ import Testing
                         }
                         for candidate in candidates {
                             let allowed = Self.allows(schema, candidate)
-                            var target = template.replacingOccurrences(of: "{id}", with: runID)
+                            let trialPath = template.replacingOccurrences(of: "{index}", with: "0")
+                            var target = trialPath.replacingOccurrences(of: "{id}", with: runID)
                             var head = ""
                             switch location {
-                            case "path": target = template.replacingOccurrences(of: "{id}", with: Self.encoded(candidate))
+                            case "path" where name == "index": target = template.replacingOccurrences(of: "{id}", with: runID).replacingOccurrences(of: "{index}", with: Self.encoded(candidate))
+                            case "path": target = trialPath.replacingOccurrences(of: "{id}", with: Self.encoded(candidate))
                             case "query": target += "?\(name)=\(Self.encoded(candidate))"
                             case "header": head = "\(name): \(candidate)\r\n"
                             default: Issue.record("parameter \(name) in \(location) is not covered")
@@ -91,7 +95,10 @@ import Testing
                             let port = service.port
                             let (status, text) = try await offPool { try Self.exchange(port: port, request, body: body) }
                             let label = "\(method.uppercased()) \(template) \(location) \(name)=\(candidate.debugDescription) (the schema \(allowed ? "allows" : "forbids") it)"
-                            if location == "path" {
+                            if location == "path" && name == "index" {
+                                // The run has one trial: 0 is it, every other segment (allowed or not) is no trial.
+                                #expect(status == (candidate == "0" ? 200 : 404), "\(label): \(status) \(text.prefix(300))")
+                            } else if location == "path" {
                                 if !allowed { #expect(candidate != runID) }
                                 #expect(status == (candidate == runID ? 200 : 404), "\(label): \(status) \(text.prefix(300))")
                             } else if allowed {
@@ -106,7 +113,9 @@ import Testing
                 }
             }
             #expect(checked == ["path:id", "query:limit", "query:cursor", "query:status", "query:since", "query:after", "query:wait",
-                                "header:If-None-Match", "header:Idempotency-Key", "header:Last-Event-ID"], "a new parameter needs candidates here")
+                                "header:If-None-Match", "header:Idempotency-Key", "header:Last-Event-ID",
+                                "path:index", "query:label", "query:q", "query:sort", "query:format", "query:points", "query:from", "query:to"],
+                    "a new parameter needs candidates here")
             #expect(try await service.client.get("/healthz").status == 200)
         }
     }
@@ -134,6 +143,7 @@ import Testing
                        String(repeating: "k", count: 255), String(repeating: "k", count: 256), "\"etag\"", "W/\"etag\", \"other\"", "*",
                        someID, someID.uppercased(), String(someID.dropLast()), someID + "0",
                        "0.\(someID)", "1.\(someID)", issueCursor, "0000\(issueCursor)", String(repeating: "9", count: 60) + ".\(someID)",
+                       "team:red", "team:", ":red", "a:b:c", "é:ü", " :x", "e0123456789abcdef.1.\(someID)", "e0123456789ABCDEF.1.\(someID)",
                        ".\(someID)", "-1.\(someID)", "+1.\(someID)", "1.\(someID.uppercased())", "1..\(someID)", "1.\(someID) ", "1e3.\(someID)"]
         }
         return values
