@@ -41,6 +41,8 @@ extension RunRegistry {
             let name = patch.name ?? run.name
             guard name != run.name || labels != run.labels else { return (run, []) }
             state.table[id]!.rename(name, labels: labels)
+            state.table.adjustStoredBound(id, by: RunSizeBound.metadataBytes(name: name, labels: labels)
+                                              - RunSizeBound.metadataBytes(name: run.name, labels: run.labels))
             let renamed = state.table[id]!
             checkpointer.save(renamed)
             return (renamed, state.waiters.take(for: id, throttled: false))

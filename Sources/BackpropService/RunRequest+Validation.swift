@@ -76,7 +76,24 @@ extension RunRequest {
         if weights > limits.maxRunWeights {
             issues.append(ValidationIssue("/hidden_sizes", "the run's trials hold \(weights) weights in all; the limit is \(limits.maxRunWeights): use fewer alphas or smaller hidden sizes"))
         }
+        if let issue = sizeIssue(limit: limits.maxRunBytes) { issues.append(issue) }
         if !issues.isEmpty { throw Problem.invalidFields(issues) }
+    }
+
+    /// The run's bytes against `--max-run-bytes`, with by how much and what would fit.
+    private func sizeIssue(limit: Int) -> ValidationIssue? {
+        let size = RunSizeBound(self)
+        guard size.served > limit else { return nil }
+        let over = size.served - limit
+        let times = Double(size.served) / Double(limit)
+        let ratio = times >= 10 ? String(Int(times.rounded())) : String(Double(Int(times * 10)) / 10)
+        let what = "the run would take up to \(size.served.byteDescription) (\(size.trials) trials × \(size.curvePoints) curve points, with its synapses, direction counts and outputs; its file up to \(size.stored.byteDescription)); --max-run-bytes is \(limit.byteDescription), \(over.byteDescription) less (\(ratio)× over)"
+        let fitting = size.curvePointsFitting(limit) - 2
+        guard fitting >= 1 else {
+            return ValidationIssue("/alphas", what + ": even without curve points it does not fit; use fewer alphas or hidden sizes, or a smaller dataset")
+        }
+        let leastErrorEvery = (sweep.iterations + fitting - 1) / fitting
+        return ValidationIssue("/error_every", what + ": record at most \(fitting) curve points per trial (error_every ≥ \(leastErrorEvery)) or use fewer trials")
     }
 
     private static func scientific(_ value: Double) -> String {

@@ -7,6 +7,9 @@ struct RunTable {
     private(set) var order: [RunID] = []
     private var idempotencyKeys: [String: RunID] = [:]
     private(set) var pending: Set<RunID> = []
+    /// Each run's `RunSizeBound.stored`, and their sum: what `--max-data-bytes` caps.
+    private var storedBounds: [RunID: Int] = [:]
+    private(set) var storedBytes = 0
     /// What `GET /runs` filters and sorts on, kept up to date with every change.
     private var runIndex = RunIndex()
 
@@ -30,7 +33,9 @@ struct RunTable {
         idempotencyKeys[key].flatMap { runs[$0] }
     }
 
-    mutating func insert(_ run: Run, pending isPending: Bool = false) {
+    mutating func insert(_ run: Run, storedBound: Int, pending isPending: Bool = false) {
+        if let previous = storedBounds.updateValue(storedBound, forKey: run.id) { storedBytes -= previous }
+        storedBytes += storedBound
         runs[run.id] = run
         let key = (run.createdAt, run.id)
         var index = order.count
@@ -39,6 +44,13 @@ struct RunTable {
         if let idempotencyKey = run.idempotencyKey { idempotencyKeys[idempotencyKey] = run.id }
         if isPending { pending.insert(run.id) }
         runIndex.update(run)
+    }
+
+    /// A PATCH changed the run's name or labels, so its file bound by `delta`.
+    mutating func adjustStoredBound(_ id: RunID, by delta: Int) {
+        guard storedBounds[id] != nil else { return }
+        storedBounds[id]! += delta
+        storedBytes += delta
     }
 
     mutating func markStored(_ id: RunID) {
@@ -50,6 +62,7 @@ struct RunTable {
         guard let run = runs[id] else { return nil }
         if let index = orderIndex(of: run) { order.remove(at: index) }
         runs.removeValue(forKey: id)
+        storedBytes -= storedBounds.removeValue(forKey: id) ?? 0
         runIndex.remove(id)
         if let key = run.idempotencyKey, idempotencyKeys[key] == id { idempotencyKeys.removeValue(forKey: key) }
         pending.remove(id)
