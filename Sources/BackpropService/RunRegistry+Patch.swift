@@ -1,4 +1,5 @@
 import Backprop
+import HTTPServer
 
 extension RunRegistry {
     /// Applies a merge patch to the run's name and labels, checked against `ifMatch` and
