@@ -9,9 +9,15 @@
   3. busy: the same GET while every worker trains; bar: p99 <= 20 ms.
   4. memory: RSS idle, and with 1,000 finished notebook sweeps stored (error_every 100);
      bars: <= 30 MB and <= 200 MB.
+  5. cancel: POST /runs/{id}/cancel of a sweep caught training, until the answer (which comes
+     once its trials have stopped, with the final state); bar: <= 100 ms (issue 13).
 
 Usage (from the package root, after `swift build -c release`):
-  python3 Benchmarks/service_bench.py [--rounds 5] [--duration 10] [--sweeps 1000] [--only sweep,get,busy,memory]
+  python3 Benchmarks/service_bench.py [--rounds 5] [--duration 10] [--sweeps 1000] [--only sweep,get,memory,cancel]
+      [--baseline PATH/TO/OTHER/backpropd]
+With --baseline, get and memory also measure that binary (an earlier build: copy it aside
+before rebuilding), side by side: get rounds interleaved (fixed route, this build, baseline),
+memory one after the other, and print this build / baseline.
 Traffic goes to 127.0.0.1 only. Every server is started and stopped by this script.
 """
 import argparse, http.client, json, os, re, shutil, signal, statistics, subprocess, sys, tempfile, time
@@ -29,10 +35,10 @@ def rss_mb(pid):
 
 
 class Server:
-    def __init__(self, *arguments, data_dir=None):
+    def __init__(self, *arguments, data_dir=None, binary=None):
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="backpropd-bench-")
         self.process = subprocess.Popen(
-            [f"{BUILD}/backpropd", "serve", "--port", "0", "--data-dir", self.data_dir, "--log-level", "warning", *arguments],
+            [binary or f"{BUILD}/backpropd", "serve", "--port", "0", "--data-dir", self.data_dir, "--log-level", "warning", *arguments],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         # Warnings only: the listening line is info, so ask /healthz on the port from the process' sockets.
         self.port = None
@@ -135,8 +141,9 @@ def bench_sweep(rounds):
     print(f"sweep  ceiling: engine on 2 threads / engine single-threaded {t/d:.2f}; service / engine on 2 threads {s/t:.2f}")
 
 
-def bench_get(rounds, duration):
+def bench_get(rounds, duration, baseline=None):
     server = Server("--workers", "2")
+    other = Server("--workers", "2", binary=baseline) if baseline else None
     bench = None
     try:
         run_id = server.submit(NOTEBOOK)
@@ -150,11 +157,20 @@ def bench_get(rounds, duration):
         time.sleep(1)
         ours_url = f"http://127.0.0.1:{server.port}/runs/{run_id}"
         fixed_url = f"http://127.0.0.1:{bench_port}/runs/demo"
+        other_url = None
+        if other:
+            other_id = other.submit(NOTEBOOK)
+            other.wait_finished(other_id)
+            other_body = other.request("GET", f"/runs/{other_id}")[2]
+            other_url = f"http://127.0.0.1:{other.port}/runs/{other_id}"
+            wrk(other_url, 64, 2)
         wrk(ours_url, 64, 2), wrk(fixed_url, 64, 2)  # warm-up
-        ours, fixed = [], []
+        ours, fixed, base = [], [], []
         for _ in range(rounds):
             fixed.append(wrk(fixed_url, 64, duration))
             ours.append(wrk(ours_url, 64, duration))
+            if other_url:
+                base.append(wrk(other_url, 64, duration))
         o = statistics.median(r["rps"] for r in ours)
         f = statistics.median(r["rps"] for r in fixed)
         print(f"get    body {len(body)} bytes; 64 connections, {duration} s x {rounds} rounds")
@@ -162,6 +178,11 @@ def bench_get(rounds, duration):
         print(f"get    GET /runs/{{id}} median {o:.0f} req/s, p99 {statistics.median(r['p99'] for r in ours):.2f} ms, "
               f"non-2xx {sum(r['non2xx'] for r in ours)}")
         print(f"get    ratio {o/f:.2f} (bar >= 0.8)")
+        if base:
+            b = statistics.median(r["rps"] for r in base)
+            print(f"get    baseline {baseline}: body {len(other_body)} bytes, median {b:.0f} req/s, "
+                  f"p99 {statistics.median(r['p99'] for r in base):.2f} ms, non-2xx {sum(r['non2xx'] for r in base)}; "
+                  f"baseline/fixed {b/f:.2f}; this build/baseline {o/b:.2f} (per round {[round(x['rps'] / y['rps'], 2) for x, y in zip(ours, base)]})")
 
         # busy: every worker trains while GET is hammered
         busy_body = {"dataset": "xor", "alphas": [0.1 * (i + 1) for i in range(16)], "hidden_size": 32, "iterations": 5000000, "error_every": 5000}
@@ -176,13 +197,16 @@ def bench_get(rounds, duration):
               f"p50 {loaded['p50']:.2f} ms, p99 {loaded['p99']:.2f} ms (bar <= 20 ms), non-2xx {loaded['non2xx']}")
     finally:
         server.stop()
+        if other:
+            other.stop()
         if bench:
             bench.terminate(); bench.wait()
 
 
-def bench_memory(sweeps):
+def bench_memory(sweeps, binary=None):
     directory = tempfile.mkdtemp(prefix="backpropd-bench-memory-")
-    server = Server("--workers", "2", data_dir=directory)
+    server = Server("--workers", "2", data_dir=directory, binary=binary)
+    label = f"memory [{binary or 'this build'}]"
     try:
         time.sleep(0.5)
         idle = rss_mb(server.process.pid)
@@ -202,7 +226,7 @@ def bench_memory(sweeps):
         full = rss_mb(server.process.pid)
         server.stop()
         start = time.perf_counter()
-        restarted = Server("--workers", "2", data_dir=directory)
+        restarted = Server("--workers", "2", data_dir=directory, binary=binary)
         reload_seconds = time.perf_counter() - start
         time.sleep(0.5)
         reloaded = rss_mb(restarted.process.pid)
@@ -210,13 +234,40 @@ def bench_memory(sweeps):
         count = len(json.loads(page)["runs"])
         restarted.stop()
         disk = sum(os.path.getsize(os.path.join(directory, "runs", name)) for name in os.listdir(os.path.join(directory, "runs")))
-        print(f"memory idle RSS {idle:.1f} MB (bar <= 30)")
-        print(f"memory {sweeps} finished sweeps (error_every 100) in {elapsed:.1f} s: RSS {full:.1f} MB (bar <= 200); "
+        print(f"{label} idle RSS {idle:.1f} MB (bar <= 30)")
+        print(f"{label} {sweeps} finished sweeps (error_every 100) in {elapsed:.1f} s: RSS {full:.1f} MB (bar <= 200); "
               f"after restart {reloaded:.1f} MB with {count} runs listed (reload {reload_seconds:.1f} s); {disk / 2**20:.1f} MB on disk")
+        return full, reloaded
     finally:
         if server.process.poll() is None:
             server.stop()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def bench_cancel(rounds):
+    server = Server("--workers", "2")
+    body = {"dataset": "xor", "alphas": [0.5, 1, 2, 4, 8, 16, 32, 64], "hidden_size": 16, "iterations": 10000000, "error_every": 10000}
+    latencies = []
+    try:
+        for _ in range(rounds):
+            run_id = server.submit(body)
+            while True:
+                _, _, payload = server.request("GET", f"/runs/{run_id}?since=99999999")
+                if any(trial["iterations_done"] > 0 for trial in json.loads(payload)["trials"]):
+                    break
+                time.sleep(0.01)
+            time.sleep(0.2)
+            start = time.perf_counter()
+            status, _, payload = server.request("POST", f"/runs/{run_id}/cancel")
+            latencies.append((time.perf_counter() - start) * 1000)
+            run = json.loads(payload)
+            assert status == 200 and run["status"] == "cancelled", (status, payload[:200])
+            assert all(trial["status"] != "running" for trial in run["trials"])
+    finally:
+        server.stop()
+    ordered = sorted(latencies)
+    print(f"cancel {rounds} sweeps (8 trials, hidden 16) caught training: answer with the final state after median "
+          f"{statistics.median(ordered):.1f} ms, p90 {ordered[int(0.9 * (len(ordered) - 1))]:.1f} ms, max {ordered[-1]:.1f} ms (bar <= 100 ms)")
 
 
 def main():
@@ -225,6 +276,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--sweeps", type=int, default=1000)
     parser.add_argument("--only", default="sweep,get,memory")
+    parser.add_argument("--baseline", help="another backpropd binary to measure side by side (get, memory)")
     options = parser.parse_args()
     for tool in (f"{BUILD}/backpropd", f"{BUILD}/ServiceBench", f"{BUILD}/HTTPBench"):
         if not os.path.exists(tool):
@@ -234,9 +286,16 @@ def main():
     if "sweep" in parts:
         bench_sweep(options.rounds)
     if "get" in parts:
-        bench_get(options.rounds, options.duration)
+        bench_get(options.rounds, options.duration, options.baseline)
+    if "cancel" in parts:
+        bench_cancel(max(options.rounds, 10))
     if "memory" in parts:
-        bench_memory(options.sweeps)
+        if options.baseline:
+            base = bench_memory(options.sweeps, options.baseline)
+            ours = bench_memory(options.sweeps)
+            print(f"memory this build/baseline: after {options.sweeps} sweeps {ours[0] / base[0]:.2f}, after restart {ours[1] / base[1]:.2f}")
+        else:
+            bench_memory(options.sweeps)
     print(f"load after {open('/proc/loadavg').read().split()[:3]}")
 
 

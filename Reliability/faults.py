@@ -6,7 +6,7 @@
            be there, and POSTs that got no answer are retried with their key (every other kill
            waits until a POST is in flight, to catch one mid-request). At the end every
            accepted run must finish with exactly the results of `backpropd train --json` for
-           the same sweep (all but duration_ms), and no run file may have been set aside.
+           the same sweep (all but the trials' wall times), and no run file may have been set aside.
   disk     data dir on a 2 MiB tmpfs: submit until refused, fill the rest; submissions must get
            507 (or 503) with a problem+json, earlier runs stay readable and unchanged, a run
            training meanwhile finishes in memory; space returns → 202 again, /readyz 200, and
@@ -64,7 +64,7 @@ def wait_finished(client, run_id, total, timeout=600):
             return None
         if reply.status == 200:
             status = json.loads(reply.body)["status"]
-            if status in ("succeeded", "failed", "cancelled"):
+            if status in ("succeeded", "cancelled"):
                 return json.loads(client.request("GET", f"/runs/{run_id}").body)
     raise TimeoutError(f"run {run_id} did not finish in {timeout} s")
 

@@ -21,5 +21,6 @@ def pick(rng=random):
 
 
 def trial_outcome(trial):
-    """The parts of a trial a restart must reproduce exactly (all but its wall time)."""
-    return {key: value for key, value in trial.items() if key != "duration_ms"}
+    """The parts of a trial a restart must reproduce exactly (all but its wall time: the API's
+    batch_duration_ms, `backpropd train`'s duration_ms)."""
+    return {key: value for key, value in trial.items() if key not in ("duration_ms", "batch_duration_ms")}

@@ -119,7 +119,7 @@ curl -fsS "$base/runs/$id" >"/tmp/$name.after.json"
 python3 - "/tmp/$name.run.json" "/tmp/$name.after.json" <<'PY'
 import json, sys
 before, after = (json.load(open(path)) for path in sys.argv[1:])
-strip = lambda run: [{k: v for k, v in t.items() if k != "duration_ms"} for t in run["trials"]]
+strip = lambda run: [{k: v for k, v in t.items() if k not in ("duration_ms", "batch_duration_ms")} for t in run["trials"]]
 assert after["id"] == before["id"] and after["status"] == "succeeded"
 assert strip(after) == strip(before), "results changed across the restart"
 print(f"run {after['id']} still there after the restart, results identical")

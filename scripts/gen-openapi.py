@@ -8,11 +8,14 @@ nullable = lambda s: {"oneOf": [s, {"type": "null"}]} if "$ref" in s else {**s, 
 matrix = {"type": "array", "items": {"type": "array", "items": num}}
 imatrix = {"type": "array", "items": {"type": "array", "items": int_}}
 ts = {"type": "string", "format": "date-time"}
-statuses = ["queued", "running", "succeeded", "failed", "cancelled"]
+statuses = ["queued", "running", "succeeded", "cancelled"]
 problem_ref = {"$ref": "#/components/responses/Problem"}
 def problem(desc): return {"description": desc, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 run_id_param = {"name": "id", "in": "path", "required": True, "description": "The run id (32 lowercase hex digits; any other segment is a 404).", "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
 since_param = {"name": "since", "in": "query", "required": False, "description": "Only curve points with an iteration greater than this.", "schema": {"type": "integer", "minimum": -1}}
+cursor_schema = {"type": "string", "pattern": "^([1-9][0-9]{0,11}\\.)?[0-9]{1,12}$"}
+after_param = {"name": "after", "in": "query", "required": False, "description": "A resume cursor: the `next` of an earlier answer or an event's `id`. Only what was logged after it (every point exactly once across answers); a cursor past the end means after everything.", "schema": cursor_schema}
+restarting = {**problem("The server is shutting down (a long-poll it interrupted); ask its successor after Retry-After seconds."), "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
 etag_header = {"ETag": {"description": "Strong validator of this representation; send it back in If-None-Match.", "schema": {"type": "string"}}}
 reqid = {"X-Request-Id": {"schema": {"type": "string"}, "description": "Request id, also in the access log."}}
 def run_links():
@@ -42,35 +45,41 @@ doc = {
                    "503": problem("The server is stopping or cannot write to its data directory."),
                    "507": problem("The data directory is full; nothing was accepted."),
                    "default": problem("Any other error.")}},
-   "get": {"operationId": "listRuns", "summary": "Runs, newest first, without trials.", "security": security,
+   "get": {"operationId": "listRuns", "summary": "Runs, newest first, without trials; ETag/If-None-Match.", "security": security,
      "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
                     {"name": "cursor", "in": "query", "description": "next_cursor of the previous page: <created_at in ms>.<id>. Any text of this form is accepted; the page holds the runs older than it (none for a cursor older than every run).", "schema": {"type": "string", "pattern": "^[0-9]+\\.[0-9a-f]{32}$"}},
-                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses}}],
-     "responses": {"200": {"description": "A page of runs.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunList"}}}},
+                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses}},
+                    {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
+     "responses": {"200": {"description": "A page of runs.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunList"}}}},
+                   "304": {"description": "The page is unchanged since the ETag sent in If-None-Match (a hash of the page: valid across restarts).", "headers": etag_header},
                    "401": problem("A token is required."), "422": problem("A bad limit, cursor or status."), "default": problem("Any other error.")}}},
   "/runs/{id}": {
    "parameters": [run_id_param],
-   "get": {"operationId": "getRun", "summary": "A run with its trials; supports ETag/If-None-Match, ?since= and ?wait= long-polling.", "security": security,
-     "parameters": [since_param,
-                    {"name": "wait", "in": "query", "description": "Long-poll up to this many seconds (≤ --max-wait, default 60) until the representation changes.", "schema": {"type": "integer", "minimum": 0, "maximum": "__MAX_WAIT__"}},
+   "get": {"operationId": "getRun", "summary": "A run with its trials; supports ETag/If-None-Match, ?after= resume cursors, ?since= and ?wait= long-polling.", "security": security,
+     "parameters": [since_param, after_param,
+                    {"name": "wait", "in": "query", "description": "Long-poll up to this many seconds (≤ --max-wait) until there is something new: an ETag other than If-None-Match, else events after `after`, else a newer point than `since` or the end, else any change or the end. An answer that would be 304 (or, with after, empty) waits the whole time, also on a finished run.", "schema": {"type": "integer", "minimum": 0, "maximum": "__MAX_WAIT__"}},
                     {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
      "responses": {"200": {"description": "The run.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
                    "304": {"description": "Unchanged since the ETag sent in If-None-Match.", "headers": etag_header},
-                   "401": problem("A token is required."), "404": problem("No such run."), "422": problem("A bad since or wait."), "default": problem("Any other error.")}},
+                   "401": problem("A token is required."), "404": problem("No such run."), "422": problem("A bad since, after or wait."),
+                   "503": restarting, "default": problem("Any other error.")}},
    "delete": {"operationId": "deleteRun", "summary": "Cancel the run if needed and remove it.", "security": security,
      "responses": {"204": {"description": "Removed."}, "401": problem("A token is required."), "404": problem("No such run."), "default": problem("Any other error.")}}},
   "/runs/{id}/cancel": {
    "parameters": [run_id_param],
-   "post": {"operationId": "cancelRun", "summary": "Stop a queued or running run (trials stop within 100 ms).", "security": security,
-     "responses": {"200": {"description": "The cancelled run.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
+   "post": {"operationId": "cancelRun", "summary": "Stop a queued or running run; answers once its trials have stopped (within ~100 ms) with the final state.", "security": security,
+     "responses": {"200": {"description": "The run's final state (cancelled; succeeded if every trial had finished before it stopped) — the same a later GET and the event stream show.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
+                   "202": {"description": "The trials have not stopped within 10 s (not expected): the state so far; the final state follows.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
                    "401": problem("A token is required."), "404": problem("No such run."), "409": problem("The run already finished."), "default": problem("Any other error.")}}},
   "/runs/{id}/events": {
    "parameters": [run_id_param],
-   "get": {"operationId": "streamRunEvents", "summary": "Progress as Server-Sent Events: status, point (one per curve point per trial), trial, then end.", "security": security,
-     "parameters": [since_param],
-     "responses": {"200": {"description": "An event stream; closes after the `end` (or `deleted`) event. Each event's `data` is one JSON object.", "content": {"text/event-stream": {"schema": {"type": "object", "required": ["data"],
-                     "properties": {"event": {"type": "string", "enum": ["status", "point", "trial", "end", "deleted"]}, "data": {"type": "string", "contentMediaType": "application/json"}}}}}},
-                   "401": problem("A token is required."), "404": problem("No such run."), "422": problem("A bad since."), "default": problem("Any other error.")}}},
+   "get": {"operationId": "streamRunEvents", "summary": "The run's event log as Server-Sent Events: per trial its points in order then its terminal trial event; the run's terminal status after every trial's; end last. Every event has an id; Last-Event-ID (or ?after=) resumes exactly after it.", "security": security,
+     "parameters": [since_param, after_param,
+                    {"name": "Last-Event-ID", "in": "header", "required": False, "description": "The id of the last event received: the stream resumes right after it (wins over after).", "schema": cursor_schema}],
+     "responses": {"200": {"description": "An event stream; closes after the `end` event, a `deleted` event, or a `restarting` event (with `retry:`) when the server shuts down. Each event's `data` is one JSON object.", "content": {"text/event-stream": {"schema": {"type": "object", "required": ["data"],
+                     "properties": {"id": {"type": "string", "description": "The resume cursor after this event (not on deleted/restarting)."}, "event": {"type": "string", "enum": ["status", "point", "trial", "end", "deleted", "restarting"]},
+                                    "retry": {"type": "integer", "description": "On restarting: milliseconds to wait before reconnecting."}, "data": {"type": "string", "contentMediaType": "application/json"}}}}}},
+                   "401": problem("A token is required."), "404": problem("No such run."), "422": problem("A malformed since, after or Last-Event-ID (query:/header: names which)."), "default": problem("Any other error.")}}},
   "/datasets": {"get": {"operationId": "listDatasets", "summary": "The built-in datasets.",
      "responses": {"200": {"description": "Datasets.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DatasetList"}}}}, "default": problem("Any other error.")}}},
   "/healthz": {"get": {"operationId": "health", "summary": "Liveness: the process serves HTTP.",
@@ -113,7 +122,7 @@ doc = {
        "progress": {"$ref": "#/components/schemas/Progress"},
        "links": {"type": "object", "additionalProperties": False, "required": ["self", "events"], "properties": {"self": {"type": "string"}, "events": {"type": "string"}}}}},
    "Progress": {"type": "object", "required": ["iterations_done", "iterations_total", "trials_done", "trials_total", "fraction"],
-     "properties": {"iterations_done": int_, "iterations_total": int_, "trials_done": int_, "trials_total": int_, "fraction": {"type": "number", "minimum": 0, "maximum": 1}}},
+     "properties": {"iterations_done": int_, "iterations_total": int_, "trials_done": int_, "trials_total": int_, "fraction": {"type": "number", "minimum": 0, "maximum": 1, "description": "A trial with a terminal status counts whole, so a finished run is 1."}}},
    "Summary": {"type": "object", "required": ["best", "trials_succeeded", "trials_diverged", "trials_cancelled", "trials_learned"],
      "properties": {"best": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["trial", "alpha", "hidden_size", "final_error"],
                       "properties": {"trial": int_, "alpha": num, "hidden_size": int_, "final_error": {"type": ["number", "null"]}}}],
@@ -123,10 +132,11 @@ doc = {
      "properties": {"id": {"type": "string", "pattern": "^[0-9a-f]{32}$"}, "name": {"type": ["string", "null"]},
        "labels": {"type": "object", "additionalProperties": {"type": "string"}}, "status": {"type": "string", "enum": statuses},
        "created_at": ts, "started_at": {**ts, "type": ["string", "null"]}, "finished_at": {**ts, "type": ["string", "null"]},
-       "failure": {"type": "string"}, "progress": {"$ref": "#/components/schemas/Progress"}, "summary": {"$ref": "#/components/schemas/Summary"}}},
-   "Run": {"allOf": [{"$ref": "#/components/schemas/RunSummary"}, {"type": "object", "required": ["request", "trials"],
-     "properties": {"request": {"$ref": "#/components/schemas/NormalizedRequest"}, "trials": {"type": "array", "items": {"$ref": "#/components/schemas/Trial"}}}}]},
-   "Trial": {"type": "object", "required": ["alpha", "hidden_size", "status", "diverged_at_iteration", "iterations_done", "error_curve", "final_error", "learned", "synapses", "direction_changes", "outputs", "duration_ms"],
+       "progress": {"$ref": "#/components/schemas/Progress"}, "summary": {"$ref": "#/components/schemas/Summary"}}},
+   "Run": {"allOf": [{"$ref": "#/components/schemas/RunSummary"}, {"type": "object", "required": ["next", "request", "trials"],
+     "properties": {"next": {**cursor_schema, "description": "Resume cursor: pass it as ?after= (or Last-Event-ID) to get only what was logged after this answer."},
+                    "request": {"$ref": "#/components/schemas/NormalizedRequest"}, "trials": {"type": "array", "items": {"$ref": "#/components/schemas/Trial"}}}}]},
+   "Trial": {"type": "object", "required": ["alpha", "hidden_size", "status", "diverged_at_iteration", "iterations_done", "error_curve", "final_error", "learned", "synapses", "direction_changes", "outputs", "batch_duration_ms"],
      "properties": {"alpha": num, "hidden_size": int_, "status": {"type": "string", "enum": ["queued", "running", "succeeded", "diverged", "cancelled"]},
        "diverged_at_iteration": {"type": ["integer", "null"]}, "iterations_done": int_,
        "error_curve": {"type": "array", "items": {"type": "object", "required": ["iteration", "error"], "properties": {"iteration": int_, "error": {"type": ["number", "null"]}}}},
@@ -135,7 +145,7 @@ doc = {
        "synapses": {"type": "array", "items": {"type": "array", "items": {"type": "array", "items": {"type": ["number", "null"]}}}, "description": "synapse_0 first; the current weights while running."},
        "direction_changes": {"type": ["array", "null"], "items": imatrix, "description": "Per weight, sign flips of its update between consecutive iterations (finished trials)."},
        "outputs": {"type": ["array", "null"], "items": {"type": "array", "items": {"type": ["number", "null"]}}},
-       "duration_ms": {"type": ["number", "null"]}}},
+       "batch_duration_ms": {"type": ["number", "null"], "description": "Wall time of the engine batch that trained this trial, from its start until this trial's result was fixed. Trials trained side by side in one batch (SIMD lanes) share it, so the values of a run's trials overlap and do not add up."}}},
    "RunList": {"type": "object", "required": ["runs", "next_cursor"], "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/RunSummary"}}, "next_cursor": {"type": ["string", "null"]}}},
    "DatasetList": {"type": "object", "required": ["datasets"], "properties": {"datasets": {"type": "array", "items": {"type": "object", "required": ["name", "samples", "inputs", "targets"],
      "properties": {"name": {"type": "string"}, "samples": int_, "inputs": matrix, "targets": matrix}}}}},

@@ -97,7 +97,7 @@ export async function datasetOf(request) {
 }
 
 export function isFinished(status) {
-  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+  return status === 'succeeded' || status === 'cancelled';
 }
 
 """#,
@@ -926,8 +926,8 @@ button.danger { color: var(--danger); border-color: var(--danger); }
 .status-running::before { content: "▶ "; }
 .status-succeeded { color: var(--ok); }
 .status-succeeded::before { content: "✓ "; }
-.status-diverged, .status-failed { color: var(--danger); }
-.status-diverged::before, .status-failed::before { content: "✕ "; }
+.status-diverged { color: var(--danger); }
+.status-diverged::before { content: "✕ "; }
 .status-cancelled { color: var(--warn); }
 .status-cancelled::before { content: "■ "; }
 
@@ -2969,7 +2969,6 @@ export class RunView {
     this.statusBadge.className = `status status-${run.status}`;
     this.cancelButton.disabled = isFinished(run.status);
     this.cardsStale = true;
-    if (run.failure) this.message.textContent = `Failed: ${typeof run.failure === 'string' ? run.failure : run.failure.detail ?? run.failure.title ?? ''}`;
     this.updateSummary();
     // 'complete' once the run has finished and every point is in.
     if (complete || final) this.complete = true;
@@ -3774,7 +3773,8 @@ export class TrialCard {
     ];
     if (trial.status === 'diverged') list.push(['diverged at', formatCount(trial.diverged_at_iteration)]);
     if (facts.changes !== null) list.push(['direction changes', formatCount(facts.changes)]);
-    if (trial.duration_ms !== null && trial.duration_ms !== undefined) list.push(['time', formatDuration(trial.duration_ms)]);
+    // Trials trained side by side in one engine batch share this time (api.md).
+    if (trial.batch_duration_ms !== null && trial.batch_duration_ms !== undefined) list.push(['batch time', formatDuration(trial.batch_duration_ms)]);
     // Only the numbers that changed are rewritten (64 cards follow a live run).
     const terms = list.map(([term]) => term).join('|');
     if (terms !== this.terms) {

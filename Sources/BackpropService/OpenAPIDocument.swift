@@ -211,7 +211,7 @@ enum OpenAPIDocument {
    },
    "get": {
     "operationId": "listRuns",
-    "summary": "Runs, newest first, without trials.",
+    "summary": "Runs, newest first, without trials; ETag/If-None-Match.",
     "security": [
      {},
      {
@@ -247,19 +247,44 @@ enum OpenAPIDocument {
         "queued",
         "running",
         "succeeded",
-        "failed",
         "cancelled"
        ]
+      }
+     },
+     {
+      "name": "If-None-Match",
+      "in": "header",
+      "schema": {
+       "type": "string"
       }
      }
     ],
     "responses": {
      "200": {
       "description": "A page of runs.",
+      "headers": {
+       "ETag": {
+        "description": "Strong validator of this representation; send it back in If-None-Match.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/RunList"
+        }
+       }
+      }
+     },
+     "304": {
+      "description": "The page is unchanged since the ETag sent in If-None-Match (a hash of the page: valid across restarts).",
+      "headers": {
+       "ETag": {
+        "description": "Strong validator of this representation; send it back in If-None-Match.",
+        "schema": {
+         "type": "string"
         }
        }
       }
@@ -312,7 +337,7 @@ enum OpenAPIDocument {
    ],
    "get": {
     "operationId": "getRun",
-    "summary": "A run with its trials; supports ETag/If-None-Match, ?since= and ?wait= long-polling.",
+    "summary": "A run with its trials; supports ETag/If-None-Match, ?after= resume cursors, ?since= and ?wait= long-polling.",
     "security": [
      {},
      {
@@ -331,9 +356,19 @@ enum OpenAPIDocument {
       }
      },
      {
+      "name": "after",
+      "in": "query",
+      "required": false,
+      "description": "A resume cursor: the `next` of an earlier answer or an event's `id`. Only what was logged after it (every point exactly once across answers); a cursor past the end means after everything.",
+      "schema": {
+       "type": "string",
+       "pattern": "^([1-9][0-9]{0,11}\\.)?[0-9]{1,12}$"
+      }
+     },
+     {
       "name": "wait",
       "in": "query",
-      "description": "Long-poll up to this many seconds (≤ --max-wait, default 60) until the representation changes.",
+      "description": "Long-poll up to this many seconds (≤ --max-wait) until there is something new: an ETag other than If-None-Match, else events after `after`, else a newer point than `since` or the end, else any change or the end. An answer that would be 304 (or, with after, empty) waits the whole time, also on a finished run.",
       "schema": {
        "type": "integer",
        "minimum": 0,
@@ -399,11 +434,28 @@ enum OpenAPIDocument {
       }
      },
      "422": {
-      "description": "A bad since or wait.",
+      "description": "A bad since, after or wait.",
       "content": {
        "application/problem+json": {
         "schema": {
          "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "503": {
+      "description": "The server is shutting down (a long-poll it interrupted); ask its successor after Retry-After seconds.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "headers": {
+       "Retry-After": {
+        "schema": {
+         "type": "integer"
         }
        }
       }
@@ -481,7 +533,7 @@ enum OpenAPIDocument {
    ],
    "post": {
     "operationId": "cancelRun",
-    "summary": "Stop a queued or running run (trials stop within 100 ms).",
+    "summary": "Stop a queued or running run; answers once its trials have stopped (within ~100 ms) with the final state.",
     "security": [
      {},
      {
@@ -490,7 +542,25 @@ enum OpenAPIDocument {
     ],
     "responses": {
      "200": {
-      "description": "The cancelled run.",
+      "description": "The run's final state (cancelled; succeeded if every trial had finished before it stopped) — the same a later GET and the event stream show.",
+      "headers": {
+       "ETag": {
+        "description": "Strong validator of this representation; send it back in If-None-Match.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Run"
+        }
+       }
+      }
+     },
+     "202": {
+      "description": "The trials have not stopped within 10 s (not expected): the state so far; the final state follows.",
       "headers": {
        "ETag": {
         "description": "Strong validator of this representation; send it back in If-None-Match.",
@@ -565,7 +635,7 @@ enum OpenAPIDocument {
    ],
    "get": {
     "operationId": "streamRunEvents",
-    "summary": "Progress as Server-Sent Events: status, point (one per curve point per trial), trial, then end.",
+    "summary": "The run's event log as Server-Sent Events: per trial its points in order then its terminal trial event; the run's terminal status after every trial's; end last. Every event has an id; Last-Event-ID (or ?after=) resumes exactly after it.",
     "security": [
      {},
      {
@@ -582,11 +652,31 @@ enum OpenAPIDocument {
        "type": "integer",
        "minimum": -1
       }
+     },
+     {
+      "name": "after",
+      "in": "query",
+      "required": false,
+      "description": "A resume cursor: the `next` of an earlier answer or an event's `id`. Only what was logged after it (every point exactly once across answers); a cursor past the end means after everything.",
+      "schema": {
+       "type": "string",
+       "pattern": "^([1-9][0-9]{0,11}\\.)?[0-9]{1,12}$"
+      }
+     },
+     {
+      "name": "Last-Event-ID",
+      "in": "header",
+      "required": false,
+      "description": "The id of the last event received: the stream resumes right after it (wins over after).",
+      "schema": {
+       "type": "string",
+       "pattern": "^([1-9][0-9]{0,11}\\.)?[0-9]{1,12}$"
+      }
      }
     ],
     "responses": {
      "200": {
-      "description": "An event stream; closes after the `end` (or `deleted`) event. Each event's `data` is one JSON object.",
+      "description": "An event stream; closes after the `end` event, a `deleted` event, or a `restarting` event (with `retry:`) when the server shuts down. Each event's `data` is one JSON object.",
       "content": {
        "text/event-stream": {
         "schema": {
@@ -595,6 +685,10 @@ enum OpenAPIDocument {
           "data"
          ],
          "properties": {
+          "id": {
+           "type": "string",
+           "description": "The resume cursor after this event (not on deleted/restarting)."
+          },
           "event": {
            "type": "string",
            "enum": [
@@ -602,8 +696,13 @@ enum OpenAPIDocument {
             "point",
             "trial",
             "end",
-            "deleted"
+            "deleted",
+            "restarting"
            ]
+          },
+          "retry": {
+           "type": "integer",
+           "description": "On restarting: milliseconds to wait before reconnecting."
           },
           "data": {
            "type": "string",
@@ -635,7 +734,7 @@ enum OpenAPIDocument {
       }
      },
      "422": {
-      "description": "A bad since.",
+      "description": "A malformed since, after or Last-Event-ID (query:/header: names which).",
       "content": {
        "application/problem+json": {
         "schema": {
@@ -1044,7 +1143,6 @@ enum OpenAPIDocument {
        "queued",
        "running",
        "succeeded",
-       "failed",
        "cancelled"
       ]
      },
@@ -1098,7 +1196,8 @@ enum OpenAPIDocument {
      "fraction": {
       "type": "number",
       "minimum": 0,
-      "maximum": 1
+      "maximum": 1,
+      "description": "A trial with a terminal status counts whole, so a finished run is 1."
      }
     }
    },
@@ -1196,7 +1295,6 @@ enum OpenAPIDocument {
        "queued",
        "running",
        "succeeded",
-       "failed",
        "cancelled"
       ]
      },
@@ -1218,9 +1316,6 @@ enum OpenAPIDocument {
       ],
       "format": "date-time"
      },
-     "failure": {
-      "type": "string"
-     },
      "progress": {
       "$ref": "#/components/schemas/Progress"
      },
@@ -1237,10 +1332,16 @@ enum OpenAPIDocument {
      {
       "type": "object",
       "required": [
+       "next",
        "request",
        "trials"
       ],
       "properties": {
+       "next": {
+        "type": "string",
+        "pattern": "^([1-9][0-9]{0,11}\\.)?[0-9]{1,12}$",
+        "description": "Resume cursor: pass it as ?after= (or Last-Event-ID) to get only what was logged after this answer."
+       },
        "request": {
         "$ref": "#/components/schemas/NormalizedRequest"
        },
@@ -1268,7 +1369,7 @@ enum OpenAPIDocument {
      "synapses",
      "direction_changes",
      "outputs",
-     "duration_ms"
+     "batch_duration_ms"
     ],
     "properties": {
      "alpha": {
@@ -1377,11 +1478,12 @@ enum OpenAPIDocument {
        }
       }
      },
-     "duration_ms": {
+     "batch_duration_ms": {
       "type": [
        "number",
        "null"
-      ]
+      ],
+      "description": "Wall time of the engine batch that trained this trial, from its start until this trial's result was fixed. Trials trained side by side in one batch (SIMD lanes) share it, so the values of a run's trials overlap and do not add up."
      }
     }
    },

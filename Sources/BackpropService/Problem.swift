@@ -84,6 +84,13 @@ extension Problem {
                 headers: [("WWW-Authenticate", "Bearer realm=\"backpropd\"")])
     }
 
+    /// A long-poll the server's shutdown interrupted: the run is not lost, ask the successor.
+    public static func restarting(retryAfterSeconds: Int) -> Problem {
+        Problem(status: 503, title: "Server restarting",
+                detail: "the server is shutting down; its runs continue on its successor — ask again in \(retryAfterSeconds) s",
+                headers: [("Retry-After", String(retryAfterSeconds))])
+    }
+
     public static func insufficientStorage(_ detail: String) -> Problem {
         Problem(status: 507, title: "Insufficient storage", detail: detail)
     }

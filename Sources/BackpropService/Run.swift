@@ -1,7 +1,8 @@
 import Backprop
 
-/// A submitted sweep: its request, lifecycle, trials and a version that increases with every
-/// change (the ETag and the long-poll/SSE wake-ups are built on it).
+/// A submitted sweep: its request, lifecycle, trials, the log of events clients have been (or
+/// will be) sent, and a version that increases with every change (ETags and wake-ups use it).
+/// The changes themselves, each logging its events in order, are in `Run+Transitions.swift`.
 public struct Run: Sendable {
     public let id: RunID
     public let request: RunRequest
@@ -10,10 +11,9 @@ public struct Run: Sendable {
     public var finishedAt: Timestamp?
     public var lifecycle: RunLifecycle
     public var trials: [TrialProgress]
+    public var events = RunEventLog()
     public var version = 1
     public var idempotencyKey: String?
-    /// Why the run failed (status `failed` only).
-    public var failure: String?
 
     public init(id: RunID = RunID(), request: RunRequest, createdAt: Timestamp = .now(), idempotencyKey: String? = nil) {
         self.id = id
@@ -22,6 +22,7 @@ public struct Run: Sendable {
         self.idempotencyKey = idempotencyKey
         trials = request.sweep.trials.map(TrialProgress.init(spec:))
         lifecycle = RunLifecycle(trialsLeft: trials.count)
+        events.appendStatus(status, iterationsDone: 0)
     }
 
     public var status: RunLifecycle.Status { lifecycle.status }
@@ -29,35 +30,29 @@ public struct Run: Sendable {
     public var dataset: Dataset { request.sweep.dataset }
 
     public var iterationsTotal: Int { request.sweep.iterations * trials.count }
+    /// Updates applied to the weights of all trials (a diverged or cancelled trial stops early).
     public var iterationsDone: Int { trials.reduce(0) { $0 + $1.iterationsDone } }
+
+    /// Share of the run that is done: a trial with a terminal state counts whole, however early
+    /// it stopped, so a finished run is 1.
+    public var fraction: Double {
+        let iterations = request.sweep.iterations
+        guard iterations > 0, !trials.isEmpty else { return 1 }
+        let done = trials.reduce(0) { $0 + ($1.isDone ? iterations : min($1.iterationsDone, iterations)) }
+        return Double(done) / Double(iterationsTotal)
+    }
 
     /// The run's best trial (see `TrialResult.bestIndex`): nil until one has learned, and when none did.
     public var best: (index: Int, result: TrialResult)? {
         TrialResult.bestIndex(among: trials.map(\.result)).flatMap { index in trials[index].result.map { (index, $0) } }
     }
 
-    /// Unfinished trials back to queued, for a restart or shutdown.
-    public mutating func requeueUnfinishedTrials() {
-        for index in trials.indices where !trials[index].isDone { trials[index].reset() }
+    /// The ETag of this version: the version and the log's epoch, both stored with the run, so
+    /// the tag of an unchanged run is the same after a restart.
+    public func etag(variant: String = "") -> String {
+        "\"\(version).\(events.epoch)\(variant.isEmpty ? "" : "." + variant)\""
     }
 
-    /// Queued trials of a cancelled or failed run never get a result.
-    public mutating func markUnstartedTrialsCancelled() {
-        for index in trials.indices where !trials[index].isDone { trials[index].state = .cancelled }
-    }
-
-    /// Performs what the lifecycle asked for that concerns only this value; returns whether it
-    /// must be persisted now.
-    mutating func apply(_ actions: [RunLifecycle.Action], at time: Timestamp) -> Bool {
-        var persist = false
-        for action in actions {
-            switch action {
-            case .recordStart: startedAt = startedAt ?? time
-            case .recordFinish: finishedAt = time
-            case .persist: persist = true
-            case .stopWork: break
-            }
-        }
-        return persist
-    }
+    /// The resume cursor of this version: every event logged so far.
+    public var nextCursor: EventCursor { events.cursor(at: events.count) }
 }

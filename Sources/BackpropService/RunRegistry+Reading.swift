@@ -1,84 +1,38 @@
 import Dispatch
 
 extension RunRegistry {
+    /// The run as readers see it (nil for an unknown run or one whose first save has not landed),
+    /// every point of its curves logged: what it shows and its `next` cursor agree.
     public func run(_ id: RunID) -> Run? {
-        state.withLock { $0.runs[id] }
-    }
-
-    /// The strong ETag of a run version (quoted, as sent in the header).
-    public func etag(version: Int, variant: String = "") -> String {
-        "\"\(bootTag)-\(version)\(variant.isEmpty ? "" : "-" + variant)\""
+        state.withLock { state in
+            guard state.table.isVisible(id) else { return nil }
+            state.table[id]!.logPendingPoints()
+            return state.table[id]
+        }
     }
 
     /// The run and, when this version was encoded before, its full JSON from the cache. Cheap:
     /// safe on an I/O queue.
     public func cachedRepresentation(of id: RunID) -> (run: Run, bytes: [UInt8]?)? {
-        state.withLock { state in
-            guard let run = state.runs[id] else { return nil }
-            guard var cached = state.cache[id], cached.version == run.version else { return (run, nil) }
-            state.cacheClock += 1
-            cached.lastUse = state.cacheClock
-            state.cache[id] = cached
-            return (run, cached.bytes)
-        }
+        guard let run = run(id) else { return nil }
+        return (run, cache.bytes(of: id, version: run.version))
     }
 
-    /// Encodes the run's full JSON and keeps it in the byte-budgeted cache (least recently used
-    /// out first). Costs milliseconds for a big sweep: not for an I/O queue.
+    /// Encodes the run's full JSON and keeps it in the byte-budgeted cache. Costs milliseconds
+    /// for a big sweep: not for an I/O queue.
     public func encodeAndCache(_ run: Run) -> [UInt8] {
         let bytes = RunRepresentation.full(run)
-        state.withLock { state in
-            guard state.runs[run.id]?.version == run.version, bytes.count <= configuration.responseCacheBytes / 4 else { return }
-            state.cacheClock += 1
-            if let old = state.cache.updateValue(CachedRepresentation(version: run.version, bytes: bytes, lastUse: state.cacheClock), forKey: run.id) {
-                state.cacheBytes -= old.bytes.count
-            }
-            state.cacheBytes += bytes.count
-            while state.cacheBytes > configuration.responseCacheBytes,
-                  let oldest = state.cache.min(by: { $0.value.lastUse < $1.value.lastUse }) {
-                state.cache.removeValue(forKey: oldest.key)
-                state.cacheBytes -= oldest.value.bytes.count
-            }
-        }
+        cache.store(bytes, of: run.id, version: run.version)
         return bytes
     }
 
     /// A page of runs, newest first. The cursor is the last run of the previous page.
     public func list(status: RunLifecycle.Status?, limit: Int, after cursor: RunListCursor?) -> (runs: [Run], next: RunListCursor?) {
-        state.withLock { state in
-            var index = state.order.count - 1
-            if let cursor {
-                var low = 0
-                var high = state.order.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    let run = state.runs[state.order[middle]]!
-                    if (run.createdAt, run.id) < (cursor.createdAt, cursor.id) { low = middle + 1 } else { high = middle }
-                }
-                index = low - 1
-            }
-            var page: [Run] = []
-            while index >= 0, page.count < limit {
-                let run = state.runs[state.order[index]]!
-                if status == nil || run.status == status { page.append(run) }
-                index -= 1
-            }
-            var hasMore = false
-            while index >= 0, !hasMore {
-                hasMore = status == nil || state.runs[state.order[index]]!.status == status
-                index -= 1
-            }
-            let next = hasMore ? page.last.map { RunListCursor(createdAt: $0.createdAt, id: $0.id) } : nil
-            return (page, next)
-        }
+        state.withLock { $0.table.page(status: status, limit: limit, after: cursor) }
     }
 
     public func countsByStatus() -> [RunLifecycle.Status: Int] {
-        state.withLock { state in
-            var counts: [RunLifecycle.Status: Int] = [:]
-            for run in state.runs.values { counts[run.status, default: 0] += 1 }
-            return counts
-        }
+        state.withLock { $0.table.countsByStatus() }
     }
 
     public var load: (pendingTrials: Int, busyWorkers: Int, workers: Int) {
@@ -87,32 +41,30 @@ extension RunRegistry {
     }
 
     /// Suspends (without holding a thread) until the run's version differs from `version`, the
-    /// run is deleted, the server stops, or `timeout` passes. Returns at once for a finished run.
+    /// run is deleted, the server stops, or `timeout` passes — also for a finished run, so a
+    /// caller that loops never spins.
     public func waitForChange(of id: RunID, from version: Int, timeout: Duration) async {
-        let waiter = state.withLock { state in
-            state.nextWaiter += 1
-            return state.nextWaiter
-        }
+        let ticket = state.withLock { $0.waiters.ticket() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let registered = state.withLock { state -> Bool in
-                    guard !state.stopping, let run = state.runs[id], run.version == version, !run.status.isFinished else { return false }
-                    state.waiters[id, default: [:]][waiter] = continuation
+                    guard !state.stopping, let run = state.table[id], run.version == version else { return false }
+                    state.waiters.add(continuation, ticket: ticket, for: id)
                     return true
                 }
                 guard registered else { continuation.resume(); return }
                 let nanoseconds = max(0, timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
                 DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
-                    resumeWaiter(waiter, of: id)
+                    resumeWaiter(ticket, of: id)
                 }
             }
         } onCancel: {
-            resumeWaiter(waiter, of: id)
+            resumeWaiter(ticket, of: id)
         }
     }
 
-    private func resumeWaiter(_ waiter: UInt64, of id: RunID) {
-        let continuation = state.withLock { state in state.waiters[id]?.removeValue(forKey: waiter) }
+    private func resumeWaiter(_ ticket: UInt64, of id: RunID) {
+        let continuation = state.withLock { $0.waiters.remove(ticket: ticket, of: id) }
         continuation?.resume()
     }
 }

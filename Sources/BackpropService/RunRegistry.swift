@@ -1,14 +1,12 @@
 import Backprop
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// The runs in memory: the single source the HTTP handlers read (never the disk), fed by the
-/// worker pool and written through to the `RunStore`. Thread-safe; handlers only take its lock
-/// for short copies, encoding happens outside it and is cached per run version.
+/// The runs in memory: the single source the HTTP handlers read (never the disk). It joins four
+/// parts, each its own type: the run table (`RunTable`), each run's ordered event log
+/// (`RunEventLog`, in `Run`) with the waiters it wakes (`RunWaiters`), the encoded-run cache
+/// (`RepresentationCache`) and the checkpointer (`Checkpointer`, writing through to the
+/// `RunStore`). The worker pool feeds it (`RunRegistry+Training.swift`). Thread-safe; handlers
+/// take its lock only for short copies, encoding happens outside it.
 public final class RunRegistry: Sendable {
     public struct Configuration: Sendable {
         public var workers = 2
@@ -36,41 +34,21 @@ public final class RunRegistry: Sendable {
         public var trialIndices: [Int]
     }
 
-    struct CachedRepresentation {
-        var version: Int
-        var bytes: [UInt8]
-        var lastUse: UInt64
-    }
-
     struct State {
-        var runs: [RunID: Run] = [:]
-        /// Ids sorted by (created_at, id): listing walks it backwards.
-        var order: [RunID] = []
-        var idempotencyKeys: [String: RunID] = [:]
+        var table = RunTable()
+        var waiters = RunWaiters()
         var cancellations: [RunID: Cancellation] = [:]
-        var waiters: [RunID: [UInt64: CheckedContinuation<Void, Never>]] = [:]
-        var nextWaiter: UInt64 = 0
-        var lastNotified: [RunID: UInt64] = [:]
-        var persistedVersions: [RunID: Int] = [:]
-        var cache: [RunID: CachedRepresentation] = [:]
-        var cacheBytes = 0
-        var cacheClock: UInt64 = 0
         var stopping = false
-        /// The last write failure, cleared by the next successful write.
-        var storageFailure: String?
-        /// Runs whose last write failed: the checkpoint writes them again until one succeeds.
-        var unsaved: Set<RunID> = []
     }
 
     public let configuration: Configuration
     public let store: RunStore
     public let metrics: ServiceMetrics
     let log: Logger
-    /// Part of every ETag, so versions counted again after a restart never collide.
-    let bootTag: String
     let pool: WorkerPool<RunID, Batch>
+    let cache: RepresentationCache
+    let checkpointer: Checkpointer
     let state = Locked(State())
-    private let checkpointQueue = DispatchQueue(label: "backpropd.checkpoint")
 
     /// Loads every stored run, queues the unfinished ones again and starts the workers.
     public init(configuration: Configuration, store: RunStore, metrics: ServiceMetrics, log: Logger) {
@@ -78,11 +56,14 @@ public final class RunRegistry: Sendable {
         self.store = store
         self.metrics = metrics
         self.log = log
-        bootTag = String(UInt32.random(in: .min ... .max), radix: 36)
         pool = WorkerPool(workers: configuration.workers, capacity: configuration.queueLimit, niceness: configuration.workerNiceness)
+        cache = RepresentationCache(budget: configuration.responseCacheBytes)
+        checkpointer = Checkpointer(store: store, intervalMilliseconds: configuration.checkpointMilliseconds, metrics: metrics, log: log)
         reload()
         pool.start { [self] owner, batch in train(batch, of: owner) }
-        scheduleCheckpoint()
+        checkpointer.start(
+            running: { [self] in state.withLock { $0.table.runs.values.filter { $0.status == .running } } },
+            lookup: { [self] id in state.withLock { $0.table[id] } })
     }
 
     private func reload() {
@@ -92,12 +73,9 @@ public final class RunRegistry: Sendable {
         }
         var requeued = 0
         state.withLock { state in
-            for var run in runs.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
-                if run.status == .succeeded && run.finishedAt == nil { run.finishedAt = .now() }
-                state.runs[run.id] = run
-                state.order.append(run.id)
-                state.persistedVersions[run.id] = run.version - 1
-                if let key = run.idempotencyKey { state.idempotencyKeys[key] = run.id }
+            for run in runs.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
+                state.table.insert(run)
+                checkpointer.noteLoaded(run)
                 guard !run.status.isFinished else { continue }
                 state.cancellations[run.id] = Cancellation()
                 try? pool.submit(batches(for: run), for: run.id, ignoringCapacity: true)
@@ -108,21 +86,6 @@ public final class RunRegistry: Sendable {
                                  ("requeued", requeued), ("set_aside", setAside.count)])
     }
 
-    /// The pool's jobs for the run's unfinished trials. `WorkSplit` decides how many workers
-    /// share each hidden size's trials (never more than splitting pays for), and each share is
-    /// cut into jobs of at most `batchSize` trials, so that round-robin by run stays fair to a
-    /// later run while a big sweep trains.
-    func batches(for run: Run) -> [(job: Batch, cost: Int)] {
-        let pending = run.trials.indices.filter { !run.trials[$0].isDone }
-        let size = max(1, configuration.batchSize)
-        return WorkSplit.shares(of: pending.map { run.trials[$0].spec }, workers: pool.workerCount).flatMap { share in
-            stride(from: 0, to: share.count, by: size).map { start -> (job: Batch, cost: Int) in
-                let trials = share[start..<min(start + size, share.count)].map { pending[$0] }
-                return (Batch(trialIndices: trials), trials.count)
-            }
-        }
-    }
-
     // MARK: - Submitting, cancelling, deleting
 
     public enum SubmitOutcome: Sendable {
@@ -131,14 +94,16 @@ public final class RunRegistry: Sendable {
         case existing(Run)
     }
 
+    /// Admits the run, starts training it and answers once its file is durable: a run that
+    /// cannot be stored (or that was deleted before it was) is never reported as accepted.
     public func submit(_ request: RunRequest, idempotencyKey: String?) async throws(Problem) -> SubmitOutcome {
         let trialCount = request.sweep.trials.count
         let admission = try state.withLock { state throws(Problem) -> SubmitOutcome in
             guard !state.stopping else { throw Problem(status: 503, title: "Shutting down", detail: "the server is stopping; retry on its successor") }
-            if let key = idempotencyKey, let id = state.idempotencyKeys[key], let existing = state.runs[id] {
+            if let key = idempotencyKey, let existing = state.table.run(forIdempotencyKey: key) {
                 guard existing.request == request else {
                     throw Problem(status: 422, title: "Idempotency key reused",
-                                  detail: "Idempotency-Key \(key) was first used with a different body (run \(id)); use a new key for a new run",
+                                  detail: "Idempotency-Key \(key) was first used with a different body (run \(existing.id)); use a new key for a new run",
                                   errors: [ValidationIssue("header:Idempotency-Key", "already used with a different body")])
                 }
                 return .existing(existing)
@@ -148,237 +113,142 @@ public final class RunRegistry: Sendable {
                 throw Problem.queueFull(pendingTrials: pending, limit: pool.capacity, retryAfterSeconds: 5)
             }
             let run = Run(id: RunID(instancePrefix: configuration.instancePrefix), request: request, idempotencyKey: idempotencyKey)
-            insert(run, into: &state)
+            state.table.insert(run, pending: true)
+            state.cancellations[run.id] = Cancellation()
             return .created(run)
         }
-        guard case .created(let run) = admission else { return admission }
-        // Training starts at once; the answer waits until the run is durable (fsync costs
-        // 5–20 ms here, a good part of a small sweep). A run that cannot be stored is dropped
-        // before anyone was told it exists.
-        do {
-            try pool.submit(batches(for: run), for: run.id)
-        } catch {
-            forget(run.id)
-            throw Problem.queueFull(pendingTrials: error.pendingCost, limit: error.capacity, retryAfterSeconds: 5)
+        switch admission {
+        case .existing(let run):
+            return .existing(try await stored(run.id))
+        case .created(let run):
+            // Training starts at once; the answer waits until the run is durable (fsync costs
+            // 5–20 ms here, a good part of a small sweep).
+            do {
+                try pool.submit(batches(for: run), for: run.id)
+            } catch {
+                forget(run.id)
+                throw Problem.queueFull(pendingTrials: error.pendingCost, limit: error.capacity, retryAfterSeconds: 5)
+            }
+            switch await checkpointer.saveNow(run) {
+            case .stored:
+                break
+            case .failed(let failure):
+                forget(run.id)
+                checkpointer.remove(run.id)
+                throw failure.isOutOfSpace
+                    ? Problem.insufficientStorage("the data directory is full; the run was not accepted: \(failure.description)")
+                    : Problem(status: 503, title: "Storage unavailable", detail: "the run could not be stored: \(failure.description)")
+            case .dropped:
+                forget(run.id)
+                throw Problem(status: 503, title: "Storage unavailable", detail: "the run was removed before it was stored; nothing was kept")
+            }
+            let woken = state.withLock { state -> [RunWaiters.Waiter] in
+                state.table.markStored(run.id)
+                return state.waiters.take(for: run.id, throttled: false)
+            }
+            for waiter in woken { waiter.resume() }
+            metrics.recordRunSubmitted()
+            evictOldFinishedRuns()
+            log.info("run submitted", [("run", run.id.description), ("trials", trialCount)])
+            return .created(state.withLock { $0.table[run.id] } ?? run)
         }
-        let failure = await store.save(run)
-        noteStorage(failure, run: run.id)
-        if let failure {
-            forget(run.id)
-            store.remove(run.id)
-            throw failure.isOutOfSpace
-                ? Problem.insufficientStorage("the data directory is full; the run was not accepted: \(failure.description)")
-                : Problem(status: 503, title: "Storage unavailable", detail: "the run could not be stored: \(failure.description)")
-        }
-        metrics.recordRunSubmitted()
-        evictOldFinishedRuns()
-        log.info("run submitted", [("run", run.id.description), ("trials", trialCount)])
-        return .created(run)
     }
 
-    private func insert(_ run: Run, into state: inout State) {
-        state.runs[run.id] = run
-        let key = (run.createdAt, run.id)
-        var low = state.order.count
-        while low > 0, let previous = state.runs[state.order[low - 1]], (previous.createdAt, previous.id) > key { low -= 1 }
-        state.order.insert(run.id, at: low)
-        if let idempotencyKey = run.idempotencyKey { state.idempotencyKeys[idempotencyKey] = run.id }
-        state.cancellations[run.id] = Cancellation()
-        state.persistedVersions[run.id] = run.version
+    /// The replay of an Idempotency-Key: the run once its first save has landed.
+    private func stored(_ id: RunID) async throws(Problem) -> Run {
+        while true {
+            let (run, pending, version) = state.withLock { state in
+                (state.table[id], state.table.pending.contains(id), state.table[id]?.version ?? 0)
+            }
+            guard let run else {
+                throw Problem(status: 503, title: "Storage unavailable", detail: "the first request with this Idempotency-Key could not be stored; retry")
+            }
+            if !pending { return run }
+            await waitForChange(of: id, from: version, timeout: .seconds(1))
+        }
     }
 
-    /// Removes the run from memory (not from disk) and wakes its waiters.
+    /// Removes the run from memory (not from disk), stops its training and wakes its waiters.
     private func forget(_ id: RunID) {
-        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard let run = state.runs.removeValue(forKey: id) else { return [] }
-            state.order.removeAll { $0 == id }
-            if let key = run.idempotencyKey, state.idempotencyKeys[key] == id { state.idempotencyKeys.removeValue(forKey: key) }
+        let woken = state.withLock { state -> [RunWaiters.Waiter] in
+            guard state.table.remove(id) != nil else { return [] }
             state.cancellations.removeValue(forKey: id)?.cancel()
-            state.persistedVersions.removeValue(forKey: id)
-            state.lastNotified.removeValue(forKey: id)
-            if let cached = state.cache.removeValue(forKey: id) { state.cacheBytes -= cached.bytes.count }
-            return Array((state.waiters.removeValue(forKey: id) ?? [:]).values)
+            return state.waiters.forget(id)
         }
         pool.removePending(for: id)
+        cache.remove(id)
         for waiter in woken { waiter.resume() }
     }
 
-    public func cancel(_ id: RunID) throws(Problem) -> Run {
-        let (run, woken) = try state.withLock { state throws(Problem) -> (Run, [CheckedContinuation<Void, Never>]) in
-            guard var run = state.runs[id] else { throw Problem.notFound("no run \(id)") }
+    /// Cancels the run and answers once its running trials have stopped (within ~100 ms: the
+    /// engine looks at the cancellation every few milliseconds), with the final state — the
+    /// same the stream's last events and every later GET show. Waits at most `timeout`.
+    public func cancel(_ id: RunID, timeout: Duration = .seconds(10)) async throws(Problem) -> Run {
+        let (run, woken) = try state.withLock { state throws(Problem) -> (Run, [RunWaiters.Waiter]) in
+            guard state.table.isVisible(id) else { throw Problem.notFound("no run \(id)") }
             let actions: [RunLifecycle.Action]
             do {
-                actions = try run.lifecycle.cancel()
+                actions = try state.table[id]!.cancel(at: .now())
             } catch {
-                throw Problem(status: 409, title: "Run finished", detail: "run \(id) already \(run.status.rawValue); only queued or running runs can be cancelled")
+                throw Problem(status: 409, title: "Run finished", detail: "run \(id) already \(state.table[id]!.status.rawValue); only queued or running runs can be cancelled")
             }
-            guard !actions.isEmpty else { return (run, []) }
-            pool.removePending(for: id)
-            state.cancellations[id]?.cancel()
-            run.markUnstartedTrialsCancelled()
-            return (run, commit(run, actions: actions, into: &state, forceNotify: true))
+            let run = state.table[id]!
+            if actions.contains(.stopWork) {
+                pool.removePending(for: id)
+                state.cancellations[id]?.cancel()
+            }
+            if actions.contains(.persist) { checkpointer.save(run) }
+            if run.status.isFinished { state.cancellations.removeValue(forKey: id) }
+            return (run, actions.isEmpty ? [] : state.waiters.take(for: id, throttled: false))
         }
         for waiter in woken { waiter.resume() }
-        log.info("run cancelled", [("run", id.description)])
-        return run
+        if !woken.isEmpty || run.status.isFinished { log.info("run cancelled", [("run", id.description)]) }
+        let deadline = ContinuousClock.now + timeout
+        var latest = run
+        while !latest.status.isFinished, ContinuousClock.now < deadline {
+            await waitForChange(of: id, from: latest.version, timeout: deadline - ContinuousClock.now)
+            guard let next = self.run(id) else { throw Problem.notFound("run \(id) was deleted") }
+            latest = next
+        }
+        return latest
     }
 
     public func delete(_ id: RunID) throws(Problem) {
-        guard state.withLock({ $0.runs[id] != nil }) else { throw Problem.notFound("no run \(id)") }
+        guard state.withLock({ $0.table.isVisible(id) }) else { throw Problem.notFound("no run \(id)") }
         forget(id)
-        store.remove(id)
+        checkpointer.remove(id)
         log.info("run deleted", [("run", id.description)])
     }
 
-    private func evictOldFinishedRuns() {
-        let evicted = state.withLock { state -> [RunID] in
-            var excess = state.runs.count - configuration.maxRuns
-            guard excess > 0 else { return [] }
-            var evicted: [RunID] = []
-            for id in state.order where excess > 0 && state.runs[id]?.status.isFinished == true {
-                evicted.append(id)
-                excess -= 1
-            }
-            return evicted
-        }
+    func evictOldFinishedRuns() {
+        let evicted = state.withLock { $0.table.excess(over: configuration.maxRuns) }
         for id in evicted {
             forget(id)
-            store.remove(id)
+            checkpointer.remove(id)
             log.info("run evicted", [("run", id.description), ("reason", "--max-runs \(configuration.maxRuns)")])
         }
     }
 
-    // MARK: - State changes (under the lock)
-
-    /// Stores `run` with a new version, performs the persist action and returns the waiters to
-    /// wake (progress wakes them at most every 20 ms per run unless `forceNotify`).
-    private func commit(_ run: Run, actions: [RunLifecycle.Action], into state: inout State,
-                        forceNotify: Bool) -> [CheckedContinuation<Void, Never>] {
-        state.runs[run.id] = run
-        return commit(run.id, actions: actions, into: &state, forceNotify: forceNotify)
-    }
-
-    /// As above for a run already changed in place in `state` (the progress path: no copy of
-    /// its curves).
-    private func commit(_ id: RunID, actions: [RunLifecycle.Action], into state: inout State,
-                        forceNotify: Bool) -> [CheckedContinuation<Void, Never>] {
-        guard state.runs[id] != nil else { return [] }
-        state.runs[id]!.version += 1
-        if state.runs[id]!.apply(actions, at: .now()) { save(state.runs[id]!, in: &state) }
-        let now = DispatchTime.now().uptimeNanoseconds
-        guard forceNotify || now - (state.lastNotified[id] ?? 0) >= 20_000_000 else { return [] }
-        state.lastNotified[id] = now
-        return Array((state.waiters.removeValue(forKey: id) ?? [:]).values)
-    }
-
-    private func save(_ run: Run, in state: inout State) {
-        state.persistedVersions[run.id] = run.version
-        store.save(run) { [self] failure in noteStorage(failure, run: run.id) }
-    }
-
-    private func noteStorage(_ failure: RunStore.Failure?, run id: RunID) {
-        state.withLock { state in
-            state.storageFailure = failure?.description
-            if failure == nil { state.unsaved.remove(id) } else { state.unsaved.insert(id) }
-        }
-        guard let failure else { return }
-        metrics.recordStorageFailure()
-        log.error("run not stored", [("run", id.description), ("error", failure.description)])
-    }
-
     /// Why the last disk write failed, until a later one succeeds.
-    public var lastStorageFailure: String? { state.withLock { $0.storageFailure } }
-
-    private func scheduleCheckpoint() {
-        checkpointQueue.asyncAfter(deadline: .now() + .milliseconds(configuration.checkpointMilliseconds)) { [self] in
-            let stopping = state.withLock { state in
-                for (id, run) in state.runs where run.status == .running && run.version > (state.persistedVersions[id] ?? 0) {
-                    save(run, in: &state)
-                }
-                // While writes fail (a full disk), one unsaved run probes each time instead of
-                // all of them re-encoded and failing every interval; once one is written, the rest follow.
-                for id in state.storageFailure == nil ? Array(state.unsaved) : Array(state.unsaved.prefix(1)) {
-                    if let run = state.runs[id], run.status != .running { save(run, in: &state) } else { state.unsaved.remove(id) }
-                }
-                return state.stopping
-            }
-            if !stopping { scheduleCheckpoint() }
-        }
-    }
-
-    // MARK: - Training (worker threads)
-
-    private func train(_ batch: Batch, of id: RunID) {
-        let started = state.withLock { state -> (Dataset, [TrialSpec], Cancellation, [CheckedContinuation<Void, Never>])? in
-            guard !state.stopping, var run = state.runs[id], !run.status.isFinished, let cancellation = state.cancellations[id] else { return nil }
-            let actions = run.lifecycle.batchStarted()
-            for index in batch.trialIndices { run.trials[index].state = .running }
-            let woken = commit(run, actions: actions, into: &state, forceNotify: true)
-            return (run.dataset, batch.trialIndices.map { run.trials[$0].spec }, cancellation, woken)
-        }
-        guard let (dataset, specs, cancellation, woken) = started else { return }
-        for waiter in woken { waiter.resume() }
-        let results = Trainer.train(dataset: dataset, specs: specs, cancellation: cancellation) { lane, snapshot in
-            record(snapshot, trial: batch.trialIndices[lane], of: id)
-        }
-        finish(batch, of: id, with: results)
-    }
-
-    private func record(_ snapshot: TrialSnapshot, trial index: Int, of id: RunID) {
-        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard case .running? = state.runs[id]?.trials[index].state,
-                  let before = state.runs[id]?.trials[index].iterationsDone else { return [] }
-            state.runs[id]!.trials[index].record(snapshot)
-            metrics.recordIterations(max(0, snapshot.iterationsDone - before))
-            return commit(id, actions: [], into: &state, forceNotify: false)
-        }
-        for waiter in woken { waiter.resume() }
-    }
-
-    private func finish(_ batch: Batch, of id: RunID, with results: [TrialResult]) {
-        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard var run = state.runs[id] else { return [] }
-            var actions: [RunLifecycle.Action] = []
-            for (index, result) in zip(batch.trialIndices, results) {
-                let interrupted = result.status == .cancelled && run.status != .cancelled
-                if interrupted {
-                    run.trials[index].reset()
-                    continue
-                }
-                let before = run.trials[index].iterationsDone
-                metrics.recordIterations(max(0, result.iterationsDone - before))
-                run.trials[index].state = .finished(result)
-                run.trials[index].iterationsDone = result.iterationsDone
-                run.trials[index].partialCurve = []
-                run.trials[index].currentSynapses = []
-                metrics.recordTrialCompleted(status: result.status.rawValue)
-                actions += run.lifecycle.trialFinished()
-            }
-            if run.status.isFinished { state.cancellations.removeValue(forKey: id) }
-            return commit(run, actions: actions, into: &state, forceNotify: true)
-        }
-        for waiter in woken { waiter.resume() }
-        if state.withLock({ $0.runs[id]?.status.isFinished == true }) { evictOldFinishedRuns() }
-    }
+    public var lastStorageFailure: String? { checkpointer.lastFailure }
 
     // MARK: - Shutdown
 
     /// Stops training, puts unfinished runs back to queued on disk and wakes every waiter
-    /// (long-polls answer, event streams end). Blocks until the store has flushed.
+    /// (long-polls answer 503, event streams end with `restarting`). Blocks until the store has flushed.
     public func stop() {
-        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let woken = state.withLock { state -> [RunWaiters.Waiter] in
             state.stopping = true
             for cancellation in state.cancellations.values { cancellation.cancel() }
-            defer { state.waiters = [:] }
-            return state.waiters.values.flatMap(\.values)
+            return state.waiters.takeAll()
         }
         for waiter in woken { waiter.resume() }
         pool.stop()
+        checkpointer.stop()
         state.withLock { state in
-            for var run in state.runs.values where !run.status.isFinished {
-                run.requeueUnfinishedTrials()
-                let actions = run.lifecycle.interrupt()
-                _ = commit(run, actions: actions + [.persist], into: &state, forceNotify: false)
+            for id in state.table.runs.keys where !(state.table[id]!.status.isFinished) {
+                state.table[id]!.interrupt(at: .now())
+                checkpointer.save(state.table[id]!)
             }
         }
         store.flush()

@@ -1,16 +1,30 @@
 import Backprop
 
-/// The JSON the API returns for a run: in full (`GET /runs/{id}`, optionally only curve points
-/// after `since`) or as a list summary without trials (`GET /runs`).
+/// The JSON the API returns for a run: in full (`GET /runs/{id}`, optionally only the curve points
+/// after `since` or after the event-log position `after`) or as a list summary without trials
+/// (`GET /runs`).
 enum RunRepresentation {
-    static func full(_ run: Run, since: Int? = nil) -> [UInt8] {
+    /// `since`: only points with a greater iteration (`?since=`); `after`: only points logged
+    /// after this event-log position (`?after=`). Both may apply.
+    static func full(_ run: Run, since: Int? = nil, after position: Int? = nil) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 1024 + run.trials.count * (run.trials.first?.errorCurve.count ?? 0) * 48)
+        var firstPoints = [Int](repeating: 0, count: run.trials.count)
+        if let position {
+            let later = run.events.pointsLogged(from: position, trials: run.trials.count)
+            for (index, trial) in run.trials.enumerated() { firstPoints[index] = max(0, trial.errorCurve.count - later[index]) }
+        }
+        if let since {
+            for (index, trial) in run.trials.enumerated() {
+                firstPoints[index] = max(firstPoints[index], firstIndex(after: since, in: trial.errorCurve))
+            }
+        }
         writer.beginObject()
         writeHeader(run, to: &writer)
+        writer.key("next"); writer.string(run.nextCursor.description)
         writer.key("request"); writer.value(run.request.json)
         writer.key("trials")
         writer.beginArray()
-        for trial in run.trials { write(trial, since: since, to: &writer) }
+        for (trial, first) in zip(run.trials, firstPoints) { write(trial, fromPoint: first, to: &writer) }
         writer.endArray()
         writer.endObject()
         return writer.bytes
@@ -48,7 +62,6 @@ enum RunRepresentation {
         writer.key("created_at"); writer.string(run.createdAt.description)
         writer.key("started_at"); optionalTimestamp(run.startedAt, to: &writer)
         writer.key("finished_at"); optionalTimestamp(run.finishedAt, to: &writer)
-        if let failure = run.failure { writer.key("failure"); writer.string(failure) }
         writer.key("progress")
         writeProgress(run, to: &writer)
         writer.key("summary")
@@ -63,7 +76,7 @@ enum RunRepresentation {
         writer.key("iterations_total"); writer.int(total)
         writer.key("trials_done"); writer.int(run.trials.count { $0.isDone })
         writer.key("trials_total"); writer.int(run.trials.count)
-        writer.key("fraction"); writer.double(total == 0 ? 1 : Double(done) / Double(total))
+        writer.key("fraction"); writer.double(run.fraction)
         writer.endObject()
     }
 
@@ -80,14 +93,14 @@ enum RunRepresentation {
         } else {
             writer.null()
         }
-        for status in ["succeeded", "diverged", "cancelled"] {
-            writer.key("trials_" + status); writer.int(run.trials.count { $0.result?.status.rawValue == status })
+        for phase in [TrialProgress.Phase.succeeded, .diverged, .cancelled] {
+            writer.key("trials_" + phase.rawValue); writer.int(run.trials.count { $0.phase == phase })
         }
         writer.key("trials_learned"); writer.int(run.trials.count { $0.result?.learned == true })
         writer.endObject()
     }
 
-    private static func write(_ trial: TrialProgress, since: Int?, to writer: inout JSONWriter) {
+    private static func write(_ trial: TrialProgress, fromPoint first: Int, to writer: inout JSONWriter) {
         let result = trial.result
         writer.beginObject()
         writer.key("alpha"); writer.double(trial.spec.alpha)
@@ -98,7 +111,7 @@ enum RunRepresentation {
         writer.key("error_curve")
         writer.beginArray()
         let curve = trial.errorCurve
-        for point in curve[firstIndex(after: since, in: curve)...] {
+        for point in curve[min(first, curve.count)...] {
             writer.beginObject()
             writer.key("iteration"); writer.int(point.iteration)
             writer.key("error"); writer.double(point.error)
@@ -128,7 +141,7 @@ enum RunRepresentation {
             writer.null()
         }
         writer.key("outputs"); if let outputs = result?.outputs { write(outputs, to: &writer) } else { writer.null() }
-        writer.key("duration_ms"); writer.optionalDouble(result?.durationMs)
+        writer.key("batch_duration_ms"); writer.optionalDouble(result?.durationMs)
         writer.endObject()
     }
 

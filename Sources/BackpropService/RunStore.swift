@@ -13,7 +13,7 @@ import Darwin
 /// Keeps each run as a JSON file in `<data-dir>/runs/`, written atomically (temp file, fsync,
 /// rename, fsync of the directory) on its own serial queue, never on an HTTP I/O queue.
 public final class RunStore: Sendable {
-    public struct Failure: Error, Sendable, CustomStringConvertible {
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public var operation: String
         public var path: String
         public var code: Int32
@@ -31,7 +31,8 @@ public final class RunStore: Sendable {
     }
 
     public let directory: String
-    private let queue = DispatchQueue(label: "backpropd.run-store")
+    /// Where the writes happen, one at a time (tests suspend it to hold a write back).
+    let queue = DispatchQueue(label: "backpropd.run-store")
 
     private let backlog = Locked(RunStoreBacklog())
 
@@ -50,23 +51,39 @@ public final class RunStore: Sendable {
         }
     }
 
+    /// How a save ended.
+    public enum SaveOutcome: Sendable, Equatable {
+        /// The run (this version or a newer one) is durable.
+        case stored
+        case failed(Failure)
+        /// Removed before it was written: nothing of it is on disk.
+        case dropped
+
+        public var failure: Failure? {
+            if case .failed(let failure) = self { return failure }
+            return nil
+        }
+    }
+
+    public typealias Completion = @Sendable (SaveOutcome) -> Void
+
     /// Saves `run` in the background; `completion` (if any) gets the outcome once it is durable.
     /// An `urgent` save (someone is waiting for it) is written before the background ones.
-    public func save(_ run: Run, urgent: Bool = false, completion: (@Sendable (Failure?) -> Void)? = nil) {
+    public func save(_ run: Run, urgent: Bool = false, completion: Completion? = nil) {
         if backlog.withLock({ $0.save(run, urgent: urgent, completion: completion) }) { queue.async { [self] in drain() } }
     }
 
-    /// An urgent save: returns once the run is durable (or could not be written).
-    public func save(_ run: Run) async -> Failure? {
+    /// An urgent save: returns once the run is durable (or could not be written, or was removed first).
+    public func save(_ run: Run) async -> SaveOutcome {
         await withCheckedContinuation { continuation in
             save(run, urgent: true) { continuation.resume(returning: $0) }
         }
     }
 
-    /// Deletes the run's file (and drops a save of it not yet written).
+    /// Deletes the run's file and drops a save of it not yet written (its waiters hear `dropped`).
     public func remove(_ id: RunID) {
         let (start, dropped) = backlog.withLock { $0.remove(id) }
-        for completion in dropped { completion(nil) }
+        for completion in dropped { completion(.dropped) }
         if start { queue.async { [self] in drain() } }
     }
 
@@ -84,8 +101,8 @@ public final class RunStore: Sendable {
         while let step = backlog.withLock({ $0.next() }) {
             switch step {
             case .save(let run, let completions):
-                let failure = write(run)
-                for completion in completions { completion(failure) }
+                let outcome: SaveOutcome = write(run).map { .failed($0) } ?? .stored
+                for completion in completions { completion(outcome) }
             case .remove(let id):
                 unlink(path(of: id))
                 Self.syncDirectory(directory)
@@ -235,11 +252,11 @@ public final class RunStore: Sendable {
 /// 202) go first, so a busy or failing disk delays a submission by one write, not by the backlog.
 struct RunStoreBacklog {
     enum Step {
-        case save(Run, [@Sendable (RunStore.Failure?) -> Void])
+        case save(Run, [RunStore.Completion])
         case remove(RunID)
     }
 
-    private var saves: [RunID: (run: Run, completions: [@Sendable (RunStore.Failure?) -> Void])] = [:]
+    private var saves: [RunID: (run: Run, completions: [RunStore.Completion])] = [:]
     private var urgent: [RunID] = []
     private var others: [RunID] = []
     private var urgentIDs: Set<RunID> = []
@@ -247,7 +264,7 @@ struct RunStoreBacklog {
     private var draining = false
 
     /// Returns whether a drain must be started.
-    mutating func save(_ run: Run, urgent isUrgent: Bool = false, completion: (@Sendable (RunStore.Failure?) -> Void)?) -> Bool {
+    mutating func save(_ run: Run, urgent isUrgent: Bool = false, completion: RunStore.Completion?) -> Bool {
         if var entry = saves[run.id] {
             if run.version >= entry.run.version { entry.run = run }
             if let completion { entry.completions.append(completion) }
@@ -262,7 +279,7 @@ struct RunStoreBacklog {
     }
 
     /// Drops a pending save of the run (its completions are returned) and queues the deletion.
-    mutating func remove(_ id: RunID) -> (startDrain: Bool, dropped: [@Sendable (RunStore.Failure?) -> Void]) {
+    mutating func remove(_ id: RunID) -> (startDrain: Bool, dropped: [RunStore.Completion]) {
         let dropped = saves.removeValue(forKey: id)?.completions ?? []
         removals.append(id)
         defer { draining = true }

@@ -15,7 +15,7 @@ struct RunsAPI: Sendable {
         // microseconds; encoding and waiting leave the queue (see `show`).
         router.get("/runs/{id}", execution: .ioQueue) { await show($0) }
         router.get("/runs/{id}/events") { events($0) }
-        router.post("/runs/{id}/cancel") { cancel($0) }
+        router.post("/runs/{id}/cancel") { await cancel($0) }
         router.delete("/runs/{id}") { delete($0) }
     }
 
@@ -66,7 +66,7 @@ struct RunsAPI: Sendable {
         let bytes = current?.bytes ?? registry.encodeAndCache(latest)
         var headers = extraHeaders
         headers["Content-Type"] = "application/json"
-        headers["ETag"] = registry.etag(version: latest.version)
+        headers["ETag"] = latest.etag()
         return HTTPResponse(status: status, headers: headers, bytes: bytes)
     }
 
@@ -74,35 +74,46 @@ struct RunsAPI: Sendable {
 
     func show(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
-            var query = QueryParameters(request, allowed: ["since", "wait"])
+            var query = QueryParameters(request, allowed: ["since", "after", "wait"])
             let since = query.integer("since", in: -1...Int.max)
+            let after = query.value("after", expected: "the next of an earlier answer or an event's id", EventCursor.init)
             let wait = query.integer("wait", in: 0...maxWaitSeconds) ?? 0
             try query.check()
             let id = try runID(request)
             let clientTags = Self.entityTags(request.headers["If-None-Match"])
-            let variant = since.map { "s\($0)" } ?? ""
             guard var run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
+            let position = after.map { run.events.position(of: $0) }
+            let variant = (since.map { "s\($0)" } ?? "") + (after.map { "a\($0)" } ?? "")
             let firstVersion = run.version
-            /// Whether the client would see something new: a different ETag, points after `since`, or any change.
+            /// Whether the answer tells the client something it does not have: a different ETag
+            /// than it sent, else events after its cursor, else (it sent neither) any change or
+            /// the end. An answer that would be 304 or empty waits the whole time, even on a
+            /// finished run, so a client that loops never spins.
             func isNews(_ run: Run) -> Bool {
-                if let clientTags { return !Self.matches(registry.etag(version: run.version, variant: variant), clientTags) }
-                if let since { return run.trials.contains { ($0.errorCurve.last?.iteration ?? -1) > since } }
-                return run.version != firstVersion
+                if let clientTags { return !Self.matches(run.etag(variant: variant), clientTags) }
+                if let position { return run.events.count > position }
+                if let since { return run.status.isFinished || run.trials.contains { ($0.errorCurve.last?.iteration ?? -1) > since } }
+                return run.status.isFinished || run.version != firstVersion
             }
             let deadline = ContinuousClock.now + .seconds(wait)
-            while wait > 0, !isNews(run), !run.status.isFinished, !registry.isStopping, ContinuousClock.now < deadline {
-                await registry.waitForChange(of: id, from: run.version, timeout: deadline - ContinuousClock.now)
-                guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
-                run = next
+            if wait > 0, !isNews(run) {
+                registry.metrics.recordLongPoll(+1)
+                defer { registry.metrics.recordLongPoll(-1) }
+                while !isNews(run), !registry.isStopping, ContinuousClock.now < deadline {
+                    await registry.waitForChange(of: id, from: run.version, timeout: deadline - ContinuousClock.now)
+                    guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
+                    run = next
+                }
             }
+            if wait > 0, registry.isStopping { throw Problem.restarting(retryAfterSeconds: EventStream.restartRetryMilliseconds / 1000) }
             guard let (latest, cached) = registry.cachedRepresentation(of: id) else { throw Problem.notFound("no run \(id)") }
-            let etag = registry.etag(version: latest.version, variant: variant)
+            let etag = latest.etag(variant: variant)
             if let clientTags, Self.matches(etag, clientTags) {
                 return HTTPResponse(status: .notModified, headers: ["ETag": etag, "Cache-Control": "no-cache"])
             }
             let bytes: [UInt8]
-            if let since {
-                bytes = await Self.offIOQueue { RunRepresentation.full(latest, since: since) }
+            if since != nil || position != nil {
+                bytes = await Self.offIOQueue { RunRepresentation.full(latest, since: since, after: position) }
             } else if let cached {
                 bytes = cached
             } else {
@@ -152,7 +163,12 @@ struct RunsAPI: Sendable {
             writer.key("next_cursor")
             if let next { writer.string(next.description) } else { writer.null() }
             writer.endObject()
-            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "no-cache"], bytes: writer.bytes)
+            // The tag is a hash of the page itself: the same page after a restart has the same tag.
+            let etag = "\"\(DashboardAsset.fingerprint(writer.bytes))\""
+            if let tags = Self.entityTags(request.headers["If-None-Match"]), Self.matches(etag, tags) {
+                return HTTPResponse(status: .notModified, headers: ["ETag": etag, "Cache-Control": "no-cache"])
+            }
+            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "no-cache", "ETag": etag], bytes: writer.bytes)
         } catch {
             return error.response(instance: request.path)
         }
@@ -160,11 +176,13 @@ struct RunsAPI: Sendable {
 
     // MARK: cancel, delete, events
 
-    func cancel(_ request: HTTPRequest) -> HTTPResponse {
+    /// Answers once the run's trials have stopped, with the final state (202 with the state so
+    /// far in the unlikely case they take longer than 10 s).
+    func cancel(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
             try QueryParameters(request, allowed: []).check()
-            let run = try registry.cancel(try runID(request))
-            return runResponse(run, status: .ok)
+            let run = try await registry.cancel(try runID(request))
+            return runResponse(run, status: run.status.isFinished ? .ok : .accepted)
         } catch {
             return error.response(instance: request.path)
         }
@@ -182,12 +200,22 @@ struct RunsAPI: Sendable {
 
     func events(_ request: HTTPRequest) -> HTTPResponse {
         do throws(Problem) {
-            var query = QueryParameters(request, allowed: ["since"])
-            let since = query.integer("since", in: -1...Int.max) ?? -1
+            var query = QueryParameters(request, allowed: ["since", "after"])
+            let since = query.integer("since", in: -1...Int.max)
+            let after = query.value("after", expected: "the next of an earlier answer or an event's id", EventCursor.init)
             try query.check()
             let id = try runID(request)
-            guard registry.run(id) != nil else { throw Problem.notFound("no run \(id)") }
-            return EventStream(registry: registry, id: id, since: since).response()
+            // A reconnecting EventSource sends Last-Event-ID; it wins over ?after= (the URL it reconnects to).
+            var cursor = after
+            if let text = request.headers["Last-Event-ID"] {
+                guard let parsed = EventCursor(text) else {
+                    throw Problem.invalidFields([ValidationIssue("header:Last-Event-ID", "expected the id of an event of this run, got \"\(text)\"")])
+                }
+                cursor = parsed
+            }
+            guard let run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
+            let position = cursor.map { run.events.position(of: $0) } ?? 0
+            return EventStream(registry: registry, id: id, position: position, since: since).response()
         } catch {
             return error.response(instance: request.path)
         }

@@ -20,6 +20,8 @@ public final class ServiceMetrics: Sendable {
         var iterationsCompleted = 0
         var runsSubmitted = 0
         var storageFailures = 0
+        var eventStreams = 0
+        var longPolls = 0
     }
 
     private let state = Locked(State())
@@ -41,6 +43,10 @@ public final class ServiceMetrics: Sendable {
     public func recordIterations(_ count: Int) { state.withLock { $0.iterationsCompleted += count } }
     public func recordRunSubmitted() { state.withLock { $0.runsSubmitted += 1 } }
     public func recordStorageFailure() { state.withLock { $0.storageFailures += 1 } }
+    /// An event stream opened (+1) or ended (-1).
+    public func recordEventStream(_ change: Int) { state.withLock { $0.eventStreams += change } }
+    /// A long-poll began (+1) or stopped (-1) waiting.
+    public func recordLongPoll(_ change: Int) { state.withLock { $0.longPolls += change } }
 
     public func render(into text: inout PrometheusText) {
         let state = self.state.withLock { $0 }
@@ -54,6 +60,10 @@ public final class ServiceMetrics: Sendable {
         text.sample("backpropd_iterations_completed_total", [], Double(state.iterationsCompleted))
         text.family("backpropd_storage_failures_total", .counter, help: "Run files that could not be written.")
         text.sample("backpropd_storage_failures_total", [], Double(state.storageFailures))
+        text.family("backpropd_event_streams", .gauge, help: "GET /runs/{id}/events streams open.")
+        text.sample("backpropd_event_streams", [], Double(state.eventStreams))
+        text.family("backpropd_long_polls", .gauge, help: "GET /runs/{id}?wait= requests waiting for news.")
+        text.sample("backpropd_long_polls", [], Double(state.longPolls))
         text.family("backpropd_http_requests_total", .counter, help: "HTTP requests answered, by route and status code.")
         for (key, count) in state.requests.sorted(by: { ($0.key.route, $0.key.code) < ($1.key.route, $1.key.code) }) {
             text.sample("backpropd_http_requests_total", [("route", key.route), ("code", String(key.code))], Double(count))

@@ -2,13 +2,14 @@ import Backprop
 
 /// The on-disk form of a run (`<data-dir>/runs/<id>.json`). Finished trials keep the engine's
 /// result exactly (non-finite numbers as strings); unfinished ones are retrained after a restart,
-/// so their progress is not stored. Curves are stored as two flat arrays: decoding an object per
-/// point made reloading 1,000 sweeps take tens of seconds.
+/// so their progress is not stored. The event log is kept too (five integers per entry), so the
+/// `id:`s and cursors clients hold stay valid across restarts. Curves are stored as two flat
+/// arrays: decoding an object per point made reloading 1,000 sweeps take tens of seconds.
 struct StoredRun: Codable, Sendable {
     struct Trial: Codable, Sendable {
         var status: String
         var iterationsDone: Int
-        /// The curve a cancelled trial reached before it stopped without a result.
+        /// The curve of a trial cancelled without a result (format 2 only; later ones have none).
         var partialCurve: Curve?
         var result: Result?
 
@@ -76,7 +77,21 @@ struct StoredRun: Codable, Sendable {
         }
     }
 
-    static let currentFormat = 2
+    /// The event log: `entries` flat (see `RunEventLog.storedEntries`), its epoch and where each began.
+    struct Events: Codable, Sendable {
+        var entries: [Int]
+        var epoch: Int
+        var epochStarts: [Int]
+
+        enum CodingKeys: String, CodingKey {
+            case entries, epoch
+            case epochStarts = "epoch_starts"
+        }
+    }
+
+    /// 3 adds the event log; 2 (without it) still loads.
+    static let currentFormat = 3
+    static let readableFormats = 2...3
 
     var format = currentFormat
     var id: String
@@ -87,11 +102,11 @@ struct StoredRun: Codable, Sendable {
     var finishedAt: Timestamp?
     var version: Int
     var idempotencyKey: String?
-    var failure: String?
     var trials: [Trial]
+    var events: Events?
 
     enum CodingKeys: String, CodingKey {
-        case format, id, status, request, version, failure, trials
+        case format, id, status, request, version, trials, events
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
@@ -107,12 +122,12 @@ struct StoredRun: Codable, Sendable {
         finishedAt = run.finishedAt
         version = run.version
         idempotencyKey = run.idempotencyKey
-        failure = run.failure
         trials = run.trials.map { trial in
-            let cancelledEarly = if case .cancelled = trial.state { true } else { false }
+            let cancelledEarly = if case .cancelled = trial.state { !trial.partialCurve.isEmpty } else { false }
             return Trial(status: trial.statusName, iterationsDone: trial.iterationsDone,
                          partialCurve: cancelledEarly ? Curve(trial.partialCurve) : nil, result: trial.result.map(Result.init))
         }
+        events = Events(entries: run.events.storedEntries, epoch: run.events.epoch, epochStarts: run.events.epochStarts)
     }
 
     struct Unusable: Error, CustomStringConvertible {
@@ -120,9 +135,11 @@ struct StoredRun: Codable, Sendable {
     }
 
     /// The run as it resumes after a restart: finished trials kept, unfinished ones queued again
-    /// from their deterministic start.
+    /// from their deterministic start. A finished run comes back exactly as it was (same version,
+    /// same log, so its ETag and cursors stay valid); an unfinished one continues its log in a new
+    /// epoch (`RunEventLog.restart`).
     func restore() throws(Unusable) -> Run {
-        guard format == Self.currentFormat else { throw Unusable(description: "unknown format \(format)") }
+        guard Self.readableFormats.contains(format) else { throw Unusable(description: "unknown format \(format)") }
         guard let runID = RunID(id) else { throw Unusable(description: "bad id \(id)") }
         let request: RunRequest
         do {
@@ -136,8 +153,6 @@ struct StoredRun: Codable, Sendable {
         }
         run.startedAt = startedAt
         run.finishedAt = finishedAt
-        run.failure = failure
-        run.version = version + 1
         for (index, stored) in trials.enumerated() {
             if let result = stored.result {
                 run.trials[index].state = .finished(result.trialResult)
@@ -150,8 +165,22 @@ struct StoredRun: Codable, Sendable {
         }
         if status.isFinished {
             run.lifecycle = RunLifecycle(finished: status)
+            run.version = version
         } else {
             run.lifecycle = RunLifecycle(trialsLeft: run.trials.count { !$0.isDone }, hasStarted: startedAt != nil)
+            run.version = version + 1
+        }
+        let trialStates = run.trials.map { trial in
+            RunEventLog.TrialState(terminal: trial.isDone ? trial.phase : nil, curvePoints: trial.errorCurve.count, iterationsDone: trial.iterationsDone)
+        }
+        if let events {
+            guard let log = RunEventLog(storedEntries: events.entries, epoch: events.epoch, epochStarts: events.epochStarts) else {
+                throw Unusable(description: "stored event log is invalid")
+            }
+            run.events = log
+            if !status.isFinished { run.events.restart(trials: trialStates, status: run.status, iterationsDone: run.iterationsDone) }
+        } else {
+            run.events = RunEventLog.rebuilt(trials: trialStates, status: run.status, iterationsDone: run.iterationsDone)
         }
         return run
     }

@@ -15,18 +15,25 @@ import Testing
         return Run(request: RunRequest(datasetName: "xor", sweep: sweep), idempotencyKey: "key-1")
     }
 
+    /// The sample run trained through its transitions, every trial reporting progress; the
+    /// `finishing` trials then take their results (the others stay running).
+    static func trainedRun(finishing: [Int]) -> (Run, [TrialResult]) {
+        var run = sampleRun()
+        _ = run.startBatch(at: .now())
+        let results = Trainer.train(dataset: run.dataset, specs: run.trials.map(\.spec), cancellation: Cancellation()) { lane, snapshot in
+            _ = run.record(snapshot, trial: lane)
+        }
+        _ = run.finishBatch(finishing, results: finishing.map { results[$0] }, at: .now())
+        return (run, results)
+    }
+
     @Test func savedRunsReloadWithFinishedTrialsExactAndUnfinishedOnesQueued() async throws {
         let directory = Self.temporaryDirectory()
         let store = try await offPool { try RunStore(dataDirectory: directory) }
-        var run = Self.sampleRun()
-        _ = run.lifecycle.batchStarted()
-        let results = Trainer.train(dataset: run.dataset, specs: [run.trials[0].spec], cancellation: Cancellation()) { _, _ in }
-        run.trials[0].state = .finished(results[0])
-        _ = run.lifecycle.trialFinished()
-        run.trials[1].state = .running
-        run.trials[1].iterationsDone = 100
-        run.trials[1].partialCurve = [CurvePoint(iteration: 0, error: 0.5)]
-        #expect(await store.save(run) == nil)
+        // Trial 0 finished, trial 1 still running when the server went away.
+        let (run, results) = Self.trainedRun(finishing: [0])
+        #expect(run.trials[1].statusName == "running")
+        #expect(await store.save(run) == .stored)
 
         let (loaded, setAside) = try await offPool { try RunStore(dataDirectory: directory).loadAll() }
         #expect(setAside.isEmpty)
@@ -41,13 +48,39 @@ import Testing
         #expect(restored.trials[1].statusName == "queued")
         #expect(restored.trials[1].iterationsDone == 0)
         #expect(restored.version > run.version)
+        // The log goes on in a new epoch from the events before trial 1's first one: a cursor
+        // the old server gave out resumes there at the latest, so nothing is lost.
+        #expect(restored.events.epoch == 1)
+        let firstOfTrial1 = try #require(run.events.events(in: 0..<run.events.count).firstIndex { event in
+            if case .trial(1, _, _) = event { return true }
+            if case .point(1, _) = event { return true }
+            return false
+        })
+        #expect(restored.events.position(of: EventCursor(epoch: 0, position: run.events.count)) == firstOfTrial1)
+        #expect(restored.events.position(of: EventCursor(epoch: 0, position: 1)) == 1)
+        let relogged = restored.events.events(in: firstOfTrial1..<restored.events.count)
+        #expect(!relogged.contains { if case .point(1, _) = $0 { return true }; return false })
+        #expect(relogged.last == .status(.queued, iterationsDone: restored.iterationsDone))
+    }
+
+    @Test func aFinishedRunReloadsWithTheSameVersionAndLog() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try await offPool { try RunStore(dataDirectory: directory) }
+        let (run, _) = Self.trainedRun(finishing: [0, 1])
+        #expect(run.status == .succeeded)
+        #expect(await store.save(run) == .stored)
+        let restored = try #require(try await offPool { store.loadAll().runs.first })
+        #expect(restored.version == run.version)
+        #expect(restored.etag() == run.etag())
+        #expect(restored.events == run.events)
+        #expect(restored.events.events(in: 0..<restored.events.count).last == .end)
     }
 
     @Test func corruptAndForeignFilesAreMovedAsideNotFatal() async throws {
         let directory = Self.temporaryDirectory()
         let store = try await offPool { try RunStore(dataDirectory: directory) }
         let good = Self.sampleRun()
-        #expect(await store.save(good) == nil)
+        #expect(await store.save(good) == .stored)
         let runs = directory + "/runs/"
         try Data("{\"format\": 1, \"id\": ".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "a", count: 32) + ".json"))
         try Data("not json".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "b", count: 32) + ".json"))
@@ -117,6 +150,7 @@ import Testing
         let (start, dropped) = backlog.remove(removed.id)
         #expect(!start)
         #expect(dropped.count == 1)
+        for completion in dropped { completion(.dropped) }
         guard case .remove(let id)? = backlog.next() else { Issue.record("removal first"); return }
         #expect(id == removed.id)
         guard case .save(let run, _)? = backlog.next() else { Issue.record("then the save"); return }
@@ -129,7 +163,7 @@ import Testing
         let directory = Self.temporaryDirectory()
         let store = try await offPool { try RunStore(dataDirectory: directory) }
         let run = Self.sampleRun()
-        #expect(await store.save(run) == nil)
+        #expect(await store.save(run) == .stored)
         store.remove(run.id)
         await store.flushed()
         #expect(try await offPool { store.loadAll().runs.isEmpty })

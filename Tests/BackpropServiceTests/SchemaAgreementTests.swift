@@ -105,8 +105,8 @@ import Testing
                     }
                 }
             }
-            #expect(checked == ["path:id", "query:limit", "query:cursor", "query:status", "query:since", "query:wait",
-                                "header:If-None-Match", "header:Idempotency-Key"], "a new parameter needs candidates here")
+            #expect(checked == ["path:id", "query:limit", "query:cursor", "query:status", "query:since", "query:after", "query:wait",
+                                "header:If-None-Match", "header:Idempotency-Key", "header:Last-Event-ID"], "a new parameter needs candidates here")
             #expect(try await service.client.get("/healthz").status == 200)
         }
     }

@@ -51,7 +51,7 @@ import Testing
             try FileManager.default.moveItem(atPath: runs, toPath: runs + ".away")
             #expect(FileManager.default.createFile(atPath: runs, contents: Data("not a directory".utf8)))
             for id in ids { _ = try await service.client.waitUntilFinished(id) }
-            let unsaved = service.registry.state.withLock { $0.unsaved.count }
+            let unsaved = service.registry.checkpointer.unsavedCount
             #expect(unsaved >= 3, "runs finished while writes failed")
 
             let started = ContinuousClock.now

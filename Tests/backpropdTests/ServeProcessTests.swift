@@ -116,7 +116,7 @@ import Testing
     }
 }
 
-/// Waits for the run to finish and returns its trials' JSON text without `duration_ms`
+/// Waits for the run to finish and returns its trials' JSON text without `batch_duration_ms`
 /// (the one field allowed to differ between servers).
 func finishedTrials(of id: String, port: Int) async throws -> String {
     let deadline = Date().addingTimeInterval(TestTime.scaled(600))
@@ -125,7 +125,7 @@ func finishedTrials(of id: String, port: Int) async throws -> String {
         let status = jsonObject(text)["status"] as? String
         if status == "succeeded" {
             guard let start = text.firstRange(of: "\"trials\":") else { return "" }
-            return String(text[start.lowerBound...]).replacing(/"duration_ms":[-0-9.eE+]+/, with: "")
+            return String(text[start.lowerBound...]).replacing(/"batch_duration_ms":[-0-9.eE+]+/, with: "")
         }
         #expect(status == "queued" || status == "running")
     }

@@ -90,5 +90,5 @@ export async function datasetOf(request) {
 }
 
 export function isFinished(status) {
-  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+  return status === 'succeeded' || status === 'cancelled';
 }

@@ -268,7 +268,6 @@ export class RunView {
     this.statusBadge.className = `status status-${run.status}`;
     this.cancelButton.disabled = isFinished(run.status);
     this.cardsStale = true;
-    if (run.failure) this.message.textContent = `Failed: ${typeof run.failure === 'string' ? run.failure : run.failure.detail ?? run.failure.title ?? ''}`;
     this.updateSummary();
     // 'complete' once the run has finished and every point is in.
     if (complete || final) this.complete = true;

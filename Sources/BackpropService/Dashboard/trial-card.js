@@ -47,7 +47,8 @@ export class TrialCard {
     ];
     if (trial.status === 'diverged') list.push(['diverged at', formatCount(trial.diverged_at_iteration)]);
     if (facts.changes !== null) list.push(['direction changes', formatCount(facts.changes)]);
-    if (trial.duration_ms !== null && trial.duration_ms !== undefined) list.push(['time', formatDuration(trial.duration_ms)]);
+    // Trials trained side by side in one engine batch share this time (api.md).
+    if (trial.batch_duration_ms !== null && trial.batch_duration_ms !== undefined) list.push(['batch time', formatDuration(trial.batch_duration_ms)]);
     // Only the numbers that changed are rewritten (64 cards follow a live run).
     const terms = list.map(([term]) => term).join('|');
     if (terms !== this.terms) {

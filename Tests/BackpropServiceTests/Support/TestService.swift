@@ -35,14 +35,15 @@ final class TestService: Sendable {
     }
 }
 
-/// Runs `body` against a fresh service, then shuts it down (also when `body` throws). The
-/// service starts on a Dispatch thread: opening its data directory fsyncs, and a Swift
-/// concurrency thread blocked on a slow disk starves every other suite's server.
-func withService<T>(configure: @escaping @Sendable (inout ServiceConfiguration) -> Void = { _ in },
+/// Runs `body` against a fresh service (on `dataDirectory`, or a new temporary one), then shuts
+/// it down (also when `body` throws). The service starts on a Dispatch thread: opening its data
+/// directory fsyncs, and a Swift concurrency thread blocked on a slow disk starves every other
+/// suite's server.
+func withService<T>(dataDirectory: String? = nil, configure: @escaping @Sendable (inout ServiceConfiguration) -> Void = { _ in },
                     _ body: (TestService) async throws -> T) async throws -> T {
     let service = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TestService, any Error>) in
         DispatchQueue.global().async {
-            continuation.resume(with: Result { try TestService(configure: configure) })
+            continuation.resume(with: Result { try TestService(dataDirectory: dataDirectory, configure: configure) })
         }
     }
     do {

@@ -1,0 +1,116 @@
+import Dispatch
+
+/// Writes runs through to the `RunStore`: at once on a state change, every `interval` while a run
+/// trains (only when it changed since its last write), and again after a failed write until one
+/// succeeds. Keeps the last failure for `/readyz` and counts failures in the metrics.
+final class Checkpointer: Sendable {
+    private struct State {
+        var persistedVersions: [RunID: Int] = [:]
+        /// Runs whose last write failed: written again until one succeeds.
+        var unsaved: Set<RunID> = []
+        /// The last write failure, cleared by the next successful write.
+        var lastFailure: String?
+        var stopped = false
+    }
+
+    let store: RunStore
+    let interval: DispatchTimeInterval
+    private let metrics: ServiceMetrics
+    private let log: Logger
+    private let state = Locked(State())
+    private let queue = DispatchQueue(label: "backpropd.checkpoint")
+
+    init(store: RunStore, intervalMilliseconds: Int, metrics: ServiceMetrics, log: Logger) {
+        self.store = store
+        interval = .milliseconds(intervalMilliseconds)
+        self.metrics = metrics
+        self.log = log
+    }
+
+    /// Starts the periodic checkpoints. `running()` gives the runs that train now and
+    /// `lookup(id)` a run by id; both are called without the checkpointer's lock held.
+    func start(running: @escaping @Sendable () -> [Run], lookup: @escaping @Sendable (RunID) -> Run?) {
+        queue.asyncAfter(deadline: .now() + interval) { [self] in
+            guard !state.withLock({ $0.stopped }) else { return }
+            checkpoint(running(), lookup: lookup)
+            start(running: running, lookup: lookup)
+        }
+    }
+
+    private func checkpoint(_ running: [Run], lookup: (RunID) -> Run?) {
+        let (due, retries) = state.withLock { state -> ([Run], [RunID]) in
+            let due = running.filter { $0.version > state.persistedVersions[$0.id] ?? 0 }
+            // While writes fail (a full disk), one unsaved run probes each time instead of all of
+            // them re-encoded and failing every interval; once one is written, the rest follow.
+            let retries = state.lastFailure == nil ? Array(state.unsaved) : Array(state.unsaved.prefix(1))
+            return (due, retries)
+        }
+        for run in due { save(run) }
+        for id in retries {
+            if let run = lookup(id), run.status != .running {
+                save(run)
+            } else {
+                state.withLock { _ = $0.unsaved.remove(id) }
+            }
+        }
+    }
+
+    /// A run as it was read from disk: nothing to write until it changes.
+    func noteLoaded(_ run: Run) {
+        state.withLock { $0.persistedVersions[run.id] = run.version }
+    }
+
+    /// Writes the run in the background.
+    func save(_ run: Run) {
+        state.withLock { $0.persistedVersions[run.id] = run.version }
+        store.save(run) { [self] outcome in note(outcome, run: run.id) }
+    }
+
+    /// Writes the run before any background write and returns once it is durable (or not).
+    func saveNow(_ run: Run) async -> RunStore.SaveOutcome {
+        state.withLock { $0.persistedVersions[run.id] = run.version }
+        let outcome = await store.save(run)
+        note(outcome, run: run.id)
+        return outcome
+    }
+
+    /// The run is gone: its file is removed and a write of it not yet done is dropped.
+    func remove(_ id: RunID) {
+        state.withLock { state in
+            state.persistedVersions.removeValue(forKey: id)
+            state.unsaved.remove(id)
+        }
+        store.remove(id)
+    }
+
+    /// Why the last write failed, until a later one succeeds.
+    var lastFailure: String? { state.withLock { $0.lastFailure } }
+
+    var unsavedCount: Int { state.withLock { $0.unsaved.count } }
+
+    /// Ends the periodic checkpoints (writes asked for keep going; `store.flush()` waits for them).
+    func stop() {
+        state.withLock { $0.stopped = true }
+    }
+
+    private func note(_ outcome: RunStore.SaveOutcome, run id: RunID) {
+        let failure: RunStore.Failure? = state.withLock { state in
+            switch outcome {
+            case .stored:
+                state.lastFailure = nil
+                state.unsaved.remove(id)
+                return nil
+            case .dropped:
+                state.unsaved.remove(id)
+                return nil
+            case .failed(let failure):
+                state.lastFailure = failure.description
+                state.unsaved.insert(id)
+                return failure
+            }
+        }
+        guard let failure else { return }
+        metrics.recordStorageFailure()
+        log.error("run not stored", [("run", id.description), ("error", failure.description)])
+    }
+}
