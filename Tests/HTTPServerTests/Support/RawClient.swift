@@ -1,5 +1,6 @@
 import Glibc
 @testable import HTTPServer
+import TestSupport
 
 /// A blocking TCP client that speaks raw bytes, for socket-level tests. Every read has a
 /// timeout, so a server that fails to answer fails the test instead of hanging it.
@@ -12,7 +13,9 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
     }
 
     /// `receiveBuffer` shrinks the socket's receive buffer (and so the TCP window): a slow reader.
-    init(port: Int, host: String = "127.0.0.1", readTimeout: Int = 5, receiveBuffer: Int32? = nil) throws {
+    /// `readTimeout` is how long the server may take to answer: 5 s, scaled for sanitized runs
+    /// (TestTime), where a busy machine made the server of a TSan run miss an unscaled 5 s.
+    init(port: Int, host: String = "127.0.0.1", readTimeout: Int = TestTime.scaled(seconds: 5), receiveBuffer: Int32? = nil) throws {
         let family = host.contains(":") ? AF_INET6 : AF_INET
         fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
