@@ -1,7 +1,8 @@
 # backpropd container image: build with the Swift toolchain, run on a slim Debian with only the
 # statically linked binary (the Swift runtime and Foundation are inside it).
 #   podman build --pull=never --format docker -t backpropd .     (docker build -t backpropd . elsewhere)
-#   podman run --rm --network host -v backpropd-data:/data backpropd
+#   podman run --rm --network host -v backpropd-data:/data -e BACKPROPD_API_TOKEN_FILE=/run/secrets/api-token \
+#     -v "$PWD/api-token:/run/secrets/api-token:ro" backpropd     (0.0.0.0 without a token is refused)
 
 FROM swift:6.3-bookworm AS build
 WORKDIR /src
@@ -13,7 +14,7 @@ COPY Tests ./Tests
 COPY Benchmarks ./Benchmarks
 RUN swift build -c release --static-swift-stdlib --product backpropd \
     && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/backpropd" /out/usr/local/bin/backpropd \
-    && install -d -m 0750 /out/data
+    && install -d -m 0700 /out/data
 
 FROM debian:bookworm-slim
 ARG VERSION=dev

@@ -3,7 +3,7 @@
 The server logs to a file next to (not inside) its data directory, so a full or read-only data
 directory never stops the log, and a busy access log never blocks on a pipe.
 """
-import os, signal, subprocess, tempfile, time
+import http.client, os, signal, subprocess, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # BACKPROPD_BINARY overrides the release build of this checkout.
@@ -75,23 +75,42 @@ class ServerProcess:
             command = ["setpriv", f"--reuid={self.user}", f"--regid={self.user}", "--clear-groups", *command]
         return command
 
-    def start(self):
-        """Starts the server and waits until it listens; returns self. Raises StartFailure if it exits."""
+    def start(self, wait_for_runs=True):
+        """Starts the server and waits until it listens and (unless `wait_for_runs` is False) has
+        loaded its stored runs: it listens first, and /readyz says "loading stored runs" until
+        then. Sets `listen_seconds` and `ready_seconds` (from the spawn). Returns self; raises
+        StartFailure if it exits."""
         self.log_offset = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.PIPE)
         log.close()
         self.port = None
-        deadline = time.time() + self.start_timeout
+        spawned = time.time()
+        deadline = spawned + self.start_timeout
         while time.time() < deadline:
             self.port = listening_port(self.process.pid)
             if self.port:
+                self.listen_seconds = time.time() - spawned
+                while wait_for_runs and time.time() < deadline and self.alive() and self.loading_runs():
+                    time.sleep(0.02)
+                self.ready_seconds = time.time() - spawned
                 return self
             if self.process.poll() is not None:
                 raise StartFailure(self.process.returncode, self.process.stderr.read().decode(errors="replace"), self.log_since_start())
             time.sleep(0.02)
         self.kill()
         raise StartFailure(None, "did not listen within %d s" % self.start_timeout, self.log_since_start())
+
+    def loading_runs(self):
+        """True while /readyz says the stored runs are still loading."""
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            connection.request("GET", "/readyz")
+            body = connection.getresponse().read()
+            connection.close()
+            return b"loading stored runs" in body
+        except OSError:
+            return True
 
     def log_since_start(self):
         with open(self.log_path, "rb") as text:

@@ -18,6 +18,16 @@ skips the trickled bodies and the clients that never read):
                stops reading, memory stays bounded, and it closes them at the write timeout
   half-closed  a full request then shutdown(SHUT_WR): answered; SHUT_WR at once: closed silently;
                half a head then SHUT_WR: closed; half a head then a reset (SO_LINGER 0)
+Then issue 16's attacks, each on a server of its own (--only-issue16 runs just these):
+  size         the 468-byte POST of a 106 MB run and a 1 GB inline-dataset run: 422 naming
+               --max-run-bytes; the largest run the defaults allow: its file, GET, SSE and restart,
+               time and peak RSS; --max-data-bytes 2 MB: 507 once the data dir is full
+  probes       --max-connections held by half-sent heads: /healthz, /readyz, /metrics still 200 from
+               the same and another address, anything else 503; the admin port answers
+  per-client   one client holds its share: its next request 429, another client's 200
+  forged log   GET /x%0a<time> ERROR …%1b[31m: one escaped access line, no forged line, no ESC byte
+  start-up     a FIFO, a symbolic link and a newer-format file among 200 stored sweeps: listens at
+               once, SIGTERM while loading exits 0 at once, the odd files stay, counted and named
 The server's timeouts are shortened by its flags so that the run takes minutes: 3 s head, 5 s
 body and write (--full: the product's 10 s head; 10 s body and write).
 Throughout, a well-behaved client (GET /healthz, GET /runs/{id}, now and then POST /runs) records
@@ -30,7 +40,7 @@ Usage:
   Reliability/hostile.py --full      # the issue's counts: about 2 minutes
 Exit status 1 when a hostile connection got the wrong answer or the probe failed.
 """
-import collections, os, shutil, socket, struct, sys, tempfile, threading, time
+import collections, json, os, shutil, socket, struct, sys, tempfile, threading, time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -339,6 +349,340 @@ class Hostile:
         self.parallel(counter, self.args.repeat * 4 * len(cases), attempt)
 
 
+# MARK: issue 16 — the on-call engineer's and the attacker's findings, each against its own server
+
+def probe_once(port, path, source="127.0.0.1", timeout=10):
+    """One request on a fresh connection from `source`; returns (status or None, seconds)."""
+    started = time.monotonic()
+    try:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0))
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n".encode())
+        received, _ = read_until_closed(sock)
+        sock.close()
+        return status_of(received), time.monotonic() - started
+    except OSError:
+        return None, time.monotonic() - started
+
+
+def half_sent_heads(port, count):
+    """`count` connections from 127.0.0.1, each holding half a request head; settled for 0.5 s."""
+    held = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        sock.sendall(b"GET /runs HTTP/1.1\r\nHost: slow\r\nX-Slow: a")
+        held.append(sock)
+    time.sleep(0.5)
+    return held
+
+
+def probes_at_the_limit(args, report, failures):
+    """The connection limit held by half-sent heads (each kept for the 10 s head timeout):
+    /healthz, /readyz and /metrics must still answer 200 (they answered 503), other requests
+    get 503 at once; one client over its share gets 429 while another is served; the admin port
+    answers whatever holds the main one."""
+    limit = args.limit_connections
+    data_dir = tempfile.mkdtemp(prefix="backpropd-hostile-limit-")
+    server = ServerProcess(data_dir, "--max-connections", str(limit), "--max-connections-per-client", str(limit),
+                           "--admin-port", "0", "--log-level", "warning", log_path=data_dir + ".log").start()
+    held = []
+    try:
+        held += half_sent_heads(server.port, limit)
+        rows = []
+        for path, source, wanted in [("/healthz", "127.0.0.2", 200), ("/readyz", "127.0.0.2", 200), ("/metrics", "127.0.0.2", 200),
+                                     ("/healthz", "127.0.0.1", 200), ("/runs", "127.0.0.2", 503)]:
+            outcomes = [probe_once(server.port, path, source) for _ in range(args.limit_probes)]
+            statuses = collections.Counter(str(status) for status, _ in outcomes)
+            seconds = [elapsed for _, elapsed in outcomes]
+            rows.append(f"| GET {path} from {source} | {dict(statuses)} | {ms(percentile(seconds, 0.5))} / {ms(percentile(seconds, 0.99))} |")
+            if statuses != {str(wanted): args.limit_probes}:
+                failures.append(f"at the connection limit, GET {path} from {source}: {dict(statuses)}, wanted all {wanted}")
+        admin_port = next(port for port in listening_ports(server.pid) if port != server.port)
+        outcomes = [probe_once(admin_port, "/healthz") for _ in range(args.limit_probes)]
+        statuses = collections.Counter(str(status) for status, _ in outcomes)
+        rows.append(f"| GET /healthz on --admin-port | {dict(statuses)} | {ms(percentile([e for _, e in outcomes], 0.5))} / "
+                    f"{ms(percentile([e for _, e in outcomes], 0.99))} |")
+        if statuses != {"200": args.limit_probes}:
+            failures.append(f"admin port at the main port's limit: {dict(statuses)}")
+        report += ["", f"**Probes at the connection limit**: `--max-connections {limit}` held by {limit} half-sent heads from "
+                   f"127.0.0.1 (the head timeout is the default 10 s); {args.limit_probes} requests per row, each on a new "
+                   "connection; RSS " + f"{server.rss_kb() / 1024:.1f} MiB.", "",
+                   "| request | statuses | p50 / p99 ms |", "|---|---|---:|", *rows]
+    finally:
+        for sock in held:
+            sock.close()
+        server.terminate()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def listening_ports(pid):
+    """Every TCP port the process listens on."""
+    inodes = {os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] for fd in os.listdir(f"/proc/{pid}/fd")}
+    ports = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if fields[3] == "0A" and fields[9] in inodes:
+                    ports.append(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def per_client_limit(args, report, failures):
+    """One client takes its share of connections with half-sent heads: its next request gets 429,
+    another client's is served."""
+    data_dir = tempfile.mkdtemp(prefix="backpropd-hostile-client-")
+    share = 50
+    server = ServerProcess(data_dir, "--max-connections-per-client", str(share), "--log-level", "warning",
+                           log_path=data_dir + ".log").start()
+    held = []
+    try:
+        held += half_sent_heads(server.port, share)
+        greedy = collections.Counter(str(probe_once(server.port, "/runs")[0]) for _ in range(10))
+        other = collections.Counter(str(probe_once(server.port, "/runs", "127.0.0.2")[0]) for _ in range(10))
+        own_probe = collections.Counter(str(probe_once(server.port, "/healthz")[0]) for _ in range(10))
+        report += ["", f"**One client, `--max-connections-per-client {share}`**, its {share} connections held by half-sent heads: "
+                   f"its next GET /runs × 10 → {dict(greedy)}; its GET /healthz × 10 → {dict(own_probe)}; "
+                   f"another client's GET /runs × 10 → {dict(other)}."]
+        if greedy != {"429": 10} or other != {"200": 10} or own_probe != {"200": 10}:
+            failures.append(f"per-client limit: greedy {dict(greedy)}, other {dict(other)}, own probe {dict(own_probe)}")
+    finally:
+        for sock in held:
+            sock.close()
+        server.terminate()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def forged_log_line(args, report, failures):
+    """`GET /x%0a<time> ERROR cannot start…` wrote a fake ERROR line into the text log; ANSI
+    escapes passed through."""
+    data_dir = tempfile.mkdtemp(prefix="backpropd-hostile-log-")
+    log_path = data_dir + ".log"
+    server = ServerProcess(data_dir, "--log-format", "text", log_path=log_path).start()
+    forged = "2026-12-07T04:00:00.000Z ERROR cannot start reason=disk"
+    try:
+        sock = connect(server.port)
+        sock.sendall(b"GET /x%0a" + forged.replace(" ", "%20").encode() + b"%1b%5b31m HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+        read_until_closed(sock)
+        sock.close()
+        time.sleep(0.5)
+    finally:
+        server.terminate()
+    text = open(log_path, encoding="utf-8", errors="replace").read()
+    lines = text.splitlines()
+    fake = [line for line in lines if line.startswith(forged[:24])]
+    access = next((line for line in lines if " INFO http " in line and "status=404" in line), "")
+    report += ["", f"**A forged log line**: `GET /x%0a{forged.replace(' ', '%20')}%1b%5b31m` → the access line is "
+               f"`{access.split(' INFO ', 1)[-1][:140]}…`; lines beginning with the forged time stamp: {len(fake)}; "
+               f"ESC bytes in the log: {text.count(chr(27))}."]
+    if fake or "\x1b" in text or not access:
+        failures.append(f"log forgery: {len(fake)} forged lines, ESC {text.count(chr(27))}, access line found: {bool(access)}")
+    shutil.rmtree(data_dir, ignore_errors=True)
+    os.unlink(log_path)
+
+
+def hostile_start_up(args, report, failures):
+    """A data dir with runs, a FIFO named runs/<id>.json (it blocked start-up forever), a symbolic
+    link, a newer version's file (renamed *.corrupt-… and lost) and a file over the size cap:
+    the server listens at once, /readyz is 503 until the runs are read, SIGTERM while they are
+    ends it at once, and the odd files stay where they are, counted and named."""
+    data_dir = tempfile.mkdtemp(prefix="backpropd-hostile-start-")
+    first = ServerProcess(data_dir, "--log-level", "warning", log_path=data_dir + ".log").start()
+    client = Client(first.port)
+    ids = [client.request("POST", "/runs", workloads.SWEEPS["notebook"]).json()["id"] for _ in range(3)]
+    for run_id in ids:
+        client.request("GET", f"/runs/{run_id}?wait=60&since=60000")
+    client.close()
+    first.terminate()
+    runs = os.path.join(data_dir, "runs")
+    stored = open(os.path.join(runs, ids[0] + ".json")).read()
+    for copy in range(args.startup_copies):
+        other = f"{copy + 1:032x}"
+        with open(os.path.join(runs, other + ".json"), "w") as file:
+            file.write(stored.replace(ids[0], other))
+    odd = {"fifo": "f" * 32, "symlink": "e" * 32, "newer format": "d" * 32}
+    os.mkfifo(os.path.join(runs, odd["fifo"] + ".json"))
+    os.symlink(os.path.join(runs, ids[0] + ".json"), os.path.join(runs, odd["symlink"] + ".json"))
+    with open(os.path.join(runs, odd["newer format"] + ".json"), "w") as file:
+        file.write('{"format": 99, "id": "%s", "from": "a newer backpropd"}' % odd["newer format"])
+    files = len(os.listdir(runs))
+    megabytes = sum(os.path.getsize(os.path.join(runs, name)) for name in os.listdir(runs)
+                    if os.path.isfile(os.path.join(runs, name)) and not os.path.islink(os.path.join(runs, name))) / 1e6
+
+    # SIGTERM as soon as it listens (runs still loading): honoured at once.
+    early = ServerProcess(data_dir, "--log-level", "info", log_path=data_dir + ".log", start_timeout=20).start(wait_for_runs=False)
+    ready_then = early.loading_runs()
+    code, stop_seconds = early.terminate(timeout=20)
+    # Then a full start.
+    server = ServerProcess(data_dir, "--log-level", "info", log_path=data_dir + ".log", start_timeout=600).start()
+    metrics = Client(server.port).request("GET", "/metrics").body.decode()
+    listed = len(Client(server.port).request("GET", "/runs?limit=100").json()["runs"])
+    rss = server.rss_kb()
+    server.terminate()
+    log = server.log_since_start()
+    skipped = {line.split("{", 1)[1].split("}")[0]: line.rsplit(" ", 1)[1] for line in metrics.splitlines()
+               if line.startswith("backpropd_run_files_skipped{")}
+    named = {what: (name in log) for what, name in odd.items()}
+    stayed = {what: os.path.lexists(os.path.join(runs, name + ".json")) for what, name in odd.items()}
+    report += ["", f"**Start-up with a FIFO, a symbolic link and a newer-format file** among {files} files ({megabytes:.1f} MB: "
+               f"{len(ids) + args.startup_copies} notebook sweeps): listening after {server.listen_seconds * 1000:.0f} ms, ready after "
+               f"{server.ready_seconds * 1000:.0f} ms ({listed} runs listed), RSS {rss / 1024:.1f} MiB; SIGTERM right after listening "
+               f"(/readyz said loading: {ready_then}): exit {code} in {stop_seconds * 1000:.0f} ms. "
+               f"`backpropd_run_files_skipped`: {skipped}; named in the log: {named}; still in place: {stayed}."]
+    if code != 0 or stop_seconds > 5:
+        failures.append(f"SIGTERM while loading: exit {code} after {stop_seconds:.1f} s")
+    if listed != len(ids) + args.startup_copies or not all(named.values()) or not all(stayed.values()):
+        failures.append(f"start-up: listed {listed}, named {named}, stayed {stayed}")
+    if skipped.get('reason="not_regular"') != "2" or skipped.get('reason="unknown_format"') != "1":
+        failures.append(f"start-up: skipped counts {skipped}")
+    shutil.rmtree(data_dir, ignore_errors=True)
+    os.unlink(data_dir + ".log")
+
+
+def vm_field_kb(pid, field):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def reset_peak(pid):
+    """Resets VmHWM (the peak RSS) to the current RSS, so the next peak is this step's own."""
+    with open(f"/proc/{pid}/clear_refs", "w") as refs:
+        refs.write("5")
+
+
+def run_size_budget(args, report, failures):
+    """A 468-byte POST made a 106 MB run (905 MB to reload, 331 MB per GET): the run's size is now
+    known before it is accepted, and the largest run the defaults allow is measured: its size,
+    GET, SSE and restart, in time and peak RSS. Then --max-data-bytes: 507 once the files and the
+    unfinished runs' room would pass it."""
+    data_dir = tempfile.mkdtemp(prefix="backpropd-hostile-size-")
+    log_path = data_dir + ".log"
+    server = ServerProcess(data_dir, "--workers", "2", "--log-level", "warning", log_path=log_path).start()
+    client = Client(server.port, timeout=300)
+    alphas = [round(0.05 * (index + 1), 2) for index in range(64)]
+    attack = {"dataset": "xor", "alphas": alphas, "hidden_sizes": [0] * 16, "iterations": 10000, "error_every": 1}
+    body = json.dumps(attack, separators=(",", ":")).encode()
+    refused = client.request("POST", "/runs", body, headers={"Content-Type": "application/json"})
+    detail = refused.json().get("errors", [{}])[0].get("detail", "") if refused.status == 422 else refused.body[:200]
+    report += ["", f"**The {len(body)}-byte POST** (64 alphas × `hidden_sizes` [0]×16, 10,000 iterations, `error_every` 1) → "
+               f"{refused.status}: “{detail}”"]
+    if refused.status != 422 or "--max-run-bytes" not in str(detail):
+        failures.append(f"the 468-byte run was not refused by its size: {refused.status} {detail}")
+    inline = {"dataset": {"inputs": [[(row >> bit) & 1 for bit in range(4)] for row in range(1024)],
+                          "targets": [[(row >> (bit % 10)) & 1 for bit in range(64)] for row in range(1024)]},
+              "alphas": alphas, "hidden_sizes": [4] * 16, "iterations": 100, "error_every": 100}
+    refused_inline = client.request("POST", "/runs", inline)
+    report += [f"- an inline dataset of 1024 samples × 64 targets with 1024 trials → {refused_inline.status}: "
+               f"“{refused_inline.json()['errors'][0]['detail'][:220]}…”" if refused_inline.status == 422 else
+               f"- an inline dataset of 1024 × 64 targets with 1024 trials → {refused_inline.status}"]
+    if refused_inline.status != 422:
+        failures.append(f"the 1 GB inline-dataset run was not refused: {refused_inline.status}")
+
+    # The largest run the defaults allow: 64 alphas at the notebook's hidden size, as many curve
+    # points as fit (the 422's advice names how many).
+    probe = {"dataset": "xor", "alphas": alphas, "hidden_size": 4, "iterations": 10000, "error_every": 1}
+    advice = client.request("POST", "/runs", probe).json()["errors"][0]["detail"]
+    fit = int(advice.split("record at most ")[1].split()[0])
+    largest = dict(probe, error_every=-(-(probe["iterations"] - 1) // max(fit - 1, 1)))
+    accepted = client.request("POST", "/runs", largest)
+    if accepted.status != 202:
+        failures.append(f"the largest run was refused: {accepted.status} {accepted.body[:300]}")
+        server.terminate()
+        return
+    run_id = accepted.json()["id"]
+    started = time.monotonic()
+    while client.request("GET", f"/runs/{run_id}?wait=30").json().get("status") not in ("succeeded", "failed", "cancelled"):
+        pass
+    trained = time.monotonic() - started
+    file_bytes = os.path.getsize(os.path.join(data_dir, "runs", run_id + ".json"))
+    idle_kb = vm_field_kb(server.pid, "VmRSS")
+    rows = []
+    for label, path in [("GET (encoded)", f"/runs/{run_id}"), ("GET (cached)", f"/runs/{run_id}")]:
+        client.close()
+        reset_peak(server.pid)
+        reply = client.request("GET", path)
+        rows.append(f"| {label} | {len(reply.body) / 1e6:.1f} MB | {reply.seconds * 1000:.0f} ms | "
+                    f"{vm_field_kb(server.pid, 'VmHWM') / 1024:.0f} MiB |")
+    reset_peak(server.pid)
+    stream_started = time.monotonic()
+    connection, response, _ = client.stream(f"/runs/{run_id}/events", timeout=300)
+    streamed = 0
+    while True:
+        chunk = response.read1(1 << 16)
+        if not chunk:
+            break
+        streamed += len(chunk)
+    connection.close()
+    rows.append(f"| SSE from the start (every point) | {streamed / 1e6:.1f} MB | {(time.monotonic() - stream_started) * 1000:.0f} ms | "
+                f"{vm_field_kb(server.pid, 'VmHWM') / 1024:.0f} MiB |")
+    server.terminate()
+    restarted = ServerProcess(data_dir, "--workers", "2", "--log-level", "warning", log_path=log_path, start_timeout=600).start()
+    peak = vm_field_kb(restarted.pid, "VmHWM")
+    rss = vm_field_kb(restarted.pid, "VmRSS")
+    rows.append(f"| restart: listening / ready | {file_bytes / 1e6:.1f} MB file | {restarted.listen_seconds * 1000:.0f} / "
+                f"{restarted.ready_seconds * 1000:.0f} ms | {peak / 1024:.0f} MiB (after: {rss / 1024:.0f} MiB) |")
+    budget = {line.split('"')[1]: float(line.rsplit(" ", 1)[1]) for line in
+              Client(restarted.port).request("GET", "/metrics").body.decode().splitlines() if line.startswith("backpropd_data_bytes{")}
+    restarted.terminate()
+
+    # The data dir filled to the default --max-data-bytes with copies of that run: the restart a
+    # full volume costs (the startupProbe is sized from it), and 507 for one more run.
+    copies = int(budget["limit"] // budget["kept"]) - 1
+    stored = open(os.path.join(data_dir, "runs", run_id + ".json")).read()
+    for copy in range(copies):
+        other = f"{copy + 1:032x}"
+        with open(os.path.join(data_dir, "runs", other + ".json"), "w") as file:
+            file.write(stored.replace(run_id, other))
+    os.chmod(data_dir, 0o700)
+    full = ServerProcess(data_dir, "--workers", "2", "--log-level", "warning", log_path=log_path, start_timeout=600).start()
+    peak, rss = vm_field_kb(full.pid, "VmHWM"), vm_field_kb(full.pid, "VmRSS")
+    refused_full = Client(full.port).request("POST", "/runs", largest)
+    full.terminate()
+    rows.append(f"| restart with the data dir full ({copies + 1} such runs, {(copies + 1) * file_bytes / 1e6:.0f} MB of files, "
+                f"bounds {budget['kept'] * (copies + 1) / 2**20:.0f} of {budget['limit'] / 2**20:.0f} MiB): listening / ready | "
+                f"{(copies + 1) * file_bytes / 1e6:.0f} MB | {full.listen_seconds * 1000:.0f} / {full.ready_seconds * 1000:.0f} ms "
+                f"({(copies + 1) * file_bytes / 1e6 / max(full.ready_seconds, 1e-3):.0f} MB/s) | {peak / 1024:.0f} MiB (after: {rss / 1024:.0f} MiB) |")
+    rows.append(f"| one more such run, data dir full | → {refused_full.status} | | |")
+    if refused_full.status != 507:
+        failures.append(f"a run beyond --max-data-bytes: {refused_full.status}")
+    report += ["", f"**The largest run the defaults allow** (`--max-run-bytes` 16 MiB): {json.dumps(largest)} — "
+               f"64 trials × {(largest['iterations'] - 1) // largest['error_every'] + 1} curve points, trained in {trained:.1f} s; "
+               f"RSS idle with it {idle_kb / 1024:.0f} MiB. Peak RSS is VmHWM, reset before each step.", "",
+               "| step | bytes | time | peak RSS |", "|---|---:|---:|---:|", *rows]
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+    # --max-data-bytes: 507 once the files and the unfinished runs' room would pass it.
+    data_dir = tempfile.mkdtemp(prefix="backpropd-hostile-data-")
+    server = ServerProcess(data_dir, "--max-data-bytes", str(2_000_000), "--log-level", "warning", log_path=log_path).start()
+    client = Client(server.port)
+    statuses = collections.Counter()
+    detail = ""
+    for _ in range(40):
+        reply = client.request("POST", "/runs", workloads.SWEEPS["notebook"])
+        statuses[reply.status] += 1
+        if reply.status == 507:
+            detail = reply.json()["detail"]
+            break
+        client.request("GET", f"/runs/{reply.json()['id']}?wait=30&since=60000")
+    server.terminate()
+    report += ["", f"**`--max-data-bytes 2000000`**, notebook sweeps submitted one after another: {dict(statuses)}; the 507 says “{detail}”"]
+    if 507 not in statuses or "--max-data-bytes" not in detail:
+        failures.append(f"--max-data-bytes: {dict(statuses)}")
+    shutil.rmtree(data_dir, ignore_errors=True)
+    os.unlink(log_path)
+
+
+def issue16(args):
+    """Runs the issue 16 attacks; returns (report lines, failures)."""
+    report, failures = ["", "### Issue 16 attacks", ""], []
+    for attack in (run_size_budget, probes_at_the_limit, per_client_limit, forged_log_line, hostile_start_up):
+        print(f"== {attack.__name__}", file=sys.stderr)
+        attack(args, report, failures)
+    return report, failures
+
+
 WANTED = {
     "slowloris": {"408, closed"},
     "headers": {"70 KB field: 431, closed", "101 fields: 431, closed", "10 KB target: 414, closed", "1 MiB head, no end: 431, closed",
@@ -367,6 +711,10 @@ def main():
     parser.add_argument("--write-timeout", type=int, help="backpropd --write-timeout (default 5; --full 10)")
     parser.add_argument("--max-body-bytes", type=int, default=1 << 20, help="backpropd --max-body-bytes (default 1 MiB)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--limit-connections", type=int, default=500, help="--max-connections held by half-sent heads in the probes phase (default 500)")
+    parser.add_argument("--limit-probes", type=int, default=20, help="requests per kind at the connection limit (default 20)")
+    parser.add_argument("--startup-copies", type=int, default=200, help="notebook sweeps copied into the start-up phase's data dir (default 200)")
+    parser.add_argument("--only-issue16", action="store_true", help="run only the issue 16 attacks")
     parser.add_argument("--report", help="also write the markdown report to this file")
     args = parser.parse_args()
     if args.full:
@@ -376,11 +724,18 @@ def main():
     args.body_timeout = args.body_timeout or defaults[1]
     args.write_timeout = args.write_timeout or defaults[2]
     args.write_wait = args.write_timeout + 10
-    raise_descriptor_limit(args.slowloris + 500)
+    raise_descriptor_limit(max(args.slowloris, args.limit_connections) + 500)
+    if args.only_issue16:
+        lines, failures = issue16(args)
+        publish(lines + failure_list(failures), args.report)
+        sys.exit(1 if failures else 0)
 
     data_dir = tempfile.mkdtemp(prefix="backpropd-hostile-")
     log_path = data_dir + ".log"
+    # Every hostile connection comes from 127.0.0.1: the per-client limit (tried in the issue 16
+    # phases) is out of the way here.
     flags = ["--workers", str(args.workers), "--max-body-bytes", str(args.max_body_bytes), "--header-timeout", str(args.header_timeout),
+             "--max-connections-per-client", "1000000",
              "--body-timeout", str(args.body_timeout), "--write-timeout", str(args.write_timeout), "--log-level", "warning"]
     server = ServerProcess(data_dir, *flags, log_path=log_path).start()
     started_at = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
@@ -459,6 +814,9 @@ def main():
         failures.append(f"descriptors not back to baseline: {baseline_fds} → {final_fds}")
     if not alive or code != 0:
         failures.append(f"server alive at the end: {alive}, exit {code}")
+    more_lines, more_failures = issue16(args)
+    lines += more_lines
+    failures += more_failures
     publish(lines + failure_list(failures), args.report)
     shutil.rmtree(data_dir, ignore_errors=True)
     os.unlink(log_path)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real Dockerfile with podman and proves the image: healthy by its own HEALTHCHECK,
 # trains the notebook's sweep to the notebook's figures, keeps the run across a container
-# restart on the same volume, runs as non-root, stops on SIGTERM with exit code 0, fits 120 MB.
+# restart on the same volume, runs as non-root, stops on SIGTERM with exit code 0, fits 120 MB,
+# and refuses to serve 0.0.0.0 without a token (it then runs with one, from a mounted file).
 #
 # Needs root (podman) and the local base-image stand-ins (no registry is reachable here): the
 # script runs ../shared/container/setup-podman.sh and make-base-images.sh when they are missing.
@@ -17,7 +18,13 @@ max_image_mb=120
 
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "FAIL: $*" >&2; podman logs "$name" 2>/dev/null | tail -20 >&2 || true; exit 1; }
+secrets=$(mktemp -d)
+openssl rand -hex 32 >"$secrets/api-token"
+chmod 0644 "$secrets/api-token"
+token=$(cat "$secrets/api-token")
+auth=(-H "Authorization: Bearer $token")
 cleanup() {
+  rm -rf "$secrets"
   podman rm -f -t 0 "$name" >/dev/null 2>&1 || true
   podman volume rm -f "$volume" >/dev/null 2>&1 || true
 }
@@ -51,7 +58,8 @@ podman image inspect "$image" --format '{{json .Config.Healthcheck}}' | grep -q 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
 start_container() {
-  podman run -d --name "$name" --network host -e PORT="$port" -v "$volume:/data" "$image" >/dev/null
+  podman run -d --name "$name" --network host -e PORT="$port" -v "$volume:/data" \
+    -v "$secrets/api-token:/run/secrets/api-token:ro" -e BACKPROPD_API_TOKEN_FILE=/run/secrets/api-token "$image" >/dev/null
   local healthy=0
   for _ in $(seq 60); do
     if podman healthcheck run "$name" >/dev/null 2>&1; then healthy=1; break; fi
@@ -59,6 +67,8 @@ start_container() {
   done
   (( healthy )) || fail "podman healthcheck run never passed"
   echo "healthy: podman healthcheck run passed ($(podman inspect "$name" --format '{{.State.Health.Status}}' 2>/dev/null || echo '?'))"
+  # It listens before it reads the stored runs back: ready once they are.
+  for _ in $(seq 600); do curl -fs -o /dev/null "$base/readyz" && break; sleep 0.1; done
 }
 stop_container() {
   podman wait "$name" >"/tmp/$name.exit" 2>/dev/null &
@@ -74,17 +84,27 @@ stop_container() {
   podman rm "$name" >/dev/null
 }
 
-step "run (PORT=$port, volume $volume) and wait for the HEALTHCHECK"
+step "0.0.0.0 without a token: refused"
+set +e
+open_log=$(podman run --rm --network host -e PORT="$port" "$image" 2>&1)
+open_code=$?
+set -e
+[ "$open_code" = 1 ] || fail "started on 0.0.0.0 without a token (exit $open_code)"
+grep -q "refusing to serve 0.0.0.0 without an API token" <<<"$open_log" || fail "no refusal message: $open_log"
+echo "refused with exit code 1: $(grep -o 'refusing to serve [^:]*' <<<"$open_log" | head -1)"
+
+step "run (PORT=$port, volume $volume, token from a mounted file) and wait for the HEALTHCHECK"
 start_container
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/runs")" = 401 ] || fail "GET /runs without the token was not 401"
 [ "$(podman exec "$name" id -u)" != 0 ] || fail "the process runs as root"
 podman logs "$name" | grep -q "listening on http://0.0.0.0:$port" || fail "no 'listening on http://0.0.0.0:$port' log line"
 
 step "the notebook's sweep over HTTP"
 sweep='{"dataset":"xor","alphas":[0.001,0.01,0.1,1,10,100,1000],"hidden_size":4,"iterations":60000,"seed":1,"error_every":10000}'
-id=$(curl -fsS -X POST -H 'Content-Type: application/json' -d "$sweep" "$base/runs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+id=$(curl -fsS "${auth[@]}" -X POST -H 'Content-Type: application/json' -d "$sweep" "$base/runs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 echo "run $id"
-curl -fsS "$base/runs/$id?since=60000&wait=60" >/dev/null
-curl -fsS "$base/runs/$id" >"/tmp/$name.run.json"
+curl -fsS "${auth[@]}" "$base/runs/$id?since=60000&wait=60" >/dev/null
+curl -fsS "${auth[@]}" "$base/runs/$id" >"/tmp/$name.run.json"
 check_figures() {
   python3 - "$1" <<'PY'
 import json, sys
@@ -115,7 +135,7 @@ check_figures "/tmp/$name.run.json"
 step "stop (SIGTERM) and restart on the same volume"
 stop_container
 start_container
-curl -fsS "$base/runs/$id" >"/tmp/$name.after.json"
+curl -fsS "${auth[@]}" "$base/runs/$id" >"/tmp/$name.after.json"
 python3 - "/tmp/$name.run.json" "/tmp/$name.after.json" <<'PY'
 import json, sys
 before, after = (json.load(open(path)) for path in sys.argv[1:])
@@ -128,14 +148,14 @@ rm -f "/tmp/$name.run.json" "/tmp/$name.after.json"
 
 step "SIGTERM while training: exit 0, the run resumes in the next container"
 long='{"dataset":"xor","alphas":[0.5,1,2,4],"hidden_sizes":[64],"iterations":2000000,"error_every":20000}'
-busy=$(curl -fsS -X POST -H 'Content-Type: application/json' -d "$long" "$base/runs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+busy=$(curl -fsS "${auth[@]}" -X POST -H 'Content-Type: application/json' -d "$long" "$base/runs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 sleep 1
 stop_container
 start_container
-status=$(curl -fsS "$base/runs/$busy" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+status=$(curl -fsS "${auth[@]}" "$base/runs/$busy" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
 [[ $status == queued || $status == running || $status == succeeded ]] || fail "interrupted run came back as $status"
 echo "interrupted run $busy is $status again"
-curl -fsS -X DELETE "$base/runs/$busy" -o /dev/null
+curl -fsS "${auth[@]}" -X DELETE "$base/runs/$busy" -o /dev/null
 stop_container
 
-printf '\ncontainer test passed: image %s MB, healthy, notebook figures, persistent volume, SIGTERM exit 0\n' "$size_mb"
+printf '\ncontainer test passed: image %s MB, refuses 0.0.0.0 without a token, healthy, notebook figures, persistent volume, SIGTERM exit 0\n' "$size_mb"

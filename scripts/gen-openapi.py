@@ -15,6 +15,14 @@ run_id_param = {"name": "id", "in": "path", "required": True, "description": "Th
 since_param = {"name": "since", "in": "query", "required": False, "description": "Only curve points with an iteration greater than this.", "schema": {"type": "integer", "minimum": -1}}
 cursor_schema = {"type": "string", "pattern": "^([1-9][0-9]{0,11}\\.)?[0-9]{1,12}$"}
 after_param = {"name": "after", "in": "query", "required": False, "description": "A resume cursor: the `next` of an earlier answer or an event's `id`. Only what was logged after it (every point exactly once across answers); a cursor past the end means after everything.", "schema": cursor_schema}
+wait_param = {"name": "wait", "in": "query", "description": "Long-poll up to this many seconds (≤ --max-wait) until there is something new: an ETag other than If-None-Match, else events after `after`, else a newer point than `since` or the end, else any change or the end. An answer that would be 304 (or, with after, empty) waits the whole time, also on a finished run.", "schema": {"type": "integer", "minimum": 0, "maximum": "__MAX_WAIT__"}}
+window_params = [
+    {"name": "points", "in": "query", "required": False, "description": "At most this many points per curve (over the window): the first and last point, and per bucket of consecutive points its lowest and highest error, so a spike is never dropped. A window of no more points comes back whole. Without it, every point.", "schema": {"type": "integer", "minimum": 4, "maximum": 100000}},
+    {"name": "from", "in": "query", "required": False, "description": "Only curve points at this iteration or later (inclusive).", "schema": {"type": "integer", "minimum": 0}},
+    {"name": "to", "in": "query", "required": False, "description": "Only curve points at this iteration or earlier (inclusive); to < from is an empty window.", "schema": {"type": "integer", "minimum": 0}},
+]
+format_param = {"name": "format", "in": "query", "required": False, "description": "json or csv; wins over Accept (without it, Accept: text/csv ranked above JSON gives CSV).", "schema": {"type": "string", "enum": ["json", "csv"]}}
+csv_content = {"text/csv": {"schema": {"type": "string", "description": "RFC 4180, UTF-8, CRLF line ends, a header row first."}}}
 restarting = {**problem("The server is shutting down (a long-poll it interrupted); ask its successor after Retry-After seconds."), "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
 etag_header = {"ETag": {"description": "Strong validator of this representation; send it back in If-None-Match.", "schema": {"type": "string"}}}
 reqid = {"X-Request-Id": {"schema": {"type": "string"}, "description": "Request id, also in the access log."}}
@@ -24,6 +32,8 @@ def run_links():
         "CancelRun": {"operationId": "cancelRun", "parameters": {"id": "$response.body#/id"}},
         "DeleteRun": {"operationId": "deleteRun", "parameters": {"id": "$response.body#/id"}},
         "StreamRunEvents": {"operationId": "streamRunEvents", "parameters": {"id": "$response.body#/id"}},
+        "PatchRun": {"operationId": "patchRun", "parameters": {"id": "$response.body#/id"}},
+        "GetTrial": {"operationId": "getTrial", "parameters": {"id": "$response.body#/id", "index": 0}},
     }
 security = [{}, {"bearer": []}]
 doc = {
@@ -45,24 +55,36 @@ doc = {
                    "503": problem("The server is stopping or cannot write to its data directory."),
                    "507": problem("The data directory is full; nothing was accepted."),
                    "default": problem("Any other error.")}},
-   "get": {"operationId": "listRuns", "summary": "Runs, newest first, without trials; ETag/If-None-Match.", "security": security,
-     "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
-                    {"name": "cursor", "in": "query", "description": "next_cursor of the previous page: <created_at in ms>.<id>. Any text of this form is accepted; the page holds the runs older than it (none for a cursor older than every run).", "schema": {"type": "string", "pattern": "^[0-9]+\\.[0-9a-f]{32}$"}},
+   "get": {"operationId": "listRuns", "summary": "Runs without trials, filtered (label, q, status) and ordered (sort), a page at a time; ETag/If-None-Match. CSV (one row per run) with format=csv or Accept: text/csv.", "security": security,
+     "parameters": [{"name": "limit", "in": "query", "description": "Runs per page (JSON: default 50; CSV: every run unless given).", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+                    {"name": "cursor", "in": "query", "description": "next_cursor of the previous page: <created_at in ms>.<id>, with e<16 hex digits of the best final error's bits>. in front in the best_error order. Any text of this form is a position: the page holds the runs after it in the order asked for.", "schema": {"type": "string", "pattern": "^(e[0-9a-f]{16}\\.)?[0-9]+\\.[0-9a-f]{32}$"}},
                     {"name": "status", "in": "query", "schema": {"type": "string", "enum": statuses}},
+                    {"name": "label", "in": "query", "description": "KEY:VALUE (the first colon splits them); repeatable: every label given must match. No NUL (%00 is refused in any query, 400).", "style": "form", "explode": True, "schema": {"type": "array", "items": {"type": "string", "pattern": "^[^:\\u0000]+:[^\\u0000]*$"}}},
+                    {"name": "q", "in": "query", "description": "Text in the run's name, case-insensitive (empty: no filter).", "schema": {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"}},
+                    {"name": "sort", "in": "query", "description": "created_at: newest first (default); best_error: lowest best final error first, runs without a result last (newest first among them).", "schema": {"type": "string", "enum": ["created_at", "best_error"], "default": "created_at"}},
+                    format_param,
                     {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
-     "responses": {"200": {"description": "A page of runs.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunList"}}}},
+     "responses": {"200": {"description": "A page of runs (a cut page links to the next: Link rel=next). CSV: id,name,status,created_at,finished_at,best_alpha,best_hidden_size,best_final_error, then label:KEY for every label key on the rows.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunList"}}, **csv_content}},
                    "304": {"description": "The page is unchanged since the ETag sent in If-None-Match (a hash of the page: valid across restarts).", "headers": etag_header},
-                   "401": problem("A token is required."), "422": problem("A bad limit, cursor or status."), "default": problem("Any other error.")}}},
+                   "401": problem("A token is required."), "422": problem("A bad limit, cursor, status, label, q, sort or format (query:NAME names each)."), "default": problem("Any other error.")}}},
   "/runs/{id}": {
    "parameters": [run_id_param],
-   "get": {"operationId": "getRun", "summary": "A run with its trials; supports ETag/If-None-Match, ?after= resume cursors, ?since= and ?wait= long-polling.", "security": security,
-     "parameters": [since_param, after_param,
-                    {"name": "wait", "in": "query", "description": "Long-poll up to this many seconds (≤ --max-wait) until there is something new: an ETag other than If-None-Match, else events after `after`, else a newer point than `since` or the end, else any change or the end. An answer that would be 304 (or, with after, empty) waits the whole time, also on a finished run.", "schema": {"type": "integer", "minimum": 0, "maximum": "__MAX_WAIT__"}},
+   "get": {"operationId": "getRun", "summary": "A run with its trials; supports ETag/If-None-Match, ?after= resume cursors, ?since= and ?wait= long-polling, curve windows (points, from, to) and CSV (one row per curve point).", "security": security,
+     "parameters": [since_param, after_param, wait_param, *window_params, format_param,
                     {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
-     "responses": {"200": {"description": "The run.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
+     "responses": {"200": {"description": "The run. CSV: trial,alpha,hidden_size,iteration,error, one row per curve point kept.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}, **csv_content}},
                    "304": {"description": "Unchanged since the ETag sent in If-None-Match.", "headers": etag_header},
-                   "401": problem("A token is required."), "404": problem("No such run."), "422": problem("A bad since, after or wait."),
+                   "401": problem("A token is required."), "404": problem("No such run."), "422": problem("A bad since, after, wait, points, from, to or format."),
                    "503": restarting, "default": problem("Any other error.")}},
+   "patch": {"operationId": "patchRun", "summary": "Rename and relabel a run: a JSON merge patch (RFC 7396) of name and labels only. If-Match makes it conditional.", "security": security,
+     "parameters": [{"name": "If-Match", "in": "header", "required": False, "description": "Apply only if the run's current ETag is one of these (strong comparison; * matches any); 412 otherwise.", "schema": {"type": "string"}}],
+     "requestBody": {"required": True, "content": {"application/merge-patch+json": {"schema": {"$ref": "#/components/schemas/RunPatch"}}}},
+     "responses": {"200": {"description": "The run as GET /runs lists it, with its new ETag.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunSummary"}}}},
+                   "400": problem("The body is not JSON."), "401": problem("A token is required."), "404": problem("No such run."),
+                   "412": problem("If-Match named none of the run's current ETag."),
+                   "415": {**problem("The body is not application/merge-patch+json."), "headers": {"Accept-Patch": {"schema": {"type": "string"}}}},
+                   "422": problem("A member other than name and labels, a bad name or label, or more labels than allowed after the patch (errors names each)."),
+                   "default": problem("Any other error.")}},
    "delete": {"operationId": "deleteRun", "summary": "Cancel the run if needed and remove it.", "security": security,
      "responses": {"204": {"description": "Removed."}, "401": problem("A token is required."), "404": problem("No such run."), "default": problem("Any other error.")}}},
   "/runs/{id}/cancel": {
@@ -80,6 +102,15 @@ doc = {
                      "properties": {"id": {"type": "string", "description": "The resume cursor after this event (not on deleted/restarting)."}, "event": {"type": "string", "enum": ["status", "point", "trial", "end", "deleted", "restarting"]},
                                     "retry": {"type": "integer", "description": "On restarting: milliseconds to wait before reconnecting."}, "data": {"type": "string", "contentMediaType": "application/json"}}}}}},
                    "401": problem("A token is required."), "404": problem("No such run."), "422": problem("A malformed since, after or Last-Event-ID (query:/header: names which)."), "default": problem("Any other error.")}}},
+  "/runs/{id}/trials/{index}": {
+   "parameters": [run_id_param, {"name": "index", "in": "path", "required": True, "description": "The trial's index in the run's trials (0-based); any other segment is a 404.", "schema": {"type": "integer", "minimum": 0}}],
+   "get": {"operationId": "getTrial", "summary": "One trial of a run, as the run's trials[index] plus run, trial and the run's resume cursor next; the run's ETag/If-None-Match, since, after, wait, curve windows and CSV, with the trial's own ETag.", "security": security,
+     "parameters": [since_param, after_param, wait_param, *window_params, format_param,
+                    {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
+     "responses": {"200": {"description": "The trial. CSV: trial,alpha,hidden_size,iteration,error.", "headers": etag_header, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TrialOfRun"}}, **csv_content}},
+                   "304": {"description": "Unchanged since the ETag sent in If-None-Match.", "headers": etag_header},
+                   "401": problem("A token is required."), "404": problem("No such run, or no such trial."),
+                   "422": problem("A bad since, after, wait, points, from, to or format."), "503": restarting, "default": problem("Any other error.")}}},
   "/datasets": {"get": {"operationId": "listDatasets", "summary": "The built-in datasets.",
      "responses": {"200": {"description": "Datasets.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DatasetList"}}}}, "default": problem("Any other error.")}}},
   "/healthz": {"get": {"operationId": "health", "summary": "Liveness: the process serves HTTP.",
@@ -128,10 +159,15 @@ doc = {
                       "properties": {"trial": int_, "alpha": num, "hidden_size": int_, "final_error": {"type": ["number", "null"]}}}],
                       "description": "The succeeded trial with the lowest final error among those that learned; null when none did."},
                     "trials_succeeded": int_, "trials_diverged": int_, "trials_cancelled": int_, "trials_learned": int_}},
-   "RunSummary": {"type": "object", "required": ["id", "name", "labels", "status", "created_at", "started_at", "finished_at", "progress", "summary"],
+   "RunSummary": {"type": "object", "required": ["id", "name", "labels", "status", "created_at", "started_at", "finished_at", "queued_ms", "duration_ms", "engine", "fingerprint", "progress", "summary"],
      "properties": {"id": {"type": "string", "pattern": "^[0-9a-f]{32}$"}, "name": {"type": ["string", "null"]},
        "labels": {"type": "object", "additionalProperties": {"type": "string"}}, "status": {"type": "string", "enum": statuses},
        "created_at": ts, "started_at": {**ts, "type": ["string", "null"]}, "finished_at": {**ts, "type": ["string", "null"]},
+       "queued_ms": {"type": ["integer", "null"], "minimum": 0, "description": "started_at − created_at; null until it started."},
+       "duration_ms": {"type": ["integer", "null"], "minimum": 0, "description": "finished_at − started_at; null until it finished (or if it never started)."},
+       "engine": {"type": "object", "required": ["version", "code_path"], "properties": {"version": {"type": "string", "description": "The backpropd version that trained the run."},
+                  "code_path": {"type": ["string", "null"], "enum": ["baseline", "avx2", "avx512", None], "description": "The engine's instruction set; null until a trial trained."}}},
+       "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "SHA-256 of what determines the results (dataset, alphas, hidden sizes, iterations, error_every, seed, engine version; not name or labels): equal fingerprints, identical results. api.md shows how to recompute it."},
        "progress": {"$ref": "#/components/schemas/Progress"}, "summary": {"$ref": "#/components/schemas/Summary"}}},
    "Run": {"allOf": [{"$ref": "#/components/schemas/RunSummary"}, {"type": "object", "required": ["next", "request", "trials"],
      "properties": {"next": {**cursor_schema, "description": "Resume cursor: pass it as ?after= (or Last-Event-ID) to get only what was logged after this answer."},
@@ -146,6 +182,11 @@ doc = {
        "direction_changes": {"type": ["array", "null"], "items": imatrix, "description": "Per weight, sign flips of its update between consecutive iterations (finished trials)."},
        "outputs": {"type": ["array", "null"], "items": {"type": "array", "items": {"type": ["number", "null"]}}},
        "batch_duration_ms": {"type": ["number", "null"], "description": "Wall time of the engine batch that trained this trial, from its start until this trial's result was fixed. Trials trained side by side in one batch (SIMD lanes) share it, so the values of a run's trials overlap and do not add up."}}},
+   "TrialOfRun": {"allOf": [{"$ref": "#/components/schemas/Trial"}, {"type": "object", "required": ["run", "trial", "next"],
+     "properties": {"run": {"type": "string", "pattern": "^[0-9a-f]{32}$"}, "trial": int_, "next": {**cursor_schema, "description": "The run's resume cursor (as its next)."}}}]},
+   "RunPatch": {"type": "object", "additionalProperties": False, "description": "RFC 7396: a member absent stays, null removes it. labels: a label set to a string is set, to null removed, the others stay; labels: null removes every label.",
+     "properties": {"name": {"type": ["string", "null"], "maxLength": "__MAX_NAME_LENGTH__"},
+                    "labels": {"type": ["object", "null"], "maxProperties": "__MAX_LABELS__", "propertyNames": {"minLength": 1, "maxLength": 64}, "additionalProperties": {"type": ["string", "null"], "maxLength": 256}}}},
    "RunList": {"type": "object", "required": ["runs", "next_cursor"], "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/RunSummary"}}, "next_cursor": {"type": ["string", "null"]}}},
    "DatasetList": {"type": "object", "required": ["datasets"], "properties": {"datasets": {"type": "array", "items": {"type": "object", "required": ["name", "samples", "inputs", "targets"],
      "properties": {"name": {"type": "string"}, "samples": int_, "inputs": matrix, "targets": matrix}}}}},

@@ -5,28 +5,18 @@ import HTTPServer
 struct AccessLog: HTTPMiddleware {
     let log: Logger
     let metrics: ServiceMetrics
-    /// Request ids are a random per-process prefix and a counter: unique, and no system call
-    /// per request.
-    private let idPrefix = String(RunID().description.prefix(8))
-    private let counter = Locked<UInt64>(0)
-
     init(log: Logger, metrics: ServiceMetrics) {
         self.log = log
         self.metrics = metrics
     }
 
     func prepare(_ response: inout HTTPResponse, for head: HTTPRequestHead) {
-        let id = head.headers["X-Request-Id"].flatMap(Self.acceptable) ?? nextID()
+        let id = head.headers["X-Request-Id"].flatMap(Self.acceptable) ?? Self.randomID()
         response.headers["X-Request-Id"] = id
     }
 
-    private func nextID() -> String {
-        let number = counter.withLock { value in
-            value += 1
-            return value
-        }
-        return idPrefix + "-" + String(number, radix: 16)
-    }
+    /// 128 random bits, like a run id: a counter would tell any client how busy the server is.
+    static func randomID() -> String { RunID().description }
 
     func completed(_ exchange: HTTPExchange) {
         let seconds = Double(exchange.duration.components.seconds) + Double(exchange.duration.components.attoseconds) / 1e18

@@ -1,16 +1,25 @@
 import Dispatch
 
 /// Writes runs through to the `RunStore`: at once on a state change, every `interval` while a run
-/// trains (only when it changed since its last write), and again after a failed write until one
-/// succeeds. Keeps the last failure for `/readyz` and counts failures in the metrics.
+/// trains (only when a trial finished since its last write: progress alone is not stored, since
+/// unfinished trials train again after a restart, so a large run is not re-encoded every interval
+/// for nothing), and again after a failed write until one succeeds. Keeps the last failure for
+/// `/readyz` and counts failures in the metrics.
 final class Checkpointer: Sendable {
     private struct State {
         var persistedVersions: [RunID: Int] = [:]
+        /// Trials done in each run's last write.
+        var persistedTrialsDone: [RunID: Int] = [:]
         /// Runs whose last write failed: written again until one succeeds.
         var unsaved: Set<RunID> = []
         /// The last write failure, cleared by the next successful write.
         var lastFailure: String?
         var stopped = false
+
+        mutating func notePersisted(_ run: Run) {
+            persistedVersions[run.id] = run.version
+            persistedTrialsDone[run.id] = Checkpointer.trialsDone(run)
+        }
     }
 
     let store: RunStore
@@ -39,7 +48,9 @@ final class Checkpointer: Sendable {
 
     private func checkpoint(_ running: [Run], lookup: (RunID) -> Run?) {
         let (due, retries) = state.withLock { state -> ([Run], [RunID]) in
-            let due = running.filter { $0.version > state.persistedVersions[$0.id] ?? 0 }
+            let due = running.filter {
+                $0.version > state.persistedVersions[$0.id] ?? 0 && Self.trialsDone($0) > state.persistedTrialsDone[$0.id] ?? -1
+            }
             // While writes fail (a full disk), one unsaved run probes each time instead of all of
             // them re-encoded and failing every interval; once one is written, the rest follow.
             let retries = state.lastFailure == nil ? Array(state.unsaved) : Array(state.unsaved.prefix(1))
@@ -57,12 +68,12 @@ final class Checkpointer: Sendable {
 
     /// A run as it was read from disk: nothing to write until it changes.
     func noteLoaded(_ run: Run) {
-        state.withLock { $0.persistedVersions[run.id] = run.version }
+        state.withLock { $0.notePersisted(run) }
     }
 
     /// Writes the run in the background.
     func save(_ run: Run) {
-        state.withLock { $0.persistedVersions[run.id] = run.version }
+        state.withLock { $0.notePersisted(run) }
         store.save(run) { [self] outcome in note(outcome, run: run.id) }
     }
 
@@ -70,7 +81,7 @@ final class Checkpointer: Sendable {
     /// durable (or not). Call it with the run's newest version, under the lock its other saves
     /// are made under: a write queued here is never followed by an older one of the same run.
     func saveNow(_ run: Run, completion: @escaping @Sendable (RunStore.SaveOutcome) -> Void) {
-        state.withLock { $0.persistedVersions[run.id] = run.version }
+        state.withLock { $0.notePersisted(run) }
         store.save(run, urgent: true) { [self] outcome in
             note(outcome, run: run.id)
             completion(outcome)
@@ -81,6 +92,7 @@ final class Checkpointer: Sendable {
     func remove(_ id: RunID) {
         state.withLock { state in
             state.persistedVersions.removeValue(forKey: id)
+            state.persistedTrialsDone.removeValue(forKey: id)
             state.unsaved.remove(id)
         }
         store.remove(id)
@@ -95,6 +107,8 @@ final class Checkpointer: Sendable {
     func stop() {
         state.withLock { $0.stopped = true }
     }
+
+    static func trialsDone(_ run: Run) -> Int { run.trials.count { $0.isDone } }
 
     private func note(_ outcome: RunStore.SaveOutcome, run id: RunID) {
         let failure: RunStore.Failure? = state.withLock { state in

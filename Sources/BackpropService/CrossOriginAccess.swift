@@ -5,9 +5,9 @@ import HTTPServer
 struct CrossOriginAccess: HTTPMiddleware {
     let allowedOrigin: String
 
-    static let allowedMethods = "GET, HEAD, POST, DELETE, OPTIONS"
-    static let allowedHeaders = "Authorization, Content-Type, Idempotency-Key, If-None-Match, Last-Event-ID, X-Request-Id"
-    static let exposedHeaders = "ETag, Location, Retry-After, X-Request-Id, Idempotent-Replayed"
+    static let allowedMethods = "GET, HEAD, POST, PATCH, DELETE, OPTIONS"
+    static let allowedHeaders = "Accept, Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match, Last-Event-ID, X-Request-Id"
+    static let exposedHeaders = "ETag, Location, Link, Retry-After, X-Request-Id, Idempotent-Replayed"
 
     func screen(_ head: HTTPRequestHead) -> HTTPResponse? {
         guard head.method == .options, head.headers["Origin"] != nil,

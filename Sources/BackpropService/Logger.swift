@@ -5,8 +5,9 @@ import Glibc
 import Darwin
 #endif
 
-/// One line per event on stdout, as text (`TIME LEVEL message key=value…`) or JSON objects
-/// (`{"time":…,"level":…,"msg":…, fields…}`, numbers as numbers).
+/// One line per event on stdout, as text (`TIME LEVEL message key=value…`, control characters
+/// escaped: see `Logger+TextFormat.swift`) or JSON objects (`{"time":…,"level":…,"msg":…,
+/// fields…}`, numbers as numbers).
 /// Lines are buffered and written by a background queue, so a slow log reader never stalls an
 /// HTTP I/O queue or a worker; past `maxBufferedBytes` lines are dropped and counted.
 public final class Logger: Sendable {
@@ -86,11 +87,9 @@ public final class Logger: Sendable {
         let time = Timestamp.now().description
         switch format {
         case .text:
-            var line = "\(time) \(level.name.uppercased()) \(message)"
+            var line = "\(time) \(level.name.uppercased()) \(Self.textMessage(message))"
             for (key, field) in fields {
-                let value = field.logText
-                let needsQuotes = value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
-                line += " \(key)=" + (needsQuotes ? "\"" + value.replacing("\"", with: "\\\"") + "\"" : value)
+                line += " \(Self.textMessage(key))=" + Self.textValue(field.logText)
             }
             return line + "\n"
         case .json:

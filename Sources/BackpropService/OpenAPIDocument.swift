@@ -107,6 +107,19 @@ enum OpenAPIDocument {
         "parameters": {
          "id": "$response.body#/id"
         }
+       },
+       "PatchRun": {
+        "operationId": "patchRun",
+        "parameters": {
+         "id": "$response.body#/id"
+        }
+       },
+       "GetTrial": {
+        "operationId": "getTrial",
+        "parameters": {
+         "id": "$response.body#/id",
+         "index": 0
+        }
        }
       }
      },
@@ -211,7 +224,7 @@ enum OpenAPIDocument {
    },
    "get": {
     "operationId": "listRuns",
-    "summary": "Runs, newest first, without trials; ETag/If-None-Match.",
+    "summary": "Runs without trials, filtered (label, q, status) and ordered (sort), a page at a time; ETag/If-None-Match. CSV (one row per run) with format=csv or Accept: text/csv.",
     "security": [
      {},
      {
@@ -222,20 +235,20 @@ enum OpenAPIDocument {
      {
       "name": "limit",
       "in": "query",
+      "description": "Runs per page (JSON: default 50; CSV: every run unless given).",
       "schema": {
        "type": "integer",
        "minimum": 1,
-       "maximum": 1000,
-       "default": 50
+       "maximum": 1000
       }
      },
      {
       "name": "cursor",
       "in": "query",
-      "description": "next_cursor of the previous page: <created_at in ms>.<id>. Any text of this form is accepted; the page holds the runs older than it (none for a cursor older than every run).",
+      "description": "next_cursor of the previous page: <created_at in ms>.<id>, with e<16 hex digits of the best final error's bits>. in front in the best_error order. Any text of this form is a position: the page holds the runs after it in the order asked for.",
       "schema": {
        "type": "string",
-       "pattern": "^[0-9]+\\.[0-9a-f]{32}$"
+       "pattern": "^(e[0-9a-f]{16}\\.)?[0-9]+\\.[0-9a-f]{32}$"
       }
      },
      {
@@ -252,6 +265,56 @@ enum OpenAPIDocument {
       }
      },
      {
+      "name": "label",
+      "in": "query",
+      "description": "KEY:VALUE (the first colon splits them); repeatable: every label given must match. No NUL (%00 is refused in any query, 400).",
+      "style": "form",
+      "explode": true,
+      "schema": {
+       "type": "array",
+       "items": {
+        "type": "string",
+        "pattern": "^[^:\\u0000]+:[^\\u0000]*$"
+       }
+      }
+     },
+     {
+      "name": "q",
+      "in": "query",
+      "description": "Text in the run's name, case-insensitive (empty: no filter).",
+      "schema": {
+       "type": "string",
+       "maxLength": 200,
+       "pattern": "^[^\\u0000]*$"
+      }
+     },
+     {
+      "name": "sort",
+      "in": "query",
+      "description": "created_at: newest first (default); best_error: lowest best final error first, runs without a result last (newest first among them).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "created_at",
+        "best_error"
+       ],
+       "default": "created_at"
+      }
+     },
+     {
+      "name": "format",
+      "in": "query",
+      "required": false,
+      "description": "json or csv; wins over Accept (without it, Accept: text/csv ranked above JSON gives CSV).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "json",
+        "csv"
+       ]
+      }
+     },
+     {
       "name": "If-None-Match",
       "in": "header",
       "schema": {
@@ -261,7 +324,7 @@ enum OpenAPIDocument {
     ],
     "responses": {
      "200": {
-      "description": "A page of runs.",
+      "description": "A page of runs (a cut page links to the next: Link rel=next). CSV: id,name,status,created_at,finished_at,best_alpha,best_hidden_size,best_final_error, then label:KEY for every label key on the rows.",
       "headers": {
        "ETag": {
         "description": "Strong validator of this representation; send it back in If-None-Match.",
@@ -274,6 +337,12 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/RunList"
+        }
+       },
+       "text/csv": {
+        "schema": {
+         "type": "string",
+         "description": "RFC 4180, UTF-8, CRLF line ends, a header row first."
         }
        }
       }
@@ -300,7 +369,7 @@ enum OpenAPIDocument {
       }
      },
      "422": {
-      "description": "A bad limit, cursor or status.",
+      "description": "A bad limit, cursor, status, label, q, sort or format (query:NAME names each).",
       "content": {
        "application/problem+json": {
         "schema": {
@@ -337,7 +406,7 @@ enum OpenAPIDocument {
    ],
    "get": {
     "operationId": "getRun",
-    "summary": "A run with its trials; supports ETag/If-None-Match, ?after= resume cursors, ?since= and ?wait= long-polling.",
+    "summary": "A run with its trials; supports ETag/If-None-Match, ?after= resume cursors, ?since= and ?wait= long-polling, curve windows (points, from, to) and CSV (one row per curve point).",
     "security": [
      {},
      {
@@ -376,6 +445,50 @@ enum OpenAPIDocument {
       }
      },
      {
+      "name": "points",
+      "in": "query",
+      "required": false,
+      "description": "At most this many points per curve (over the window): the first and last point, and per bucket of consecutive points its lowest and highest error, so a spike is never dropped. A window of no more points comes back whole. Without it, every point.",
+      "schema": {
+       "type": "integer",
+       "minimum": 4,
+       "maximum": 100000
+      }
+     },
+     {
+      "name": "from",
+      "in": "query",
+      "required": false,
+      "description": "Only curve points at this iteration or later (inclusive).",
+      "schema": {
+       "type": "integer",
+       "minimum": 0
+      }
+     },
+     {
+      "name": "to",
+      "in": "query",
+      "required": false,
+      "description": "Only curve points at this iteration or earlier (inclusive); to < from is an empty window.",
+      "schema": {
+       "type": "integer",
+       "minimum": 0
+      }
+     },
+     {
+      "name": "format",
+      "in": "query",
+      "required": false,
+      "description": "json or csv; wins over Accept (without it, Accept: text/csv ranked above JSON gives CSV).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "json",
+        "csv"
+       ]
+      }
+     },
+     {
       "name": "If-None-Match",
       "in": "header",
       "schema": {
@@ -385,7 +498,7 @@ enum OpenAPIDocument {
     ],
     "responses": {
      "200": {
-      "description": "The run.",
+      "description": "The run. CSV: trial,alpha,hidden_size,iteration,error, one row per curve point kept.",
       "headers": {
        "ETag": {
         "description": "Strong validator of this representation; send it back in If-None-Match.",
@@ -398,6 +511,12 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/Run"
+        }
+       },
+       "text/csv": {
+        "schema": {
+         "type": "string",
+         "description": "RFC 4180, UTF-8, CRLF line ends, a header row first."
         }
        }
       }
@@ -434,7 +553,7 @@ enum OpenAPIDocument {
       }
      },
      "422": {
-      "description": "A bad since, after or wait.",
+      "description": "A bad since, after, wait, points, from, to or format.",
       "content": {
        "application/problem+json": {
         "schema": {
@@ -456,6 +575,134 @@ enum OpenAPIDocument {
        "Retry-After": {
         "schema": {
          "type": "integer"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "operationId": "patchRun",
+    "summary": "Rename and relabel a run: a JSON merge patch (RFC 7396) of name and labels only. If-Match makes it conditional.",
+    "security": [
+     {},
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "If-Match",
+      "in": "header",
+      "required": false,
+      "description": "Apply only if the run's current ETag is one of these (strong comparison; * matches any); 412 otherwise.",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/merge-patch+json": {
+       "schema": {
+        "$ref": "#/components/schemas/RunPatch"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The run as GET /runs lists it, with its new ETag.",
+      "headers": {
+       "ETag": {
+        "description": "Strong validator of this representation; send it back in If-None-Match.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RunSummary"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "The body is not JSON.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "A token is required.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "No such run.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "412": {
+      "description": "If-Match named none of the run's current ETag.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "415": {
+      "description": "The body is not application/merge-patch+json.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "headers": {
+       "Accept-Patch": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "A member other than name and labels, a bad name or label, or more labels than allowed after the patch (errors names each).",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
         }
        }
       }
@@ -739,6 +986,217 @@ enum OpenAPIDocument {
        "application/problem+json": {
         "schema": {
          "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "default": {
+      "description": "Any other error.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/runs/{id}/trials/{index}": {
+   "parameters": [
+    {
+     "name": "id",
+     "in": "path",
+     "required": true,
+     "description": "The run id (32 lowercase hex digits; any other segment is a 404).",
+     "schema": {
+      "type": "string",
+      "pattern": "^[0-9a-f]{32}$"
+     }
+    },
+    {
+     "name": "index",
+     "in": "path",
+     "required": true,
+     "description": "The trial's index in the run's trials (0-based); any other segment is a 404.",
+     "schema": {
+      "type": "integer",
+      "minimum": 0
+     }
+    }
+   ],
+   "get": {
+    "operationId": "getTrial",
+    "summary": "One trial of a run, as the run's trials[index] plus run, trial and the run's resume cursor next; the run's ETag/If-None-Match, since, after, wait, curve windows and CSV, with the trial's own ETag.",
+    "security": [
+     {},
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "since",
+      "in": "query",
+      "required": false,
+      "description": "Only curve points with an iteration greater than this.",
+      "schema": {
+       "type": "integer",
+       "minimum": -1
+      }
+     },
+     {
+      "name": "after",
+      "in": "query",
+      "required": false,
+      "description": "A resume cursor: the `next` of an earlier answer or an event's `id`. Only what was logged after it (every point exactly once across answers); a cursor past the end means after everything.",
+      "schema": {
+       "type": "string",
+       "pattern": "^([1-9][0-9]{0,11}\\.)?[0-9]{1,12}$"
+      }
+     },
+     {
+      "name": "wait",
+      "in": "query",
+      "description": "Long-poll up to this many seconds (≤ --max-wait) until there is something new: an ETag other than If-None-Match, else events after `after`, else a newer point than `since` or the end, else any change or the end. An answer that would be 304 (or, with after, empty) waits the whole time, also on a finished run.",
+      "schema": {
+       "type": "integer",
+       "minimum": 0,
+       "maximum": __MAX_WAIT__
+      }
+     },
+     {
+      "name": "points",
+      "in": "query",
+      "required": false,
+      "description": "At most this many points per curve (over the window): the first and last point, and per bucket of consecutive points its lowest and highest error, so a spike is never dropped. A window of no more points comes back whole. Without it, every point.",
+      "schema": {
+       "type": "integer",
+       "minimum": 4,
+       "maximum": 100000
+      }
+     },
+     {
+      "name": "from",
+      "in": "query",
+      "required": false,
+      "description": "Only curve points at this iteration or later (inclusive).",
+      "schema": {
+       "type": "integer",
+       "minimum": 0
+      }
+     },
+     {
+      "name": "to",
+      "in": "query",
+      "required": false,
+      "description": "Only curve points at this iteration or earlier (inclusive); to < from is an empty window.",
+      "schema": {
+       "type": "integer",
+       "minimum": 0
+      }
+     },
+     {
+      "name": "format",
+      "in": "query",
+      "required": false,
+      "description": "json or csv; wins over Accept (without it, Accept: text/csv ranked above JSON gives CSV).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "json",
+        "csv"
+       ]
+      }
+     },
+     {
+      "name": "If-None-Match",
+      "in": "header",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The trial. CSV: trial,alpha,hidden_size,iteration,error.",
+      "headers": {
+       "ETag": {
+        "description": "Strong validator of this representation; send it back in If-None-Match.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/TrialOfRun"
+        }
+       },
+       "text/csv": {
+        "schema": {
+         "type": "string",
+         "description": "RFC 4180, UTF-8, CRLF line ends, a header row first."
+        }
+       }
+      }
+     },
+     "304": {
+      "description": "Unchanged since the ETag sent in If-None-Match.",
+      "headers": {
+       "ETag": {
+        "description": "Strong validator of this representation; send it back in If-None-Match.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "A token is required.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "No such run, or no such trial.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "A bad since, after, wait, points, from, to or format.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "503": {
+      "description": "The server is shutting down (a long-poll it interrupted); ask its successor after Retry-After seconds.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      },
+      "headers": {
+       "Retry-After": {
+        "schema": {
+         "type": "integer"
         }
        }
       }
@@ -1269,6 +1727,10 @@ enum OpenAPIDocument {
      "created_at",
      "started_at",
      "finished_at",
+     "queued_ms",
+     "duration_ms",
+     "engine",
+     "fingerprint",
      "progress",
      "summary"
     ],
@@ -1315,6 +1777,53 @@ enum OpenAPIDocument {
        "null"
       ],
       "format": "date-time"
+     },
+     "queued_ms": {
+      "type": [
+       "integer",
+       "null"
+      ],
+      "minimum": 0,
+      "description": "started_at − created_at; null until it started."
+     },
+     "duration_ms": {
+      "type": [
+       "integer",
+       "null"
+      ],
+      "minimum": 0,
+      "description": "finished_at − started_at; null until it finished (or if it never started)."
+     },
+     "engine": {
+      "type": "object",
+      "required": [
+       "version",
+       "code_path"
+      ],
+      "properties": {
+       "version": {
+        "type": "string",
+        "description": "The backpropd version that trained the run."
+       },
+       "code_path": {
+        "type": [
+         "string",
+         "null"
+        ],
+        "enum": [
+         "baseline",
+         "avx2",
+         "avx512",
+         null
+        ],
+        "description": "The engine's instruction set; null until a trial trained."
+       }
+      }
+     },
+     "fingerprint": {
+      "type": "string",
+      "pattern": "^[0-9a-f]{64}$",
+      "description": "SHA-256 of what determines the results (dataset, alphas, hidden sizes, iterations, error_every, seed, engine version; not name or labels): equal fingerprints, identical results. api.md shows how to recompute it."
      },
      "progress": {
       "$ref": "#/components/schemas/Progress"
@@ -1484,6 +1993,67 @@ enum OpenAPIDocument {
        "null"
       ],
       "description": "Wall time of the engine batch that trained this trial, from its start until this trial's result was fixed. Trials trained side by side in one batch (SIMD lanes) share it, so the values of a run's trials overlap and do not add up."
+     }
+    }
+   },
+   "TrialOfRun": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/Trial"
+     },
+     {
+      "type": "object",
+      "required": [
+       "run",
+       "trial",
+       "next"
+      ],
+      "properties": {
+       "run": {
+        "type": "string",
+        "pattern": "^[0-9a-f]{32}$"
+       },
+       "trial": {
+        "type": "integer"
+       },
+       "next": {
+        "type": "string",
+        "pattern": "^([1-9][0-9]{0,11}\\.)?[0-9]{1,12}$",
+        "description": "The run's resume cursor (as its next)."
+       }
+      }
+     }
+    ]
+   },
+   "RunPatch": {
+    "type": "object",
+    "additionalProperties": false,
+    "description": "RFC 7396: a member absent stays, null removes it. labels: a label set to a string is set, to null removed, the others stay; labels: null removes every label.",
+    "properties": {
+     "name": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "maxLength": __MAX_NAME_LENGTH__
+     },
+     "labels": {
+      "type": [
+       "object",
+       "null"
+      ],
+      "maxProperties": __MAX_LABELS__,
+      "propertyNames": {
+       "minLength": 1,
+       "maxLength": 64
+      },
+      "additionalProperties": {
+       "type": [
+        "string",
+        "null"
+       ],
+       "maxLength": 256
+      }
      }
     }
    },

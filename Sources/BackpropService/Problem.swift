@@ -84,6 +84,13 @@ extension Problem {
                 headers: [("WWW-Authenticate", "Bearer realm=\"backpropd\"")])
     }
 
+    /// The stored runs are still loading (start-up): the answer would be incomplete.
+    public static func starting(_ loading: (read: Int, total: Int)) -> Problem {
+        Problem(status: 503, title: "Starting",
+                detail: "the server is loading its stored runs (\(loading.read) of \(loading.total) files read); retry in a moment",
+                headers: [("Retry-After", "1")])
+    }
+
     /// A long-poll the server's shutdown interrupted: the run is not lost, ask the successor.
     public static func restarting(retryAfterSeconds: Int) -> Problem {
         Problem(status: 503, title: "Server restarting",

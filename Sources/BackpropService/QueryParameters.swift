@@ -8,15 +8,16 @@ struct QueryParameters {
     private let items: [HTTPQueryItem]
     private(set) var issues: [ValidationIssue] = []
 
-    /// `allowed`: the endpoint's parameter names (empty for endpoints that take none).
-    init(_ request: HTTPRequest, allowed: [String]) {
+    /// `allowed`: the endpoint's parameter names (empty for endpoints that take none);
+    /// `repeatable`: those of them that may be given more than once (`label=…&label=…`).
+    init(_ request: HTTPRequest, allowed: [String], repeatable: Set<String> = []) {
         items = request.head.queryItems
         var seen: Set<String> = []
         for item in items {
             if !allowed.contains(item.name) {
                 let accepted = allowed.isEmpty ? "this endpoint takes no query parameters" : "this endpoint takes \(allowed.joined(separator: ", "))"
                 issues.append(ValidationIssue("query:\(item.name)", "unknown parameter; \(accepted)"))
-            } else if !seen.insert(item.name).inserted {
+            } else if !seen.insert(item.name).inserted, !repeatable.contains(item.name) {
                 issues.append(ValidationIssue("query:\(item.name)", "given more than once; give it once"))
             }
         }
@@ -25,6 +26,16 @@ struct QueryParameters {
     /// The value of `name` if it was given (the first, when repeated: that is reported anyway).
     func string(_ name: String) -> String? {
         items.first { $0.name == name }?.value
+    }
+
+    /// Every value of a repeatable parameter, in the order given.
+    func strings(_ name: String) -> [String] {
+        items.filter { $0.name == name }.map(\.value)
+    }
+
+    /// Records an issue with a parameter's value (a rule the helpers below do not cover).
+    mutating func report(_ name: String, _ message: String) {
+        issues.append(ValidationIssue("query:\(name)", message))
     }
 
     /// An integer in `range`, written as the schema writes integers: decimal digits with an

@@ -110,6 +110,14 @@ extension Run {
         _ = apply(lifecycle.interrupt(), since: previous, at: time)
     }
 
+    /// A client changed the run's name or labels (`PATCH`): a new version, no event (the stream
+    /// carries training, not metadata).
+    mutating func rename(_ name: String?, labels: [String: String]) {
+        self.name = name
+        self.labels = labels
+        version += 1
+    }
+
     /// Sets the timestamps the lifecycle asks for, logs `status` (and after a terminal one,
     /// `end`) when the status changed, and raises the version. Returns whether to write now.
     private mutating func apply(_ actions: [RunLifecycle.Action], since previous: RunLifecycle.Status, at time: Timestamp) -> Bool {

@@ -26,9 +26,18 @@ extension RunRegistry {
         return bytes
     }
 
-    /// A page of runs, newest first. The cursor is the last run of the previous page.
-    public func list(status: RunLifecycle.Status?, limit: Int, after cursor: RunListCursor?) -> (runs: [Run], next: RunListCursor?) {
-        state.withLock { $0.table.page(status: status, limit: limit, after: cursor) }
+    /// A page of the runs matching `query`, in its order, after its cursor.
+    func list(_ query: RunQuery) -> (runs: [Run], next: RunListCursor?) {
+        state.withLock { state in
+            let (entries, next) = state.table.page(query)
+            return (entries.compactMap { state.table[$0.id] }, next)
+        }
+    }
+
+    /// What the list says of the runs matching `query` (no trials: the CSV export of thousands
+    /// of runs copies a few strings each).
+    func listEntries(_ query: RunQuery) -> (entries: [RunIndexEntry], next: RunListCursor?) {
+        state.withLock { $0.table.page(query) }
     }
 
     public func countsByStatus() -> [RunLifecycle.Status: Int] {
@@ -67,30 +76,4 @@ extension RunRegistry {
         let continuation = state.withLock { $0.waiters.remove(ticket: ticket, of: id) }
         continuation?.resume()
     }
-}
-
-/// Where a `GET /runs` page ends: `<created_at ms>.<id>` in the `cursor` query parameter.
-/// Every text the served schema allows (`^[0-9]+\.[0-9a-f]{32}$`) is a cursor, whether or not a
-/// run of that time and id exists: the page holds the runs after it, so a cursor past the oldest
-/// run gives an empty page. Milliseconds beyond `Int64.max` mean "after the latest instant".
-public struct RunListCursor: Sendable, Equatable, CustomStringConvertible {
-    public var createdAt: Timestamp
-    public var id: RunID
-
-    public init(createdAt: Timestamp, id: RunID) {
-        self.createdAt = createdAt
-        self.id = id
-    }
-
-    /// Parses exactly `DIGITS.ID`: no sign, no spaces, at least one digit, a canonical run id.
-    public init?(_ text: String) {
-        guard let dot = text.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
-        let digits = text.utf8[..<dot]
-        guard !digits.isEmpty, digits.allSatisfy({ (48...57).contains($0) }),
-              let id = RunID(String(text[text.index(after: dot)...])) else { return nil }
-        let millis = Int64(String(Substring(digits))) ?? .max   // only digits: nil means it overflowed
-        self.init(createdAt: Timestamp(millisecondsSince1970: millis), id: id)
-    }
-
-    public var description: String { "\(createdAt.millisecondsSince1970).\(id)" }
 }

@@ -23,6 +23,7 @@ extension RunRegistry {
         let started = state.withLock { state -> (Dataset, [TrialSpec], Cancellation, [RunWaiters.Waiter])? in
             guard !state.stopping, let cancellation = state.cancellations[id],
                   let persist = state.table[id]?.startBatch(at: .now()) else { return nil }
+            state.table[id]!.engine.codePath = EngineIdentity.codePath(training: batch.trialIndices.map { state.table[id]!.trials[$0].spec }, on: state.table[id]!.dataset)
             let run = state.table[id]!
             if persist { checkpointer.save(run) }
             return (run.dataset, batch.trialIndices.map { run.trials[$0].spec }, cancellation, state.waiters.take(for: id, throttled: false))

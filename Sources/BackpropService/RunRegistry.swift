@@ -14,6 +14,9 @@ public final class RunRegistry: Sendable {
         public var queueLimit = 10_000
         /// Finished runs beyond this many are evicted, oldest first.
         public var maxRuns = 10_000
+        /// The sum of the kept runs' file bounds (`RunSizeBound.stored`): a run that would pass it
+        /// is refused with 507 (nothing kept is evicted for it).
+        public var maxDataBytes = 512 << 20
         /// How often running runs are written to disk between state changes.
         public var checkpointMilliseconds = 2000
         /// Byte budget of the encoded-run cache.
@@ -39,6 +42,8 @@ public final class RunRegistry: Sendable {
         var waiters = RunWaiters()
         var cancellations: [RunID: Cancellation] = [:]
         var stopping = false
+        /// (files read, files in all) until `loadStoredRuns()` is done.
+        var loading: (read: Int, total: Int)? = (0, 0)
     }
 
     public let configuration: Configuration
@@ -50,7 +55,7 @@ public final class RunRegistry: Sendable {
     let checkpointer: Checkpointer
     let state = Locked(State())
 
-    /// Loads every stored run, queues the unfinished ones again and starts the workers.
+    /// Starts the workers and the checkpoints; `loadStoredRuns()` brings the stored runs back.
     public init(configuration: Configuration, store: RunStore, metrics: ServiceMetrics, log: Logger) {
         self.configuration = configuration
         self.store = store
@@ -59,32 +64,64 @@ public final class RunRegistry: Sendable {
         pool = WorkerPool(workers: configuration.workers, capacity: configuration.queueLimit, niceness: configuration.workerNiceness)
         cache = RepresentationCache(budget: configuration.responseCacheBytes)
         checkpointer = Checkpointer(store: store, intervalMilliseconds: configuration.checkpointMilliseconds, metrics: metrics, log: log)
-        reload()
         pool.start { [self] owner, batch in train(batch, of: owner) }
         checkpointer.start(
             running: { [self] in state.withLock { $0.table.runs.values.filter { $0.status == .running } } },
             lookup: { [self] id in state.withLock { $0.table[id] } })
     }
 
-    private func reload() {
-        let (runs, setAside) = store.loadAll()
-        for file in setAside {
+    /// Reads the stored runs and queues the unfinished ones again. Blocking (seconds for a full
+    /// volume): `BackpropService.start()` runs it on `loadQueue` after the server listens, so
+    /// `/healthz` answers and SIGTERM is honoured meanwhile; `/readyz` and the `/runs` routes
+    /// answer 503 until it is done (`loadingProgress`). Once `stop()` is called it inserts nothing.
+    public func loadStoredRuns() {
+        let report = store.loadAll(shouldStop: { [self] in isStopping }, progress: { [self] read, total in
+            state.withLock { $0.loading = (read, total) }
+        })
+        for file in report.setAside {
             log.error("unreadable run file moved aside", [("file", file.file), ("moved_to", file.movedTo), ("reason", file.reason)])
         }
+        for file in report.skipped {
+            log.warning("run file left where it is", [("file", file.file), ("reason", file.reason.rawValue), ("detail", file.detail)])
+        }
+        metrics.recordRunFilesSkipped(report.skipped.map(\.reason))
+        let runs = report.runs.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) })
+        let bounds = runs.map { RunSizeBound($0.request).stored }
         var requeued = 0
-        state.withLock { state in
-            for run in runs.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
-                state.table.insert(run)
+        let loaded = state.withLock { state -> Bool in
+            guard !state.stopping else { return false }
+            for (run, bound) in zip(runs, bounds) {
+                state.table.insert(run, storedBound: bound)
                 checkpointer.noteLoaded(run)
                 guard !run.status.isFinished else { continue }
                 state.cancellations[run.id] = Cancellation()
                 try? pool.submit(batches(for: run), for: run.id, ignoringCapacity: true)
                 requeued += 1
             }
+            state.loading = nil
+            return true
         }
-        log.info("runs loaded", [("directory", store.directory), ("runs", runs.count),
-                                 ("requeued", requeued), ("set_aside", setAside.count)])
+        guard loaded else {
+            log.info("loading runs stopped by shutdown", [("read", report.runs.count)])
+            return
+        }
+        log.info("runs loaded", [("directory", store.directory), ("runs", report.runs.count), ("requeued", requeued),
+                                 ("set_aside", report.setAside.count), ("left_in_place", report.skipped.count)])
+        let storedBytes = dataBytes
+        if storedBytes > configuration.maxDataBytes {
+            log.warning("the stored runs pass --max-data-bytes: new runs get 507 until some are deleted",
+                        [("bytes", storedBytes), ("max_data_bytes", configuration.maxDataBytes)])
+        }
     }
+
+    /// Where `loadStoredRuns()` runs.
+    let loadQueue = DispatchQueue(label: "backpropd.load")
+
+    /// Files read and files in all while the stored runs load; nil once they are.
+    public var loadingProgress: (read: Int, total: Int)? { state.withLock { $0.loading } }
+
+    /// Blocks until `loadStoredRuns()` has returned (tests, which start a service and use it at once).
+    public func waitUntilLoaded() { loadQueue.sync {} }
 
     // MARK: - Submitting, cancelling, deleting
 
@@ -98,8 +135,10 @@ public final class RunRegistry: Sendable {
     /// cannot be stored (or that was deleted before it was) is never reported as accepted.
     public func submit(_ request: RunRequest, idempotencyKey: String?) async throws(Problem) -> SubmitOutcome {
         let trialCount = request.sweep.trials.count
+        let storedBound = RunSizeBound(request).stored
         let admission = try state.withLock { state throws(Problem) -> SubmitOutcome in
             guard !state.stopping else { throw Problem(status: 503, title: "Shutting down", detail: "the server is stopping; retry on its successor") }
+            if let loading = state.loading { throw Problem.starting(loading) }
             if let key = idempotencyKey, let existing = state.table.run(forIdempotencyKey: key) {
                 guard existing.request == request else {
                     throw Problem(status: 422, title: "Idempotency key reused",
@@ -112,8 +151,13 @@ public final class RunRegistry: Sendable {
             guard pending + trialCount <= pool.capacity else {
                 throw Problem.queueFull(pendingTrials: pending, limit: pool.capacity, retryAfterSeconds: 5)
             }
+            let kept = state.table.storedBytes
+            guard kept + storedBound <= configuration.maxDataBytes else {
+                throw Problem.insufficientStorage(
+                    "the kept runs' files take up to \(kept.byteDescription) of --max-data-bytes \(configuration.maxDataBytes.byteDescription) and this run's file up to \(storedBound.byteDescription), \((kept + storedBound - configuration.maxDataBytes).byteDescription) too much; the run was not accepted: delete finished runs (DELETE /runs/{id}) or raise --max-data-bytes")
+            }
             let run = Run(id: RunID(instancePrefix: configuration.instancePrefix), request: request, idempotencyKey: idempotencyKey)
-            state.table.insert(run, pending: true)
+            state.table.insert(run, storedBound: storedBound, pending: true)
             state.cancellations[run.id] = Cancellation()
             return .created(run)
         }
@@ -228,6 +272,9 @@ public final class RunRegistry: Sendable {
             log.info("run evicted", [("run", id.description), ("reason", "--max-runs \(configuration.maxRuns)")])
         }
     }
+
+    /// The sum of the kept runs' file bounds, against `--max-data-bytes`.
+    public var dataBytes: Int { state.withLock { $0.table.storedBytes } }
 
     /// Why the last disk write failed, until a later one succeeds.
     public var lastStorageFailure: String? { checkpointer.lastFailure }

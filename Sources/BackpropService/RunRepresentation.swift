@@ -1,30 +1,22 @@
 import Backprop
 
 /// The JSON the API returns for a run: in full (`GET /runs/{id}`, optionally only the curve points
-/// after `since` or after the event-log position `after`) or as a list summary without trials
-/// (`GET /runs`).
+/// after `since` or after the event-log position `after`, cut to a `window`) or as a list
+/// summary without trials (`GET /runs`).
 enum RunRepresentation {
     /// `since`: only points with a greater iteration (`?since=`); `after`: only points logged
-    /// after this event-log position (`?after=`). Both may apply.
-    static func full(_ run: Run, since: Int? = nil, after position: Int? = nil) -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: 1024 + run.trials.count * (run.trials.first?.errorCurve.count ?? 0) * 48)
-        var firstPoints = [Int](repeating: 0, count: run.trials.count)
-        if let position {
-            let later = run.events.pointsLogged(from: position, trials: run.trials.count)
-            for (index, trial) in run.trials.enumerated() { firstPoints[index] = max(0, trial.errorCurve.count - later[index]) }
-        }
-        if let since {
-            for (index, trial) in run.trials.enumerated() {
-                firstPoints[index] = max(firstPoints[index], firstIndex(after: since, in: trial.errorCurve))
-            }
-        }
+    /// after this event-log position (`?after=`). Both may apply; `window` cuts what is left.
+    static func full(_ run: Run, since: Int? = nil, after position: Int? = nil, window: CurveWindow = .whole) -> [UInt8] {
+        let pointsPerTrial = min(run.trials.first?.errorCurve.count ?? 0, window.points ?? .max)
+        var writer = JSONWriter(reservingCapacity: 1024 + run.trials.count * pointsPerTrial * 48)
+        let firstPoints = firstPoints(of: run, since: since, after: position)
         writer.beginObject()
         writeHeader(run, to: &writer)
         writer.key("next"); writer.string(run.nextCursor.description)
         writer.key("request"); writer.value(run.request.json)
         writer.key("trials")
         writer.beginArray()
-        for (trial, first) in zip(run.trials, firstPoints) { write(trial, fromPoint: first, to: &writer) }
+        for (trial, first) in zip(run.trials, firstPoints) { write(trial, fromPoint: first, window: window, to: &writer) }
         writer.endArray()
         writer.endObject()
         return writer.bytes
@@ -56,16 +48,28 @@ enum RunRepresentation {
 
     private static func writeHeader(_ run: Run, to writer: inout JSONWriter) {
         writer.key("id"); writer.string(run.id.description)
-        writer.key("name"); if let name = run.request.name { writer.string(name) } else { writer.null() }
-        writer.key("labels"); writer.value(.object(run.request.labels.mapValues { .string($0) }))
+        writer.key("name"); if let name = run.name { writer.string(name) } else { writer.null() }
+        writer.key("labels"); writer.value(.object(run.labels.mapValues { .string($0) }))
         writer.key("status"); writer.string(run.status.rawValue)
         writer.key("created_at"); writer.string(run.createdAt.description)
         writer.key("started_at"); optionalTimestamp(run.startedAt, to: &writer)
         writer.key("finished_at"); optionalTimestamp(run.finishedAt, to: &writer)
+        writer.key("queued_ms"); optionalInt(run.queuedMilliseconds, to: &writer)
+        writer.key("duration_ms"); optionalInt(run.durationMilliseconds, to: &writer)
+        writer.key("engine")
+        writer.beginObject()
+        writer.key("version"); writer.string(run.engine.version)
+        writer.key("code_path"); if let path = run.engine.codePath { writer.string(path) } else { writer.null() }
+        writer.endObject()
+        writer.key("fingerprint"); writer.string(run.fingerprint)
         writer.key("progress")
         writeProgress(run, to: &writer)
         writer.key("summary")
         writeSummary(run, to: &writer)
+    }
+
+    private static func optionalInt(_ value: Int64?, to writer: inout JSONWriter) {
+        if let value { writer.int(Int(value)) } else { writer.null() }
     }
 
     private static func writeProgress(_ run: Run, to writer: inout JSONWriter) {
@@ -100,9 +104,15 @@ enum RunRepresentation {
         writer.endObject()
     }
 
-    private static func write(_ trial: TrialProgress, fromPoint first: Int, to writer: inout JSONWriter) {
-        let result = trial.result
+    private static func write(_ trial: TrialProgress, fromPoint first: Int, window: CurveWindow, to writer: inout JSONWriter) {
         writer.beginObject()
+        writeFields(of: trial, fromPoint: first, window: window, to: &writer)
+        writer.endObject()
+    }
+
+    /// A trial's members, as in the run's `trials` and at `GET /runs/{id}/trials/{index}`.
+    static func writeFields(of trial: TrialProgress, fromPoint first: Int, window: CurveWindow, to writer: inout JSONWriter) {
+        let result = trial.result
         writer.key("alpha"); writer.double(trial.spec.alpha)
         writer.key("hidden_size"); writer.int(trial.spec.hiddenSize)
         writer.key("status"); writer.string(trial.statusName)
@@ -111,7 +121,7 @@ enum RunRepresentation {
         writer.key("error_curve")
         writer.beginArray()
         let curve = trial.errorCurve
-        for point in curve[min(first, curve.count)...] {
+        for point in window.keptPoints(of: curve, notBefore: first) {
             writer.beginObject()
             writer.key("iteration"); writer.int(point.iteration)
             writer.key("error"); writer.double(point.error)
@@ -142,7 +152,6 @@ enum RunRepresentation {
         }
         writer.key("outputs"); if let outputs = result?.outputs { write(outputs, to: &writer) } else { writer.null() }
         writer.key("batch_duration_ms"); writer.optionalDouble(result?.durationMs)
-        writer.endObject()
     }
 
     static func write(_ matrix: Matrix, to writer: inout JSONWriter) {
@@ -151,6 +160,21 @@ enum RunRepresentation {
             writer.doubles(Array(matrix.values[row * matrix.columns..<(row + 1) * matrix.columns]))
         }
         writer.endArray()
+    }
+
+    /// Per trial, the index of its first point after `since` and after the log position `after`.
+    static func firstPoints(of run: Run, since: Int?, after position: Int?) -> [Int] {
+        var firstPoints = [Int](repeating: 0, count: run.trials.count)
+        if let position {
+            let later = run.events.pointsLogged(from: position, trials: run.trials.count)
+            for (index, trial) in run.trials.enumerated() { firstPoints[index] = max(0, trial.errorCurve.count - later[index]) }
+        }
+        if let since {
+            for (index, trial) in run.trials.enumerated() {
+                firstPoints[index] = max(firstPoints[index], firstIndex(after: since, in: trial.errorCurve))
+            }
+        }
+        return firstPoints
     }
 
     /// Index of the first point with an iteration greater than `since` (curves are sorted).

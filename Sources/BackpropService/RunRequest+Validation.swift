@@ -76,7 +76,24 @@ extension RunRequest {
         if weights > limits.maxRunWeights {
             issues.append(ValidationIssue("/hidden_sizes", "the run's trials hold \(weights) weights in all; the limit is \(limits.maxRunWeights): use fewer alphas or smaller hidden sizes"))
         }
+        if let issue = sizeIssue(limit: limits.maxRunBytes) { issues.append(issue) }
         if !issues.isEmpty { throw Problem.invalidFields(issues) }
+    }
+
+    /// The run's bytes against `--max-run-bytes`, with by how much and what would fit.
+    private func sizeIssue(limit: Int) -> ValidationIssue? {
+        let size = RunSizeBound(self)
+        guard size.served > limit else { return nil }
+        let over = size.served - limit
+        let times = Double(size.served) / Double(limit)
+        let ratio = times >= 10 ? String(Int(times.rounded())) : String(Double(Int(times * 10)) / 10)
+        let what = "the run would take up to \(size.served.byteDescription) (\(size.trials) trials × \(size.curvePoints) curve points, with its synapses, direction counts and outputs; its file up to \(size.stored.byteDescription)); --max-run-bytes is \(limit.byteDescription), \(over.byteDescription) less (\(ratio)× over)"
+        let fitting = size.curvePointsFitting(limit) - 2
+        guard fitting >= 1 else {
+            return ValidationIssue("/alphas", what + ": even without curve points it does not fit; use fewer alphas or hidden sizes, or a smaller dataset")
+        }
+        let leastErrorEvery = (sweep.iterations + fitting - 1) / fitting
+        return ValidationIssue("/error_every", what + ": record at most \(fitting) curve points per trial (error_every ≥ \(leastErrorEvery)) or use fewer trials")
     }
 
     private static func scientific(_ value: Double) -> String {
@@ -207,9 +224,9 @@ extension RunRequest {
             var labels: [String: String] = [:]
             for (key, member) in members.sorted(by: { $0.key < $1.key }) {
                 let pointer = "/labels/" + escapePointer(key)
-                if key.isEmpty || key.unicodeScalars.count > 64 {
-                    issues.append(ValidationIssue(pointer, "label names have 1 to 64 characters"))
-                } else if case .string(let text) = member, text.unicodeScalars.count <= 256 {
+                if let issue = labelNameIssue(key, at: pointer) {
+                    issues.append(issue)
+                } else if case .string(let text) = member, isLabelValue(text) {
                     labels[key] = text
                 } else {
                     issues.append(ValidationIssue(pointer, "expected a string of at most 256 characters, got \(member.typeName)"))
@@ -221,6 +238,16 @@ extension RunRequest {
             return nil
         }
     }
+}
+
+extension RunRequest {
+    /// A label's name has 1 to 64 characters (POST and PATCH alike).
+    static func labelNameIssue(_ key: String, at pointer: String) -> ValidationIssue? {
+        key.isEmpty || key.unicodeScalars.count > 64 ? ValidationIssue(pointer, "label names have 1 to 64 characters") : nil
+    }
+
+    /// A label's value is a string of at most 256 characters.
+    static func isLabelValue(_ text: String) -> Bool { text.unicodeScalars.count <= 256 }
 }
 
 /// An integer field: absent → `defaultValue`; wrong type, fraction or range → an issue and nil.

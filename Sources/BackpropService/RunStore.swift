@@ -37,11 +37,14 @@ public final class RunStore: Sendable {
     private let backlog = Locked(RunStoreBacklog())
 
     /// Creates the directory if needed and proves it writable, so a read-only or missing data
-    /// dir fails at start-up with a clear message instead of at the first submission.
-    public init(dataDirectory: String) throws(Failure) {
+    /// dir fails at start-up with a clear message instead of at the first submission. A data dir
+    /// it creates and its `runs/` directory are 0700 and run files 0600 whatever the umask:
+    /// inline datasets are the users' data.
+    public init(dataDirectory: String, maxFileBytes: Int = RunStore.defaultMaxFileBytes) throws(Failure) {
         directory = dataDirectory.hasSuffix("/") ? dataDirectory + "runs" : dataDirectory + "/runs"
-        try Self.makeDirectory(dataDirectory)
-        try Self.makeDirectory(directory)
+        self.maxFileBytes = maxFileBytes
+        try Self.makeDirectory(dataDirectory, tightenExisting: false)
+        try Self.makeDirectory(directory, tightenExisting: true)
         let probe = directory + "/.write-probe"
         do {
             try Self.writeAtomically(Array("ok\n".utf8), to: probe, directory: directory)
@@ -50,6 +53,10 @@ public final class RunStore: Sendable {
             // A full disk is not a configuration error: submissions get 507 until space returns.
         }
     }
+
+    /// Largest run file read at start-up (a bigger one stays where it is, named in the log).
+    public static let defaultMaxFileBytes = 256 << 20
+    public let maxFileBytes: Int
 
     /// How a save ended.
     public enum SaveOutcome: Sendable, Equatable {
@@ -129,68 +136,137 @@ public final class RunStore: Sendable {
 
     func path(of id: RunID) -> String { directory + "/" + id.description + ".json" }
 
-    /// Reads every stored run; unreadable files are renamed `*.corrupt-<ms>` and reported, never fatal.
-    public func loadAll() -> (runs: [Run], setAside: [SetAside]) {
-        for name in Self.fileNames(in: directory) where name.hasSuffix(".tmp") { unlink(directory + "/" + name) }
-        let names = Self.fileNames(in: directory).filter { $0.hasSuffix(".json") }
-        // Decoding dominates a restart: every core takes a share of the files.
-        let outcomes = Locked([Int: Result<Run, SetAside>]())
-        DispatchQueue.concurrentPerform(iterations: names.count) { index in
-            let outcome = load(names[index])
-            outcomes.withLock { $0[index] = outcome }
-        }
-        var runs: [Run] = []
-        var setAside: [SetAside] = []
-        for index in names.indices {
-            switch outcomes.withLock({ $0[index]! }) {
-            case .success(let run): runs.append(run)
-            case .failure(let aside): setAside.append(aside)
-            }
-        }
-        if !setAside.isEmpty { Self.syncDirectory(directory) }
-        return (runs, setAside)
+    /// What start-up made of the run files.
+    public struct LoadReport: Sendable {
+        public var runs: [Run] = []
+        /// Damaged files (not JSON, or this format but inconsistent): renamed `*.corrupt-<ms>`.
+        public var setAside: [SetAside] = []
+        /// Files left where they are: another format (a newer version's, after a rollback), not
+        /// a regular file (a FIFO, a symbolic link), over `maxFileBytes`, or unreadable.
+        public var skipped: [Skipped] = []
+        /// True when start-up was stopped (SIGTERM) before every file was read.
+        public var interrupted = false
     }
 
-    private func load(_ name: String) -> Result<Run, SetAside> {
+    public struct Skipped: Sendable {
+        public enum Reason: String, Sendable, CaseIterable {
+            case unknownFormat = "unknown_format", notRegular = "not_regular", tooLarge = "too_large", unreadable
+        }
+
+        public var file: String
+        public var reason: Reason
+        public var detail: String
+    }
+
+    /// Reads every stored run, on every core. Only regular files are opened (never a FIFO, which
+    /// would block, nor through a symbolic link), each up to `maxFileBytes`. A file this version
+    /// cannot understand is never lost: another format stays where it is (a newer version
+    /// reads it again after a roll-forward); only a damaged file of this format is renamed.
+    /// `shouldStop` is asked between files; `progress` gets (files read, files in all).
+    public func loadAll(shouldStop: @Sendable () -> Bool = { false },
+                        progress: @Sendable (Int, Int) -> Void = { _, _ in }) -> LoadReport {
+        for name in Self.fileNames(in: directory) where name.hasSuffix(".tmp") { unlink(directory + "/" + name) }
+        let names = Self.fileNames(in: directory).filter { $0.hasSuffix(".json") }
+        let outcomes = Locked([Int: Loaded]())
+        let done = Locked(0)
+        progress(0, names.count)
+        DispatchQueue.concurrentPerform(iterations: names.count) { index in
+            guard !shouldStop() else { return }
+            let outcome = load(names[index])
+            outcomes.withLock { $0[index] = outcome }
+            progress(done.withLock { count in
+                count += 1
+                return count
+            }, names.count)
+        }
+        var report = LoadReport()
+        let loaded = outcomes.withLock { $0 }
+        report.interrupted = loaded.count < names.count
+        for index in names.indices {
+            switch loaded[index] {
+            case .run(let run)?: report.runs.append(run)
+            case .setAside(let aside)?: report.setAside.append(aside)
+            case .skipped(let skipped)?: report.skipped.append(skipped)
+            case nil: break
+            }
+        }
+        if !report.setAside.isEmpty { Self.syncDirectory(directory) }
+        return report
+    }
+
+    private enum Loaded {
+        case run(Run)
+        case setAside(SetAside)
+        case skipped(Skipped)
+    }
+
+    private struct FormatOnly: Decodable {
+        var format: Int?
+    }
+
+    private func load(_ name: String) -> Loaded {
         let file = directory + "/" + name
+        let bytes: [UInt8]
+        do {
+            bytes = try RegularFile.read(file, maxBytes: maxFileBytes, followSymbolicLinks: false)
+        } catch {
+            let reason: Skipped.Reason = switch error {
+            case .symbolicLink, .notRegular: .notRegular
+            case .tooLarge: .tooLarge
+            case .system: .unreadable
+            }
+            return .skipped(Skipped(file: file, reason: reason, detail: error.description))
+        }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let data = Data(bytes)
         do {
-            let bytes = try Self.read(file)
-            let stored = try decoder.decode(StoredRun.self, from: Data(bytes))
+            let stored = try decoder.decode(StoredRun.self, from: data)
+            if !StoredRun.readableFormats.contains(stored.format) { return .skipped(unknownFormat(stored.format, file)) }
             guard stored.id + ".json" == name else { throw StoredRun.Unusable(description: "file name does not match id \(stored.id)") }
-            return .success(try stored.restore())
+            return .run(try stored.restore())
         } catch {
+            if let format = (try? decoder.decode(FormatOnly.self, from: data))?.format, !StoredRun.readableFormats.contains(format) {
+                return .skipped(unknownFormat(format, file))
+            }
             let aside = file + ".corrupt-\(Timestamp.now().millisecondsSince1970)"
             rename(file, aside)
-            return .failure(SetAside(file: file, movedTo: aside, reason: String(describing: error)))
+            return .setAside(SetAside(file: file, movedTo: aside, reason: String(describing: error)))
         }
+    }
+
+    private func unknownFormat(_ format: Int, _ file: String) -> Skipped {
+        let newer = format > StoredRun.currentFormat ? "; written by a newer version" : ""
+        let readable = StoredRun.readableFormats
+        return Skipped(file: file, reason: .unknownFormat, detail: "format \(format) (this version reads formats \(readable.lowerBound) to \(readable.upperBound)\(newer))")
     }
 
     // MARK: - Files
 
+    /// Writes a new file under a random temporary name, created exclusively (`O_EXCL|O_NOFOLLOW`:
+    /// a file or link planted under any name is never written through), mode 0600 whatever
+    /// the umask, then renamed over `path` (rename replaces a link, never its target).
     static func writeAtomically(_ bytes: [UInt8], to path: String, directory: String) throws(Failure) {
-        let temporary = path + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let temporary = path + "." + String(RunID().description.prefix(16)) + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Failure(operation: "create", path: temporary, code: errno) }
+        func fail(_ operation: String) -> Failure {
+            let code = errno
+            close(descriptor)
+            unlink(temporary)
+            return Failure(operation: operation, path: temporary, code: code)
+        }
+        guard fchmod(descriptor, 0o600) == 0 else { throw fail("chmod") }
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + written, bytes.count - written) }
             if result < 0 {
                 if errno == EINTR { continue }
-                let code = errno
-                close(descriptor)
-                unlink(temporary)
-                throw Failure(operation: "write", path: temporary, code: code)
+                throw fail("write")
             }
             written += result
         }
-        if fsync(descriptor) != 0 {
-            let code = errno
-            close(descriptor)
-            unlink(temporary)
-            throw Failure(operation: "fsync", path: temporary, code: code)
-        }
+        guard fsync(descriptor) == 0 else { throw fail("fsync") }
         close(descriptor)
         guard rename(temporary, path) == 0 else {
             let code = errno
@@ -207,29 +283,20 @@ public final class RunStore: Sendable {
         close(descriptor)
     }
 
-    private static func makeDirectory(_ path: String) throws(Failure) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw Failure(operation: "create directory", path: path, code: errno)
+    /// Creates `path` as 0700 (then sets exactly that: the umask may have removed more), or
+    /// checks that it is a directory. `tightenExisting` also takes group and other access away
+    /// from an existing one of ours (older versions made `runs/` 0755).
+    private static func makeDirectory(_ path: String, tightenExisting: Bool) throws(Failure) {
+        if mkdir(path, 0o700) == 0 {
+            guard chmod(path, 0o700) == 0 else { throw Failure(operation: "chmod", path: path, code: errno) }
+            return
         }
+        guard errno == EEXIST else { throw Failure(operation: "create directory", path: path, code: errno) }
         var info = stat()
         guard stat(path, &info) == 0 else { throw Failure(operation: "stat", path: path, code: errno) }
         guard (info.st_mode & S_IFMT) == S_IFDIR else { throw Failure(operation: "use as directory", path: path, code: ENOTDIR) }
-    }
-
-    private static func read(_ path: String) throws(Failure) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw Failure(operation: "open", path: path, code: errno) }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Failure(operation: "read", path: path, code: errno)
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: buffer[..<count])
+        if tightenExisting && info.st_uid == geteuid() && (info.st_mode & 0o077) != 0 {
+            guard chmod(path, info.st_mode & 0o700) == 0 else { throw Failure(operation: "chmod", path: path, code: errno) }
         }
     }
 

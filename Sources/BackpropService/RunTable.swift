@@ -7,13 +7,21 @@ struct RunTable {
     private(set) var order: [RunID] = []
     private var idempotencyKeys: [String: RunID] = [:]
     private(set) var pending: Set<RunID> = []
+    /// Each run's `RunSizeBound.stored`, and their sum: what `--max-data-bytes` caps.
+    private var storedBounds: [RunID: Int] = [:]
+    private(set) var storedBytes = 0
+    /// What `GET /runs` filters and sorts on, kept up to date with every change.
+    private var runIndex = RunIndex()
 
     var count: Int { runs.count }
 
     /// The run, also while pending (for the registry's own work: training, saving).
     subscript(id: RunID) -> Run? {
         get { runs[id] }
-        _modify { yield &runs[id] }
+        _modify {
+            yield &runs[id]
+            if let run = runs[id] { runIndex.update(run) }
+        }
     }
 
     /// Whether readers may see the run (not while pending).
@@ -25,7 +33,9 @@ struct RunTable {
         idempotencyKeys[key].flatMap { runs[$0] }
     }
 
-    mutating func insert(_ run: Run, pending isPending: Bool = false) {
+    mutating func insert(_ run: Run, storedBound: Int, pending isPending: Bool = false) {
+        if let previous = storedBounds.updateValue(storedBound, forKey: run.id) { storedBytes -= previous }
+        storedBytes += storedBound
         runs[run.id] = run
         let key = (run.createdAt, run.id)
         var index = order.count
@@ -33,6 +43,14 @@ struct RunTable {
         order.insert(run.id, at: index)
         if let idempotencyKey = run.idempotencyKey { idempotencyKeys[idempotencyKey] = run.id }
         if isPending { pending.insert(run.id) }
+        runIndex.update(run)
+    }
+
+    /// A PATCH changed the run's name or labels, so its file bound by `delta`.
+    mutating func adjustStoredBound(_ id: RunID, by delta: Int) {
+        guard storedBounds[id] != nil else { return }
+        storedBounds[id]! += delta
+        storedBytes += delta
     }
 
     mutating func markStored(_ id: RunID) {
@@ -44,28 +62,16 @@ struct RunTable {
         guard let run = runs[id] else { return nil }
         if let index = orderIndex(of: run) { order.remove(at: index) }
         runs.removeValue(forKey: id)
+        storedBytes -= storedBounds.removeValue(forKey: id) ?? 0
+        runIndex.remove(id)
         if let key = run.idempotencyKey, idempotencyKeys[key] == id { idempotencyKeys.removeValue(forKey: key) }
         pending.remove(id)
         return run
     }
 
-    /// A page of visible runs, newest first, after `cursor` (the last run of the previous page).
-    func page(status: RunLifecycle.Status?, limit: Int, after cursor: RunListCursor?) -> (runs: [Run], next: RunListCursor?) {
-        var index = order.count - 1
-        if let cursor { index = firstIndex(notBefore: (cursor.createdAt, cursor.id)) - 1 }
-        func matches(_ run: Run) -> Bool { !pending.contains(run.id) && (status == nil || run.status == status) }
-        var page: [Run] = []
-        while index >= 0, page.count < limit {
-            let run = runs[order[index]]!
-            if matches(run) { page.append(run) }
-            index -= 1
-        }
-        var hasMore = false
-        while index >= 0, !hasMore {
-            hasMore = matches(runs[order[index]]!)
-            index -= 1
-        }
-        return (page, hasMore ? page.last.map { RunListCursor(createdAt: $0.createdAt, id: $0.id) } : nil)
+    /// A page of the visible runs matching `query`, in its order, after its cursor.
+    func page(_ query: RunQuery) -> (entries: [RunIndexEntry], next: RunListCursor?) {
+        runIndex.page(query, hidden: pending)
     }
 
     func countsByStatus() -> [RunLifecycle.Status: Int] {

@@ -14,6 +14,8 @@ struct RunsAPI: Sendable {
         // Pinned to the connection's I/O queue: the common answers (cached bytes, 304) take
         // microseconds; encoding and waiting leave the queue (see `show`).
         router.get("/runs/{id}", execution: .ioQueue) { await show($0) }
+        router.patch("/runs/{id}") { patch($0) }
+        router.get("/runs/{id}/trials/{index}", execution: .ioQueue) { await showTrial($0) }
         router.get("/runs/{id}/events") { events($0) }
         router.post("/runs/{id}/cancel") { await cancel($0) }
         router.delete("/runs/{id}") { delete($0) }
@@ -74,55 +76,74 @@ struct RunsAPI: Sendable {
 
     func show(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
-            var query = QueryParameters(request, allowed: ["since", "after", "wait"])
+            var query = QueryParameters(request, allowed: ["since", "after", "wait", "points", "from", "to", "format"])
             let since = query.integer("since", in: -1...Int.max)
             let after = query.value("after", expected: "the next of an earlier answer or an event's id", EventCursor.init)
             let wait = query.integer("wait", in: 0...maxWaitSeconds) ?? 0
+            let window = CurveWindow(reading: &query)
+            let format = ResponseFormat(reading: &query, accept: request.headers["Accept"])
             try query.check()
             let id = try runID(request)
             let clientTags = Self.entityTags(request.headers["If-None-Match"])
-            guard var run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
+            guard let run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
             let position = after.map { run.events.position(of: $0) }
-            let variant = (since.map { "s\($0)" } ?? "") + (after.map { "a\($0)" } ?? "")
+            let variant = Self.variant(since: since, after: after, window: window, format: format)
             let firstVersion = run.version
-            /// Whether the answer tells the client something it does not have: a different ETag
-            /// than it sent, else events after its cursor, else (it sent neither) any change or
-            /// the end. An answer that would be 304 or empty waits the whole time, even on a
-            /// finished run, so a client that loops never spins.
-            func isNews(_ run: Run) -> Bool {
+            _ = try await waitForNews(of: id, wait: wait) { run in
                 if let clientTags { return !Self.matches(run.etag(variant: variant), clientTags) }
                 if let position { return run.events.count > position }
                 if let since { return run.status.isFinished || run.trials.contains { ($0.errorCurve.last?.iteration ?? -1) > since } }
                 return run.status.isFinished || run.version != firstVersion
             }
-            let deadline = ContinuousClock.now + .seconds(wait)
-            if wait > 0, !isNews(run) {
-                registry.metrics.recordLongPoll(+1)
-                defer { registry.metrics.recordLongPoll(-1) }
-                while !isNews(run), !registry.isStopping, ContinuousClock.now < deadline {
-                    await registry.waitForChange(of: id, from: run.version, timeout: deadline - ContinuousClock.now)
-                    guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
-                    run = next
-                }
-            }
-            if wait > 0, registry.isStopping { throw Problem.restarting(retryAfterSeconds: EventStream.restartRetryMilliseconds / 1000) }
             guard let (latest, cached) = registry.cachedRepresentation(of: id) else { throw Problem.notFound("no run \(id)") }
             let etag = latest.etag(variant: variant)
+            let headers: HTTPHeaders = ["ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"]
             if let clientTags, Self.matches(etag, clientTags) {
-                return HTTPResponse(status: .notModified, headers: ["ETag": etag, "Cache-Control": "no-cache"])
+                return HTTPResponse(status: .notModified, headers: headers)
+            }
+            if format == .csv {
+                let firstPoints = RunRepresentation.firstPoints(of: latest, since: since, after: position)
+                return RunCSV.curves(of: latest, trials: latest.trials.indices, firstPoints: firstPoints, window: window, headers: headers)
             }
             let bytes: [UInt8]
-            if since != nil || position != nil {
-                bytes = await Self.offIOQueue { RunRepresentation.full(latest, since: since, after: position) }
+            if since != nil || position != nil || !window.isWhole {
+                bytes = await Self.offIOQueue { RunRepresentation.full(latest, since: since, after: position, window: window) }
             } else if let cached {
                 bytes = cached
             } else {
                 bytes = await Self.offIOQueue { [registry] in registry.encodeAndCache(latest) }
             }
-            return HTTPResponse(status: .ok, headers: ["ETag": etag, "Cache-Control": "no-cache", "Content-Type": "application/json"], bytes: bytes)
+            var jsonHeaders = headers
+            jsonHeaders["Content-Type"] = "application/json"
+            return HTTPResponse(status: .ok, headers: jsonHeaders, bytes: bytes)
         } catch {
             return error.response(instance: request.path)
         }
+    }
+
+    /// The part of an ETag that tells apart the representations of one run version.
+    static func variant(since: Int?, after: EventCursor?, window: CurveWindow, format: ResponseFormat) -> String {
+        (since.map { "s\($0)" } ?? "") + (after.map { "a\($0)" } ?? "") + window.variant + (format == .csv ? "csv" : "")
+    }
+
+    /// The run once `isNews` says the answer tells the client something it does not have, or
+    /// `wait` seconds have passed (at once without `wait`). An answer that would be 304 or empty
+    /// waits the whole time, even on a finished run, so a client that loops never spins; a
+    /// wait the server's shutdown cuts short is a 503 (`Problem.restarting`).
+    func waitForNews(of id: RunID, wait: Int, until isNews: (Run) -> Bool) async throws(Problem) -> Run {
+        guard var run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
+        let deadline = ContinuousClock.now + .seconds(wait)
+        if wait > 0, !isNews(run) {
+            registry.metrics.recordLongPoll(+1)
+            defer { registry.metrics.recordLongPoll(-1) }
+            while !isNews(run), !registry.isStopping, ContinuousClock.now < deadline {
+                await registry.waitForChange(of: id, from: run.version, timeout: deadline - ContinuousClock.now)
+                guard let next = registry.run(id) else { throw Problem.notFound("run \(id) was deleted") }
+                run = next
+            }
+        }
+        if wait > 0, registry.isStopping { throw Problem.restarting(retryAfterSeconds: EventStream.restartRetryMilliseconds / 1000) }
+        return run
     }
 
     /// Runs CPU work (encoding) on the global executor, so the I/O queue of a pinned handler is free meanwhile.
@@ -141,37 +162,6 @@ struct RunsAPI: Sendable {
 
     static func matches(_ etag: String, _ tags: [String]) -> Bool {
         tags.contains { $0 == "*" || $0 == etag }
-    }
-
-    // MARK: GET /runs
-
-    func list(_ request: HTTPRequest) -> HTTPResponse {
-        do throws(Problem) {
-            var query = QueryParameters(request, allowed: ["limit", "cursor", "status"])
-            let limit = query.integer("limit", in: 1...1000) ?? 50
-            let statuses = RunLifecycle.Status.allCases.map(\.rawValue).joined(separator: ", ")
-            let status = query.value("status", expected: "one of \(statuses)", RunLifecycle.Status.init(rawValue:))
-            let cursor = query.value("cursor", expected: "the next_cursor of a previous page", RunListCursor.init)
-            try query.check()
-            let (runs, next) = registry.list(status: status, limit: limit, after: cursor)
-            var writer = JSONWriter(reservingCapacity: 512 * runs.count + 64)
-            writer.beginObject()
-            writer.key("runs")
-            writer.beginArray()
-            for run in runs { RunRepresentation.summary(run, to: &writer) }
-            writer.endArray()
-            writer.key("next_cursor")
-            if let next { writer.string(next.description) } else { writer.null() }
-            writer.endObject()
-            // The tag is a hash of the page itself: the same page after a restart has the same tag.
-            let etag = "\"\(DashboardAsset.fingerprint(writer.bytes))\""
-            if let tags = Self.entityTags(request.headers["If-None-Match"]), Self.matches(etag, tags) {
-                return HTTPResponse(status: .notModified, headers: ["ETag": etag, "Cache-Control": "no-cache"])
-            }
-            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "no-cache", "ETag": etag], bytes: writer.bytes)
-        } catch {
-            return error.response(instance: request.path)
-        }
     }
 
     // MARK: cancel, delete, events
@@ -223,7 +213,7 @@ struct RunsAPI: Sendable {
 
     // MARK: parameters
 
-    private func runID(_ request: HTTPRequest) throws(Problem) -> RunID {
+    func runID(_ request: HTTPRequest) throws(Problem) -> RunID {
         let text = request.pathParameters["id"] ?? ""
         guard let id = RunID(text) else { throw Problem.notFound("no run \(text) (run ids are 32 lowercase hex digits)") }
         return id

@@ -12,6 +12,9 @@ public struct ServiceLimits: Sendable, Equatable {
     public var maxWork = 100_000_000_000.0
     /// weights × trials of one run: bounds the memory of its synapses and direction counts.
     public var maxRunWeights = 1_000_000
+    /// Bytes of a finished run's `GET /runs/{id}` (its upper bound, `RunSizeBound.served`; the
+    /// file is smaller). 16 MiB: see api.md for why it fits the manifests' 512 MiB.
+    public var maxRunBytes = 16 << 20
     /// samples × (inputs + outputs) of an inline dataset.
     public var maxDatasetValues = 100_000
     public var maxNameLength = 200
@@ -43,6 +46,7 @@ public struct ServiceLimits: Sendable, Equatable {
         limits.maxHiddenSizes = .max
         limits.maxWork = .infinity
         limits.maxRunWeights = .max
+        limits.maxRunBytes = .max
         limits.maxDatasetValues = .max
         limits.maxNameLength = .max
         limits.maxLabels = .max

@@ -20,6 +20,7 @@ public final class ServiceMetrics: Sendable {
         var iterationsCompleted = 0
         var runsSubmitted = 0
         var storageFailures = 0
+        var runFilesSkipped: [String: Int] = [:]
         var eventStreams = 0
         var longPolls = 0
     }
@@ -43,6 +44,13 @@ public final class ServiceMetrics: Sendable {
     public func recordIterations(_ count: Int) { state.withLock { $0.iterationsCompleted += count } }
     public func recordRunSubmitted() { state.withLock { $0.runsSubmitted += 1 } }
     public func recordStorageFailure() { state.withLock { $0.storageFailures += 1 } }
+    /// The run files start-up left where they were, by reason (`RunStore.Skipped.Reason`).
+    public func recordRunFilesSkipped(_ reasons: [RunStore.Skipped.Reason]) {
+        state.withLock { state in
+            state.runFilesSkipped = [:]
+            for reason in reasons { state.runFilesSkipped[reason.rawValue, default: 0] += 1 }
+        }
+    }
     /// An event stream opened (+1) or ended (-1).
     public func recordEventStream(_ change: Int) { state.withLock { $0.eventStreams += change } }
     /// A long-poll began (+1) or stopped (-1) waiting.
@@ -60,6 +68,11 @@ public final class ServiceMetrics: Sendable {
         text.sample("backpropd_iterations_completed_total", [], Double(state.iterationsCompleted))
         text.family("backpropd_storage_failures_total", .counter, help: "Run files that could not be written.")
         text.sample("backpropd_storage_failures_total", [], Double(state.storageFailures))
+        text.family("backpropd_run_files_skipped", .gauge,
+                    help: "Run files start-up left where they are (another format, not a regular file, too large, unreadable); named in the log.")
+        for reason in RunStore.Skipped.Reason.allCases {
+            text.sample("backpropd_run_files_skipped", [("reason", reason.rawValue)], Double(state.runFilesSkipped[reason.rawValue] ?? 0))
+        }
         text.family("backpropd_event_streams", .gauge, help: "GET /runs/{id}/events streams open.")
         text.sample("backpropd_event_streams", [], Double(state.eventStreams))
         text.family("backpropd_long_polls", .gauge, help: "GET /runs/{id}?wait= requests waiting for news.")

@@ -104,9 +104,24 @@ struct StoredRun: Codable, Sendable {
     var idempotencyKey: String?
     var trials: [Trial]
     var events: Events?
+    /// The run's name and labels now (they start as the request's; PATCH changes them). Files
+    /// written before PATCH existed have no `labels`: the request's then.
+    var name: String?
+    var labels: [String: String]?
+    var engine: Engine?
+
+    struct Engine: Codable, Sendable {
+        var version: String
+        var codePath: String?
+
+        enum CodingKeys: String, CodingKey {
+            case version
+            case codePath = "code_path"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case format, id, status, request, version, trials, events
+        case format, id, status, request, version, trials, events, name, labels, engine
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
@@ -122,6 +137,9 @@ struct StoredRun: Codable, Sendable {
         finishedAt = run.finishedAt
         version = run.version
         idempotencyKey = run.idempotencyKey
+        name = run.name
+        labels = run.labels
+        engine = Engine(version: run.engine.version, codePath: run.engine.codePath)
         trials = run.trials.map { trial in
             let cancelledEarly = if case .cancelled = trial.state { !trial.partialCurve.isEmpty } else { false }
             return Trial(status: trial.statusName, iterationsDone: trial.iterationsDone,
@@ -153,6 +171,16 @@ struct StoredRun: Codable, Sendable {
         }
         run.startedAt = startedAt
         run.finishedAt = finishedAt
+        if let labels {
+            run.name = name
+            run.labels = labels
+        }
+        // An unfinished run trains its remaining trials with this binary.
+        if let engine, status.isFinished {
+            run.engine = EngineIdentity(version: engine.version, codePath: engine.codePath)
+        } else if let engine {
+            run.engine.codePath = engine.codePath
+        }
         for (index, stored) in trials.enumerated() {
             if let result = stored.result {
                 run.trials[index].state = .finished(result.trialResult)

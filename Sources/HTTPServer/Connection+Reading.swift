@@ -99,7 +99,7 @@ extension Connection {
         exchange?.framing = parsed.framing
         let hasBody = parsed.framing.hasBody
 
-        if let rejection = context.screen(head) ?? ServerContext.unroutedResponse(match, head: head) {
+        if let rejection = reservedRejection(head) ?? context.screen(head) ?? ServerContext.unroutedResponse(match, head: head) {
             if hasBody && (parsed.expectsContinue || !canDiscard(parsed.framing)) {
                 // The body is not wanted: answer now and close rather than read it.
                 machine.requestRejected()
@@ -116,6 +116,12 @@ extension Connection {
         if case .contentLength(let length) = parsed.framing { exchange?.body.reserveCapacity(length) }
         if parsed.expectsContinue { sendInterim(ResponseHeadEncoder.continueHead) }
         machine.headReceived(expectsBody: hasBody)
+    }
+
+    /// On a reserved place only the probe paths are served.
+    func reservedRejection(_ head: HTTPRequestHead) -> HTTPResponse? {
+        guard case .reserved(let overflow) = admission else { return nil }
+        return context.reservedRejection(overflow, head: head)
     }
 
     func canDiscard(_ framing: RequestBodyFraming) -> Bool {

@@ -9,6 +9,10 @@ final class Connection: @unchecked Sendable {
     let ioQueue: IOQueue
     let context: ServerContext
     let remoteAddress: String
+    /// `remoteAddress` without the port: what `ConnectionAdmission` counts.
+    let client: String
+    /// Admitted, or on a reserved place (one request, probes only).
+    let admission: ConnectionAdmission.Decision
 
     var machine: ConnectionStateMachine<ContinuousClock>
     var parser: RequestParser
@@ -40,16 +44,19 @@ final class Connection: @unchecked Sendable {
     var isWriteArmed: Bool { writeSource != nil }
     /// Runs `.ioQueue` handlers on this connection's queue.
     private(set) lazy var executor = IOQueueExecutor(queue: ioQueue)
-    /// Answered 503 at the connection limit: counted in `refusingConnections`, not `openConnections`.
-    private var isRefusal = false
-
-    /// Takes ownership of `fd` (non-blocking). Call `start` on the I/O queue.
-    init(fd: Int32, remoteAddress: String, ioQueue: IOQueue, context: ServerContext) {
+    /// Takes ownership of `fd` (non-blocking), counted by `context.admission` as `admission`.
+    /// Call `start` on the I/O queue.
+    init(fd: Int32, remoteAddress: String, client: String, admission: ConnectionAdmission.Decision,
+         ioQueue: IOQueue, context: ServerContext) {
         self.fd = fd
         self.ioQueue = ioQueue
         self.context = context
         self.remoteAddress = remoteAddress
-        machine = ConnectionStateMachine(clock: ioQueue.clock, timeouts: context.timeouts)
+        self.client = client
+        self.admission = admission
+        let isReserved = if case .reserved = admission { true } else { false }
+        machine = ConnectionStateMachine(clock: ioQueue.clock, timeouts: isReserved ? context.reservedTimeouts : context.timeouts)
+        if isReserved { machine.closeAfterResponse() }
         parser = RequestParser(limits: context.parserLimits)
     }
 
@@ -66,17 +73,6 @@ final class Connection: @unchecked Sendable {
         liveSources += 1
         source.activate()
         if ioQueue.isShuttingDown { shutdownRequested() }
-    }
-
-    /// Answers 503 and closes: the connection is over `maxConnections`.
-    func refuse() {
-        isRefusal = true
-        needsLinger = true
-        start()
-        machine.requestRejected()
-        exchange = ExchangeInProgress(head: nil, started: ioQueue.clock.now)
-        respond(.problem(.serviceUnavailable, detail: "the server is at its connection limit; retry later",
-                         headers: ["Retry-After": "1"]))
     }
 
     func deadlinePassed() {
@@ -194,13 +190,9 @@ final class Connection: @unchecked Sendable {
         if liveSources == 0 && isClosed { release() }
     }
 
-    /// Gives the descriptor back and the connection's place under `maxConnections`.
+    /// Gives the descriptor back and the connection's place (see `ConnectionAdmission`).
     private func release() {
         Socket.close(fd)
-        if isRefusal {
-            context.refusingConnections.subtract(1, ordering: .relaxed)
-        } else {
-            context.openConnections.subtract(1, ordering: .relaxed)
-        }
+        context.admission.withLock { $0.release(client: client, decision: admission) }
     }
 }

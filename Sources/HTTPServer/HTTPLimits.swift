@@ -24,8 +24,16 @@ public struct HTTPLimits: Sendable, Hashable {
     /// A request body (after chunked decoding). Exceeded: 413, checked from Content-Length before
     /// reading any of the body, then close.
     public var maxBodyBytes: Int = 8 * 1024 * 1024
-    /// Open connections. Over it a new connection gets 503 and is closed.
+    /// Open connections. Over it a new connection takes a reserved place (below), or is closed.
     public var maxConnections: Int = 10_000
+    /// Open connections from one client address. Over it a new connection from that address
+    /// takes a reserved place, or is closed. Behind a proxy every client has the proxy's address.
+    public var maxConnectionsPerClient: Int = 1_000
+    /// Places beyond the two limits above, a client at most an eighth of them (at least one):
+    /// a connection there sends one request, with a head timeout of at most 2 s, and only
+    /// `HTTPServerConfiguration.reservedPaths` are served on it (the probes); anything else is
+    /// answered 503 (the server is full) or 429 (the client holds its share), with `Retry-After`.
+    public var reservedConnections: Int = 64
     /// A rejected request (by `screen`, 404, 405) whose unread body is at most this many bytes
     /// has it read and discarded to keep the connection alive; a longer body closes the connection.
     public var maxDiscardedBodyBytes: Int = 256 * 1024

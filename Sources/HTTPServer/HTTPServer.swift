@@ -1,5 +1,3 @@
-import Synchronization
-
 /// An HTTP/1.1 server on non-blocking sockets driven by Dispatch read and write sources.
 ///
 /// Connections are spread over `configuration.ioQueues` serial Dispatch queues; parsing,
@@ -21,7 +19,7 @@ public final class HTTPServer: Sendable {
                 middleware: [any HTTPMiddleware] = []) {
         self.configuration = configuration
         context = ServerContext(router: router, middleware: middleware, limits: configuration.limits, log: configuration.log,
-                                problemRenderer: configuration.problemRenderer)
+                                reservedPaths: configuration.reservedPaths, problemRenderer: configuration.problemRenderer)
     }
 
     /// Binds, starts accepting and returns the bound port (the ephemeral one when `port` is 0).
@@ -65,8 +63,8 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Open connections (those answered 503 over the limit excluded).
-    public var connectionCount: Int { context.openConnections.load(ordering: .relaxed) }
+    /// Open connections (those on reserved places over the limits excluded).
+    public var connectionCount: Int { context.connectionCounts.open }
 
     /// Stops accepting, closes idle connections, lets in-flight requests finish (their responses
     /// carry `Connection: close`) until `gracePeriod` passes, then closes the rest, cancelling
@@ -97,7 +95,8 @@ public final class HTTPServer: Sendable {
     }
 
     private var remainingConnections: Int {
-        context.openConnections.load(ordering: .relaxed) + context.refusingConnections.load(ordering: .relaxed)
+        let counts = context.connectionCounts
+        return counts.open + counts.reserved
     }
 
     /// How often each I/O queue's timer looks for passed deadlines: a quarter of the shortest timeout, 10 ms…1 s.

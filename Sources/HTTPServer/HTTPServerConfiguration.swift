@@ -13,6 +13,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var serverName: String = "backpropd"
     /// `listen(2)` backlog.
     public var backlog: Int32 = 1024
+    /// Paths served (GET and HEAD) even when every connection is taken, on the reserved places
+    /// of `HTTPLimits.reservedConnections`: liveness and readiness probes, metrics.
+    public var reservedPaths: Set<String> = []
     /// Server diagnostics (accept errors, limits raised, shutdown); nil discards them.
     public var log: HTTPServerLogger?
     /// The body of every problem the server answers by itself (see `HTTPProblem`): 404, 405,

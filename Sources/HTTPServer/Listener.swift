@@ -1,8 +1,8 @@
 import Dispatch
 
 /// Accepts connections on one listening socket from a Dispatch read source on its own serial
-/// queue, and hands them to the I/O queues round-robin. Over `maxConnections` a connection is
-/// answered 503. When the process is out of file descriptors (EMFILE) accepting pauses with
+/// queue, and hands them to the I/O queues round-robin. `ConnectionAdmission` decides which are
+/// served, which take a reserved place (probes only) and which are closed at once. When the process is out of file descriptors (EMFILE) accepting pauses with
 /// exponential backoff instead of spinning: the source is cancelled and a new one made when
 /// the pause ends (a source suspended from its own handler is not re-armed reliably on Linux).
 /// Confined to its queue, hence `@unchecked Sendable`.
@@ -91,21 +91,17 @@ final class Listener: @unchecked Sendable {
     }
 
     private func adopt(fd: Int32, remoteAddress: String) {
+        let client = ConnectionAdmission.client(of: remoteAddress)
+        let admission = context.admission.withLock { $0.admit(client: client) }
+        guard admission != .refused else {
+            Socket.close(fd)
+            return
+        }
         let ioQueue = ioQueues[nextQueue]
         nextQueue = (nextQueue + 1) % ioQueues.count
         let context = self.context
-        let refuse = context.openConnections.add(1, ordering: .relaxed).newValue > context.limits.maxConnections
-        if refuse {
-            context.openConnections.subtract(1, ordering: .relaxed)
-            guard context.refusingConnections.add(1, ordering: .relaxed).newValue <= context.maxRefusing else {
-                context.refusingConnections.subtract(1, ordering: .relaxed)
-                Socket.close(fd)
-                return
-            }
-        }
         ioQueue.async {
-            let connection = Connection(fd: fd, remoteAddress: remoteAddress, ioQueue: ioQueue, context: context)
-            if refuse { connection.refuse() } else { connection.start() }
+            Connection(fd: fd, remoteAddress: remoteAddress, client: client, admission: admission, ioQueue: ioQueue, context: context).start()
         }
     }
 

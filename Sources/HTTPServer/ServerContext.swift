@@ -1,5 +1,3 @@
-import Synchronization
-
 /// What every connection of one server shares: routing, middleware, limits, counters.
 final class ServerContext: Sendable {
     let router: Router
@@ -9,14 +7,20 @@ final class ServerContext: Sendable {
     let timeouts: ConnectionStateMachine<ContinuousClock>.Timeouts
     let log: HTTPServerLogger?
     let problemRenderer: HTTPProblemRenderer
-    /// Connections counted against `maxConnections` (including ones being refused with 503).
-    let openConnections = Atomic<Int>(0)
-    /// Over-limit connections currently being answered 503; beyond `maxRefusing` they are just closed.
-    let refusingConnections = Atomic<Int>(0)
-    let maxRefusing = 64
+    /// Who is admitted, counted per client (see `ConnectionAdmission`).
+    let admission: Locked<ConnectionAdmission>
+    let reservedPaths: Set<String>
+    /// A reserved place's head timeout: a probe sends its head at once.
+    let reservedTimeouts: ConnectionStateMachine<ContinuousClock>.Timeouts
 
     init(router: Router, middleware: [any HTTPMiddleware], limits: HTTPLimits, log: HTTPServerLogger?,
+         reservedPaths: Set<String> = [],
          problemRenderer: @escaping HTTPProblemRenderer = { problem, path in problem.defaultRendering(path: path) }) {
+        admission = Locked(ConnectionAdmission(limits))
+        self.reservedPaths = reservedPaths
+        var reserved = limits
+        reserved.headerReadTimeout = min(limits.headerReadTimeout, .seconds(2))
+        reservedTimeouts = ConnectionStateMachine<ContinuousClock>.Timeouts(reserved)
         self.problemRenderer = problemRenderer
         self.router = router
         self.middleware = middleware
@@ -24,6 +28,21 @@ final class ServerContext: Sendable {
         parserLimits = RequestParser.Limits(limits)
         timeouts = ConnectionStateMachine<ContinuousClock>.Timeouts(limits)
         self.log = log
+    }
+
+    /// Connections open (admitted, on reserved places).
+    var connectionCounts: (open: Int, reserved: Int) { admission.withLock { ($0.open, $0.reservedOpen) } }
+
+    /// The answer a connection on a reserved place gets to `head`, unless it is a probe.
+    func reservedRejection(_ overflow: ConnectionAdmission.Overflow, head: HTTPRequestHead) -> HTTPResponse? {
+        if (head.method == .get || head.method == .head) && reservedPaths.contains(head.path) { return nil }
+        switch overflow {
+        case .server:
+            return .problem(.serviceUnavailable, detail: "the server is at its connection limit; retry later", headers: ["Retry-After": "1"])
+        case .client:
+            return .problem(.tooManyRequests, detail: "this client has \(limits.maxConnectionsPerClient) connections open, the most one client may have; close one or retry later",
+                            headers: ["Retry-After": "1"])
+        }
     }
 
     func log(_ level: HTTPServerLogRecord.Level, _ message: @autoclosure () -> String) {

@@ -17,7 +17,28 @@ struct ServeOptions {
         var environment: [String]
         var valueName: String
         var help: String
+        /// A switch (`--allow-unauthenticated`): no value on the command line, `--flag=false`
+        /// turns it off; its variable takes 1/0, true/false, yes/no.
+        var isSwitch = false
         var apply: @Sendable (inout ServiceConfiguration, String) throws -> Void
+
+        init(flag: String, environment: [String], valueName: String, help: String,
+             apply: @escaping @Sendable (inout ServiceConfiguration, String) throws -> Void) {
+            self.flag = flag
+            self.environment = environment
+            self.valueName = valueName
+            self.help = help
+            self.apply = apply
+        }
+
+        static func `switch`(_ flag: String, environment: [String], help: String,
+                             apply: @escaping @Sendable (inout ServiceConfiguration, Bool) -> Void) -> Option {
+            var option = Option(flag: flag, environment: environment, valueName: "", help: help) { configuration, text in
+                apply(&configuration, try boolean(text, flag))
+            }
+            option.isSwitch = true
+            return option
+        }
     }
 
     static let options: [Option] = [
@@ -54,6 +75,14 @@ struct ServeOptions {
                help: "samples × weights × iterations × trials per run (default 1e11)") { $0.limits.maxWork = try number($1, "--max-work") },
         Option(flag: "--max-run-weights", environment: ["BACKPROPD_MAX_RUN_WEIGHTS"], valueName: "N",
                help: "weights × trials per run (default 1000000)") { $0.limits.maxRunWeights = try integer($1, "--max-run-weights", 1...1_000_000_000) },
+        Option(flag: "--max-run-bytes", environment: ["BACKPROPD_MAX_RUN_BYTES"], valueName: "N",
+               help: "bytes of a finished run's GET /runs/{id} at their bound: curves, synapses, outputs (default 16777216; 422 beyond)") {
+            $0.limits.maxRunBytes = try integer($1, "--max-run-bytes", 4096...(1 << 40))
+        },
+        Option(flag: "--max-data-bytes", environment: ["BACKPROPD_MAX_DATA_BYTES"], valueName: "N",
+               help: "bytes of all kept run files at their bounds (default 536870912; a run beyond gets 507)") {
+            $0.registry.maxDataBytes = try integer($1, "--max-data-bytes", 4096...(1 << 50))
+        },
         Option(flag: "--max-dataset-values", environment: ["BACKPROPD_MAX_DATASET_VALUES"], valueName: "N",
                help: "numbers in an inline dataset (default 100000)") { $0.limits.maxDatasetValues = try integer($1, "--max-dataset-values", 1...100_000_000) },
         Option(flag: "--max-samples", environment: ["BACKPROPD_MAX_SAMPLES"], valueName: "N",
@@ -67,7 +96,19 @@ struct ServeOptions {
         Option(flag: "--max-header-bytes", environment: ["BACKPROPD_MAX_HEADER_BYTES"], valueName: "N",
                help: "request line plus header fields (default 65536; 431 beyond)") { $0.http.maxHeaderBytes = try integer($1, "--max-header-bytes", 1024...(16 << 20)) },
         Option(flag: "--max-connections", environment: ["BACKPROPD_MAX_CONNECTIONS"], valueName: "N",
-               help: "open connections (default 10000; a new one gets 503 beyond)") { $0.http.maxConnections = try integer($1, "--max-connections", 1...1_000_000) },
+               help: "open connections (default 10000; beyond, only probes are answered, anything else gets 503)") { $0.http.maxConnections = try integer($1, "--max-connections", 1...1_000_000) },
+        Option(flag: "--max-connections-per-client", environment: ["BACKPROPD_MAX_CONNECTIONS_PER_CLIENT"], valueName: "N",
+               help: "open connections from one address (default 1000; beyond, only probes are answered, anything else gets 429; behind a proxy raise it to --max-connections)") {
+            $0.http.maxConnectionsPerClient = try integer($1, "--max-connections-per-client", 1...1_000_000)
+        },
+        Option(flag: "--reserved-connections", environment: ["BACKPROPD_RESERVED_CONNECTIONS"], valueName: "N",
+               help: "places beyond both limits where /healthz, /readyz and /metrics are still answered, an eighth of them per client (default 64)") {
+            $0.http.reservedConnections = try integer($1, "--reserved-connections", 1...100_000)
+        },
+        Option(flag: "--admin-port", environment: ["BACKPROPD_ADMIN_PORT"], valueName: "N",
+               help: "also serve /healthz, /readyz and /metrics on this port, with its own connections (default: none; 0 picks a free one)") {
+            $0.adminPort = try integer($1, "--admin-port", 0...65535)
+        },
         Option(flag: "--header-timeout", environment: ["BACKPROPD_HEADER_TIMEOUT"], valueName: "SECONDS",
                help: "time to send a request's head (default 10; 408 beyond)") { $0.http.headerReadTimeout = .seconds(try integer($1, "--header-timeout", 1...3600)) },
         Option(flag: "--body-timeout", environment: ["BACKPROPD_BODY_TIMEOUT"], valueName: "SECONDS",
@@ -83,7 +124,29 @@ struct ServeOptions {
         Option(flag: "--response-cache-mb", environment: ["BACKPROPD_RESPONSE_CACHE_MB"], valueName: "MB",
                help: "memory for encoded run JSON (default 64)") { $0.registry.responseCacheBytes = try integer($1, "--response-cache-mb", 0...65536) << 20 },
         Option(flag: "--api-token", environment: ["BACKPROPD_API_TOKEN"], valueName: "TOKEN",
-               help: "require Authorization: Bearer TOKEN on /runs routes (default: none)") { $0.apiToken = $1.isEmpty ? nil : $1 },
+               help: "require Authorization: Bearer TOKEN on /runs routes (default: none; on the command line it shows in ps: prefer the file or the variable)") {
+            $0.apiToken = try token(APIToken.trimmed($1), from: "--api-token")
+        },
+        Option(flag: "--api-token-file", environment: ["BACKPROPD_API_TOKEN_FILE"], valueName: "PATH",
+               help: "read the token from a file (a mounted Secret), spaces and line breaks around it dropped") { configuration, path in
+            let bytes: [UInt8]
+            do {
+                bytes = try RegularFile.read(path, maxBytes: APIToken.maxLength + 1024, followSymbolicLinks: true)
+            } catch {
+                throw UsageError(description: "--api-token-file: cannot read \(path): \(error)")
+            }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw UsageError(description: "--api-token-file: \(path) is not UTF-8 text")
+            }
+            guard let value = try token(APIToken.trimmed(text), from: "--api-token-file \(path)") else {
+                throw UsageError(description: "--api-token-file: \(path) holds no token (it is empty or only white space)")
+            }
+            configuration.apiToken = value
+        },
+        .switch("--allow-unauthenticated", environment: ["BACKPROPD_ALLOW_UNAUTHENTICATED"],
+                help: "serve a non-loopback --host without a token (refused otherwise); for a proxy in front that authenticates") {
+            $0.allowUnauthenticated = $1
+        },
         Option(flag: "--cors-origin", environment: ["BACKPROPD_CORS_ORIGIN"], valueName: "ORIGIN",
                help: "allow browser calls from ORIGIN (or *) and answer preflights (default: none)") { $0.corsOrigin = $1.isEmpty ? nil : $1 },
         Option(flag: "--shutdown-grace", environment: ["BACKPROPD_SHUTDOWN_GRACE"], valueName: "SECONDS",
@@ -104,8 +167,10 @@ struct ServeOptions {
     static func parse(_ arguments: [String], environment: [String: String]) throws(UsageError) -> ServiceConfiguration? {
         var configuration = ServiceConfiguration()
         configuration.registry.workers = processorsOnline
+        var given: Set<String> = []
         for option in options {
             if let name = option.environment.first(where: { environment[$0] != nil }) {
+                if environment[name]?.isEmpty == false { given.insert(option.flag) }
                 do {
                     try option.apply(&configuration, environment[name]!)
                 } catch {
@@ -121,9 +186,12 @@ struct ServeOptions {
             guard let option = options.first(where: { $0.flag == flag }) else {
                 throw UsageError(description: "unknown option \(argument) (see backpropd serve --help)")
             }
+            if inlineValue?.isEmpty != true { given.insert(flag) }
             let value: String
             if let inlineValue {
                 value = inlineValue
+            } else if option.isSwitch {
+                value = "true"
             } else {
                 index += 1
                 guard index < arguments.count else { throw UsageError(description: "\(flag) needs a value (\(option.valueName))") }
@@ -136,7 +204,16 @@ struct ServeOptions {
             }
             index += 1
         }
+        if given.contains("--api-token") && given.contains("--api-token-file") {
+            throw UsageError(description: "--api-token and --api-token-file (or their variables) both given: give one")
+        }
         return configuration
+    }
+
+    /// What to warn about once the log exists: a token on the command line is in every `ps`.
+    static func warnings(_ arguments: [String]) -> [String] {
+        guard arguments.contains(where: { $0 == "--api-token" || $0.hasPrefix("--api-token=") }) else { return [] }
+        return ["--api-token on the command line is visible to every user of this machine (ps, /proc): use --api-token-file or BACKPROPD_API_TOKEN"]
     }
 
     static var help: String {
@@ -150,7 +227,7 @@ struct ServeOptions {
 
         """
         for option in options {
-            let left = "  \(option.flag) \(option.valueName)"
+            let left = option.isSwitch ? "  \(option.flag)" : "  \(option.flag) \(option.valueName)"
             text += (left.count >= 34 ? left + " " : left.padding(to: 34)) + option.help + "\n"
             text += String(repeating: " ", count: 34) + "env: " + option.environment.joined(separator: ", ") + "\n"
         }
@@ -168,6 +245,21 @@ struct ServeOptions {
             throw UsageError(description: "\(flag): expected an integer from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
         }
         return value
+    }
+
+    /// A trimmed token, nil when empty (no token), or the reason it cannot be used.
+    private static func token(_ text: String, from source: String) throws(UsageError) -> String? {
+        guard !text.isEmpty else { return nil }
+        if let problem = APIToken.problem(with: text) { throw UsageError(description: "\(source): \(problem)") }
+        return text
+    }
+
+    private static func boolean(_ text: String, _ flag: String) throws(UsageError) -> Bool {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off", "": return false
+        default: throw UsageError(description: "\(flag): expected true or false (1 or 0), got \"\(text)\"")
+        }
     }
 
     private static func number(_ text: String, _ flag: String) throws(UsageError) -> Double {

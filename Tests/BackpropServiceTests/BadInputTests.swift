@@ -50,11 +50,17 @@ import Testing
         Case(method: "GET", path: "/runs?limit=0", status: 422, pointers: ["query:limit"]),
         Case(method: "GET", path: "/runs?status=done", status: 422, pointers: ["query:status"]),
         Case(method: "GET", path: "/runs?cursor=nonsense", status: 422, pointers: ["query:cursor"]),
-        // Issue 13: unknown query parameters were ignored (`?label=` silently listed every run),
-        // and only the first bad one was reported.
-        Case(method: "GET", path: "/runs?label=team:a", status: 422, pointers: ["query:label"]),
-        Case(method: "GET", path: "/runs?limit=0&status=done&cursor=x&label=a", status: 422,
-             pointers: ["query:label", "query:limit", "query:status", "query:cursor"]),
+        // Issue 13: unknown query parameters were ignored (`?label=` silently listed every run,
+        // before issue 14 made it a filter), and only the first bad one was reported.
+        Case(method: "GET", path: "/runs?tag=team:a", status: 422, pointers: ["query:tag"]),
+        Case(method: "GET", path: "/runs?limit=0&status=done&cursor=x&tag=a", status: 422,
+             pointers: ["query:tag", "query:status", "query:limit", "query:cursor"]),
+        // Issue 14: the list's filters and order, CSV and curve windows.
+        Case(method: "GET", path: "/runs?label=team&label=:x&sort=name&q=" + String(repeating: "q", count: 201) + "&format=xml", status: 422,
+             pointers: ["query:format", "query:label", "query:label", "query:q", "query:sort"]),
+        Case(method: "GET", path: "/runs/0123456789abcdef0123456789abcdef?points=3&from=-1&to=x&format=csv2", status: 422,
+             pointers: ["query:points", "query:from", "query:to", "query:format"]),
+        Case(method: "GET", path: "/runs/0123456789abcdef0123456789abcdef/trials/0?points=100001", status: 422, pointers: ["query:points"]),
         Case(method: "GET", path: "/runs?limit=5&limit=6", status: 422, pointers: ["query:limit"]),
         Case(method: "GET", path: "/runs/0123456789abcdef0123456789abcdef?wait=soon&since=x&verbose=1", status: 422,
              pointers: ["query:verbose", "query:since", "query:wait"]),

@@ -44,6 +44,7 @@ import Testing
                 ("/runs", "post"), ("/runs", "get"), ("/runs/{id}", "get"), ("/runs/{id}", "delete"),
                 ("/runs/{id}/cancel", "post"), ("/runs/{id}/events", "get"), ("/datasets", "get"),
                 ("/healthz", "get"), ("/readyz", "get"), ("/metrics", "get"), ("/openapi.json", "get"),
+                ("/runs/{id}", "patch"), ("/runs/{id}/trials/{index}", "get"),
             ]
             for (path, method) in routes {
                 #expect(paths[path]?[method] != nil, "\(method) \(path)")

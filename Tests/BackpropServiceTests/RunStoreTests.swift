@@ -35,9 +35,9 @@ import Testing
         #expect(run.trials[1].statusName == "running")
         #expect(await store.save(run) == .stored)
 
-        let (loaded, setAside) = try await offPool { try RunStore(dataDirectory: directory).loadAll() }
-        #expect(setAside.isEmpty)
-        let restored = try #require(loaded.first)
+        let report = try await offPool { try RunStore(dataDirectory: directory).loadAll() }
+        #expect(report.setAside.isEmpty && report.skipped.isEmpty)
+        let restored = try #require(report.runs.first)
         #expect(restored.id == run.id)
         #expect(restored.request == run.request)
         #expect(restored.idempotencyKey == "key-1")
@@ -112,13 +112,88 @@ import Testing
         try Data("not json".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "b", count: 32) + ".json"))
         try Data("half".utf8).write(to: URL(fileURLWithPath: runs + String(repeating: "c", count: 32) + ".json.tmp"))
 
-        let (loaded, setAside) = try await offPool { store.loadAll() }
-        #expect(loaded.map(\.id) == [good.id])
-        #expect(setAside.count == 2)
+        let report = try await offPool { store.loadAll() }
+        #expect(report.runs.map(\.id) == [good.id])
+        #expect(report.setAside.count == 2)
         let names = try FileManager.default.contentsOfDirectory(atPath: runs).sorted()
         #expect(names.filter { $0.contains(".corrupt-") }.count == 2)
         #expect(!names.contains { $0.hasSuffix(".tmp") })
         #expect(try await offPool { store.loadAll().runs.count } == 1)
+    }
+
+    /// Issue 16: a FIFO named `runs/<id>.json` blocked start-up forever; a symbolic link was
+    /// followed; nothing bounded a file's size; a newer version's file was renamed
+    /// `*.corrupt-…` and never came back.
+    @Test func onlyRegularFilesOfThisFormatAreReadAndTheRestStaysWhereItIs() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try await offPool { try RunStore(dataDirectory: directory, maxFileBytes: 64 << 10) }
+        let good = Self.sampleRun()
+        #expect(await store.save(good) == .stored)
+        let runs = directory + "/runs/"
+        let name = { (digit: String) in runs + String(repeating: digit, count: 32) + ".json" }
+        #expect(mkfifo(name("1"), 0o600) == 0)
+        let target = Self.temporaryDirectory() + "/elsewhere.json"
+        try Data(try String(contentsOfFile: runs + good.id.description + ".json", encoding: .utf8).utf8).write(to: URL(fileURLWithPath: target))
+        try FileManager.default.createSymbolicLink(atPath: name("2"), withDestinationPath: target)
+        try Data(repeating: 0x20, count: 65 << 10).write(to: URL(fileURLWithPath: name("3")))
+        let newer = #"{"format": 99, "id": "44444444444444444444444444444444", "shape": "from the future"}"#
+        try Data(newer.utf8).write(to: URL(fileURLWithPath: name("4")))
+        var older = try String(contentsOfFile: runs + good.id.description + ".json", encoding: .utf8)
+        older = older.replacing(/"format":\d+/, with: #""format":1"#)
+        try Data(older.utf8).write(to: URL(fileURLWithPath: name("5")))
+        try FileManager.default.createDirectory(atPath: name("6"), withIntermediateDirectories: false)
+
+        let report = try await offPool { store.loadAll() }
+        #expect(report.runs.map(\.id) == [good.id])
+        #expect(report.setAside.isEmpty)
+        let skipped = Dictionary(uniqueKeysWithValues: report.skipped.map { (String($0.file.suffix(37).prefix(1)), $0) })
+        #expect(skipped["1"]?.reason == .notRegular && skipped["1"]?.detail.contains("FIFO") == true)
+        #expect(skipped["2"]?.reason == .notRegular && skipped["2"]?.detail.contains("symbolic link") == true)
+        #expect(skipped["3"]?.reason == .tooLarge && skipped["3"]?.detail.contains("over the limit of 65536") == true)
+        #expect(skipped["4"]?.reason == .unknownFormat && skipped["4"]?.detail.contains("format 99") == true
+                && skipped["4"]?.detail.contains("newer version") == true)
+        #expect(skipped["5"]?.reason == .unknownFormat && skipped["5"]?.detail.contains("format 1") == true)
+        #expect(skipped["6"]?.reason == .notRegular && skipped["6"]?.detail.contains("directory") == true)
+        let names = try FileManager.default.contentsOfDirectory(atPath: runs)
+        #expect(!names.contains { $0.contains(".corrupt-") }, "\(names)")
+        for digit in ["1", "2", "3", "4", "5", "6"] { #expect(names.contains(String(repeating: digit, count: 32) + ".json")) }
+        #expect(try String(contentsOfFile: name("4"), encoding: .utf8) == newer)
+    }
+
+    /// Issue 16: `runs/<id>.json.tmp` was opened with `O_CREAT|O_TRUNC`, so a symbolic link
+    /// planted there overwrote its target; with umask 022 run files were 0644.
+    @Test func writesNeverFollowAPlantedLinkAndFilesArePrivateWhateverTheUmask() async throws {
+        let directory = Self.temporaryDirectory() + "/data"
+        let victim = Self.temporaryDirectory() + "/victim"
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: victim))
+        // umask is process-wide: 022 (the usual one) is safe beside the other suites; a
+        // stricter one is tried in a child process (ServeProcessTests).
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let store = try await offPool { try RunStore(dataDirectory: directory) }
+        let run = Self.sampleRun()
+        let file = directory + "/runs/" + run.id.description + ".json"
+        for planted in [file + ".tmp", file + ".0.tmp"] {
+            try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: victim)
+        }
+        #expect(await store.save(run) == .stored)
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious")
+        // A link planted under the run's own name is replaced, never written through.
+        let second = Self.sampleRun()
+        let secondFile = directory + "/runs/" + second.id.description + ".json"
+        try FileManager.default.createSymbolicLink(atPath: secondFile, withDestinationPath: victim)
+        #expect(await store.save(second) == .stored)
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious")
+        #expect(try FileManager.default.destinationOfSymbolicLinkOrNil(atPath: secondFile) == nil)
+
+        func mode(_ path: String) throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
+        #expect(try mode(directory) == 0o700)
+        #expect(try mode(directory + "/runs") == 0o700)
+        #expect(try mode(file) == 0o600)
+        // An existing runs/ made 0755 by an older version is tightened.
+        #expect(chmod(directory + "/runs", 0o755) == 0)
+        _ = try await offPool { try RunStore(dataDirectory: directory) }
+        #expect(try mode(directory + "/runs") == 0o700)
     }
 
     @Test func aBacklogIsWrittenOncePerRunWithItsNewestVersionAndUrgentSavesGoFirst() {
@@ -205,5 +280,11 @@ import Testing
         } catch {
             #expect(error.description.contains(file))
         }
+    }
+}
+
+extension FileManager {
+    func destinationOfSymbolicLinkOrNil(atPath path: String) throws -> String? {
+        try? destinationOfSymbolicLink(atPath: path)
     }
 }

@@ -69,7 +69,9 @@ import Testing
                     for parameter in parameters {
                         let name = try #require(parameter["name"] as? String)
                         let location = try #require(parameter["in"] as? String)
-                        let schema = try #require(parameter["schema"] as? [String: Any])
+                        let declared = try #require(parameter["schema"] as? [String: Any])
+                        // A repeatable parameter (`label`): each value is judged by the items' schema.
+                        let schema = declared["type"] as? String == "array" ? try #require(declared["items"] as? [String: Any]) : declared
                         // Only reading operations take path candidates (a cancel or delete of the known run would change it).
                         if location == "path" && method != "get" { continue }
                         // A field value cannot carry control characters (HTTP answers 400 before any handler).
@@ -78,10 +80,12 @@ import Testing
                         }
                         for candidate in candidates {
                             let allowed = Self.allows(schema, candidate)
-                            var target = template.replacingOccurrences(of: "{id}", with: runID)
+                            let trialPath = template.replacingOccurrences(of: "{index}", with: "0")
+                            var target = trialPath.replacingOccurrences(of: "{id}", with: runID)
                             var head = ""
                             switch location {
-                            case "path": target = template.replacingOccurrences(of: "{id}", with: Self.encoded(candidate))
+                            case "path" where name == "index": target = template.replacingOccurrences(of: "{id}", with: runID).replacingOccurrences(of: "{index}", with: Self.encoded(candidate))
+                            case "path": target = trialPath.replacingOccurrences(of: "{id}", with: Self.encoded(candidate))
                             case "query": target += "?\(name)=\(Self.encoded(candidate))"
                             case "header": head = "\(name): \(candidate)\r\n"
                             default: Issue.record("parameter \(name) in \(location) is not covered")
@@ -91,7 +95,10 @@ import Testing
                             let port = service.port
                             let (status, text) = try await offPool { try Self.exchange(port: port, request, body: body) }
                             let label = "\(method.uppercased()) \(template) \(location) \(name)=\(candidate.debugDescription) (the schema \(allowed ? "allows" : "forbids") it)"
-                            if location == "path" {
+                            if location == "path" && name == "index" {
+                                // The run has one trial: 0 is it, every other segment (allowed or not) is no trial.
+                                #expect(status == (candidate == "0" ? 200 : 404), "\(label): \(status) \(text.prefix(300))")
+                            } else if location == "path" {
                                 if !allowed { #expect(candidate != runID) }
                                 #expect(status == (candidate == runID ? 200 : 404), "\(label): \(status) \(text.prefix(300))")
                             } else if allowed {
@@ -106,7 +113,9 @@ import Testing
                 }
             }
             #expect(checked == ["path:id", "query:limit", "query:cursor", "query:status", "query:since", "query:after", "query:wait",
-                                "header:If-None-Match", "header:Idempotency-Key", "header:Last-Event-ID"], "a new parameter needs candidates here")
+                                "header:If-None-Match", "header:Idempotency-Key", "header:Last-Event-ID",
+                                "path:index", "query:label", "query:q", "query:sort", "query:format", "query:points", "query:from", "query:to"],
+                    "a new parameter needs candidates here")
             #expect(try await service.client.get("/healthz").status == 200)
         }
     }
@@ -134,6 +143,7 @@ import Testing
                        String(repeating: "k", count: 255), String(repeating: "k", count: 256), "\"etag\"", "W/\"etag\", \"other\"", "*",
                        someID, someID.uppercased(), String(someID.dropLast()), someID + "0",
                        "0.\(someID)", "1.\(someID)", issueCursor, "0000\(issueCursor)", String(repeating: "9", count: 60) + ".\(someID)",
+                       "team:red", "team:", ":red", "a:b:c", "é:ü", " :x", "e0123456789abcdef.1.\(someID)", "e0123456789ABCDEF.1.\(someID)",
                        ".\(someID)", "-1.\(someID)", "+1.\(someID)", "1.\(someID.uppercased())", "1..\(someID)", "1.\(someID) ", "1e3.\(someID)"]
         }
         return values
@@ -183,19 +193,8 @@ import Testing
     /// `Connection: close`). Blocking: call it off the Swift concurrency threads.
     static func exchange(port: Int, _ head: String, body: String?) throws -> (status: Int, text: String) {
         struct Failure: Error, CustomStringConvertible { var description: String }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+        let fd = try connectLocal(port: port)
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(description: "connect: errno \(errno)") }
         var request = head
         if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)" } else { request += "\r\n" }
         let bytes = Array(request.utf8)

@@ -74,7 +74,10 @@ import Testing
                     try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                     #expect(try client.readResponse().status == 200)
                 }
+                // Over the limit a connection takes a reserved place: its request is read (it
+                // might be a probe, see ConnectionAdmissionTests) and anything else gets 503.
                 let third = try RawClient(port: port)
+                try third.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                 let refused = try third.readResponse()
                 #expect(refused.status == 503)
                 #expect(refused.headers["Retry-After"] == "1")

@@ -80,6 +80,98 @@ import Testing
         #expect(await restarted.waitForExit(timeout: 10) == 0)
     }
 
+    /// Issue 16: `--host 0.0.0.0` with no token started without a warning; `--api-token` on
+    /// the command line shows in `ps` without a word.
+    @Test func aReachableAddressNeedsATokenOrAnExplicitOptOut() async throws {
+        let (status, output) = try await runProcess(ServerProcess.executable, ["serve", "--host", "0.0.0.0", "--port", "0",
+                                                                               "--data-dir", temporaryDirectory("open")])
+        #expect(status == 1)
+        #expect(output.contains("refusing to serve 0.0.0.0 without an API token") && output.contains("--allow-unauthenticated"), "\(output)")
+
+        let allowed = try await ServerProcess.start(["--data-dir", temporaryDirectory("allowed"), "--host", "127.0.0.1"],
+                                                    environment: ["BACKPROPD_ALLOW_UNAUTHENTICATED": "1"])
+        allowed.signal(SIGTERM)
+        #expect(await allowed.waitForExit(timeout: 10) == 0)
+
+        let visible = try await ServerProcess.start(["--data-dir", temporaryDirectory("visible"), "--api-token", "a-token-long-enough-to-give-no-warning"])
+        #expect(try await request("GET", visible.port, "/runs").status == 401)
+        visible.signal(SIGTERM)
+        #expect(await visible.waitForExit(timeout: 10) == 0)
+        #expect(visible.log.contains("WARNING --api-token on the command line is visible"), "\(visible.log)")
+    }
+
+    /// Issue 16: a FIFO named `runs/<id>.json` blocked start-up forever; a newer version's file
+    /// was renamed `*.corrupt-…` and not counted; runs loaded before the server listened, while
+    /// SIGTERM was ignored.
+    @Test func startUpListensFirstSkipsWhatItCannotReadAndHonoursSIGTERMWhileLoading() async throws {
+        let directory = temporaryDirectory("startup")
+        let first = try await ServerProcess.start(["--data-dir", directory])
+        // 64,000 curve points: a file the debug build takes a second or two to decode.
+        let alphas = (1...64).map { String(Double($0) / 8) }.joined(separator: ", ")
+        let big = #"{"dataset": "xor", "alphas": [\#(alphas)], "hidden_size": 4, "iterations": 10000, "error_every": 10}"#
+        let (status, text) = try await request("POST", first.port, "/runs", body: big)
+        try #require(status == 202, "\(text)")
+        let id = jsonObject(text)["id"] as? String ?? ""
+        _ = try await finishedTrials(of: id, port: first.port)
+        first.signal(SIGTERM)
+        #expect(await first.waitForExit(timeout: 10) == 0)
+
+        let runs = directory + "/runs/"
+        let stored = try String(contentsOfFile: runs + id + ".json", encoding: .utf8)
+        for copy in 0..<6 {
+            let other = String(format: "%032x", copy + 1)
+            try stored.replacing(id, with: other).write(toFile: runs + other + ".json", atomically: true, encoding: .utf8)
+        }
+        let fifo = runs + String(repeating: "f", count: 32) + ".json"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        try FileManager.default.createSymbolicLink(atPath: runs + String(repeating: "e", count: 32) + ".json", withDestinationPath: runs + id + ".json")
+        let newer = runs + String(repeating: "d", count: 32) + ".json"
+        try #"{"format": 99, "id": "dddddddddddddddddddddddddddddddd"}"#.write(toFile: newer, atomically: true, encoding: .utf8)
+
+        // Listening before the runs are read; SIGTERM while they are is honoured at once.
+        let loading = try await ServerProcess.start(["--data-dir", directory], waitForRuns: false)
+        #expect(try await request("GET", loading.port, "/healthz").status == 200)
+        let ready = try await request("GET", loading.port, "/readyz")
+        #expect(ready.status == 503 || loading.log.contains("runs loaded"), "\(ready.text)")
+        loading.signal(SIGTERM)
+        #expect(await loading.waitForExit(timeout: 10) == 0, "\(loading.log)")
+
+        let server = try await ServerProcess.start(["--data-dir", directory], waitForRuns: false)
+        var readiness = 0
+        for _ in 0..<Int(TestTime.scaled(600)) where readiness != 200 {
+            readiness = try await request("GET", server.port, "/readyz").status
+            if readiness != 200 { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(readiness == 200)
+        let listed = jsonObject(try await request("GET", server.port, "/runs?limit=100").text)["runs"] as? [Any]
+        #expect(listed?.count == 7)
+        let metrics = try await request("GET", server.port, "/metrics").text
+        #expect(metrics.contains(#"backpropd_run_files_skipped{reason="not_regular"} 2"#), "\(metrics)")
+        #expect(metrics.contains(#"backpropd_run_files_skipped{reason="unknown_format"} 1"#))
+        server.signal(SIGTERM)
+        #expect(await server.waitForExit(timeout: 10) == 0)
+        #expect(server.log.contains("run file left where it is file=\(fifo) reason=not_regular"), "\(server.log)")
+        #expect(server.log.contains("file=\(newer) reason=unknown_format detail=\"format 99"))
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+        #expect(FileManager.default.fileExists(atPath: newer))
+    }
+
+    /// Issue 16: with umask 022 run files were 0644 (inline datasets readable by all).
+    @Test func runFilesArePrivateWhateverTheUmask() async throws {
+        for mask in ["022", "277"] {
+            let directory = temporaryDirectory("umask") + "/data"
+            let server = try await ServerProcess.start(["--data-dir", directory], umask: mask)
+            let id = jsonObject(try await request("POST", server.port, "/runs", body: #"{"dataset": "xor", "alphas": [1], "iterations": 100}"#).text)["id"] as? String ?? ""
+            server.signal(SIGTERM)
+            #expect(await server.waitForExit(timeout: 10) == 0)
+            func mode(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
+            #expect(mode(directory) == 0o700, "umask \(mask)")
+            #expect(mode(directory + "/runs") == 0o700, "umask \(mask)")
+            #expect(mode(directory + "/runs/\(id).json") == 0o600, "umask \(mask)")
+        }
+    }
+
     @Test func unusableDataDirectoryIsAClearStartUpError() async throws {
         let (status, output) = try await runProcess(ServerProcess.executable, ["--port", "0", "--data-dir", "/proc/version/data"])
         #expect(status == 1)
@@ -102,7 +194,7 @@ import Testing
             let object = jsonObject(String(line))
             #expect(object["time"] is String && object["level"] is String && object["msg"] is String, "\(line)")
         }
-        let access = lines.map { jsonObject(String($0)) }.first { $0["msg"] as? String == "http" }
+        let access = lines.map { jsonObject(String($0)) }.first { $0["msg"] as? String == "http" && $0["path"] as? String == "/healthz" }
         #expect(access?["path"] as? String == "/healthz")
         // Issue 13: numbers were written as strings ("status":"200").
         #expect(access?["status"] as? Int == 200, "\(access ?? [:])")

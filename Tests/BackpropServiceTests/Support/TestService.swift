@@ -24,6 +24,7 @@ final class TestService: Sendable {
         configure(&configuration)
         service = try BackpropService(configuration: configuration, log: Logger(level: .error, descriptor: quietLogDescriptor))
         port = try service.start()
+        service.registry.waitUntilLoaded()
         self.dataDirectory = directory
         client = APIClient(port: port)
     }

@@ -13,9 +13,10 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
     }
 
     /// `receiveBuffer` shrinks the socket's receive buffer (and so the TCP window): a slow reader.
+    /// `source` binds the client to that local IPv4 address first (127.0.0.2 …: another client).
     /// `readTimeout` is how long the server may take to answer: 5 s, scaled for sanitized runs
     /// (TestTime), where a busy machine made the server of a TSan run miss an unscaled 5 s.
-    init(port: Int, host: String = "127.0.0.1", readTimeout: Int = TestTime.scaled(seconds: 5), receiveBuffer: Int32? = nil) throws {
+    init(port: Int, host: String = "127.0.0.1", source: String? = nil, readTimeout: Int = TestTime.scaled(seconds: 5), receiveBuffer: Int32? = nil) throws {
         let family = host.contains(":") ? AF_INET6 : AF_INET
         fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
@@ -25,6 +26,19 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
         var timeout = timeval(tv_sec: readTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            inet_pton(AF_INET, source, &local.sin_addr)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                let error = errno
+                close()
+                throw Failure(description: "bind to \(source) failed: errno \(error)")
+            }
+        }
         let connected: Int32
         if family == AF_INET {
             var address = sockaddr_in()

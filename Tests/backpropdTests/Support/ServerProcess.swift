@@ -24,8 +24,11 @@ final class ServerProcess: Sendable {
 
     /// Starts `backpropd serve --port 0 ARGUMENTS` and waits for its `listening on` line (polling
     /// with Task.sleep: other suites' in-process servers need the few Swift concurrency threads).
-    static func start(_ arguments: [String], environment: [String: String] = [:]) async throws -> ServerProcess {
-        let server = try ServerProcess(arguments, environment: environment)
+    /// Then, unless `waitForRuns` is false, waits until the stored runs are loaded (`/readyz`
+    /// no longer says it is loading them): the server listens before it reads them.
+    static func start(_ arguments: [String], environment: [String: String] = [:], umask: String? = nil,
+                      waitForRuns: Bool = true) async throws -> ServerProcess {
+        let server = try ServerProcess(arguments, environment: environment, umask: umask)
         let deadline = Date().addingTimeInterval(TestTime.scaled(30))
         while server.port == 0, Date() < deadline, server.process.isRunning {
             try await Task.sleep(for: .milliseconds(10))
@@ -39,12 +42,20 @@ final class ServerProcess: Sendable {
             server.process.terminate()
             throw Failure(description: "backpropd did not start: \(server.log)")
         }
+        while waitForRuns, Date() < deadline, server.process.isRunning,
+              try await request("GET", server.port, "/readyz").text.contains("loading stored runs") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         return server
     }
 
-    private init(_ arguments: [String], environment: [String: String]) throws {
+    private init(_ arguments: [String], environment: [String: String], umask: String?) throws {
         // Niced (nice execs it, same pid): the other suites' servers share the two cores.
-        process = try ChildProcess("/usr/bin/nice", ["-n", "10", Self.executable, "serve", "--port", "0"] + arguments,
+        let command = ["/usr/bin/nice", "-n", "10", Self.executable, "serve", "--port", "0"] + arguments
+        let (program, programArguments) = umask.map { mask in
+            ("/bin/sh", ["-c", "umask \(mask) && exec \"$@\"", "sh"] + command)
+        } ?? (command[0], Array(command.dropFirst()))
+        process = try ChildProcess(program, programArguments,
                                    environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
                                    standardOutput: .pipe, standardError: .pipe)
         let output = self.output

@@ -1,0 +1,69 @@
+import HTTPServer
+
+extension RunsAPI {
+    /// `GET /runs/{id}/trials/{index}`: one trial, as the run's `trials[index]` plus `run`,
+    /// `trial` and the run's resume cursor `next`, with the run's validators and polling
+    /// (ETag/If-None-Match, `since`, `after`, `wait`), curve windows (`points`, `from`, `to`) and CSV.
+    func showTrial(_ request: HTTPRequest) async -> HTTPResponse {
+        do throws(Problem) {
+            var query = QueryParameters(request, allowed: ["since", "after", "wait", "points", "from", "to", "format"])
+            let since = query.integer("since", in: -1...Int.max)
+            let after = query.value("after", expected: "the next of an earlier answer or an event's id", EventCursor.init)
+            let wait = query.integer("wait", in: 0...maxWaitSeconds) ?? 0
+            let window = CurveWindow(reading: &query)
+            let format = ResponseFormat(reading: &query, accept: request.headers["Accept"])
+            try query.check()
+            let id = try runID(request)
+            let indexText = request.pathParameters["index"] ?? ""
+            guard let run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
+            guard indexText.utf8.allSatisfy({ (48...57).contains($0) }), indexText.utf8.count <= 9,
+                  let index = Int(indexText), run.trials.indices.contains(index) else {
+                throw Problem.notFound("run \(id) has no trial \(indexText) (its trials are 0 to \(run.trials.count - 1))")
+            }
+            let position = after.map { run.events.position(of: $0) }
+            let variant = Self.variant(since: since, after: after, window: window, format: format)
+            let clientTags = Self.entityTags(request.headers["If-None-Match"])
+            let first = Self.trialETag(run, index, variant: variant)
+            let latest = try await waitForNews(of: id, wait: wait) { run in
+                let etag = Self.trialETag(run, index, variant: variant)
+                if let clientTags { return !Self.matches(etag, clientTags) }
+                if let position { return run.events.pointsLogged(from: position, trials: run.trials.count)[index] > 0 || etag != first }
+                if let since { return run.trials[index].isDone || (run.trials[index].errorCurve.last?.iteration ?? -1) > since }
+                return run.trials[index].isDone || etag != first
+            }
+            let etag = Self.trialETag(latest, index, variant: variant)
+            let headers: HTTPHeaders = ["ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"]
+            if let clientTags, Self.matches(etag, clientTags) {
+                return HTTPResponse(status: .notModified, headers: headers)
+            }
+            let firstPoints = RunRepresentation.firstPoints(of: latest, since: since, after: position)
+            if format == .csv {
+                return RunCSV.curves(of: latest, trials: index..<(index + 1), firstPoints: firstPoints, window: window, headers: headers)
+            }
+            let bytes = await Self.offIOQueue {
+                var writer = JSONWriter(reservingCapacity: 1024 + min(latest.trials[index].errorCurve.count, window.points ?? .max) * 48)
+                writer.beginObject()
+                writer.key("run"); writer.string(latest.id.description)
+                writer.key("trial"); writer.int(index)
+                writer.key("next"); writer.string(latest.nextCursor.description)
+                RunRepresentation.writeFields(of: latest.trials[index], fromPoint: firstPoints[index], window: window, to: &writer)
+                writer.endObject()
+                return writer.bytes
+            }
+            var jsonHeaders = headers
+            jsonHeaders["Content-Type"] = "application/json"
+            return HTTPResponse(status: .ok, headers: jsonHeaders, bytes: bytes)
+        } catch {
+            return error.response(instance: request.path)
+        }
+    }
+
+    /// The trial's own validator: it changes when the trial does (its status, iterations or
+    /// curve), not when another trial of the run progresses, so a poll of one trial is not woken
+    /// by the others. Stored state only (and the log's epoch), so it survives a restart as the
+    /// run's ETag does.
+    static func trialETag(_ run: Run, _ index: Int, variant: String) -> String {
+        let trial = run.trials[index]
+        return "\"t\(index).\(trial.statusName).\(trial.iterationsDone).\(trial.errorCurve.count).\(run.events.epoch)\(variant.isEmpty ? "" : "." + variant)\""
+    }
+}
