@@ -14,7 +14,7 @@
 
 Usage (from the package root, after `swift build -c release`):
   python3 Benchmarks/service_bench.py [--rounds 5] [--duration 10] [--sweeps 1000] [--only sweep,get,memory,cancel]
-      [--baseline PATH/TO/OTHER/backpropd]
+      [--baseline PATH/TO/OTHER/backpropd] [--error-every N] [--no-busy]
 With --baseline, get and memory also measure that binary (an earlier build: copy it aside
 before rebuilding), side by side: get rounds interleaved (fixed route, this build, baseline),
 memory one after the other, and print this build / baseline.
@@ -141,12 +141,13 @@ def bench_sweep(rounds):
     print(f"sweep  ceiling: engine on 2 threads / engine single-threaded {t/d:.2f}; service / engine on 2 threads {s/t:.2f}")
 
 
-def bench_get(rounds, duration, baseline=None):
+def bench_get(rounds, duration, baseline=None, error_every=None, busy=True):
     server = Server("--workers", "2")
     other = Server("--workers", "2", binary=baseline) if baseline else None
     bench = None
+    sweep = dict(NOTEBOOK, error_every=error_every) if error_every else NOTEBOOK
     try:
-        run_id = server.submit(NOTEBOOK)
+        run_id = server.submit(sweep)
         server.wait_finished(run_id)
         _, _, body = server.request("GET", f"/runs/{run_id}")
         body_file = tempfile.NamedTemporaryFile(suffix=".json", delete=False)
@@ -159,7 +160,7 @@ def bench_get(rounds, duration, baseline=None):
         fixed_url = f"http://127.0.0.1:{bench_port}/runs/demo"
         other_url = None
         if other:
-            other_id = other.submit(NOTEBOOK)
+            other_id = other.submit(sweep)
             other.wait_finished(other_id)
             other_body = other.request("GET", f"/runs/{other_id}")[2]
             other_url = f"http://127.0.0.1:{other.port}/runs/{other_id}"
@@ -173,17 +174,20 @@ def bench_get(rounds, duration, baseline=None):
                 base.append(wrk(other_url, 64, duration))
         o = statistics.median(r["rps"] for r in ours)
         f = statistics.median(r["rps"] for r in fixed)
-        print(f"get    body {len(body)} bytes; 64 connections, {duration} s x {rounds} rounds")
+        print(f"get    sweep {json.dumps(sweep)}: body {len(body)} bytes; 64 connections, {duration} s x {rounds} rounds")
         print(f"get    fixed JSON route (HTTPBench) median {f:.0f} req/s, p99 {statistics.median(r['p99'] for r in fixed):.2f} ms")
-        print(f"get    GET /runs/{{id}} median {o:.0f} req/s, p99 {statistics.median(r['p99'] for r in ours):.2f} ms, "
+        print(f"get    GET /runs/{{id}} median {o:.0f} req/s ({o * len(body) / 2**20:.0f} MiB/s), p99 {statistics.median(r['p99'] for r in ours):.2f} ms, "
               f"non-2xx {sum(r['non2xx'] for r in ours)}")
         print(f"get    ratio {o/f:.2f} (bar >= 0.8)")
         if base:
             b = statistics.median(r["rps"] for r in base)
-            print(f"get    baseline {baseline}: body {len(other_body)} bytes, median {b:.0f} req/s, "
+            print(f"get    baseline {baseline}: body {len(other_body)} bytes, median {b:.0f} req/s ({b * len(other_body) / 2**20:.0f} MiB/s), "
                   f"p99 {statistics.median(r['p99'] for r in base):.2f} ms, non-2xx {sum(r['non2xx'] for r in base)}; "
-                  f"baseline/fixed {b/f:.2f}; this build/baseline {o/b:.2f} (per round {[round(x['rps'] / y['rps'], 2) for x, y in zip(ours, base)]})")
+                  f"baseline/fixed {b/f:.2f}; this build/baseline {o/b:.2f} in req/s, {o * len(body) / (b * len(other_body)):.2f} in bytes/s "
+                  f"(per round {[round(x['rps'] / y['rps'], 2) for x, y in zip(ours, base)]})")
 
+        if not busy:
+            return
         # busy: every worker trains while GET is hammered
         busy_body = {"dataset": "xor", "alphas": [0.1 * (i + 1) for i in range(16)], "hidden_size": 32, "iterations": 5000000, "error_every": 5000}
         busy = [server.submit(busy_body) for _ in range(2)]
@@ -277,6 +281,8 @@ def main():
     parser.add_argument("--sweeps", type=int, default=1000)
     parser.add_argument("--only", default="sweep,get,memory")
     parser.add_argument("--baseline", help="another backpropd binary to measure side by side (get, memory)")
+    parser.add_argument("--error-every", type=int, help="get: the sweep with this error_every instead of the server's default")
+    parser.add_argument("--no-busy", action="store_true", help="get: skip the busy row")
     options = parser.parse_args()
     for tool in (f"{BUILD}/backpropd", f"{BUILD}/ServiceBench", f"{BUILD}/HTTPBench"):
         if not os.path.exists(tool):
@@ -286,7 +292,7 @@ def main():
     if "sweep" in parts:
         bench_sweep(options.rounds)
     if "get" in parts:
-        bench_get(options.rounds, options.duration, options.baseline)
+        bench_get(options.rounds, options.duration, options.baseline, options.error_every, busy=not options.no_busy)
     if "cancel" in parts:
         bench_cancel(max(options.rounds, 10))
     if "memory" in parts:

@@ -1,3 +1,4 @@
+import Posix
 import Dispatch
 
 /// Writes runs through to the `RunStore`: at once on a state change, every `interval` while a run
@@ -16,7 +17,10 @@ final class Checkpointer: Sendable {
         var lastFailure: String?
         var stopped = false
 
+        /// Versions only go forward: a save of an older snapshot (the store writes nothing for
+        /// it) must not make the newer state look unsaved.
         mutating func notePersisted(_ run: Run) {
+            guard run.version >= persistedVersions[run.id] ?? 0 else { return }
             persistedVersions[run.id] = run.version
             persistedTrialsDone[run.id] = Checkpointer.trialsDone(run)
         }
@@ -36,17 +40,21 @@ final class Checkpointer: Sendable {
         self.log = log
     }
 
-    /// Starts the periodic checkpoints. `running()` gives the runs that train now and
-    /// `lookup(id)` a run by id; both are called without the checkpointer's lock held.
-    func start(running: @escaping @Sendable () -> [Run], lookup: @escaping @Sendable (RunID) -> Run?) {
+    /// Starts the periodic checkpoints: every `interval`, `tick` is called, and it calls
+    /// `checkpoint(running:lookup:)` under the owner's lock, so that what is saved is the run as
+    /// it is now (not a snapshot a finished run has since overtaken) and no save of a run is
+    /// queued after its removal (which would bring a deleted run back on the next start).
+    func start(tick: @escaping @Sendable () -> Void) {
         queue.asyncAfter(deadline: .now() + interval) { [self] in
             guard !state.withLock({ $0.stopped }) else { return }
-            checkpoint(running(), lookup: lookup)
-            start(running: running, lookup: lookup)
+            tick()
+            start(tick: tick)
         }
     }
 
-    private func checkpoint(_ running: [Run], lookup: (RunID) -> Run?) {
+    /// Saves the running runs that changed since their last save, and retries failed writes.
+    /// `lookup(id)` gives a run by id. Called by `tick` under the owner's lock.
+    func checkpoint(running: [Run], lookup: (RunID) -> Run?) {
         let (due, retries) = state.withLock { state -> ([Run], [RunID]) in
             let due = running.filter {
                 $0.version > state.persistedVersions[$0.id] ?? 0 && Self.trialsDone($0) > state.persistedTrialsDone[$0.id] ?? -1

@@ -99,6 +99,7 @@ struct EventStream: Sendable {
                 writer.key("status"); writer.string(phase.rawValue)
                 writer.key("iterations_done"); writer.int(final ? trial.iterationsDone : iterationsDone)
                 writer.key("final_error"); writer.optionalDouble(final ? trial.result?.finalError : nil)
+                writer.key("learned"); if final, let result = trial.result { writer.bool(result.learned) } else { writer.null() }
             case .status(let status, let iterationsDone):
                 name = "status"
                 writer.key("status"); writer.string(status.rawValue)

@@ -1,3 +1,4 @@
+import Posix
 import Backprop
 import Dispatch
 
@@ -65,9 +66,11 @@ public final class RunRegistry: Sendable {
         cache = RepresentationCache(budget: configuration.responseCacheBytes)
         checkpointer = Checkpointer(store: store, intervalMilliseconds: configuration.checkpointMilliseconds, metrics: metrics, log: log)
         pool.start { [self] owner, batch in train(batch, of: owner) }
-        checkpointer.start(
-            running: { [self] in state.withLock { $0.table.runs.values.filter { $0.status == .running } } },
-            lookup: { [self] id in state.withLock { $0.table[id] } })
+        checkpointer.start { [self] in
+            state.withLock { state in
+                checkpointer.checkpoint(running: state.table.runs.values.filter { $0.status == .running }, lookup: { state.table[$0] })
+            }
+        }
     }
 
     /// Reads the stored runs and queues the unfinished ones again. Blocking (seconds for a full

@@ -1,3 +1,4 @@
+import Posix
 import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -77,7 +78,11 @@ public final class RunStore: Sendable {
     /// Saves `run` in the background; `completion` (if any) gets the outcome once it is durable.
     /// An `urgent` save (someone is waiting for it) is written before the background ones.
     public func save(_ run: Run, urgent: Bool = false, completion: Completion? = nil) {
-        if backlog.withLock({ $0.save(run, urgent: urgent, completion: completion) }) { queue.async { [self] in drain() } }
+        switch backlog.withLock({ $0.save(run, urgent: urgent, completion: completion) }) {
+        case .startDrain: queue.async { [self] in drain() }
+        case .queued: break
+        case .alreadyDurable: completion?(.stored)
+        }
     }
 
     /// An urgent save: returns once the run is durable (or could not be written, or was removed first).
@@ -109,7 +114,8 @@ public final class RunStore: Sendable {
             switch step {
             case .save(let run, let completions):
                 let outcome: SaveOutcome = write(run).map { .failed($0) } ?? .stored
-                for completion in completions { completion(outcome) }
+                let joined = backlog.withLock { $0.wrote(run, outcome: outcome) }
+                for completion in completions + joined { completion(outcome) }
             case .remove(let id):
                 unlink(path(of: id))
                 Self.syncDirectory(directory)
@@ -317,11 +323,29 @@ public final class RunStore: Sendable {
 /// Writes waiting for the store's queue. Each run is written once with its newest version
 /// however often it was saved meanwhile, and is queued at most once; urgent saves (a new run's
 /// 202) go first, so a busy or failing disk delays a submission by one write, not by the backlog.
+/// Versions only go forward on disk: a save of a version older than one being written or already
+/// written (a checkpoint's snapshot taken just before the run finished, a submission's first save
+/// overtaken by its first batch's) writes nothing and hears the newer write's outcome.
 struct RunStoreBacklog {
     enum Step {
         case save(Run, [RunStore.Completion])
         case remove(RunID)
     }
+
+    /// What `save` asks of the store.
+    enum Admission: Equatable {
+        /// Queued, and no drain is under way: start one.
+        case startDrain
+        /// Queued (or joined a write of a newer version); the running drain writes it.
+        case queued
+        /// This version or a newer one is on disk: nothing to write, the save has succeeded.
+        case alreadyDurable
+    }
+
+    /// The write under way, and the saves of an older version that wait for its outcome.
+    private var writing: (id: RunID, version: Int, joined: [RunStore.Completion], removed: Bool)?
+    /// The newest version of each run on disk (forgotten when the run is removed).
+    private var durable: [RunID: Int] = [:]
 
     private var saves: [RunID: (run: Run, completions: [RunStore.Completion])] = [:]
     private var urgent: [RunID] = []
@@ -330,8 +354,12 @@ struct RunStoreBacklog {
     private var removals: [RunID] = []
     private var draining = false
 
-    /// Returns whether a drain must be started.
-    mutating func save(_ run: Run, urgent isUrgent: Bool = false, completion: RunStore.Completion?) -> Bool {
+    mutating func save(_ run: Run, urgent isUrgent: Bool = false, completion: RunStore.Completion?) -> Admission {
+        if let version = durable[run.id], run.version <= version, saves[run.id] == nil { return .alreadyDurable }
+        if let writing, writing.id == run.id, !writing.removed, run.version <= writing.version, saves[run.id] == nil {
+            if let completion { self.writing!.joined.append(completion) }
+            return .queued
+        }
         if var entry = saves[run.id] {
             if run.version >= entry.run.version { entry.run = run }
             if let completion { entry.completions.append(completion) }
@@ -342,12 +370,22 @@ struct RunStoreBacklog {
         }
         if isUrgent, urgentIDs.insert(run.id).inserted { urgent.append(run.id) }
         defer { draining = true }
-        return !draining
+        return draining ? .queued : .startDrain
+    }
+
+    /// The write `next()` gave out has ended: returns the saves that joined it.
+    mutating func wrote(_ run: Run, outcome: RunStore.SaveOutcome) -> [RunStore.Completion] {
+        guard let finished = writing, finished.id == run.id else { return [] }
+        writing = nil
+        if outcome == .stored, !finished.removed { durable[run.id] = max(durable[run.id] ?? 0, run.version) }
+        return finished.joined
     }
 
     /// Drops a pending save of the run (its completions are returned) and queues the deletion.
     mutating func remove(_ id: RunID) -> (startDrain: Bool, dropped: [RunStore.Completion]) {
         let dropped = saves.removeValue(forKey: id)?.completions ?? []
+        durable.removeValue(forKey: id)
+        if writing?.id == id { writing!.removed = true }
         removals.append(id)
         defer { draining = true }
         return (!draining, dropped)
@@ -363,7 +401,10 @@ struct RunStoreBacklog {
                 urgent.removeFirst()
                 urgentIDs.remove(id)
             }
-            if let entry = saves.removeValue(forKey: id) { return .save(entry.run, entry.completions) }
+            if let entry = saves.removeValue(forKey: id) {
+                writing = (id, entry.run.version, [], false)
+                return .save(entry.run, entry.completions)
+            }
         }
         draining = false
         return nil

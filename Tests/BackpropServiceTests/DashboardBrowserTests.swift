@@ -341,6 +341,112 @@ import Backprop
         await second.shutdown()
     }
 
+    /// The dashboard's live feed (run-feed.js, driven in the page) reads a run whose event stream
+    /// is closed twice after a whole event. Each reconnect sends the last event's id as
+    /// Last-Event-ID, so over the wire every point arrives exactly once (with `?since=` the
+    /// faster trials' points came again), and the feed ends with every trial's whole curve.
+    @Test func theLiveFeedResumesAfterTheLastEventItGotWhenItsStreamIsCut() async throws {
+        try await withService { service in
+            // Two hidden sizes train at different rates; the page cancels the run once the feed
+            // has been cut twice and reads on, so the run's length does not matter.
+            let id = try await service.client.submit(#"{"dataset": "xor", "alphas": [0.5, 1], "hidden_sizes": [2, 32], "iterations": 10000000, "error_every": 2000}"#)
+            let start = """
+                (async () => {
+                  const id = '\(id)';
+                  const realFetch = globalThis.fetch;
+                  const feed = window.feedTest = { streams: [], points: {}, done: false, failed: null, cancelled: false };
+                  const encoder = new TextEncoder();
+                  globalThis.fetch = async (path, init = {}) => {
+                    const response = await realFetch(path, init);
+                    if (!String(path).includes(`/runs/${id}/events`)) return response;
+                    const record = { path: String(path), lastEventId: init.headers?.['Last-Event-ID'] ?? null, sent: '' };
+                    feed.streams.push(record);
+                    const cutAt = feed.streams.length <= 2 ? 4000 : Infinity;
+                    const reader = response.body.getReader();
+                    const decoder = new TextDecoder();
+                    let held = '';
+                    let cutting = false;
+                    const body = new ReadableStream({
+                      async pull(controller) {
+                        const { value, done } = await reader.read();
+                        if (done) { if (held) { record.sent += held; controller.enqueue(encoder.encode(held)); } controller.close(); return; }
+                        held += decoder.decode(value, { stream: true });
+                        let part = held;
+                        if (record.sent.length + held.length >= cutAt) {
+                          const boundary = held.lastIndexOf('\\n\\n');
+                          if (boundary < 0) { controller.enqueue(new Uint8Array(0)); return; }
+                          part = held.slice(0, boundary + 2);
+                          cutting = true;
+                        }
+                        held = held.slice(part.length);
+                        record.sent += part;
+                        controller.enqueue(encoder.encode(part));
+                        // The cut: the connection closes after a whole event, as a proxy's would.
+                        if (cutting) { reader.cancel().catch(() => {}); controller.close(); return; }
+                        if (feed.streams.length >= 3 && !feed.cancelled && record.sent.includes('event: point')) {
+                          feed.cancelled = true;
+                          realFetch(`/runs/${id}/cancel`, { method: 'POST' });
+                        }
+                      },
+                      cancel() { reader.cancel().catch(() => {}); },
+                    }, { highWaterMark: 0 });
+                    return new Response(body, { status: response.status, headers: response.headers });
+                  };
+                  const { RunFollower } = await import('/dashboard/run-feed.js');
+                  const add = (trial, iterations) => { (feed.points[trial] ??= []).push(...Array.from(iterations)); };
+                  const follower = new RunFollower((message) => {
+                    if (message.type === 'run') message.run.trials.forEach((trial, index) => add(index, trial.curve.iterations));
+                    if (message.type === 'points') message.points.forEach((batch) => add(batch.trial, batch.iterations));
+                    if (message.type === 'failed') feed.failed = message.text;
+                    if (message.type === 'complete' || message.type === 'failed') feed.done = true;
+                  });
+                  follower.open(id);
+                  return true;
+                })()
+                """
+            let report = try await DashboardBrowser.run([
+                Step.navigate("http://127.0.0.1:\(service.port)/healthz"),
+                Step.evaluate(start, name: "started"),
+                Step.wait("window.feedTest.done", timeout: 240, name: "done"),
+                Step.evaluate("""
+                    (() => {
+                      const feed = window.feedTest;
+                      const events = (text) => text.split('\\n\\n').filter((block) => block.trim() !== '');
+                      return {
+                        failed: feed.failed, points: feed.points,
+                        streams: feed.streams.map((stream) => ({
+                          path: stream.path, lastEventId: stream.lastEventId,
+                          lastIdSent: [...stream.sent.matchAll(/^id: (.*)$/gm)].pop()?.[1] ?? null,
+                          pointsSent: events(stream.sent).filter((block) => block.includes('event: point')).length,
+                        })),
+                      };
+                    })()
+                    """, name: "feed"),
+            ])
+            let problems = report.problems().filter { !$0.contains("/favicon.ico") }  // a JSON page has no icon
+            #expect(problems.isEmpty, "\(problems)")
+            let feed = try report.object("feed")
+            #expect(feed["failed"] is NSNull, "\(feed["failed"] ?? "")")
+            let streams = try #require(feed["streams"] as? [[String: Any]])
+            try #require(streams.count >= 3, "cut twice, so three connections: \(streams)")
+            #expect(streams[0]["lastEventId"] is NSNull && (streams[0]["path"] as? String)?.contains("since=") == true)
+            for (previous, next) in zip(streams, streams.dropFirst()) {
+                #expect(next["lastEventId"] as? String == previous["lastIdSent"] as? String, "a reconnect resumes after the last event it got: \(next)")
+                #expect((next["path"] as? String)?.contains("since=") == false, "\(next)")
+            }
+
+            let run = try await service.client.waitUntilFinished(id)
+            let trials = try #require(run["trials"] as? [[String: Any]])
+            let curves = trials.map { ($0["error_curve"] as? [[String: Any]] ?? []).map { $0["iteration"] as? Int ?? -1 } }
+            let sent = streams.map { $0["pointsSent"] as? Int ?? 0 }.reduce(0, +)
+            #expect(sent == curves.map(\.count).reduce(0, +), "every point sent once over the wire (\(sent) sent, \(curves.map(\.count)) in the run)")
+            let points = try #require(feed["points"] as? [String: [Int]])
+            for (index, curve) in curves.enumerated() {
+                #expect(points[String(index)] ?? [] == curve, "trial \(index): the feed has the whole curve")
+            }
+        }
+    }
+
     @Test func tokenProtectedServer() async throws {
         try await withService(configure: { $0.apiToken = "s3cret" }) { service in
             let id = try await service.client.submit(quickRunBody(alphas: [1], iterations: 100), headers: ["Authorization": "Bearer s3cret"])

@@ -14,11 +14,15 @@ import TestSupport
 
     @Test func eachTrialsPointsThenItsTerminalEventThenTheRunsStatusThenEnd() async throws {
         try await withService { service in
-            let id = try await service.client.submit(quickRunBody(alphas: [0.5, 1, 2], iterations: 20_000, errorEvery: 200, hiddenSize: 32))
+            // α 100 saturates at hidden 32 (error 0.5): it succeeds without learning.
+            let id = try await service.client.submit(quickRunBody(alphas: [0.5, 1, 100], iterations: 20_000, errorEvery: 200, hiddenSize: 32))
             let events = try await offPool { try EventStreamClient(port: service.port, path: "/runs/\(id)/events").rest() }
             let run = try await service.client.get("/runs/\(id)").json()
             try Self.expectContractOrder(events, trials: 3)
             try Self.expectPointsMatch(events, run: run)
+            try Self.expectTerminalTrialEventsMatch(events, run: run)
+            let trials = try #require(run["trials"] as? [[String: Any]])
+            #expect(trials.map { $0["learned"] as? Bool } == [true, true, false])
         }
     }
 
@@ -167,12 +171,7 @@ import TestSupport
             try Self.expectContractOrder(events, trials: trials.count)
             try Self.expectPointsMatch(events, run: run)
             #expect(events.last?.name == "end" && events.last?.data["status"] as? String == "cancelled")
-            for (index, trial) in trials.enumerated() {
-                let last = try #require(events.last { $0.name == "trial" && $0.data["trial"] as? Int == index })
-                #expect(last.data["status"] as? String == trial["status"] as? String)
-                #expect(last.data["iterations_done"] as? Int == trial["iterations_done"] as? Int)
-                #expect(last.data["final_error"] as? Double == trial["final_error"] as? Double)
-            }
+            try Self.expectTerminalTrialEventsMatch(events, run: run)
         }
     }
 
@@ -472,6 +471,19 @@ import TestSupport
             let streamed = events.filter { $0.name == "point" && $0.data["trial"] as? Int == index }.map { point($0.data) }
             let curve = (trial["error_curve"] as? [[String: Any]] ?? []).map(point)
             #expect(streamed == curve, "trial \(index): \(streamed.count) points streamed, \(curve.count) in the run", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Each trial's last `trial` event says what GET says of it: status, iterations, final
+    /// error and whether it learned.
+    static func expectTerminalTrialEventsMatch(_ events: [StreamedEvent], run: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let trials = try #require(run["trials"] as? [[String: Any]], sourceLocation: sourceLocation)
+        for (index, trial) in trials.enumerated() {
+            let last = try #require(events.last { $0.name == "trial" && $0.data["trial"] as? Int == index }, sourceLocation: sourceLocation)
+            for field in ["status", "iterations_done", "final_error", "learned"] {
+                #expect(last.data.keys.contains(field), "trial \(index)'s event has \(field)", sourceLocation: sourceLocation)
+                #expect(same(last.data[field], trial[field]), "trial \(index) \(field): streamed \(last.data[field] ?? "nil"), GET \(trial[field] ?? "nil")", sourceLocation: sourceLocation)
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import Backprop
 import Foundation
+import Posix
 import Testing
 @testable import BackpropService
 
@@ -203,12 +204,12 @@ import Testing
         for version in 1...30 {
             for index in busy.indices {
                 busy[index].version = version
-                if backlog.save(busy[index], completion: nil) { drains += 1 }
+                if backlog.save(busy[index], completion: nil) == .startDrain { drains += 1 }
             }
         }
         let urgent = Self.sampleRun()
         let startedAnother = backlog.save(urgent, urgent: true, completion: { _ in })
-        #expect(!startedAnother)
+        #expect(startedAnother == .queued)
         var written: [(RunID, Int, Int)] = []
         while let step = backlog.next() {
             guard case .save(let run, let completions) = step else { Issue.record("unexpected removal"); continue }
@@ -220,7 +221,7 @@ import Testing
         #expect(written.dropFirst().map(\.0) == busy.map(\.id))
         #expect(written.dropFirst().allSatisfy { $0.1 == 30 && $0.2 == 0 })
         let restarts = backlog.save(urgent, completion: nil)
-        #expect(restarts, "a drained backlog starts a new drain")
+        #expect(restarts == .startDrain, "a drained backlog starts a new drain")
     }
 
     /// The registry's checkpoints save with a completion (to note failures): that must not put
@@ -240,6 +241,57 @@ import Testing
         var steps = 0
         while backlog.next() != nil { steps += 1 }
         #expect(steps == unsaved.count, "each run written once, however often it was saved")
+    }
+
+    /// A checkpoint takes its snapshot of a running run; the run finishes and its final state is
+    /// written; then the snapshot's save arrives. It must not be written over the final state
+    /// (it was: after a clean shutdown a finished run's file had trials without results).
+    @Test func aSaveOlderThanWhatIsOnDiskWritesNothing() async throws {
+        let directory = Self.temporaryDirectory()
+        let store = try await offPool { try RunStore(dataDirectory: directory) }
+        var run = Self.sampleRun()
+        _ = run.startBatch(at: .now())
+        var snapshot: Run?
+        let results = Trainer.train(dataset: run.dataset, specs: run.trials.map(\.spec), cancellation: Cancellation()) { lane, progress in
+            _ = run.record(progress, trial: lane)
+            if snapshot == nil { snapshot = run }
+        }
+        _ = run.finishBatch([0, 1], results: results, at: .now())
+        let stale = try #require(snapshot)
+        #expect(run.status == .succeeded && stale.status == .running && stale.version < run.version)
+
+        #expect(await store.save(run) == .stored)
+        #expect(await store.save(stale) == .stored, "the newer version is durable")
+        let restored = try #require(try await offPool { store.loadAll().runs.first })
+        #expect(restored.version == run.version)
+        #expect(restored.status == .succeeded)
+        #expect(restored.trials.allSatisfy { $0.result != nil })
+    }
+
+    /// The same while the newer version is being written: the older save joins that write.
+    @Test func aSaveOlderThanTheWriteUnderWayJoinsIt() {
+        var backlog = RunStoreBacklog()
+        var newer = Self.sampleRun()
+        newer.version = 5
+        var older = newer
+        older.version = 3
+        _ = backlog.save(newer, completion: nil)
+        guard case .save(let writing, _)? = backlog.next() else { Issue.record("the newer save first"); return }
+        #expect(writing.version == 5)
+        let heard = Locked<[RunStore.SaveOutcome]>([])
+        #expect(backlog.save(older, completion: { outcome in heard.withLock { $0.append(outcome) } }) == .queued)
+        let more = backlog.next()
+        #expect(more == nil, "nothing more to write")
+        for completion in backlog.wrote(writing, outcome: .stored) { completion(.stored) }
+        #expect(heard.withLock { $0 } == [.stored])
+        #expect(backlog.save(older, completion: nil) == .alreadyDurable)
+        newer.version = 6
+        #expect(backlog.save(newer, completion: nil) == .startDrain, "a newer version is written")
+        _ = backlog.next()
+        _ = backlog.remove(newer.id)
+        _ = backlog.wrote(newer, outcome: .stored)
+        while backlog.next() != nil {}
+        #expect(backlog.save(older, completion: nil) == .startDrain, "after a removal, nothing is known to be on disk")
     }
 
     @Test func removalDropsAPendingSaveAndGoesFirst() {

@@ -4,7 +4,9 @@
 //
 // A run is first read without its curves (GET /runs/{id}?since=AFTER_EVERYTHING). A finished run
 // is then read once in full; while a run trains, its curve points arrive once each as Server-Sent
-// Events (GET /runs/{id}/events) and everything else (status, current weights) by the same
+// Events (GET /runs/{id}/events; a reconnect sends the last event's id as Last-Event-ID, so the
+// stream resumes right after it: nothing lost or repeated, however unevenly the trials progress)
+// and everything else (status, current weights) by the same
 // curve-free read, long-polled with ETag/If-None-Match (&wait=…): a whole run is never fetched
 // in a loop.
 //
@@ -100,6 +102,7 @@ export class RunFollower {
     const { signal } = this.abort;
     this.last = [];
     this.status = null;
+    this.eventId = null;
     try {
       const summary = await api.request('GET', this.curveFreePath(), { signal });
       if (!summary.ok) throw await Problem.from(summary);
@@ -157,12 +160,18 @@ export class RunFollower {
 
   async streamPoints(signal) {
     while (!signal.aborted && !isFinished(this.status)) {
-      // Resume after the point every trial already has (-1 while a trial has none: the replay
-      // repeats the other trials' points once; the page drops them).
-      const since = Math.min(...this.last);
+      // A reconnect resumes right after the last event received (its id as Last-Event-ID). The
+      // first connection starts after the point every trial already has (-1 while a trial has
+      // none: the replay repeats the other trials' points once; the page drops them).
+      const headers = { Accept: 'text/event-stream' };
+      let path = `/runs/${this.id}/events`;
+      if (this.eventId) headers['Last-Event-ID'] = this.eventId;
+      else path += `?since=${Math.min(...this.last)}`;
       try {
-        const response = await api.request('GET', `/runs/${this.id}/events?since=${since}`, { signal, headers: { Accept: 'text/event-stream' } });
+        const response = await api.request('GET', path, { signal, headers });
         if (response.status === 404) { this.deleted(); return; }
+        // A cursor this server does not know (not expected): start over from the points held.
+        if (response.status === 422) this.eventId = null;
         if (!response.ok) throw await Problem.from(response);
         const batch = new Map();
         let flushed = performance.now();
@@ -177,7 +186,8 @@ export class RunFollower {
           flushed = performance.now();
           if (points.length) this.post({ type: 'points', points }, transfers);
         };
-        for await (const { event, data } of serverSentEvents(response, signal)) {
+        for await (const { event, id, data } of serverSentEvents(response, signal)) {
+          if (id) this.eventId = id;
           const message = JSON.parse(data);
           if (event === 'point') {
             if (message.iteration <= (this.last[message.trial] ?? -1)) continue;
