@@ -9,6 +9,7 @@ WORKDIR /src
 # The manifest alone first: dependency resolution stays cached while only sources change.
 COPY Package.swift ./
 RUN swift package resolve
+COPY Plugins ./Plugins
 COPY Sources ./Sources
 COPY Tests ./Tests
 COPY Benchmarks ./Benchmarks

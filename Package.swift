@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// backpropd: a training service for the seed notebook's sigmoid networks.
@@ -37,25 +37,31 @@ let package = Package(
     ],
     targets: [
         .target(name: "CPUFeatures"),
+        .executableTarget(name: "EmbedFiles", path: "Plugins/EmbedFiles"),
+        .plugin(name: "EmbedFilesPlugin", capability: .buildTool(), dependencies: ["EmbedFiles"]),
         .target(name: "BackpropKernels", swiftSettings: kernelFlags),
         .target(name: "BackpropAVX2", dependencies: ["BackpropKernels"], swiftSettings: avx2Flags),
         .target(name: "BackpropAVX512", dependencies: ["BackpropKernels"], swiftSettings: avx512Flags),
         .target(name: "Backprop", dependencies: ["BackpropKernels", "BackpropAVX2", "BackpropAVX512", "CPUFeatures"]),
-        .target(name: "HTTPServer"),
-        .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer"],
-                exclude: ["Dashboard"]),  // the dashboard files, embedded in DashboardFiles.swift
-        .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService"]),
+        // The system primitives every module and the tests share: a lock, a child process, a client socket.
+        .target(name: "Posix"),
+        .target(name: "HTTPServer", dependencies: ["Posix"]),
+        // The dashboard's files and the OpenAPI document are embedded at build time
+        // (DashboardFiles, OpenAPIFiles) by the EmbedFiles plugin.
+        .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer", "Posix"],
+                exclude: ["Dashboard", "OpenAPI"], plugins: ["EmbedFilesPlugin"]),
+        .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService", "Posix"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer"], path: "Benchmarks/HTTPBench"),
         .executableTarget(name: "ServiceBench", dependencies: ["Backprop"], path: "Benchmarks/ServiceBench"),
         .executableTarget(name: "SplitBench", dependencies: ["Backprop"], path: "Benchmarks/SplitBench"),
 
         .testTarget(name: "BackpropKernelsTests", dependencies: ["BackpropKernels"]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "BackpropKernels"], exclude: ["Fixtures"]),
-        // Child processes for the tests (posix_spawn rather than Foundation's Process).
+        // What every test target shares: deadlines scaled for sanitizers.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
-        .testTarget(name: "BackpropServiceTests", dependencies: ["BackpropService", "Backprop", "HTTPServer", "TestSupport"]),
-        .testTarget(name: "backpropdTests", dependencies: ["backpropd", "Backprop", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Posix", "TestSupport"]),
+        .testTarget(name: "BackpropServiceTests", dependencies: ["BackpropService", "Backprop", "HTTPServer", "Posix", "TestSupport"]),
+        .testTarget(name: "backpropdTests", dependencies: ["backpropd", "Backprop", "Posix", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

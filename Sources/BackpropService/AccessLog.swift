@@ -1,3 +1,4 @@
+import Posix
 import HTTPServer
 
 /// Gives every response an `X-Request-Id` (the client's, when it sent a sane one) and, once the

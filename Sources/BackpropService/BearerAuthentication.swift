@@ -46,12 +46,13 @@ struct BearerAuthentication: HTTPMiddleware {
     }
 
     /// Compares every byte of the longer input whatever the differences, so timing reveals at most the length.
-    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    /// Generic so the tests can count the reads.
+    static func constantTimeEqual(_ lhs: some RandomAccessCollection<UInt8>, _ rhs: some RandomAccessCollection<UInt8>) -> Bool {
         var difference: UInt8 = lhs.count == rhs.count ? 0 : 1
-        for index in 0..<max(lhs.count, rhs.count) {
-            let left = index < lhs.count ? lhs[index] : 0
-            let right = index < rhs.count ? rhs[index] : 0
-            difference |= left ^ right
+        var left = lhs.makeIterator()
+        var right = rhs.makeIterator()
+        for _ in 0..<max(lhs.count, rhs.count) {
+            difference |= (left.next() ?? 0) ^ (right.next() ?? 0)
         }
         return difference == 0
     }

@@ -1,3 +1,4 @@
+import Posix
 import Dispatch
 
 /// Writes runs through to the `RunStore`: at once on a state change, every `interval` while a run

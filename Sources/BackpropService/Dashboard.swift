@@ -1,7 +1,7 @@
 import HTTPServer
 
 /// The dashboard at `GET /`: one page whose script uses only the public API. Its files live in
-/// `Sources/BackpropService/Dashboard` and are embedded by `scripts/generate-dashboard-assets`.
+/// `Sources/BackpropService/Dashboard` and are embedded at build time by the EmbedFiles plugin.
 struct Dashboard: Sendable {
     /// Everything the page loads comes from this server; no inline script or style, no frames.
     static let contentSecurityPolicy = [

@@ -66,9 +66,6 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    /// Inserts already-encoded JSON (e.g. a cached fragment) as one value.
-    public mutating func raw(_ json: [UInt8]) { separate(); bytes.append(contentsOf: json) }
-
     private mutating func separate() {
         guard let last = needsComma.last else { return }
         if last { bytes.append(UInt8(ascii: ",")) } else { needsComma[needsComma.count - 1] = true }

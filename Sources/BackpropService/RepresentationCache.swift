@@ -1,3 +1,5 @@
+import Posix
+
 /// Encoded `GET /runs/{id}` bodies by run version, within a byte budget (least recently used out
 /// first), so a finished sweep's JSON is encoded once however often it is read. Its own lock:
 /// readers on I/O queues never wait for the registry's writers here.

@@ -25,10 +25,10 @@ enum ResponseFormat: String, Sendable, CaseIterable {
         var csv: (specificity: Int, quality: Double) = (-1, 0)
         for range in accept.split(separator: ",") {
             let parts = range.split(separator: ";")
-            let type = (parts.first.map { $0.trimmingSpaces() } ?? "").lowercased()
+            let type = (parts.first.map { String($0.trimmingOptionalWhitespace()) } ?? "").lowercased()
             var quality = 1.0
             for parameter in parts.dropFirst() {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingSpaces().lowercased() }
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingOptionalWhitespace().lowercased() }
                 if pair.count == 2, pair[0] == "q", let value = Double(pair[1]), (0...1).contains(value) { quality = value }
             }
             func consider(_ target: inout (specificity: Int, quality: Double), _ specificity: Int) {

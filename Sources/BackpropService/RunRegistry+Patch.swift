@@ -1,36 +1,15 @@
 import Backprop
+import HTTPServer
 
 extension RunRegistry {
-    /// What `If-Match` asked for: a list of entity tags (strong comparison, RFC 9110 §13.1.1),
-    /// or `*` (any current representation).
-    enum Precondition: Sendable, Equatable {
-        case none
-        case any
-        case tags([String])
-
-        init(ifMatch header: String?) {
-            guard let header else { self = .none; return }
-            let tags = header.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
-            self = tags.contains("*") ? .any : .tags(tags)
-        }
-
-        /// Whether a representation tagged `etag` satisfies it (a weak tag never does).
-        func isMet(by etag: String) -> Bool {
-            switch self {
-            case .none, .any: true
-            case .tags(let tags): tags.contains(etag)
-            }
-        }
-    }
-
-    /// Applies a merge patch to the run's name and labels, checked against `precondition` and
+    /// Applies a merge patch to the run's name and labels, checked against `ifMatch` and
     /// the label limit in one step, so two clients patching at once never overwrite what the
     /// other was shown. Returns the run as it is now.
-    func patch(_ id: RunID, with patch: RunPatch, precondition: Precondition, maxLabels: Int) throws(Problem) -> Run {
+    func patch(_ id: RunID, with patch: RunPatch, ifMatch: EntityTagCondition?, maxLabels: Int) throws(Problem) -> Run {
         let (run, woken) = try state.withLock { state throws(Problem) -> (Run, [RunWaiters.Waiter]) in
             guard state.table.isVisible(id), let run = state.table[id] else { throw Problem.notFound("no run \(id)") }
             let current = run.etag()
-            guard precondition.isMet(by: current) else {
+            guard ifMatch?.matchesStrongly(current) ?? true else {
                 throw Problem(status: 412, title: "Precondition failed",
                               detail: "the run changed since the ETag sent in If-Match; it is now \(current): GET it, then patch again")
             }

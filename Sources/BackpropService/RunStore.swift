@@ -1,3 +1,4 @@
+import Posix
 import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials

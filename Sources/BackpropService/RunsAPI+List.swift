@@ -28,11 +28,11 @@ extension RunsAPI {
             writer.endObject()
             if let next { headers["Link"] = nextLink(query, next, format: format) }
             // The tag is a hash of the page itself: the same page after a restart has the same tag.
-            let etag = "\"\(DashboardAsset.fingerprint(writer.bytes))\""
+            let etag = EntityTag.fingerprint(writer.bytes)
             headers["ETag"] = etag
-            if let tags = Self.entityTags(request.headers["If-None-Match"]), Self.matches(etag, tags) {
+            if request.head.ifNoneMatch?.matchesWeakly(etag) == true {
                 headers["Link"] = nil
-                return HTTPResponse(status: .notModified, headers: headers)
+                return .notModified(etag: etag, headers: headers)
             }
             headers["Content-Type"] = "application/json"
             return HTTPResponse(status: .ok, headers: headers, bytes: writer.bytes)

@@ -20,7 +20,7 @@ extension RunsAPI {
             }
             guard registry.run(id) != nil else { throw Problem.notFound("no run \(id)") }
             let patch = try RunPatch(parsing: request.body, limits: limits)
-            let run = try registry.patch(id, with: patch, precondition: .init(ifMatch: request.headers["If-Match"]), maxLabels: limits.maxLabels)
+            let run = try registry.patch(id, with: patch, ifMatch: request.head.ifMatch, maxLabels: limits.maxLabels)
             var writer = JSONWriter(reservingCapacity: 1024)
             RunRepresentation.summary(run, to: &writer)
             return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "ETag": run.etag()], bytes: writer.bytes)
@@ -31,6 +31,6 @@ extension RunsAPI {
 
     /// The media type of a Content-Type value, lowercased, without parameters.
     static func mediaType(_ contentType: String) -> String {
-        contentType.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() } ?? ""
+        contentType.split(separator: ";").first.map { $0.trimmingOptionalWhitespace().lowercased() } ?? ""
     }
 }

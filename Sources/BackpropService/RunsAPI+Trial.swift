@@ -22,20 +22,18 @@ extension RunsAPI {
             }
             let position = after.map { run.events.position(of: $0) }
             let variant = Self.variant(since: since, after: after, window: window, format: format)
-            let clientTags = Self.entityTags(request.headers["If-None-Match"])
+            let clientTags = request.head.ifNoneMatch
             let first = Self.trialETag(run, index, variant: variant)
             let latest = try await waitForNews(of: id, wait: wait) { run in
                 let etag = Self.trialETag(run, index, variant: variant)
-                if let clientTags { return !Self.matches(etag, clientTags) }
+                if let clientTags { return !clientTags.matchesWeakly(etag) }
                 if let position { return run.events.pointsLogged(from: position, trials: run.trials.count)[index] > 0 || etag != first }
                 if let since { return run.trials[index].isDone || (run.trials[index].errorCurve.last?.iteration ?? -1) > since }
                 return run.trials[index].isDone || etag != first
             }
             let etag = Self.trialETag(latest, index, variant: variant)
             let headers: HTTPHeaders = ["ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"]
-            if let clientTags, Self.matches(etag, clientTags) {
-                return HTTPResponse(status: .notModified, headers: headers)
-            }
+            if clientTags?.matchesWeakly(etag) == true { return .notModified(etag: etag, headers: headers) }
             let firstPoints = RunRepresentation.firstPoints(of: latest, since: since, after: position)
             if format == .csv {
                 return RunCSV.curves(of: latest, trials: index..<(index + 1), firstPoints: firstPoints, window: window, headers: headers)

@@ -58,7 +58,7 @@ struct RunsAPI: Sendable {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() } ?? ""
+        let mediaType = Self.mediaType(contentType)
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 
@@ -84,13 +84,13 @@ struct RunsAPI: Sendable {
             let format = ResponseFormat(reading: &query, accept: request.headers["Accept"])
             try query.check()
             let id = try runID(request)
-            let clientTags = Self.entityTags(request.headers["If-None-Match"])
+            let clientTags = request.head.ifNoneMatch
             guard let run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
             let position = after.map { run.events.position(of: $0) }
             let variant = Self.variant(since: since, after: after, window: window, format: format)
             let firstVersion = run.version
             _ = try await waitForNews(of: id, wait: wait) { run in
-                if let clientTags { return !Self.matches(run.etag(variant: variant), clientTags) }
+                if let clientTags { return !clientTags.matchesWeakly(run.etag(variant: variant)) }
                 if let position { return run.events.count > position }
                 if let since { return run.status.isFinished || run.trials.contains { ($0.errorCurve.last?.iteration ?? -1) > since } }
                 return run.status.isFinished || run.version != firstVersion
@@ -98,9 +98,7 @@ struct RunsAPI: Sendable {
             guard let (latest, cached) = registry.cachedRepresentation(of: id) else { throw Problem.notFound("no run \(id)") }
             let etag = latest.etag(variant: variant)
             let headers: HTTPHeaders = ["ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"]
-            if let clientTags, Self.matches(etag, clientTags) {
-                return HTTPResponse(status: .notModified, headers: headers)
-            }
+            if clientTags?.matchesWeakly(etag) == true { return .notModified(etag: etag, headers: headers) }
             if format == .csv {
                 let firstPoints = RunRepresentation.firstPoints(of: latest, since: since, after: position)
                 return RunCSV.curves(of: latest, trials: latest.trials.indices, firstPoints: firstPoints, window: window, headers: headers)
@@ -149,19 +147,6 @@ struct RunsAPI: Sendable {
     /// Runs CPU work (encoding) on the global executor, so the I/O queue of a pinned handler is free meanwhile.
     static func offIOQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await Task.detached { work() }.value
-    }
-
-    /// The opaque tags of an If-None-Match header (weak prefixes dropped, as GET compares weakly); nil if absent.
-    static func entityTags(_ header: String?) -> [String]? {
-        guard let header else { return nil }
-        return header.split(separator: ",").map { tag in
-            let trimmed = tag.trimmingSpaces()
-            return trimmed.hasPrefix("W/") ? String(trimmed.dropFirst(2)) : trimmed
-        }
-    }
-
-    static func matches(_ etag: String, _ tags: [String]) -> Bool {
-        tags.contains { $0 == "*" || $0 == etag }
     }
 
     // MARK: cancel, delete, events
@@ -217,11 +202,5 @@ struct RunsAPI: Sendable {
         let text = request.pathParameters["id"] ?? ""
         guard let id = RunID(text) else { throw Problem.notFound("no run \(text) (run ids are 32 lowercase hex digits)") }
         return id
-    }
-}
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
 }

@@ -1,3 +1,5 @@
+import Posix
+
 
 /// The service's counters and the request-duration histogram. Gauges (runs by status, queue
 /// depth, busy workers) are read from their owners when `/metrics` is scraped.

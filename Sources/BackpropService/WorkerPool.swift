@@ -1,3 +1,4 @@
+import Posix
 import Dispatch
 
 /// N serial Dispatch queues (the service uses one per core) taking jobs from one bounded

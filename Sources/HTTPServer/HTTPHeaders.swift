@@ -105,7 +105,7 @@ extension StringProtocol {
     }
 
     /// Drops leading and trailing spaces and tabs (RFC 9110 OWS).
-    func trimmingOptionalWhitespace() -> Substring {
+    public func trimmingOptionalWhitespace() -> Substring {
         var slice = Substring(self)
         while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
         while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }

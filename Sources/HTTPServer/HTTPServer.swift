@@ -1,3 +1,5 @@
+import Posix
+
 /// An HTTP/1.1 server on non-blocking sockets driven by Dispatch read and write sources.
 ///
 /// Connections are spread over `configuration.ioQueues` serial Dispatch queues; parsing,

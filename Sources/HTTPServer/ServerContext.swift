@@ -1,3 +1,5 @@
+import Posix
+
 /// What every connection of one server shares: routing, middleware, limits, counters.
 final class ServerContext: Sendable {
     let router: Router

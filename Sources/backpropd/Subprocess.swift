@@ -1,11 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Posix
 
-/// Runs a program to completion and captures what it prints (standard output and error
-/// together), with Glibc's posix_spawn: the executable stays free of Foundation.
+/// Runs the bench's compilers and reference programs to completion and captures what they print
+/// (standard output and error together).
 enum Subprocess {
     struct Outcome {
         let status: Int32
@@ -14,36 +10,12 @@ enum Subprocess {
 
     /// `program` is looked up in PATH. The child gets `environment` ("NAME=value") only.
     static func run(_ program: String, _ arguments: [String], environment: [String]) -> Outcome? {
-        var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else { return nil }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
-        let argv = ([program] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, program, &actions, nil, argv, envp)
-        close(pipeEnds[1])
-        guard spawned == 0 else {
-            close(pipeEnds[0])
-            return nil
-        }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = read(pipeEnds[0], &chunk, chunk.count)
-            if count <= 0 { break }
-            bytes += chunk[0..<count]
-        }
-        close(pipeEnds[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exited = (status & 0x7f) == 0
-        return Outcome(status: exited ? (status >> 8) & 0xff : -1, output: String(decoding: bytes, as: UTF8.self))
+        let variables = Dictionary(environment.map { entry in
+            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+        }, uniquingKeysWith: { $1 })
+        guard let (status, output) = try? ChildProcess.run(program, arguments, environment: variables, mergingErrors: true) else { return nil }
+        return Outcome(status: status, output: output)
     }
 
     /// The first number after `key` in `text` (e.g. key "seconds=").

@@ -1,4 +1,5 @@
 import Foundation
+import Posix
 import Testing
 @testable import BackpropService
 
@@ -6,17 +7,17 @@ import Testing
 /// answered 503 and the kubelet restarted a healthy pod.
 @Suite struct ProbeCapacityTests {
     /// Opens a connection and sends half a request head, as a slowloris client does.
-    static func halfSentHead(port: Int) throws -> Int32 {
-        let fd = try connectLocal(port: port)
-        let head = Array("GET /runs HTTP/1.1\r\nHost: slow\r\nX-Slow: a".utf8)
-        _ = head.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        return fd
+    static func halfSentHead(port: Int) throws -> ClientSocket {
+        let deadline = ContinuousClock.now + .seconds(60)
+        let socket = try ClientSocket(host: "127.0.0.1", port: port, before: deadline)
+        try socket.send(Array("GET /runs HTTP/1.1\r\nHost: slow\r\nX-Slow: a".utf8), before: deadline)
+        return socket
     }
 
     @Test func probesAndMetricsAreAnsweredAtTheConnectionLimit() async throws {
         try await withService(configure: { $0.http.maxConnections = 8; $0.http.maxConnectionsPerClient = 8 }) { service in
             let held = try await offPool { try (0..<8).map { _ in try Self.halfSentHead(port: service.port) } }
-            defer { for fd in held { close(fd) } }
+            defer { for socket in held { socket.close() } }
             // Each on a new connection (URLSession would reuse a kept-alive one).
             for path in ["/healthz", "/readyz", "/metrics"] {
                 let answer = try await offPool { try SchemaAgreementTests.exchange(port: service.port, "GET \(path) HTTP/1.1\r\nHost: p\r\nConnection: close\r\n", body: nil) }
@@ -30,7 +31,7 @@ import Testing
     @Test func oneClientCannotTakeEveryConnection() async throws {
         try await withService(configure: { $0.http.maxConnectionsPerClient = 4 }) { service in
             let held = try await offPool { try (0..<4).map { _ in try Self.halfSentHead(port: service.port) } }
-            defer { for fd in held { close(fd) } }
+            defer { for socket in held { socket.close() } }
             let refused = try await offPool { try SchemaAgreementTests.exchange(port: service.port, "GET /runs HTTP/1.1\r\nHost: p\r\nConnection: close\r\n", body: nil) }
             #expect(refused.status == 429 && refused.text.contains("Retry-After: 1") && refused.text.contains("4 connections open"), "\(refused.text)")
             let probe = try await offPool { try SchemaAgreementTests.exchange(port: service.port, "GET /healthz HTTP/1.1\r\nHost: p\r\nConnection: close\r\n", body: nil) }
@@ -44,7 +45,7 @@ import Testing
             #expect(adminPort != service.port)
             // Every place of the main port held, the reserved one too.
             let held = try await offPool { try (0..<3).map { _ in try Self.halfSentHead(port: service.port) } }
-            defer { for fd in held { close(fd) } }
+            defer { for socket in held { socket.close() } }
             let admin = APIClient(port: adminPort)
             #expect(try await admin.get("/healthz").status == 200)
             #expect(try await admin.get("/readyz").text.contains("ready"))

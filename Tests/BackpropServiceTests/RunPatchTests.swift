@@ -60,14 +60,4 @@ import Testing
             }
         }
     }
-
-    @Test func ifMatchComparesStrongly() {
-        typealias Precondition = RunRegistry.Precondition
-        #expect(Precondition(ifMatch: nil) == .none)
-        #expect(Precondition(ifMatch: "*") == .any)
-        #expect(Precondition(ifMatch: "\"a\", \"b\"").isMet(by: "\"b\""))
-        #expect(!Precondition(ifMatch: "W/\"b\"").isMet(by: "\"b\""), "a weak tag never matches If-Match")
-        #expect(!Precondition(ifMatch: "\"a\"").isMet(by: "\"b\""))
-        #expect(!Precondition(ifMatch: "garbage").isMet(by: "\"b\""))
-    }
 }

@@ -1,5 +1,6 @@
 import Backprop
 import Foundation
+import Posix
 import Testing
 @testable import BackpropService
 

@@ -1,5 +1,5 @@
 import Foundation
-import Glibc
+import Posix
 import Testing
 @testable import BackpropService
 
@@ -193,24 +193,14 @@ import Testing
     /// `Connection: close`). Blocking: call it off the Swift concurrency threads.
     static func exchange(port: Int, _ head: String, body: String?) throws -> (status: Int, text: String) {
         struct Failure: Error, CustomStringConvertible { var description: String }
-        let fd = try connectLocal(port: port)
-        defer { close(fd) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        let socket = try ClientSocket(host: "127.0.0.1", port: port, before: deadline)
         var request = head
         if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)" } else { request += "\r\n" }
-        let bytes = Array(request.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { throw Failure(description: "send: errno \(errno)") }
-            offset += sent
-        }
+        try socket.send(Array(request.utf8), before: deadline)
         var response: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = recv(fd, &chunk, chunk.count, 0)
-            if count == 0 { break }
-            guard count > 0 else { throw Failure(description: "recv: errno \(errno) after \(response.count) bytes") }
-            response += chunk[..<count]
+        while case let chunk = try socket.receive(before: deadline), !chunk.isEmpty {
+            response += chunk
         }
         let text = String(decoding: response, as: UTF8.self)
         guard text.hasPrefix("HTTP/1.1 "), let status = Int(text.dropFirst(9).prefix(3)) else {

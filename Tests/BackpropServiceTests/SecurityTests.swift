@@ -156,8 +156,15 @@ import Testing
         }
     }
 
-    @Test func tokenComparisonChecksEveryByte() {
+    /// The comparison's work does not depend on the bytes: it reads every byte of both inputs
+    /// (each once) wherever they first differ, so its time can tell only the lengths.
+    @Test func tokenComparisonReadsEveryByteWhereverTheInputsDiffer() {
         let token = Array("abcdef".utf8)
+        for other in ["abcdef", "xbcdef", "abcdex", "abc", "abcdefghij", ""].map({ Array($0.utf8) }) {
+            let left = CountedBytes(token), right = CountedBytes(other)
+            #expect(BearerAuthentication.constantTimeEqual(left, right) == (token == other))
+            #expect(left.reads == token.count && right.reads == other.count, "\(String(decoding: other, as: UTF8.self))")
+        }
         #expect(BearerAuthentication.constantTimeEqual(token, token))
         #expect(!BearerAuthentication.constantTimeEqual(token, Array("abcdeg".utf8)))
         #expect(!BearerAuthentication.constantTimeEqual(token, Array("abcde".utf8)))
@@ -175,5 +182,20 @@ import Testing
         #expect(replicaIDs.allSatisfy { $0.hasPrefix("b2") && $0.count == 32 && RunID($0) != nil })
         #expect(Set(replicaIDs.map { $0.dropFirst(2) }).count == 1000)
         #expect(!RunID.isValidInstancePrefix("b2c3d") && !RunID.isValidInstancePrefix("B2") && RunID.isValidInstancePrefix(""))
+    }
+}
+
+/// Bytes that count how many of them were read (through iteration or subscript).
+private final class CountedBytes: RandomAccessCollection, @unchecked Sendable {
+    private let bytes: [UInt8]
+    private(set) var reads = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var startIndex: Int { bytes.startIndex }
+    var endIndex: Int { bytes.endIndex }
+    subscript(position: Int) -> UInt8 {
+        reads += 1
+        return bytes[position]
     }
 }

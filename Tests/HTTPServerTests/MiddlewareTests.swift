@@ -1,3 +1,4 @@
+import Posix
 import Foundation
 import Testing
 @testable import HTTPServer

@@ -1,5 +1,5 @@
 import Foundation
-import Glibc
+import Posix
 import TestSupport
 
 /// One Server-Sent Event as a client dispatches it (at its blank line).
@@ -16,7 +16,8 @@ struct StreamedEvent: @unchecked Sendable {
 final class EventStreamClient {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    private let fd: Int32
+    private let socket: ClientSocket
+    private let timeout: Duration
     private var raw: [UInt8] = []
     /// De-chunked body bytes not yet parsed into events.
     private var body: [UInt8] = []
@@ -28,41 +29,19 @@ final class EventStreamClient {
     private(set) var bytesRead = 0
 
     init(port: Int, path: String, headers extra: [String: String] = [:], timeoutSeconds: Int = TestTime.scaled(seconds: 60)) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket failed") }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            Glibc.close(fd)
-            throw Failure(description: "connect failed: errno \(errno)")
-        }
+        timeout = .seconds(timeoutSeconds)
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
         for (name, value) in extra { request += "\(name): \(value)\r\n" }
         request += "\r\n"
-        let bytes = Array(request.utf8)
-        guard send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else {
-            Glibc.close(fd)
-            throw Failure(description: "send failed")
-        }
+        socket = try ClientSocket(host: "127.0.0.1", port: port, before: .now + timeout)
+        try socket.send(Array(request.utf8), before: .now + timeout)
         try readHead()
     }
 
-    deinit { Glibc.close(fd) }
-
     private func fill() throws -> Bool {
-        var buffer = [UInt8](repeating: 0, count: 16384)
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if count < 0 { throw Failure(description: "read failed: errno \(errno)") }
-        if count == 0 { return false }
-        raw += buffer[..<count]
-        return true
+        let bytes = try socket.receive(upTo: 16384, before: .now + timeout)
+        raw += bytes
+        return !bytes.isEmpty
     }
 
     private func readHead() throws {

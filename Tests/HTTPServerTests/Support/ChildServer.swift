@@ -1,3 +1,4 @@
+import Posix
 @testable import HTTPServer
 import Foundation
 import TestSupport
@@ -22,20 +23,17 @@ final class ChildServer: Sendable {
         }
         let body = FileManager.default.temporaryDirectory.appendingPathComponent("child-body-\(getpid()).json")
         try Data(#"{"ok":true}"#.utf8).write(to: body)
-        process = try ChildProcess("/bin/bash", ["-c", "\(shellPrefix) exec '\(executable)' --port 0 --queues 1 --body '\(body.path)' >/dev/null"],
+        let process = try ChildProcess("/bin/bash", ["-c", "\(shellPrefix) exec '\(executable)' --port 0 --queues 1 --body '\(body.path)' >/dev/null"],
                                    standardOutput: .inherit, standardError: .pipe)
-        let errors = process.output!
+        self.process = process
         let lines = stderrLines
         let reader = Thread {
-            var pending = Data()
-            while true {
-                let chunk = errors.availableData
-                if chunk.isEmpty { break }
+            var pending: [UInt8] = []
+            while case let chunk = process.readOutput(), !chunk.isEmpty {
                 pending += chunk
                 while let newline = pending.firstIndex(of: 0x0A) {
-                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                    lines.append(line)
-                    pending = Data(pending[(newline + 1)...])
+                    lines.append(String(decoding: pending[..<newline], as: UTF8.self))
+                    pending.removeFirst(newline + 1)
                 }
             }
         }

@@ -1,3 +1,4 @@
+import Posix
 @testable import HTTPServer
 
 /// Middleware that records every completed exchange.

@@ -1,3 +1,4 @@
+import Posix
 @testable import HTTPServer
 
 /// A clock that moves only when a test advances it.

@@ -1,3 +1,4 @@
+import Posix
 import Foundation
 import TestSupport
 #if canImport(FoundationNetworking)
@@ -14,12 +15,11 @@ final class ServerProcess: Sendable {
     }
 
     let process: ChildProcess
-    private let output = TextBuffer()
-    private let boundPort = NSLock()
-    private nonisolated(unsafe) var knownPort = 0
+    private let output = Locked("")
+    private let boundPort = Locked(0)
     private(set) var port: Int {
-        get { boundPort.withLock { knownPort } }
-        set { boundPort.withLock { knownPort = newValue } }
+        get { boundPort.withLock { $0 } }
+        set { boundPort.withLock { $0 = newValue } }
     }
 
     /// Starts `backpropd serve --port 0 ARGUMENTS` and waits for its `listening on` line (polling
@@ -59,10 +59,10 @@ final class ServerProcess: Sendable {
                                    environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
                                    standardOutput: .pipe, standardError: .pipe)
         let output = self.output
-        let pipe = process.output!
+        let process = self.process
         let reader = Thread {
-            while case let data = pipe.availableData, !data.isEmpty {
-                output.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            while case let bytes = process.readOutput(), !bytes.isEmpty {
+                output.withLock { $0 += String(decoding: bytes, as: UTF8.self) }
             }
         }
         reader.start()
@@ -108,17 +108,6 @@ func temporaryDirectory(_ purpose: String) -> String {
     let path = NSTemporaryDirectory() + "backpropd-\(purpose)-\(UUID().uuidString)"
     try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
-}
-
-/// Text shared with the pipe's reader thread, behind an NSLock (which, unlike
-/// Synchronization.Mutex, ThreadSanitizer understands on Linux).
-final class TextBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = ""
-
-    func withLock<T>(_ body: (inout String) -> T) -> T {
-        lock.withLock { body(&value) }
-    }
 }
 
 /// Runs a program to its end (stdout and stderr together) on a Dispatch thread, never on a Swift
