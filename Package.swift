@@ -7,7 +7,7 @@ import PackageDescription
 ///
 /// Backprop's hot loops live in BackpropKernels (portable, baseline x86-64) and are compiled a
 /// second and third time for x86-64-v3 (AVX2) and x86-64-v4 (AVX-512) in BackpropAVX2 and
-/// BackpropAVX512; Backprop picks one at run time (CPUFeatures asks the CPU), so the binary
+/// BackpropAVX512; Backprop picks one at run time (from the CPU's feature flags), so the binary
 /// still runs on any x86-64.
 ///
 /// Incremental builds do not recompile BackpropAVX2/BackpropAVX512 when only an inlinable body in
@@ -36,13 +36,12 @@ let package = Package(
         .library(name: "BackpropService", targets: ["BackpropService"]),
     ],
     targets: [
-        .target(name: "CPUFeatures"),
         .executableTarget(name: "EmbedFiles", path: "Plugins/EmbedFiles"),
         .plugin(name: "EmbedFilesPlugin", capability: .buildTool(), dependencies: ["EmbedFiles"]),
         .target(name: "BackpropKernels", swiftSettings: kernelFlags),
         .target(name: "BackpropAVX2", dependencies: ["BackpropKernels"], swiftSettings: avx2Flags),
         .target(name: "BackpropAVX512", dependencies: ["BackpropKernels"], swiftSettings: avx512Flags),
-        .target(name: "Backprop", dependencies: ["BackpropKernels", "BackpropAVX2", "BackpropAVX512", "CPUFeatures"]),
+        .target(name: "Backprop", dependencies: ["BackpropKernels", "BackpropAVX2", "BackpropAVX512"]),
         // The system primitives every module and the tests share: a lock, a child process, a client socket.
         .target(name: "Posix"),
         .target(name: "HTTPServer", dependencies: ["Posix"]),

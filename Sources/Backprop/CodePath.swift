@@ -1,7 +1,6 @@
 import BackpropAVX2
 import BackpropAVX512
 import BackpropKernels
-import CPUFeatures
 
 /// Which compiled loops train a batch: the instruction set they were compiled for and how many
 /// trials share one vector. Every path gives bit-identical results; they differ only in speed.
@@ -17,9 +16,9 @@ public struct CodePath: Sendable, Hashable, CustomStringConvertible {
 
         public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-        /// The best level this CPU and OS support (asked once, via cpuid).
+        /// The best level this CPU and OS support (asked once: `MicroarchitectureLevel`).
         public static let detected: InstructionSet = {
-            let level = backprop_x86_64_level()
+            let level = MicroarchitectureLevel.detected
             return level >= 4 ? .avx512 : level >= 3 ? .avx2 : .baseline
         }()
     }

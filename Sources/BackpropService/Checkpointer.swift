@@ -85,12 +85,15 @@ final class Checkpointer: Sendable {
         store.save(run) { [self] outcome in note(outcome, run: run.id) }
     }
 
-    /// Writes the run before any background write and returns once it is durable (or not).
-    func saveNow(_ run: Run) async -> RunStore.SaveOutcome {
+    /// Writes the run before any background write; `completion` gets the outcome once it is
+    /// durable (or not). Call it with the run's newest version, under the lock its other saves
+    /// are made under: a write queued here is never followed by an older one of the same run.
+    func saveNow(_ run: Run, completion: @escaping @Sendable (RunStore.SaveOutcome) -> Void) {
         state.withLock { $0.notePersisted(run) }
-        let outcome = await store.save(run)
-        note(outcome, run: run.id)
-        return outcome
+        store.save(run, urgent: true) { [self] outcome in
+            note(outcome, run: run.id)
+            completion(outcome)
+        }
     }
 
     /// The run is gone: its file is removed and a write of it not yet done is dropped.

@@ -176,7 +176,7 @@ public final class RunRegistry: Sendable {
                 forget(run.id)
                 throw Problem.queueFull(pendingTrials: error.pendingCost, limit: error.capacity, retryAfterSeconds: 5)
             }
-            switch await checkpointer.saveNow(run) {
+            switch await saveNewRun(run.id) {
             case .stored:
                 break
             case .failed(let failure):
@@ -281,6 +281,19 @@ public final class RunRegistry: Sendable {
 
     /// Why the last disk write failed, until a later one succeeds.
     public var lastStorageFailure: String? { checkpointer.lastFailure }
+
+    /// The new run's first write, durable before its 202. Training has started already and may
+    /// have saved newer versions (a small sweep can finish first), so the run is read from the
+    /// table and queued under the registry's lock, where every other save is queued: the store
+    /// never writes the submitted snapshot over a finished run. A run deleted meanwhile: `dropped`.
+    private func saveNewRun(_ id: RunID) async -> RunStore.SaveOutcome {
+        await withCheckedContinuation { continuation in
+            state.withLock { state in
+                guard let run = state.table[id] else { return continuation.resume(returning: .dropped) }
+                checkpointer.saveNow(run) { continuation.resume(returning: $0) }
+            }
+        }
+    }
 
     // MARK: - Shutdown
 

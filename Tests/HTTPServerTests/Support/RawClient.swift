@@ -1,5 +1,6 @@
 @testable import HTTPServer
 import Posix
+import TestSupport
 
 /// A TCP client that speaks raw bytes, for socket-level tests. Every step has a timeout, so a
 /// server that fails to answer fails the test instead of hanging it.
@@ -14,7 +15,9 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
 
     /// `source` binds the client to that local address first (127.0.0.2 …: another client);
     /// `receiveBuffer` shrinks the socket's receive buffer (and so the TCP window): a slow reader.
-    init(port: Int, host: String = "127.0.0.1", source: String? = nil, readTimeout: Int = 5, receiveBuffer: Int32? = nil) throws {
+    /// `readTimeout` is how long the server may take to answer: 5 s, scaled for sanitized runs
+    /// (TestTime), where a busy machine made the server of a TSan run miss an unscaled 5 s.
+    init(port: Int, host: String = "127.0.0.1", source: String? = nil, readTimeout: Int = TestTime.scaled(seconds: 5), receiveBuffer: Int32? = nil) throws {
         self.readTimeout = .seconds(readTimeout)
         do {
             socket = try ClientSocket(host: host, port: port, source: source, receiveBuffer: receiveBuffer,
