@@ -7,7 +7,7 @@
 # Per round, interleaved: a clean debug build, a rebuild after a dashboard file changed, and a
 # rebuild after a Swift file of the target changed. Prints wall and CPU (user+system) seconds of
 # each `swift build`; the medians are the figures. Hold the bench lock:
-#   flock /work/team/bench.lock Benchmarks/embed-build-cost.sh [ROUNDS]      (default 3)
+#   flock BENCH_LOCK Benchmarks/embed-build-cost.sh [ROUNDS]      (default 3)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-3}
