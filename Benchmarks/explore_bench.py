@@ -11,7 +11,8 @@
              10,000 runs (its data directory copied), interleaved with this build's.
          Memory: the server's RSS before and after storing the runs (each build).
   chart: the bytes a chart of 64 trials x 10,000 points loads: GET /runs/{id} whole against
-         ?points=N sized to a chart's pixel width (400, 800, 1600 px), and a zoomed window
+         ?points=N sized to a chart's pixel width (400, 800, 1600 px; 1836, what the dashboard
+         asks in a 1280 px window), and a zoomed window
          (?from=&to=&points=800); time per request (median of --rounds); the CSV of the whole
          run streamed, with the server's RSS growth while it is sent.
 
@@ -203,6 +204,8 @@ def bench_chart(rounds):
         server.wait_finished(run_id, iterations=10000)
         cases = [("whole run (before)", f"/runs/{run_id}"), ("points=400", f"/runs/{run_id}?points=400"),
                  ("points=800", f"/runs/{run_id}?points=800"), ("points=1600", f"/runs/{run_id}?points=1600"),
+                 # What the dashboard asks in a 1280 px window (twice its run view's 918 px).
+                 ("points=1836 (dashboard, 1280 px)", f"/runs/{run_id}?points=1836"),
                  ("zoom from=2000&to=2400&points=800", f"/runs/{run_id}?from=2000&to=2400&points=800"),
                  ("one trial, points=800", f"/runs/{run_id}/trials/0?points=800"),
                  ("CSV whole run", f"/runs/{run_id}?format=csv")]
