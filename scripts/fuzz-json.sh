@@ -17,7 +17,7 @@ NAME=fuzz-json OUT=.build-fuzz-json SEEDS=Fuzz/corpus/json-body BINARY=fuzz-json
 # service's reader, validation and problems (no HTTPServer, no training).
 build_target() {
   local engine=(Matrix Dataset TrialSpec Sweep TrainingLimits ValidationIssue)
-  local service=(JSONParser JSONDocument JSONValue JSONWriter RunRequest RunRequest+Validation Problem ServiceLimits)
+  local service=(JSONParser JSONDocument JSONValue JSONWriter RunRequest RunRequest+Validation RunSizeBound Problem ServiceLimits)
   local flags=(-O -sanitize=fuzzer,address -parse-as-library)
   swiftc "${flags[@]}" -emit-library -static -emit-module -module-name Backprop -emit-module-path "$OUT/Backprop.swiftmodule" \
     $(printf 'Sources/Backprop/%s.swift ' "${engine[@]}") -o "$OUT/libBackprop.a"
