@@ -432,8 +432,10 @@ def per_client_limit(args, report, failures):
     another client's is served."""
     data_dir = tempfile.mkdtemp(prefix="backpropd-hostile-client-")
     share = 50
-    server = ServerProcess(data_dir, "--max-connections-per-client", str(share), "--log-level", "warning",
-                           log_path=data_dir + ".log").start()
+    # The held heads must outlive the probes: with the default 10 s head timeout, on a loaded
+    # machine the server had closed them before the greedy client's probes (then 200, not 429).
+    server = ServerProcess(data_dir, "--max-connections-per-client", str(share), "--header-timeout", "120",
+                           "--log-level", "warning", log_path=data_dir + ".log").start()
     held = []
     try:
         held += half_sent_heads(server.port, share)

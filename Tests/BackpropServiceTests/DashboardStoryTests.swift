@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Backprop
 @testable import BackpropService
 
 extension DashboardBrowserTests {
