@@ -69,3 +69,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// Every file says what it uses (as Hummingbird 2 does): an import is internal unless written
+/// `public import`, and a member is visible only where its own module is imported.
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+for target in package.targets where target.type != .plugin {
+    target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
+}

@@ -6,7 +6,7 @@
 #       The CI gate: seed FUZZ_SEED (1), FUZZ_RUNS (600000) inputs from Fuzz/corpus/json-body.
 #   scripts/fuzz-json.sh [SECONDS=60] [extra libFuzzer flags…]
 #       Exploration, outside CI: a new seed each run, growing .build-fuzz-json/corpus. Merge what
-#       it found into the committed seeds with `-merge=1` (see README) and turn every crash into a
+#       it found into the committed seeds with `-merge=1` (see docs/operations.md) and turn every crash into a
 #       test in Tests/BackpropServiceTests (JSONParserTests, RunRequestValidationTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."

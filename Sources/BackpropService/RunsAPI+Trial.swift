@@ -1,4 +1,5 @@
 import HTTPServer
+import Backprop
 
 extension RunsAPI {
     /// `GET /runs/{id}/trials/{index}`: one trial, as the run's `trials[index]` plus `run`,
