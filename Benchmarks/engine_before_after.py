@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Two builds of `backpropd bench` side by side: each round runs one round of the old build's
+"""Two builds of the engine bench side by side: each round runs one round of the old build's
 bench, then one of the new build's, and the medians of every table row are printed together.
 
-usage: engine_before_after.py OLD_BINARY NEW_BINARY [--rounds N] [--cases a,b] [-- NEW_ARGS…]
+usage: engine_before_after.py OLD_BACKPROPD NEW_ENGINEBENCH [--rounds N] [--cases a,b] [-- NEW_ARGS…]
+
+OLD_BACKPROPD is a `backpropd` binary from before issue 17 (its bench is `backpropd bench`);
+NEW_ENGINEBENCH is `.build/release/EngineBench` (the bench's own executable since issue 17).
 
 The old build is one from before issue 18 (e.g. main at d543b31, built with
 `swift build -c release`); its table has the engine's default and its fixed code paths
@@ -45,7 +48,7 @@ def main():
     for _ in range(options.rounds):
         for name, command, env in [
             ("old", [options.old, "bench", "--rounds", "1", "--numpy-rounds", "0"], old_env),
-            ("new", [options.new, "bench", "--rounds", "1", "--numpy-rounds", "0", "--no-jax", "--cases", options.cases] + extra,
+            ("new", [options.new, "--rounds", "1", "--numpy-rounds", "0", "--no-jax", "--cases", options.cases] + extra,
              dict(os.environ)),
         ]:
             output = subprocess.run(command, capture_output=True, text=True, env=env).stdout

@@ -11,7 +11,8 @@
              10,000 runs (its data directory copied), interleaved with this build's.
          Memory: the server's RSS before and after storing the runs (each build).
   chart: the bytes a chart of 64 trials x 10,000 points loads: GET /runs/{id} whole against
-         ?points=N sized to a chart's pixel width (400, 800, 1600 px), and a zoomed window
+         ?points=N sized to a chart's pixel width (400, 800, 1600 px; 1836, what the dashboard
+         asks in a 1280 px window), and a zoomed window
          (?from=&to=&points=800); time per request (median of --rounds); the CSV of the whole
          run streamed, with the server's RSS growth while it is sent.
 
@@ -22,6 +23,13 @@ Traffic goes to 127.0.0.1 only; every server is started and stopped by this scri
 """
 import argparse, http.client, json, os, random, shutil, statistics, sys, tempfile, threading, time
 import urllib.parse
+
+# 10,000 one-trial runs submitted at once exceed the default queue (10,000 trials waiting) and
+# the default --max-data-bytes (512 MiB of run files at their bounds); the list is the subject here.
+LIST_FLAGS = ("--workers", "2", "--queue-limit", "100000", "--max-data-bytes", str(1 << 40))
+# 64 trials x 10,001 points is beyond the default --max-run-bytes (16 MiB a finished run's GET):
+# the chart case is the largest run a user raises the limits for.
+CHART_FLAGS = ("--workers", "2", "--max-curve-points", "10000", "--max-run-bytes", str(1 << 30), "--max-data-bytes", str(1 << 40))
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from service_bench import Server, rss_mb  # noqa: E402  (the same server harness as the service bench)
@@ -103,7 +111,7 @@ def percentile(values, fraction):
 
 def bench_list(count, rounds, requests, baseline=None):
     data = tempfile.mkdtemp(prefix="backpropd-explore-")
-    first = Server("--workers", "2", data_dir=data, binary=baseline)
+    first = Server(*LIST_FLAGS, data_dir=data, binary=baseline)
     empty_rss = rss_mb(first.process.pid)
     start = time.perf_counter()
     populate(first, count)
@@ -113,11 +121,11 @@ def bench_list(count, rounds, requests, baseline=None):
         copy = tempfile.mkdtemp(prefix="backpropd-explore-")
         first.stop()
         shutil.copytree(data, copy, dirs_exist_ok=True)
-        servers["baseline"] = (Server("--workers", "2", data_dir=data, binary=baseline), empty_rss)
-        mine_empty = Server("--workers", "2")
+        servers["baseline"] = (Server(*LIST_FLAGS, data_dir=data, binary=baseline), empty_rss)
+        mine_empty = Server(*LIST_FLAGS)
         mine_empty_rss = rss_mb(mine_empty.process.pid)
         mine_empty.stop()
-        servers["this"] = (Server("--workers", "2", data_dir=copy), mine_empty_rss)
+        servers["this"] = (Server(*LIST_FLAGS, data_dir=copy), mine_empty_rss)
     else:
         servers["this"] = (first, empty_rss)
     try:
@@ -188,7 +196,7 @@ def bench_list(count, rounds, requests, baseline=None):
 
 
 def bench_chart(rounds):
-    server = Server("--workers", "2", "--max-curve-points", "10000")
+    server = Server(*CHART_FLAGS)
     try:
         client = Client(server.port)
         alphas = [round(0.05 * (index + 1), 2) for index in range(64)]
@@ -196,6 +204,8 @@ def bench_chart(rounds):
         server.wait_finished(run_id, iterations=10000)
         cases = [("whole run (before)", f"/runs/{run_id}"), ("points=400", f"/runs/{run_id}?points=400"),
                  ("points=800", f"/runs/{run_id}?points=800"), ("points=1600", f"/runs/{run_id}?points=1600"),
+                 # What the dashboard asks in a 1280 px window (twice its run view's 918 px).
+                 ("points=1836 (dashboard, 1280 px)", f"/runs/{run_id}?points=1836"),
                  ("zoom from=2000&to=2400&points=800", f"/runs/{run_id}?from=2000&to=2400&points=800"),
                  ("one trial, points=800", f"/runs/{run_id}/trials/0?points=800"),
                  ("CSV whole run", f"/runs/{run_id}?format=csv")]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""JAX peer for `backpropd bench`: the engine benchmark's three cases, float64, jit-compiled,
+"""JAX peer for EngineBench: the engine benchmark's three cases, float64, jit-compiled,
 compile time excluded, on one thread.
 
 usage: jax_engine.py CASE [--reps N] [--check]

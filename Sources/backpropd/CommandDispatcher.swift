@@ -1,8 +1,17 @@
+import CommandLineOptions
+
 /// Picks the subcommand named by the first argument (or the default one) and runs it.
 /// Usage errors exit 2 with one line on standard error.
 struct CommandDispatcher {
     let subcommands: [any Subcommand.Type]
     let defaultSubcommand: (any Subcommand.Type)?
+
+    /// The product's commands. Register a subcommand by adding its type here; `serve` runs when
+    /// the first argument names no subcommand. (Developer tools such as the engine benchmark are
+    /// their own executables under Benchmarks/.)
+    static var backpropd: CommandDispatcher {
+        CommandDispatcher(subcommands: [ServeCommand.self, TrainCommand.self, HealthcheckCommand.self], defaultSubcommand: ServeCommand.self)
+    }
 
     var help: String {
         let names = subcommands.map { $0.name }

@@ -1,4 +1,5 @@
 import BackpropService
+import CommandLineOptions
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

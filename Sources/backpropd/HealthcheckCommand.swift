@@ -1,4 +1,5 @@
 import BackpropService
+import CommandLineOptions
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,4 +1,5 @@
 import BackpropService
+import CommandLineOptions
 import Dispatch
 import Synchronization
 #if canImport(FoundationEssentials)

@@ -1,3 +1,5 @@
+import CommandLineOptions
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,13 +17,6 @@ protocol Subcommand {
     init(arguments: [String]) throws(UsageError)
     /// The process exit status.
     func run(console: Console) -> Int32
-}
-
-/// A bad command line: exit status 2 and this one-line reason.
-struct UsageError: Error, Equatable, CustomStringConvertible {
-    let message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
 }
 
 /// Where commands write: standard output and standard error, or a test's buffers.

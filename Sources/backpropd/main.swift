@@ -4,7 +4,4 @@ import Glibc
 import Darwin
 #endif
 
-/// Register a subcommand by adding its type here; `defaultSubcommand` runs when the first
-/// argument names no subcommand.
-let dispatcher = CommandDispatcher(subcommands: [ServeCommand.self, TrainCommand.self, BenchCommand.self, HealthcheckCommand.self], defaultSubcommand: ServeCommand.self)
-exit(dispatcher.run(Array(CommandLine.arguments.dropFirst()), console: .standard))
+exit(CommandDispatcher.backpropd.run(Array(CommandLine.arguments.dropFirst()), console: .standard))

@@ -1,3 +1,4 @@
+import CommandLineOptions
 import Foundation
 import Synchronization
 import Testing
@@ -45,6 +46,16 @@ final class CapturedConsole: Sendable {
 
 @Suite struct CommandDispatcherTests {
     let dispatcher = CommandDispatcher(subcommands: [TrainCommand.self], defaultSubcommand: nil)
+
+    /// The product binary is the product (issue 17): the engine benchmark is Benchmarks/EngineBench.
+    @Test func productListsServeTrainAndHealthcheckOnly() {
+        let captured = CapturedConsole()
+        #expect(CommandDispatcher.backpropd.subcommands.map { $0.name } == ["serve", "train", "healthcheck"])
+        #expect(CommandDispatcher.backpropd.run(["--help"], console: captured.console) == 0)
+        let commands = captured.out.split(separator: "\n", omittingEmptySubsequences: false).drop { $0 != "commands:" }.dropFirst().prefix { !$0.isEmpty }
+        #expect(commands.map { $0.split(separator: " ").first.map(String.init) } == ["serve", "train", "healthcheck"])
+        #expect(CommandDispatcher.backpropd.run(["bench"], console: captured.console) == 2)
+    }
 
     @Test func helpListsCommands() {
         let captured = CapturedConsole()

@@ -7,7 +7,7 @@ export const api = {
 
   async request(method, path, { body, headers = {}, signal } = {}) {
     const allHeaders = { Accept: 'application/json', ...headers };
-    if (body !== undefined) allHeaders['Content-Type'] = 'application/json';
+    if (body !== undefined) allHeaders['Content-Type'] ??= 'application/json';
     if (this.token) allHeaders.Authorization = `Bearer ${this.token}`;
     // no-store: the page sends its own If-None-Match and wants to see the 304 itself.
     const response = await fetch(path, {
@@ -91,4 +91,33 @@ export async function datasetOf(request) {
 
 export function isFinished(status) {
   return status === 'succeeded' || status === 'cancelled';
+}
+
+// A download link (CSV) that also works on a server with a token: a plain link cannot send the
+// Authorization header, so with a token the file is fetched and handed over as a blob.
+export function downloadable(link) {
+  link.addEventListener('click', async (event) => {
+    if (!api.token) return;
+    event.preventDefault();
+    try {
+      const response = await api.request('GET', link.href, { headers: { Accept: 'text/csv' } });
+      if (!response.ok) throw await Problem.from(response);
+      const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'backpropd.csv';
+      const url = URL.createObjectURL(await response.blob());
+      const save = Object.assign(document.createElement('a'), { href: url, download: name });
+      document.body.append(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (error) {
+      link.title = `Download failed: ${error.message}`;
+    }
+  });
+  return link;
+}
+
+// How many points a chart `width` pixels wide asks for (`?points=`): a lowest and a highest per
+// pixel column, within the API's 4…100,000.
+export function pointsForWidth(width) {
+  return Math.max(4, Math.min(100000, 2 * Math.round(width || 0)));
 }

@@ -6,10 +6,10 @@ const follower = new RunFollower((message, transfers = []) => postMessage(messag
 api.onUnauthorized = () => postMessage({ type: 'unauthorized' });
 
 addEventListener('message', (event) => {
-  const { type, id, token } = event.data;
+  const { type, id, token, points } = event.data;
   if (type === 'open') {
     api.token = token ?? '';
-    follower.open(id);
+    follower.open(id, { points });
   } else if (type === 'close') {
     follower.close();
   }

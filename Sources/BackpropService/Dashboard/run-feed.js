@@ -3,7 +3,8 @@
 // weights at hidden 1,024 never blocks the page; numbers arrive as typed arrays, moved, not copied.
 //
 // A run is first read without its curves (GET /runs/{id}?since=AFTER_EVERYTHING). A finished run
-// is then read once in full; while a run trains, its curve points arrive once each as Server-Sent
+// is then read once in full (with `points`: each curve as at most that many points, sized by the
+// page to its chart's width, extremes kept); a training run's points so far likewise, then its curve points arrive once each as Server-Sent
 // Events (GET /runs/{id}/events; a reconnect sends the last event's id as Last-Event-ID, so the
 // stream resumes right after it: nothing lost or repeated, however unevenly the trials progress)
 // and everything else (status, current weights) by the same
@@ -95,9 +96,10 @@ export class RunFollower {
     this.abort = null;
   }
 
-  async open(id) {
+  async open(id, { points } = {}) {
     this.close();
     this.id = id;
+    this.points = Number.isInteger(points) && points >= 4 ? points : null;
     this.abort = new AbortController();
     const { signal } = this.abort;
     this.last = [];
@@ -110,9 +112,13 @@ export class RunFollower {
       let run = await summary.json();
       if (isFinished(run.status)) {
         // The one full read: a finished run never changes.
-        const full = await api.request('GET', `/runs/${id}`, { signal });
+        const full = await api.request('GET', this.curvesPath(), { signal });
         if (!full.ok) throw await Problem.from(full);
         run = await full.json();
+      } else if (this.points && run.progress?.iterations_done > 0) {
+        // The points so far, sized to the chart; the stream goes on after each trial's last.
+        const sofar = await api.request('GET', this.curvesPath(), { signal });
+        if (sofar.ok) run = await sofar.json();
       }
       if (signal.aborted) return;
       this.sendRun(run, isFinished(run.status));
@@ -212,6 +218,10 @@ export class RunFollower {
     }
   }
 
+  curvesPath() {
+    return this.points ? `/runs/${this.id}?points=${this.points}` : `/runs/${this.id}`;
+  }
+
   curveFreePath() {
     return `/runs/${this.id}?since=${AFTER_EVERYTHING}`;
   }
@@ -273,13 +283,13 @@ export class RunFeed {
     this.worker?.terminate();
     this.worker = null;
     this.follower = new RunFollower((message) => queueMicrotask(() => this.onMessage(message)));
-    if (this.opened) this.open(this.opened.id, this.opened.token);
+    if (this.opened) this.open(this.opened.id, this.opened.token, this.opened.points);
   }
 
-  open(id, token) {
-    this.opened = { id, token };
-    if (this.worker) this.worker.postMessage({ type: 'open', id, token });
-    else { api.token = token; this.follower.open(id); }
+  open(id, token, points) {
+    this.opened = { id, token, points };
+    if (this.worker) this.worker.postMessage({ type: 'open', id, token, points });
+    else { api.token = token; this.follower.open(id, { points }); }
   }
 
   close() {

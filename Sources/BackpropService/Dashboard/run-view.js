@@ -1,7 +1,7 @@
 // The run view: header, the sweep summary, the error curves, the selected trial's network and
 // the trial cards; kept live while the run trains (the data comes from a RunFeed).
 
-import { api, isFinished, Problem, datasetOf } from './api.js';
+import { api, isFinished, Problem, datasetOf, downloadable, pointsForWidth } from './api.js';
 import { byId, element, factList } from './dom.js';
 import { formatCount, formatNumber, formatPercent, formatTime } from './format.js';
 import { ErrorChart } from './chart.js';
@@ -20,9 +20,10 @@ const SUMMARY_EVERY_MS = 300;
 const timeElement = (rfc3339) => element('time', { datetime: rfc3339 ?? '' }, formatTime(rfc3339));
 
 export class RunView {
-  constructor(container, { onChange, onDeleted, onRunAgain }) {
+  constructor(container, { onChange, onDeleted, onRunAgain, onPatched }) {
     this.container = container;
     this.onChange = onChange;
+    this.onPatched = onPatched;
     this.onDeleted = onDeleted;
     this.onRunAgain = onRunAgain;
     this.id = null;
@@ -36,7 +37,10 @@ export class RunView {
     this.container.hidden = false;
     this.container.dataset.state = 'loading';
     this.container.replaceChildren(element('p', { class: 'hint' }, 'Loading run…'));
-    this.feed.open(id, api.token);
+    // Curves come as about two points per pixel of the chart (the view's width, read once).
+    const points = pointsForWidth(this.container.clientWidth);
+    this.container.dataset.points = points;
+    this.feed.open(id, api.token, points);
   }
 
   close() {
@@ -124,6 +128,16 @@ export class RunView {
     const showHidden = run.request.hidden_sizes.length > 1;
     this.showHidden = showHidden;
     this.title = element('h2', { id: 'run-title' });
+    this.renameButton = element('button', { type: 'button', class: 'small', id: 'rename-run', onclick: () => this.startRename() }, 'Rename');
+    this.renameInput = element('input', { id: 'rename-input', 'aria-label': 'New name (empty: no name)', spellcheck: 'false' });
+    this.renameError = element('span', { class: 'field-error', id: 'rename-error', role: 'alert' });
+    this.renameForm = element('form', { class: 'rename-form', id: 'rename-form', hidden: true,
+      onsubmit: (event) => { event.preventDefault(); this.rename(); },
+      onkeydown: (event) => { if (event.key === 'Escape') this.stopRename(); } },
+    this.renameInput,
+    element('button', { type: 'submit', class: 'small primary' }, 'Save'),
+    element('button', { type: 'button', class: 'small', onclick: () => this.stopRename() }, 'Cancel'),
+    this.renameError);
     this.statusBadge = element('span', { class: 'status' });
     this.progress = element('progress', { max: 1, value: 0, 'aria-labelledby': 'run-progress-label' });
     this.progressLabel = element('span', { id: 'run-progress-label' });
@@ -139,7 +153,9 @@ export class RunView {
     const select = (index) => this.select(index, true);
     this.summary = new SweepSummary(run, this.styles, { onSelect: select });
     this.summary.onThreshold = () => this.updateSummary();
-    this.chart = new ErrorChart(run, this.styles, { onHover: (index) => this.highlight(index), onSelect: select });
+    this.chart = new ErrorChart(run, this.styles, {
+      onHover: (index) => this.highlight(index), onSelect: select, onZoom: (window, generation) => this.loadWindow(window, generation),
+    });
     this.network = new NetworkView({ onSelect: select });
     this.network.setChoices(byAlpha(run.trials).map((index) => ({ index, name: trialName(run.trials[index], showHidden) })), this.dataset);
     // Cards are made as they join the page (below); until then this.cards[i] is undefined.
@@ -194,10 +210,11 @@ export class RunView {
 
     this.container.replaceChildren(
       element('header', { class: 'run-header' },
-        element('div', { class: 'run-heading' }, this.title, this.statusBadge),
+        element('div', { class: 'run-heading' }, this.title, this.renameButton, this.renameForm, this.statusBadge),
         element('div', { class: 'run-actions' },
           this.runAgainButton, this.cancelButton, this.deleteButton,
           element('a', { href: `/runs/${run.id}`, class: 'button-link', id: 'run-json' }, 'Run JSON'),
+          downloadable(element('a', { href: `/runs/${run.id}?format=csv`, class: 'button-link', id: 'run-csv', download: `run-${run.id}.csv` }, 'Curves CSV')),
           element('a', { href: `/runs/${run.id}/events`, class: 'button-link' }, 'Events')),
         this.confirmBox),
       element('p', { class: 'run-id' }, element('code', {}, run.id), ...labels),
@@ -213,6 +230,59 @@ export class RunView {
         element('h3', { id: 'trials-heading' }, 'Trials'),
         this.trialControls(run),
         grid));
+  }
+
+  // Rename in place: the title becomes a field; Enter saves (PATCH, a merge patch of the name).
+  startRename() {
+    this.renameInput.value = this.run?.name ?? '';
+    this.renameError.textContent = '';
+    this.title.hidden = true;
+    this.renameButton.hidden = true;
+    this.renameForm.hidden = false;
+    this.renameInput.focus();
+    this.renameInput.select();
+  }
+
+  stopRename() {
+    this.renameForm.hidden = true;
+    this.title.hidden = false;
+    this.renameButton.hidden = false;
+    this.renameButton.focus();
+  }
+
+  async rename() {
+    const id = this.id;
+    const name = this.renameInput.value.trim();
+    try {
+      const response = await api.request('PATCH', `/runs/${id}`, {
+        body: { name: name === '' ? null : name }, headers: { 'Content-Type': 'application/merge-patch+json' },
+      });
+      if (!response.ok) throw await Problem.from(response);
+      const listed = await response.json();
+      if (id !== this.id) return;
+      this.run = { ...this.run, name: listed.name ?? null, labels: listed.labels ?? this.run.labels };
+      this.title.textContent = this.run.name ?? 'Unnamed run';
+      this.message.textContent = `Renamed to ${this.title.textContent}.`;
+      this.stopRename();
+      this.onPatched?.(listed);
+    } catch (error) {
+      this.renameError.textContent = error.errors?.map((issue) => issue.detail).join('; ') || error.detail || error.message;
+      this.renameInput.setAttribute('aria-invalid', 'true');
+    }
+  }
+
+  // The chart zoomed: its window's points at full resolution (or as many as its width shows).
+  async loadWindow(window, generation) {
+    if (!window || !this.chart) return;
+    const id = this.id;
+    const chart = this.chart;
+    try {
+      const run = await api.json('GET', `/runs/${id}?points=${pointsForWidth(chart.plotWidth())}&from=${window.from}&to=${window.to}`);
+      if (id !== this.id || chart !== this.chart) return;
+      chart.setWindowData(window, generation, run.trials.map((trial) => curveArrays(trial.error_curve)));
+    } catch (error) {
+      if (this.message) this.message.textContent = `Could not load the zoomed points: ${error.message}`;
+    }
   }
 
   nextStage() {
@@ -468,4 +538,13 @@ export class RunView {
       this.hideConfirm();
     }
   }
+}
+
+// [{iteration, error}, …] → {iterations, errors} as typed arrays (null errors: NaN, a gap).
+export function curveArrays(points) {
+  const list = points ?? [];
+  const iterations = new Float64Array(list.length);
+  const errors = new Float64Array(list.length);
+  list.forEach((point, index) => { iterations[index] = point.iteration; errors[index] = point.error === null ? NaN : point.error; });
+  return { iterations, errors };
 }

@@ -9,6 +9,7 @@ export const DASHES = ['', '9 4', '2 3', '12 3 3 3', '5 5', '14 4 2 4 2 4', '1 4
 export const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'cross', 'plus', 'star', 'bar'];
 
 export function trialName(trial, showHidden) {
+  if (trial.display) return trial.display; // the compare view names a curve by its run
   return showHidden ? `α = ${formatAlpha(trial.alpha)}, hidden ${trial.hidden_size}` : `α = ${formatAlpha(trial.alpha)}`;
 }
 

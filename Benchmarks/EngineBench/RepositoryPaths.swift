@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Files of the checkout the binary was built from, for the developer tools (`backpropd bench`):
+/// Files of the checkout the binary was built from, for EngineBench:
 /// the repository root is the nearest directory holding `Package.swift` above the working
 /// directory or above the executable (which lives in `.build/…` of its checkout), and the shared
 /// folder is `../shared` beside that root. No machine path is assumed, so any checkout works.

@@ -1,5 +1,5 @@
 import Backprop
-import FoundationEssentials
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,10 +65,10 @@ struct BenchReport {
         lines += ["", "Calibration (µs per iteration of one batch; side by side: slowdown of \(threads) batches at once):", ""]
         for calibration in EngineCalibration.shared.calibrations {
             let timings = calibration.seconds.sorted { $0.value < $1.value }
-                .map { "\($0.key) \(TrainReport.fixed($0.value * 1e6, decimals: 2))" }.joined(separator: ", ")
+                .map { "\($0.key) \(fixed($0.value * 1e6, 2))" }.joined(separator: ", ")
             lines.append("- \(calibration.shapeClass) (measured on \(calibration.measuredSamples) samples, "
-                + "\(TrainReport.fixed(calibration.milliseconds, decimals: 1)) ms): \(timings); side by side "
-                + "\(TrainReport.fixed(calibration.concurrentSlowdown, decimals: 2))×")
+                + "\(fixed(calibration.milliseconds, 1)) ms): \(timings); side by side "
+                + "\(fixed(calibration.concurrentSlowdown, 2))×")
         }
         return lines.joined(separator: "\n")
     }
@@ -80,11 +80,14 @@ struct BenchReport {
             .min { $0.1 < $1.1 }
     }
 
-    private func seconds(_ value: Double?) -> String { value.map { TrainReport.fixed($0, decimals: 4) + " s" } ?? "–" }
+    /// `value` with `decimals` digits after the point.
+    private func fixed(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
+
+    private func seconds(_ value: Double?) -> String { value.map { fixed($0, 4) + " s" } ?? "–" }
 
     private func ratio(_ a: Double?, _ b: Double?) -> String {
         guard let a, let b, b > 0 else { return "–" }
-        return TrainReport.fixed(a / b, decimals: 3) + "×"
+        return fixed(a / b, 3) + "×"
     }
 }
 

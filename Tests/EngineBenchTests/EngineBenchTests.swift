@@ -1,8 +1,10 @@
+import CommandLineOptions
 import Foundation
 import Testing
-@testable import backpropd
+import Backprop
+@testable import EngineBench
 
-@Suite struct BenchCommandTests {
+@Suite struct EngineBenchTests {
     @Test func subprocessCapturesBothStreamsAndTheStatus() throws {
         let outcome = try #require(Subprocess.run("sh", ["-c", "echo seconds=1.25; echo TIME 0.5 >&2; exit 3"], environment: ["PATH=/usr/bin:/bin"]))
         #expect(outcome.status == 3)
@@ -46,30 +48,41 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: base) }
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: base + "/checkout/.build/x86_64-unknown-linux-gnu/release", withIntermediateDirectories: true)
-        try fileManager.createDirectory(atPath: base + "/checkout/Sources/backpropd", withIntermediateDirectories: true)
+        try fileManager.createDirectory(atPath: base + "/checkout/Benchmarks/EngineBench", withIntermediateDirectories: true)
         let sharedBench = base + "/shared" + "/bench"   // the layout of a machine: checkout and ../shared side by side
         try fileManager.createDirectory(atPath: sharedBench, withIntermediateDirectories: true)
         try Data().write(to: URL(fileURLWithPath: base + "/checkout/Package.swift"))
-        for start in ["/checkout", "/checkout/Sources/backpropd", "/checkout/.build/x86_64-unknown-linux-gnu/release"] {
+        for start in ["/checkout", "/checkout/Benchmarks/EngineBench", "/checkout/.build/x86_64-unknown-linux-gnu/release"] {
             #expect(RepositoryPaths.root(above: [base + start]) == base + "/checkout", "\(start)")
         }
         #expect(RepositoryPaths.root(above: [sharedBench]) == nil)
-        let root = RepositoryPaths.root(above: [base + "/checkout/Sources"])
+        let root = RepositoryPaths.root(above: [base + "/checkout/Benchmarks"])
         let found = try #require(RepositoryPaths.shared("bench", root: root))
         #expect(URL(fileURLWithPath: found).standardizedFileURL.path == URL(fileURLWithPath: sharedBench).resolvingSymlinksInPath().path)
         #expect(RepositoryPaths.shared("missing", root: root) == nil)
-        #expect(BenchCommand.help.contains("../shared/bench beside the repository root"))
+        #expect(EngineBenchCommand.help.contains("../shared/bench beside the repository root"))
     }
 
     @Test func badOptionsAreUsageErrors() {
         #expect(throws: UsageError("--rounds must be a whole number from 1 to 1000, not '0'")) {
-            try BenchCommand(arguments: ["--rounds", "0", "--numpy-rounds", "0"])
+            try EngineBenchCommand(arguments: ["--rounds", "0", "--numpy-rounds", "0"])
         }
         #expect(throws: UsageError("--shared: no numpy_sweep.py in '/nonexistent'")) {
-            try BenchCommand(arguments: ["--shared", "/nonexistent"])
+            try EngineBenchCommand(arguments: ["--shared", "/nonexistent"])
         }
         #expect(throws: UsageError("--cases: a comma-separated list of a, b and c")) {
-            try BenchCommand(arguments: ["--cases", "a,d", "--numpy-rounds", "0"])
+            try EngineBenchCommand(arguments: ["--cases", "a,d", "--numpy-rounds", "0"])
         }
+        #expect(throws: UsageError("unknown option '--fast'")) { try EngineBenchCommand(arguments: ["--fast"]) }
+        #expect(throws: UsageError("--rounds needs a value")) { try EngineBenchCommand(arguments: ["--rounds"]) }
+        #expect(throws: UsageError("--rounds given twice")) { try EngineBenchCommand(arguments: ["--rounds=2", "--rounds", "3"]) }
+        #expect(throws: UsageError("unexpected argument 'bench'")) { try EngineBenchCommand(arguments: ["bench"]) }
+    }
+
+    @Test func optionsTakeBothSpellingsAndFlags() throws {
+        let bench = try EngineBenchCommand(arguments: ["--rounds=3", "--threads", "2", "--cases", "c, a", "--no-jax", "--numpy-rounds", "0"])
+        #expect(bench.rounds == 3 && bench.threads == 2 && bench.numpyRounds == 0)
+        #expect(bench.cases.map(\.name) == ["(a)", "(c)"])
+        #expect(!bench.jax && bench.variants)
     }
 }

@@ -1,13 +1,14 @@
 /// A small parser for `--name value`, `--name=value` and `--flag` arguments, with typed getters
-/// whose errors name the option. No positional arguments.
-struct OptionParser {
-    private(set) var values: [String: String] = [:]
-    private(set) var flags: Set<String> = []
+/// whose errors name the option. No positional arguments. Shared by `backpropd`'s commands and
+/// the bench executables, so each tool's command line behaves alike.
+public struct OptionParser {
+    public private(set) var values: [String: String] = [:]
+    public private(set) var flags: Set<String> = []
 
     /// - Parameters:
     ///   - valued: options that take a value, without the leading `--`.
     ///   - flags: options that take none.
-    init(_ arguments: [String], valued: Set<String>, flags allowedFlags: Set<String>) throws(UsageError) {
+    public init(_ arguments: [String], valued: Set<String>, flags allowedFlags: Set<String>) throws(UsageError) {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -38,9 +39,9 @@ struct OptionParser {
         }
     }
 
-    func string(_ name: String) -> String? { values[name] }
+    public func string(_ name: String) -> String? { values[name] }
 
-    func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(UsageError) -> Int {
+    public func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(UsageError) -> Int {
         guard let text = values[name] else { return fallback }
         guard let value = Int(text), range.contains(value) else {
             throw UsageError("--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
@@ -49,8 +50,15 @@ struct OptionParser {
     }
 }
 
+/// A bad command line: exit status 2 and this one-line reason.
+public struct UsageError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
 extension Substring {
-    var trimmingSpaces: String {
+    public var trimmingSpaces: String {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

@@ -1,7 +1,7 @@
 import Backprop
 import Dispatch
 
-/// One timed engine workload of `backpropd bench`.
+/// One timed engine workload of EngineBench.
 struct EngineWorkload: Sendable {
     let name: String
     let label: String

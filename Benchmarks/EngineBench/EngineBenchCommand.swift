@@ -1,21 +1,18 @@
 import Backprop
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
+import CommandLineOptions
 import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// `backpropd bench`: the engine against JAX, numpy and a plain C loop, side by side in one run.
-struct BenchCommand: Subcommand {
-    static let name = "bench"
-    static let summary = "time the engine against JAX, numpy and a plain C loop"
+/// EngineBench: the engine against JAX, numpy and a plain C loop, side by side in one run. A
+/// developer tool beside HTTPBench and ServiceBench, not part of the `backpropd` binary: it
+/// compiles C and reads `../shared/bench` at run time.
+struct EngineBenchCommand {
     static let help = """
-    usage: backpropd bench [options]       (build with -c release: swift run -c release backpropd bench)
+    usage: EngineBench [options]       (build with -c release: swift run -c release EngineBench)
 
     Times, interleaved round by round (medians reported):
       (a) the notebook's sweep: xor, 7 alphas × 60000 iterations, hidden 4, curve and direction counts
@@ -83,22 +80,23 @@ struct BenchCommand: Subcommand {
         }
     }
 
-    func run(console: Console) -> Int32 {
+    /// Prints the tables to standard output; the exit status.
+    func run() -> Int32 {
         let environment = PeerEnvironment.current
         var directory = Array("/tmp/backpropd-bench-XXXXXX".utf8CString)
         guard let made = mkdtemp(&directory) else {
-            console.error("backpropd bench: cannot create a temporary directory")
+            printError("EngineBench: cannot create a temporary directory")
             return 1
         }
         let binary = String(cString: made) + "/plain_c_loop"
         guard let compiled = Subprocess.run("cc", ["-O3", "-o", binary, cSource, "-lm"], environment: environment.variables),
               compiled.status == 0 else {
-            console.error("backpropd bench: cannot compile \(cSource) with cc -O3 (run from the package root or give --c-source)")
+            printError("EngineBench: cannot compile \(cSource) with cc -O3 (run from the package root or give --c-source)")
             return 1
         }
-        console.out("backpropd bench — \(Machine.description)")
-        console.out("engine: \(Machine.instructionSets); \(rounds) rounds, medians; load before: \(Machine.loadAverage)")
-        console.out("peers: \(environment.summary)\n")
+        print("EngineBench — \(Machine.description)")
+        print("engine: \(Machine.instructionSets); \(rounds) rounds, medians; load before: \(Machine.loadAverage)")
+        print("peers: \(environment.summary)\n")
 
         var samples = BenchSamples()
         let variantRows = variants ? cases.map { ($0, $0.variants(threads: threads)) } : []
@@ -132,8 +130,8 @@ struct BenchCommand: Subcommand {
             }
         }
         let report = BenchReport(samples: samples, cases: cases, threads: threads, variantLabels: variantRows.map { ($0.0, $0.1.map(\.label)) })
-        console.out(report.text)
-        console.out("\nload after: \(Machine.loadAverage)")
+        print(report.text)
+        print("\nload after: \(Machine.loadAverage)")
         return 0
     }
 
