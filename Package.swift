@@ -60,12 +60,23 @@ let package = Package(
 
         .testTarget(name: "BackpropKernelsTests", dependencies: ["BackpropKernels"]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "BackpropKernels"], exclude: ["Fixtures"]),
-        // What every test target shares: deadlines scaled for sanitizers.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // What every test target shares: deadlines scaled for sanitizers, blocking work off the
+        // cooperative pool (child processes too), temporary directories.
+        .target(name: "TestSupport", dependencies: ["Posix"], path: "Tests/TestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Posix", "TestSupport"]),
         .testTarget(name: "BackpropServiceTests", dependencies: ["BackpropService", "Backprop", "HTTPServer", "Posix", "TestSupport"]),
-        .testTarget(name: "backpropdTests", dependencies: ["backpropd", "Backprop", "Posix", "TestSupport", "CommandLineOptions"]),
+        .testTarget(name: "backpropdTests", dependencies: ["backpropd", "Backprop", "HTTPServer", "Posix", "TestSupport", "CommandLineOptions"]),
         .testTarget(name: "EngineBenchTests", dependencies: ["EngineBench", "Backprop", "CommandLineOptions"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// Every file says what it uses (as Hummingbird 2 does): an import is internal unless written
+/// `public import`, and a member is visible only where its own module is imported.
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+for target in package.targets where target.type != .plugin {
+    target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
+}

@@ -5,7 +5,7 @@
 #       The CI gate: seed FUZZ_SEED (1), FUZZ_RUNS (300000) inputs from Fuzz/corpus/request-parser.
 #   scripts/fuzz-parser.sh [SECONDS=60] [extra libFuzzer flags…]
 #       Exploration, outside CI: a new seed each run, growing .build-fuzz/corpus. Merge what it
-#       found into the committed seeds with `-merge=1` (see README) and turn every crash into a
+#       found into the committed seeds with `-merge=1` (see docs/operations.md) and turn every crash into a
 #       regression test in Tests/HTTPServerTests/RequestParserRegressionTests.swift.
 set -euo pipefail
 cd "$(dirname "$0")/.."

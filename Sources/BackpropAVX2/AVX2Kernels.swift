@@ -1,4 +1,4 @@
-import BackpropKernels
+public import BackpropKernels
 
 /// The kernels' loops compiled for x86-64-v3 (AVX2). Only call them when the CPU reports that level.
 

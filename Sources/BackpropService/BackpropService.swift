@@ -1,6 +1,6 @@
 import Backprop
 import Dispatch
-import HTTPServer
+public import HTTPServer
 
 /// The training service: the run registry (workers, storage) behind the HTTP API. Start it with
 /// `start()`, stop it with `shutdown()` (what SIGTERM does in `backpropd serve`).

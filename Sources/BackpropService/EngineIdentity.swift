@@ -1,4 +1,4 @@
-import Backprop
+public import Backprop
 
 /// What trained a run, as the run records it (`engine` in its JSON): the binary's version, and
 /// the instruction set of the loops the engine ran its trials on (`baseline`, `avx2` or

@@ -1,4 +1,5 @@
 import HTTPServer
+import Backprop
 
 /// `GET /runs/{id}/events`: the run's event log (`RunEventLog`) as Server-Sent Events, from a
 /// position on — the start, or the cursor of `Last-Event-ID` / `?after=`. Every event has an

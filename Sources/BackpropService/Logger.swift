@@ -1,9 +1,9 @@
 import Posix
 import Dispatch
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #elseif canImport(Darwin)
-import Darwin
+public import Darwin
 #endif
 
 /// One line per event on stdout, as text (`TIME LEVEL message key=value…`, control characters

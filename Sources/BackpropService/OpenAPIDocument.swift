@@ -1,3 +1,5 @@
+import Backprop
+
 /// The OpenAPI 3.1 description of the API, served at `GET /openapi.json`. Its source is
 /// `OpenAPI/openapi.json` (embedded at build time); keep it in step with api.md and the handlers:
 /// `OperationsAPITests` checks that every route is described.

@@ -1,4 +1,4 @@
-import HTTPServer
+public import HTTPServer
 
 extension Problem {
     /// The problem as an `application/problem+json` response; `instance` is the request path.

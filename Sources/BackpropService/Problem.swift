@@ -1,4 +1,4 @@
-import Backprop
+public import Backprop
 
 /// An RFC 9457 problem document (`application/problem+json`). Every error the API returns is one.
 public struct Problem: Error, Sendable, Equatable {

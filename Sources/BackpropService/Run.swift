@@ -1,4 +1,4 @@
-import Backprop
+public import Backprop
 
 /// A submitted sweep: its request, lifecycle, trials, the log of events clients have been (or
 /// will be) sent, and a version that increases with every change (ETags and wake-ups use it).

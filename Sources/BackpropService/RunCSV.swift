@@ -1,4 +1,5 @@
 import HTTPServer
+import Backprop
 
 /// The CSV answers (RFC 4180, `text/csv; charset=utf-8`): a run's curves, one row per point,
 /// and the run list, one row per run. Written in chunks of about 64 KB as the client reads

@@ -1,5 +1,6 @@
 import Backprop
 import HTTPServer
+import Posix
 
 extension RunRegistry {
     /// Applies a merge patch to the run's name and labels, checked against `ifMatch` and

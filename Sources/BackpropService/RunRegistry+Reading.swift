@@ -1,4 +1,5 @@
 import Dispatch
+import Posix
 
 extension RunRegistry {
     /// The run as readers see it (nil for an unknown run or one whose first save has not landed),

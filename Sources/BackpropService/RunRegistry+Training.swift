@@ -1,4 +1,5 @@
 import Backprop
+import Posix
 
 /// What the worker threads do: take a batch, report progress, hand back results. Every change
 /// goes through `Run+Transitions` under the registry's lock, so the log's order is the order of

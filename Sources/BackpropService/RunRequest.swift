@@ -1,4 +1,4 @@
-import Backprop
+public import Backprop
 
 /// A validated, normalized `POST /runs` body: the engine's `Sweep` (its dataset built once, its
 /// defaults filled in) plus what only the service keeps. Equal requests are equal values

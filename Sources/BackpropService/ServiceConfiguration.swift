@@ -1,4 +1,4 @@
-import HTTPServer
+public import HTTPServer
 
 /// Everything `backpropd serve` can be told (each field has a flag and an environment variable;
 /// see `ServeOptions` in the executable and api.md).

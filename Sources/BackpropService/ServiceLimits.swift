@@ -1,4 +1,4 @@
-import Backprop
+public import Backprop
 
 /// Every limit the API enforces; each has a flag and an environment variable (see api.md).
 /// The bounds of one trial and its dataset are the engine's `TrainingLimits`, held here once.

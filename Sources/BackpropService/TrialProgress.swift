@@ -1,4 +1,4 @@
-import Backprop
+public import Backprop
 
 /// One trial of a run as the API shows it: queued until the engine trains it, running (curve and
 /// synapses so far), or finished with the engine's result.

@@ -1,4 +1,5 @@
 import Dispatch
+import Posix
 
 /// One accepted socket: performs the I/O that the parser and the lifecycle state machine ask
 /// for. Its read source lives as long as the connection reads; a write source exists only while

@@ -1,4 +1,5 @@
 import Dispatch
+import Posix
 
 /// Accepts connections on one listening socket from a Dispatch read source on its own serial
 /// queue, and hands them to the I/O queues round-robin. `ConnectionAdmission` decides which are

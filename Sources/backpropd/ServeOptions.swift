@@ -1,4 +1,6 @@
+import Backprop
 import BackpropService
+import HTTPServer
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import HTTPServer
 @testable import BackpropService
 
 @Suite struct DashboardAssetTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Posix
 import Testing
+import TestSupport
+import HTTPServer
 @testable import BackpropService
 
 /// Issue 16: with the connection limit held by half-sent heads (each kept ~12 s), `/healthz`

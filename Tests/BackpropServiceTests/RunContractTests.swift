@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Testing
 import TestSupport
+import Posix
 @testable import BackpropService
 
 /// The run contract as clients see it over HTTP (issue 13): events in order, streams and polls

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TestSupport
+import Backprop
 @testable import BackpropService
 
 /// Issue 16: a run's size is known before it is accepted (`--max-run-bytes`, 422) and the kept

@@ -1,4 +1,5 @@
 import Testing
+import HTTPServer
 @testable import BackpropService
 
 /// `ServiceConfiguration.http` reaches the HTTP server (the flags of `backpropd serve` set it).

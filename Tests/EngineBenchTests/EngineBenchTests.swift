@@ -1,6 +1,7 @@
 import CommandLineOptions
 import Foundation
 import Testing
+import Backprop
 @testable import EngineBench
 
 @Suite struct EngineBenchTests {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How much longer than usual this run's tests wait: `BACKPROPD_TEST_TIME_SCALE` (default 1).
 /// `scripts/test --sanitize=…` sets it because sanitized code (the test bundle and the binaries

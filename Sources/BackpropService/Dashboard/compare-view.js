@@ -90,7 +90,7 @@ export class CompareView {
         element('th', { scope: 'col' }, 'Curve drawn'))),
       element('tbody', {}, this.rows.map((row) => row.element)));
     const link = `#/compare/${runs.map((run) => run.id).join(',')}`;
-    this.container.replaceChildren(
+    this.container.replaceChildren(...[
       element('header', { class: 'run-header' },
         element('h2', { id: 'compare-title' }, `Compare ${runs.length} run${runs.length === 1 ? '' : 's'}`),
         element('div', { class: 'run-actions' }, element('a', { href: link, class: 'button-link', id: 'compare-link' }, 'Link to this comparison'))),
@@ -98,7 +98,10 @@ export class CompareView {
       element('div', { class: 'table-scroll' }, table),
       element('section', { class: 'chart-section', 'aria-labelledby': 'compare-chart-heading' },
         element('h3', { id: 'compare-chart-heading' }, 'Error curves'),
-        this.chart.element));
+        this.chart.element),
+    ].filter(Boolean));
+    // The legend and the keyboard go through the runs in the table's order.
+    this.chart.order = this.chart.trials.slice();
     this.chart.buildLegend();
   }
 
