@@ -60,11 +60,12 @@ let package = Package(
 
         .testTarget(name: "BackpropKernelsTests", dependencies: ["BackpropKernels"]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "BackpropKernels"], exclude: ["Fixtures"]),
-        // What every test target shares: deadlines scaled for sanitizers.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // What every test target shares: deadlines scaled for sanitizers, blocking work off the
+        // cooperative pool (child processes too), temporary directories.
+        .target(name: "TestSupport", dependencies: ["Posix"], path: "Tests/TestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Posix", "TestSupport"]),
         .testTarget(name: "BackpropServiceTests", dependencies: ["BackpropService", "Backprop", "HTTPServer", "Posix", "TestSupport"]),
-        .testTarget(name: "backpropdTests", dependencies: ["backpropd", "Backprop", "Posix", "TestSupport", "CommandLineOptions"]),
+        .testTarget(name: "backpropdTests", dependencies: ["backpropd", "Backprop", "HTTPServer", "Posix", "TestSupport", "CommandLineOptions"]),
         .testTarget(name: "EngineBenchTests", dependencies: ["EngineBench", "Backprop", "CommandLineOptions"]),
     ],
     swiftLanguageModes: [.v6]

@@ -9,7 +9,7 @@ OUT=.build-json-bench
 mkdir -p "$OUT"
 git show d543b31:Sources/BackpropService/JSONValue.swift | sed 's/JSONValue/OldJSONValue/g; s/JSONSyntaxError/OldJSONSyntaxError/g' > "$OUT/Old.swift"
 engine=(Matrix Dataset TrialSpec Sweep TrainingLimits ValidationIssue)
-service=(JSONParser JSONDocument JSONValue JSONWriter RunRequest RunRequest+Validation Problem ServiceLimits)
+service=(JSONParser JSONDocument JSONValue JSONWriter RunRequest RunRequest+Validation RunSizeBound Problem ServiceLimits)
 swiftc -O -parse-as-library -emit-library -static -emit-module -module-name Backprop -emit-module-path "$OUT/Backprop.swiftmodule" \
   $(printf 'Sources/Backprop/%s.swift ' "${engine[@]}") -o "$OUT/libBackprop.a"
 swiftc -O -module-name JSONBodyBench -I "$OUT" -L "$OUT" -lBackprop $(printf 'Sources/BackpropService/%s.swift ' "${service[@]}") \

@@ -50,10 +50,6 @@ public enum Trainer {
         }
     }
 
-    /// The smallest batch that still uses this CPU's vectors well: 4 with AVX2 or AVX-512, 2
-    /// otherwise (see `CodePath.narrowed(toHold:)`).
-    public static var preferredBatchSize: Int { CodePath.fastest.narrowed(toHold: 1).width }
-
     /// The widest vector's lanes (8 with AVX-512).
     public static var widestBatchSize: Int { CodePath.fastest.width }
 

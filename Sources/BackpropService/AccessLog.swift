@@ -6,10 +6,6 @@ import HTTPServer
 struct AccessLog: HTTPMiddleware {
     let log: Logger
     let metrics: ServiceMetrics
-    init(log: Logger, metrics: ServiceMetrics) {
-        self.log = log
-        self.metrics = metrics
-    }
 
     func prepare(_ response: inout HTTPResponse, for head: HTTPRequestHead) {
         let id = head.headers["X-Request-Id"].flatMap(Self.acceptable) ?? Self.randomID()

@@ -7,13 +7,8 @@ extension RunsAPI {
     /// (ETag/If-None-Match, `since`, `after`, `wait`), curve windows (`points`, `from`, `to`) and CSV.
     func showTrial(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
-            var query = QueryParameters(request, allowed: ["since", "after", "wait", "points", "from", "to", "format"])
-            let since = query.integer("since", in: -1...Int.max)
-            let after = query.value("after", expected: "the next of an earlier answer or an event's id", EventCursor.init)
-            let wait = query.integer("wait", in: 0...maxWaitSeconds) ?? 0
-            let window = CurveWindow(reading: &query)
-            let format = ResponseFormat(reading: &query, accept: request.headers["Accept"])
-            try query.check()
+            let read = try RunReadQuery(request, maxWaitSeconds: maxWaitSeconds)
+            let (since, after, window, format) = (read.since, read.after, read.window, read.format)
             let id = try runID(request)
             let indexText = request.pathParameters["index"] ?? ""
             guard let run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
@@ -22,10 +17,10 @@ extension RunsAPI {
                 throw Problem.notFound("run \(id) has no trial \(indexText) (its trials are 0 to \(run.trials.count - 1))")
             }
             let position = after.map { run.events.position(of: $0) }
-            let variant = Self.variant(since: since, after: after, window: window, format: format)
+            let variant = read.variant
             let clientTags = request.head.ifNoneMatch
             let first = Self.trialETag(run, index, variant: variant)
-            let latest = try await waitForNews(of: id, wait: wait) { run in
+            let latest = try await waitForNews(of: id, wait: read.wait) { run in
                 let etag = Self.trialETag(run, index, variant: variant)
                 if let clientTags { return !clientTags.matchesWeakly(etag) }
                 if let position { return run.events.pointsLogged(from: position, trials: run.trials.count)[index] > 0 || etag != first }

@@ -76,20 +76,15 @@ struct RunsAPI: Sendable {
 
     func show(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
-            var query = QueryParameters(request, allowed: ["since", "after", "wait", "points", "from", "to", "format"])
-            let since = query.integer("since", in: -1...Int.max)
-            let after = query.value("after", expected: "the next of an earlier answer or an event's id", EventCursor.init)
-            let wait = query.integer("wait", in: 0...maxWaitSeconds) ?? 0
-            let window = CurveWindow(reading: &query)
-            let format = ResponseFormat(reading: &query, accept: request.headers["Accept"])
-            try query.check()
+            let read = try RunReadQuery(request, maxWaitSeconds: maxWaitSeconds)
+            let (since, after, window, format) = (read.since, read.after, read.window, read.format)
             let id = try runID(request)
             let clientTags = request.head.ifNoneMatch
             guard let run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
             let position = after.map { run.events.position(of: $0) }
-            let variant = Self.variant(since: since, after: after, window: window, format: format)
+            let variant = read.variant
             let firstVersion = run.version
-            _ = try await waitForNews(of: id, wait: wait) { run in
+            _ = try await waitForNews(of: id, wait: read.wait) { run in
                 if let clientTags { return !clientTags.matchesWeakly(run.etag(variant: variant)) }
                 if let position { return run.events.count > position }
                 if let since { return run.status.isFinished || run.trials.contains { ($0.errorCurve.last?.iteration ?? -1) > since } }
@@ -117,11 +112,6 @@ struct RunsAPI: Sendable {
         } catch {
             return error.response(instance: request.path)
         }
-    }
-
-    /// The part of an ETag that tells apart the representations of one run version.
-    static func variant(since: Int?, after: EventCursor?, window: CurveWindow, format: ResponseFormat) -> String {
-        (since.map { "s\($0)" } ?? "") + (after.map { "a\($0)" } ?? "") + window.variant + (format == .csv ? "csv" : "")
     }
 
     /// The run once `isNews` says the answer tells the client something it does not have, or

@@ -8,8 +8,6 @@
 public struct HTTPBodyWriter: Sendable {
     let sink: any ResponseBodySink
 
-    init(sink: any ResponseBodySink) { self.sink = sink }
-
     public func write(_ bytes: [UInt8]) async throws {
         guard !bytes.isEmpty else { return }
         try await sink.writeBodyChunk(bytes)

@@ -66,7 +66,7 @@ public final class ChildProcess: @unchecked Sendable {
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
-        defer { (argv + (envp ?? [])).forEach { free($0) } }
+        defer { for pointer in argv + (envp ?? []) { free(pointer) } }
         var pid = pid_t()
         let result: Int32
         if let envp {

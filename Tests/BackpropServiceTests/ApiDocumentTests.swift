@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import BackpropService
 
 /// api.md promises that its curl examples work when pasted: run them, in order, against a

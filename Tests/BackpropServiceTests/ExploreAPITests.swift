@@ -4,6 +4,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TestSupport
 @testable import BackpropService
 
 /// Issue 14 over HTTP: list filters and orders, PATCH, CSV, one trial, curve windows and what a

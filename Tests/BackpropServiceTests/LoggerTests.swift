@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import BackpropService
 
 /// Issue 13: JSON logs wrote every field as a string (`"status":"200"`).

@@ -2,6 +2,7 @@ import Backprop
 import Foundation
 import Posix
 import Testing
+import TestSupport
 @testable import BackpropService
 
 @Suite struct RunStoreTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Posix
 import Testing
+import TestSupport
 @testable import BackpropService
 
 /// The served `/openapi.json` and the handlers agree on every parameter (issue 11: schemathesis

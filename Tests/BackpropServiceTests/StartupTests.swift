@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import BackpropService
 
 /// Issue 16: runs loaded before the server listened (20 s for one large run, ~190 s for a full

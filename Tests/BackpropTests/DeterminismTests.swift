@@ -129,8 +129,6 @@ import Testing
         #expect(CodePath(instructionSet: .avx2, width: 8, layout: .trialsInLanes)!.narrowed(toHold: 2).width == 4)
         #expect(CodePath(instructionSet: .avx2, width: 8, layout: .hiddenUnitsInLanes)!.narrowed(toHold: 1).width == 8)
         #expect(CodePath(instructionSet: .baseline, width: 2)!.narrowed(toHold: 1).width == 2)
-        #expect(Trainer.preferredBatchSize <= Trainer.widestBatchSize)
-        #expect(CodePath.fastest.instructionSet == .baseline || Trainer.preferredBatchSize == 4)
         #expect(Trainer.batches(of: specs(alphas, hidden: 4), path: avx512, narrowing: true).map(\.1.width) == [8])
         #expect(Trainer.batches(of: specs(Array(alphas[0..<3]), hidden: 4), path: avx512, narrowing: true).map(\.1.width) == [4])
         #expect(Trainer.batches(of: specs([1], hidden: 64), path: avx512, narrowing: true).map { [$0.1.width] } == [[8]])

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Issue 16: with the connection limit held by half-sent heads, `/healthz` answered 503 (the
@@ -58,7 +59,7 @@ import Testing
         router.get("/healthz") { _ in HTTPResponse(headers: ["Content-Type": "text/plain"], bytes: Array("ok".utf8)) }
         let limits = Self.limits(max: 3, perClient: 2, reserved: 16)
         try await withServer(router: router, configure: { $0.limits = limits; $0.reservedPaths = ["/healthz"] }) { server, port in
-            try await onThread {
+            try await offPool {
                 // One client holds its share with half-sent heads (each would be kept ~10 s).
                 let held = try (0..<2).map { _ in try RawClient(port: port) }
                 for client in held { try client.send("GET /hello HTTP/1.1\r\nHo") }

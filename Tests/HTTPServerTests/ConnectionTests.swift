@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Keep-alive, pipelining, chunked bodies, 100-continue and HEAD over raw sockets.
@@ -17,7 +18,7 @@ import Testing
 
     @Test func keepsAliveAcrossManyRequests() async throws {
         try await withServer(router: Self.router()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 for index in 0..<20 {
                     try client.send("GET /runs/\(index) HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -29,7 +30,7 @@ import Testing
 
     @Test func answersPipelinedRequestsInOrderEvenWhenTheFirstIsSlowest() async throws {
         try await withServer(router: Self.router()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /slow?ms=150 HTTP/1.1\r\nHost: x\r\n\r\nGET /slow?ms=0 HTTP/1.1\r\nHost: x\r\n\r\n"
                                 + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\npipeGET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -47,12 +48,12 @@ import Testing
         try await withServer(router: Self.router()) { _, port in
             let client = try RawClient(port: port)
             let count = 3000
-            async let sent: Void = onThread {
+            async let sent: Void = offPool {
                 for batch in stride(from: 0, to: count, by: 100) {
                     try client.send((batch..<batch + 100).map { "GET /runs/\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
                 }
             }
-            let answers = try await onThread { try (0..<count).map { _ in try client.readResponse().text } }
+            let answers = try await offPool { try (0..<count).map { _ in try client.readResponse().text } }
             try await sent
             #expect(answers == (0..<count).map { "run \($0)" })
         }
@@ -60,7 +61,7 @@ import Testing
 
     @Test func decodesAChunkedRequestBody() async throws {
         try await withServer(router: Self.router()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
                 try client.send("5;ext=1\r\nhello\r\n")
@@ -75,7 +76,7 @@ import Testing
 
     @Test func sends100ContinueBeforeReadingTheBody() async throws {
         try await withServer(router: Self.router()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
                 let interim = try client.readResponse()
@@ -92,7 +93,7 @@ import Testing
         var limits = HTTPLimits()
         limits.maxBodyBytes = 1000
         try await withServer(router: Self.router(), configure: { $0.limits = limits }) { _, port in
-            try await onThread {
+            try await offPool {
                 for (request, status) in [("POST /nowhere", 404), ("PUT /echo", 405)] {
                     let client = try RawClient(port: port)
                     try client.send("\(request) HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 500\r\n\r\n")
@@ -109,7 +110,7 @@ import Testing
 
     @Test func headGetsTheGetHeadersWithoutABody() async throws {
         try await withServer(router: Self.router()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                 let head = try client.readResponse(forHead: true)
@@ -127,7 +128,7 @@ import Testing
 
     @Test func sendsNoBodyWith204And304() async throws {
         try await withServer(router: Self.router()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /empty HTTP/1.1\r\nHost: x\r\n\r\nGET /not-modified HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                 let noContent = try client.readResponse()
@@ -143,7 +144,7 @@ import Testing
 
     @Test func honoursConnectionCloseFromTheClientAndTheHandler() async throws {
         try await withServer(router: Self.router()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 let response = try client.readResponse()
@@ -159,7 +160,7 @@ import Testing
 
     @Test func http10ClosesUnlessKeepAliveIsAsked() async throws {
         try await withServer(router: Self.router()) { _, port in
-            try await onThread {
+            try await offPool {
                 let plain = try RawClient(port: port)
                 try plain.send("GET /hello HTTP/1.0\r\n\r\n")
                 let response = try plain.readResponse()
@@ -180,7 +181,7 @@ import Testing
 
     @Test func answersOptionsWithAllowAndUnknownMethodsWith405() async throws {
         try await withServer(router: Self.router()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("OPTIONS /runs/1 HTTP/1.1\r\nHost: x\r\n\r\n")
                 let options = try client.readResponse()
@@ -215,7 +216,7 @@ import Testing
 
     @Test func discardsTheSmallBodyOfARejectedRequestAndKeepsTheConnection() async throws {
         try await withServer(router: Self.router()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcde")
                 let missing = try client.readResponse()
@@ -235,7 +236,7 @@ import Testing
         if hasIPv6 {
             try await withServer(router: Self.router(), host: "::1") { server, port in
                 #expect(server.addresses == ["[::1]:\(port)"])
-                try await onThread {
+                try await offPool {
                     let client = try RawClient(port: port, host: "::1")
                     try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                     let response = try client.readResponse()
@@ -245,7 +246,7 @@ import Testing
         }
         try await withServer(router: Self.router(), host: "::") { server, port in
             #expect(server.addresses == [hasIPv6 ? "[::]:\(port)" : "0.0.0.0:\(port)"])
-            try await onThread {
+            try await offPool {
                 for host in hasIPv6 ? ["::1", "127.0.0.1"] : ["127.0.0.1"] {
                     let client = try RawClient(port: port, host: host)
                     try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")

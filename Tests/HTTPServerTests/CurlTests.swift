@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// End to end through the real `curl` binary (installed by scripts/test).
@@ -28,9 +29,7 @@ import Testing
     static func curl(_ arguments: [String]) async throws -> (status: Int32, output: String, body: String) {
         let bodyPath = FileManager.default.temporaryDirectory.appendingPathComponent("curl-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: bodyPath) }
-        let result = try await onThread {
-            try run(["curl", "-sS", "-v", "--stderr", "-", "--max-time", "20", "-o", bodyPath] + arguments)
-        }
+        let result = try await runProcess("/usr/bin/env", ["curl", "-sS", "-v", "--stderr", "-", "--max-time", "20", "-o", bodyPath] + arguments)
         let body = (try? String(contentsOfFile: bodyPath, encoding: .utf8)) ?? ""
         return (result.status, result.output, body)
     }

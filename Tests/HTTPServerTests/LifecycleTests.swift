@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Graceful shutdown, rebinding, resets from clients.
@@ -31,7 +32,7 @@ import Testing
         configuration.ioQueues = 1
         let server = HTTPServer(configuration: configuration, router: router)
         let port = try server.start()
-        let client = try await onThread { () -> RawClient in
+        let client = try await offPool { () -> RawClient in
             let client = try RawClient(port: port)
             try client.send("GET /held HTTP/1.1\r\nHost: x\r\n\r\n")
             return client
@@ -42,7 +43,7 @@ import Testing
         // on the same loop after that, so it must carry Connection: close.
         #expect(await eventually { (try? RawClient(port: port)) == nil }, "no longer accepting")
         release.continuation.finish()
-        let answered = try await onThread { try client.readResponse() }
+        let answered = try await offPool { try client.readResponse() }
         await stopped
         #expect(answered.text == "released")
         #expect(answered.headers["Connection"] == "close")
@@ -53,7 +54,7 @@ import Testing
         let cancelled = Counter()
         let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), router: Self.router(cancelled: cancelled))
         let port = try server.start()
-        let client = try await onThread { () -> RawClient in
+        let client = try await offPool { () -> RawClient in
             let client = try RawClient(port: port)
             try client.send("GET /sleep?ms=60000 HTTP/1.1\r\nHost: x\r\n\r\n")
             return client
@@ -61,14 +62,14 @@ import Testing
         try await Task.sleep(for: .milliseconds(50))
         await server.shutdown(gracePeriod: .milliseconds(200))
         #expect(server.connectionCount == 0)
-        #expect(try await onThread { try client.readToEnd() }.isEmpty, "closed without a response")
+        #expect(try await offPool { try client.readToEnd() }.isEmpty, "closed without a response")
         #expect(await eventually { cancelled.count == 1 }, "the handler's task was cancelled")
     }
 
     @Test func theClientClosingCancelsItsPendingHandler() async throws {
         let cancelled = Counter()
         try await withServer(router: Self.router(cancelled: cancelled)) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /sleep?ms=60000 HTTP/1.1\r\nHost: x\r\n\r\n")
                 Thread.sleep(forTimeInterval: 0.05)
@@ -80,7 +81,7 @@ import Testing
     @Test func theSamePortCanBeBoundAgainRightAfterShutdown() async throws {
         let first = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), router: Self.router())
         let port = try first.start()
-        try await onThread {
+        try await offPool {
             let client = try RawClient(port: port)
             try client.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             _ = try client.readResponse()
@@ -97,7 +98,7 @@ import Testing
         var router = Self.router()
         router.get("/big") { _ in HTTPResponse(bytes: big) }
         try await withServer(router: router) { server, port in
-            try await onThread {
+            try await offPool {
                 for _ in 0..<5 {
                     let client = try RawClient(port: port, receiveBuffer: 4096)
                     try client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")

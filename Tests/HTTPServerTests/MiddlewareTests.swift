@@ -1,6 +1,7 @@
 import Posix
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// The four middleware hooks as the service uses them: auth screening, wrapping, decorating, observing.
@@ -28,7 +29,7 @@ import Testing
 
     @Test func screeningAnswersAnExpectContinueRequestBeforeItsBody() async throws {
         try await withServer(router: demoRouter(), middleware: Self.middleware) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n")
                 let response = try client.readResponse()
@@ -45,7 +46,7 @@ import Testing
 
     @Test func handleWrapsInArrayOrderAndPrepareSeesEveryResponse() async throws {
         try await withServer(router: demoRouter(), middleware: Self.middleware) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /runs/7 HTTP/1.1\r\nHost: x\r\n\r\n")
                 let routed = try client.readResponse()
@@ -63,7 +64,7 @@ import Testing
     @Test func completedSeesRoutePatternStatusAndByteCounts() async throws {
         let recorder = ExchangeRecorder()
         try await withServer(router: demoRouter(), middleware: [recorder]) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
                 _ = try client.readResponse()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Issue 13: the server's own problems (no route, wrong method, rejected requests) had a shape of
@@ -26,7 +27,7 @@ import Testing
             $0.limits = RejectionTests.limits()
             $0.problemRenderer = Self.renderer
         }) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send(request)
                 let response = try client.readResponse()
@@ -39,7 +40,7 @@ import Testing
 
     @Test func aHandlersOwnResponsesAreLeftAlone() async throws {
         try await withServer(router: demoRouter(), configure: { $0.problemRenderer = Self.renderer }) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(try client.readResponse().status == 200)

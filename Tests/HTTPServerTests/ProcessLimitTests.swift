@@ -9,7 +9,7 @@ import TestSupport
         let child = try ChildServer(shellPrefix: "ulimit -n 40 &&")
         defer { child.stop() }
         let port = child.port
-        let clients = try await onThread {
+        let clients = try await offPool {
             try (0..<60).map { _ in
                 let client = try RawClient(port: port)
                 try client.send("GET /runs/demo HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -23,7 +23,7 @@ import TestSupport
         let used = child.cpuTicks - before
         #expect(used < Int(sysconf(Int32(_SC_CLK_TCK))) / 4, "backing off, not spinning: \(used) ticks in 1 s")
         for client in clients { client.close() }
-        let fresh = try await onThread { () -> Int in
+        let fresh = try await offPool { () -> Int in
             let client = try RawClient(port: port, readTimeout: TestTime.scaled(seconds: 10))
             try client.send("GET /runs/demo HTTP/1.1\r\nHost: x\r\n\r\n")
             return try client.readResponse().status

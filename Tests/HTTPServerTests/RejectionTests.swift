@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Every rejection gets a response (then a close where framing is unreliable), over raw sockets.
@@ -35,7 +36,7 @@ import Testing
     @Test(arguments: cases)
     func answersThenCloses(_ testCase: RequestCase) async throws {
         try await withServer(router: demoRouter(), configure: { $0.limits = Self.limits() }) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send(testCase.request)
                 let response = try client.readResponse()
@@ -50,7 +51,7 @@ import Testing
 
     @Test func a413ReachesAClientThatKeepsSendingItsBody() async throws {
         try await withServer(router: demoRouter(), configure: { $0.limits = Self.limits() }) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n")
                 // Keep sending the body the server refused: the server reads and discards it while
@@ -67,7 +68,7 @@ import Testing
         var limits = HTTPLimits()
         limits.maxConnections = 2
         try await withServer(router: demoRouter(), configure: { $0.limits = limits }) { server, port in
-            try await onThread {
+            try await offPool {
                 let first = try RawClient(port: port)
                 let second = try RawClient(port: port)
                 for client in [first, second] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 @Suite struct ServerBasicsTests {
@@ -13,7 +14,7 @@ import Testing
 
     @Test func routesWithParametersAndKeepsTheConnectionAlive() async throws {
         try await withServer(router: demoRouter()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /runs/r%20one HTTP/1.1\r\nHost: x\r\n\r\n")
                 let first = try client.readResponse()
@@ -32,7 +33,7 @@ import Testing
 
     @Test func streamsAChunkedBody() async throws {
         try await withServer(router: demoRouter()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n")
                 let response = try client.readResponse()
@@ -46,7 +47,7 @@ import Testing
 
     @Test func echoesABodyByContentLength() async throws {
         try await withServer(router: demoRouter()) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world")
                 #expect(try client.readResponse().text == "hello world")
@@ -59,7 +60,7 @@ import Testing
         configuration.ioQueues = 1
         let server = HTTPServer(configuration: configuration, router: demoRouter())
         let port = try server.start()
-        let client = try await onThread { () -> RawClient in
+        let client = try await offPool { () -> RawClient in
             let client = try RawClient(port: port)
             try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
             _ = try client.readResponse()
@@ -67,7 +68,7 @@ import Testing
         }
         await server.shutdown(gracePeriod: .seconds(2))
         #expect(server.connectionCount == 0)
-        #expect(try await onThread { client.isClosedByServer() })
+        #expect(try await offPool { client.isClosedByServer() })
         #expect(throws: (any Error).self) { try RawClient(port: port) }
     }
 }

@@ -2,6 +2,7 @@ import Posix
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Streamed bodies: backpressure from a slow reader, no lost bytes, errors when the client leaves.
@@ -26,7 +27,7 @@ import Testing
         }
         router.get("/hello") { _ in HTTPResponse(bytes: Array("hello".utf8)) }
         try await withServer(router: router) { _, port in
-            let client = try await onThread { () -> RawClient in
+            let client = try await offPool { () -> RawClient in
                 let client = try RawClient(port: port, receiveBuffer: 65536)
                 try client.send("GET /large HTTP/1.1\r\nHost: x\r\n\r\n")
                 return client
@@ -35,14 +36,14 @@ import Testing
             let whileStalled = produced.load(ordering: .relaxed)
             #expect(whileStalled < 8 << 20, "the writer waits for the reader (produced \(whileStalled) bytes)")
 
-            let other = try await onThread {
+            let other = try await offPool {
                 let other = try RawClient(port: port)
                 try other.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                 return try other.readResponse().text
             }
             #expect(other == "hello", "a stalled stream does not block other clients")
 
-            let body = try await onThread {
+            let body = try await offPool {
                 client.setReceiveBuffer(1 << 20)   // read the rest quickly
                 return try client.readResponse().body
             }
@@ -73,7 +74,7 @@ import Testing
             })
         }
         try await withServer(router: router) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n")
                 Thread.sleep(forTimeInterval: 0.05)
@@ -92,7 +93,7 @@ import Testing
             })
         }
         try await withServer(router: router) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /broken HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(throws: RawClient.Failure.self) { try client.readResponse() }
@@ -111,7 +112,7 @@ import Testing
             return HTTPResponse(bytes: Array("released".utf8))
         }
         try await withServer(router: router) { _, port in
-            let clients = try await onThread {
+            let clients = try await offPool {
                 try (0..<200).map { _ in
                     let client = try RawClient(port: port)
                     try client.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -120,7 +121,7 @@ import Testing
             }
             #expect(await eventually { waiting.load(ordering: .relaxed) == 200 })
             release.continuation.finish()
-            let answers = try await onThread { try clients.map { try $0.readResponse().text } }
+            let answers = try await offPool { try clients.map { try $0.readResponse().text } }
             #expect(answers.allSatisfy { $0 == "released" }, "\(answers.filter { $0 != "released" }.prefix(3))")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Header, body, idle and write timeouts over raw sockets, with timeouts of 400 ms so the
@@ -7,7 +8,7 @@ import Testing
 @Suite struct TimeoutTests {
     @Test func aHalfSentHeadGets408AfterTheHeaderTimeout() async throws {
         try await withServer(router: demoRouter(), configure: { $0.limits = quickLimits() }) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n")
                 let response = try client.readResponse()
@@ -20,7 +21,7 @@ import Testing
 
     @Test func aHalfSentBodyGets408AfterTheBodyTimeout() async throws {
         try await withServer(router: demoRouter(), configure: { $0.limits = quickLimits() }) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
                 let response = try client.readResponse()
@@ -33,7 +34,7 @@ import Testing
 
     @Test func aConnectionThatSendsNothingIsClosedSilently() async throws {
         try await withServer(router: demoRouter(), configure: { $0.limits = quickLimits() }) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 #expect(try client.readToEnd().isEmpty)
             }
@@ -42,7 +43,7 @@ import Testing
 
     @Test func anIdleKeepAliveConnectionIsClosedSilently() async throws {
         try await withServer(router: demoRouter(), configure: { $0.limits = quickLimits() }) { server, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port)
                 try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(try client.readResponse().status == 200)
@@ -56,7 +57,7 @@ import Testing
         var limits = quickLimits()
         limits.headerReadTimeout = .seconds(1)
         try await withServer(router: demoRouter(), configure: { $0.limits = limits }) { server, port in
-            try await onThread {
+            try await offPool {
                 var slowClients: [RawClient] = []
                 for _ in 0..<300 {
                     let client = try RawClient(port: port)
@@ -82,7 +83,7 @@ import Testing
         router.get("/big") { _ in HTTPResponse(bytes: big) }
         let exchanges = ExchangeRecorder()
         try await withServer(router: router, middleware: [exchanges], configure: { $0.limits = quickLimits() }) { _, port in
-            try await onThread {
+            try await offPool {
                 let client = try RawClient(port: port, receiveBuffer: 4096)
                 try client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
                 Thread.sleep(forTimeInterval: 1.5)

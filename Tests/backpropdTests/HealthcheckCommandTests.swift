@@ -1,6 +1,8 @@
 import CommandLineOptions
 import Foundation
 import Testing
+import TestSupport
+@testable import HTTPServer
 @testable import backpropd
 
 @Suite struct HealthcheckCommandTests {
@@ -32,34 +34,28 @@ import Testing
     @Test func exitsZeroOnlyWhileTheServerAnswers200() async throws {
         let server = try await ServerProcess.start(["--data-dir", temporaryDirectory("healthcheck")])
         let port = String(server.port)
-        #expect(try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port]).status == 0)
-        #expect(try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port, "--path", "/readyz"]).status == 0)
+        #expect(try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port], mergingErrors: true).status == 0)
+        #expect(try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port, "--path", "/readyz"], mergingErrors: true).status == 0)
 
-        let missing = try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port, "--path", "/no-such-route"])
+        let missing = try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port, "--path", "/no-such-route"], mergingErrors: true)
         #expect(missing.status == 1)
         #expect(missing.output.contains("answered 404"))
 
         server.signal(SIGTERM)
         #expect(await server.waitForExit(timeout: 20) == 0)
-        let stopped = try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port])
+        let stopped = try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port], mergingErrors: true)
         #expect(stopped.status == 1)
         #expect(stopped.output.contains("refused"))
     }
 
     @Test func givesUpOnASilentServerAtItsTimeout() async throws {
-        // A listener that accepts (the kernel completes the handshake) but never answers.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try #require(withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } } == 0)
-        try #require(listen(listener, 4) == 0)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-        let port = String(UInt16(bigEndian: address.sin_port))
+        // A listener that never accepts (the kernel completes the handshake) and so never answers:
+        // HTTPServer's own listening socket, with nobody serving it.
+        let listener = try #require(try Socket.listen(host: "127.0.0.1", port: 0, backlog: 4).first)
+        defer { close(listener.fd) }
+        let port = String(listener.port)
 
-        let silent = try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port, "--timeout", "1"])
+        let silent = try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port, "--timeout", "1"], mergingErrors: true)
         #expect(silent.status == 1)
         #expect(silent.output.contains("no response in time"))
     }

@@ -88,7 +88,7 @@ import Testing
     /// the command line shows in `ps` without a word.
     @Test func aReachableAddressNeedsATokenOrAnExplicitOptOut() async throws {
         let (status, output) = try await runProcess(ServerProcess.executable, ["serve", "--host", "0.0.0.0", "--port", "0",
-                                                                               "--data-dir", temporaryDirectory("open")])
+                                                                               "--data-dir", temporaryDirectory("open")], mergingErrors: true)
         #expect(status == 1)
         #expect(output.contains("refusing to serve 0.0.0.0 without an API token") && output.contains("--allow-unauthenticated"), "\(output)")
 
@@ -177,14 +177,14 @@ import Testing
     }
 
     @Test func unusableDataDirectoryIsAClearStartUpError() async throws {
-        let (status, output) = try await runProcess(ServerProcess.executable, ["--port", "0", "--data-dir", "/proc/version/data"])
+        let (status, output) = try await runProcess(ServerProcess.executable, ["--port", "0", "--data-dir", "/proc/version/data"], mergingErrors: true)
         #expect(status == 1)
         #expect(output.contains("data directory /proc/version/data is not usable"))
         #expect(output.contains("--data-dir"))
     }
 
     @Test func helpListsFlagsWithTheirVariablesAndJSONLogsAreOneObjectPerLine() async throws {
-        let (status, help) = try await runProcess(ServerProcess.executable, ["serve", "--help"])
+        let (status, help) = try await runProcess(ServerProcess.executable, ["serve", "--help"], mergingErrors: true)
         #expect(status == 0)
         #expect(help.contains("--api-token TOKEN") && help.contains("BACKPROPD_API_TOKEN"))
 

@@ -93,16 +93,3 @@ func curl(_ arguments: [String]) async throws -> (status: Int32, output: String)
     try await runProcess("/usr/bin/env", ["curl", "--silent", "--show-error"] + arguments)
 }
 
-/// Runs a program to its end on a Dispatch thread, never on a Swift concurrency thread: the
-/// in-process server's handlers need those, and the machine may have only two.
-func runProcess(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            do {
-                continuation.resume(returning: try ChildProcess.run(executable, arguments))
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
-    }
-}

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TestSupport
 @testable import BackpropService
 
 /// A BackpropService on 127.0.0.1 and a free port with its own temporary data directory.
@@ -59,20 +60,9 @@ func withService<T>(dataDirectory: String? = nil, configure: @escaping @Sendable
 
 let quietLogDescriptor = open("/dev/null", O_WRONLY)
 
-func temporaryDirectory(_ purpose: String) -> String {
-    let path = NSTemporaryDirectory() + "backpropd-\(purpose)-\(UUID().uuidString)"
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
 
 /// A small request body for runs that finish in milliseconds.
 func quickRunBody(alphas: [Double] = [0.5, 1, 2], iterations: Int = 300, errorEvery: Int = 10, hiddenSize: Int = 4, extra: String = "") -> String {
     #"{"dataset": "xor", "alphas": \#(alphas), "hidden_size": \#(hiddenSize), "iterations": \#(iterations), "error_every": \#(errorEvery)\#(extra)}"#
 }
 
-/// Runs blocking work (disk, fsync) on a Dispatch thread, never on a Swift concurrency thread.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
-}

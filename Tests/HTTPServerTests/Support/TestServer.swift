@@ -57,21 +57,6 @@ func demoRouter() -> Router {
     return router
 }
 
-/// Runs a command, returning its exit status and standard output.
-func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    try ChildProcess.run("/usr/bin/env", arguments)
-}
-
-/// Runs blocking client code on its own thread, so it never occupies one of the few threads of
-/// Swift's cooperative pool that `.concurrent` handlers need (that could deadlock on 2 cores).
-func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try work() }) }
-        thread.stackSize = 1 << 20
-        thread.start()
-    }
-}
-
 /// Polls `condition` every 10 ms for up to `seconds`: for effects that happen on the server's
 /// queues shortly after the client observed its answer.
 func eventually(within seconds: Double = 5, _ condition: () -> Bool) async -> Bool {

@@ -104,22 +104,4 @@ func jsonObject(_ text: String) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
 }
 
-func temporaryDirectory(_ purpose: String) -> String {
-    let path = NSTemporaryDirectory() + "backpropd-\(purpose)-\(UUID().uuidString)"
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
 
-/// Runs a program to its end (stdout and stderr together) on a Dispatch thread, never on a Swift
-/// concurrency thread.
-func runProcess(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            do {
-                continuation.resume(returning: try ChildProcess.run(executable, arguments, mergingErrors: true))
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
-    }
-}
