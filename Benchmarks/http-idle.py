@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Idle keep-alive connections against HTTPBench: memory and whether they slow active clients.
 
-Usage: Benchmarks/http-idle.py [--idle 1000] [--duration 8] [--rounds 3]
-Starts .build/release/HTTPBench (build it first: swift build -c release --product HTTPBench), then
-per round, without and with IDLE idle keep-alive connections (each made one request, then holds):
+Usage: Benchmarks/http-idle.py [--idle 1000] [--duration 8] [--rounds 3] [--binary PATH]
+Starts .build/release/HTTPBench (build it first: swift build -c release --product HTTPBench; or
+--binary, a release HTTPBench built elsewhere), then
+per round, without and with IDLE idle keep-alive connections (each made one request, then holds;
+they come from --clients other loopback addresses, 10 by default: see hold_idle):
   - a 64-connection wrk load on GET /runs/demo, and
   - at the same time a 65th client (wrk -t1 -c1) whose latency is the figure of interest,
 and reports the server's VmRSS, the load's req/s and the 65th client's p50/p99 (medians of rounds).
@@ -39,11 +41,14 @@ def parse(output):
     return rps, p50, p99, int(errors.group(1)) if errors else 0
 
 
-def hold_idle(port, count):
+def hold_idle(port, count, clients):
+    """`count` idle connections from `clients` loopback addresses (127.0.1.1, 127.0.1.2, …): the
+    server admits at most 1,000 connections per client address (HTTPLimits.maxConnectionsPerClient,
+    issue 16), so 1,000 idle ones from 127.0.0.1 would leave the load's 65 connections only 429s."""
     held = []
     request = b"GET /runs/demo HTTP/1.1\r\nHost: bench\r\n\r\n"
-    for _ in range(count):
-        s = socket.create_connection(("127.0.0.1", port))
+    for index in range(count):
+        s = socket.create_connection(("127.0.0.1", port), source_address=(f"127.0.1.{1 + index % clients}", 0))
         s.sendall(request)
         received = b""
         while b"\r\n\r\n" not in received or len(received) < received.index(b"\r\n\r\n") + 4 + 597:
@@ -58,8 +63,10 @@ def main():
     options.add_argument("--duration", type=int, default=8)
     options.add_argument("--rounds", type=int, default=3)
     options.add_argument("--port", type=int, default=18990)
+    options.add_argument("--clients", type=int, default=10, help="loopback addresses the idle connections come from (1-250)")
+    options.add_argument("--binary", default=os.path.join(ROOT, ".build/release/HTTPBench"))
     args = options.parse_args()
-    server = subprocess.Popen([os.path.join(ROOT, ".build/release/HTTPBench"), "--port", str(args.port), "--body", BODY],
+    server = subprocess.Popen([args.binary, "--port", str(args.port), "--body", BODY],
                               stderr=subprocess.DEVNULL)
     time.sleep(0.5)
     url = f"http://127.0.0.1:{args.port}/runs/demo"
@@ -69,7 +76,7 @@ def main():
         subprocess.run(["wrk", "-t2", "-c64", "-d2s", url], stdout=subprocess.DEVNULL, check=True)
         for round in range(args.rounds):
             for scenario in ("without", "with"):
-                held = hold_idle(args.port, args.idle) if scenario == "with" else []
+                held = hold_idle(args.port, args.idle, args.clients) if scenario == "with" else []
                 time.sleep(0.5)
                 rss_idle = vm(server.pid, "VmRSS")
                 load = wrk(["-t2", "-c64", f"-d{args.duration}s", url])
