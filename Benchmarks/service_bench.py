@@ -231,10 +231,14 @@ def bench_memory(sweeps, binary=None):
         server.stop()
         start = time.perf_counter()
         restarted = Server("--workers", "2", data_dir=directory, binary=binary)
+        # Since issue 16 the stored runs load after the server listens: /readyz says 200 once they have.
+        while restarted.request("GET", "/readyz")[0] != 200:
+            time.sleep(0.1)
         reload_seconds = time.perf_counter() - start
         time.sleep(0.5)
         reloaded = rss_mb(restarted.process.pid)
-        _, _, page = restarted.request("GET", "/runs?limit=1000")
+        status, _, page = restarted.request("GET", "/runs?limit=1000")
+        assert status == 200, (status, page[:300])
         count = len(json.loads(page)["runs"])
         restarted.stop()
         disk = sum(os.path.getsize(os.path.join(directory, "runs", name)) for name in os.listdir(os.path.join(directory, "runs")))
