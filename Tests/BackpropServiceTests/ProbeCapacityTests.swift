@@ -16,8 +16,15 @@ import HTTPServer
         return socket
     }
 
+    /// The held heads must outlive every probe: with the default 10 s head timeout, a slow run (the
+    /// suite under ThreadSanitizer took 193 s for this test) saw them closed first, and then
+    /// `/runs` was served (200) instead of refused.
+    static func holdingHeads(_ configuration: inout ServiceConfiguration) {
+        configuration.http.headerReadTimeout = .seconds(3600)
+    }
+
     @Test func probesAndMetricsAreAnsweredAtTheConnectionLimit() async throws {
-        try await withService(configure: { $0.http.maxConnections = 8; $0.http.maxConnectionsPerClient = 8 }) { service in
+        try await withService(configure: { Self.holdingHeads(&$0); $0.http.maxConnections = 8; $0.http.maxConnectionsPerClient = 8 }) { service in
             let held = try await offPool { try (0..<8).map { _ in try Self.halfSentHead(port: service.port) } }
             defer { for socket in held { socket.close() } }
             // Each on a new connection (URLSession would reuse a kept-alive one).
@@ -31,7 +38,7 @@ import HTTPServer
     }
 
     @Test func oneClientCannotTakeEveryConnection() async throws {
-        try await withService(configure: { $0.http.maxConnectionsPerClient = 4 }) { service in
+        try await withService(configure: { Self.holdingHeads(&$0); $0.http.maxConnectionsPerClient = 4 }) { service in
             let held = try await offPool { try (0..<4).map { _ in try Self.halfSentHead(port: service.port) } }
             defer { for socket in held { socket.close() } }
             let refused = try await offPool { try SchemaAgreementTests.exchange(port: service.port, "GET /runs HTTP/1.1\r\nHost: p\r\nConnection: close\r\n", body: nil) }
@@ -42,7 +49,7 @@ import HTTPServer
     }
 
     @Test func theAdminPortServesProbesAndMetricsOnConnectionsOfItsOwn() async throws {
-        try await withService(configure: { $0.http.maxConnections = 2; $0.http.reservedConnections = 1; $0.adminPort = 0 }) { service in
+        try await withService(configure: { Self.holdingHeads(&$0); $0.http.maxConnections = 2; $0.http.reservedConnections = 1; $0.adminPort = 0 }) { service in
             let adminPort = try #require(service.service.adminPort)
             #expect(adminPort != service.port)
             // Every place of the main port held, the reserved one too.
