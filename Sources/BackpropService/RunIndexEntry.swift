@@ -15,8 +15,10 @@ struct RunIndexEntry: Sendable, Equatable {
     var finishedAt: Timestamp?
     var status: RunLifecycle.Status
     var name: String?
-    /// The name folded for `q=` (case-insensitive containment).
-    var foldedName: String
+    /// The name folded for `q=` (case-insensitive containment), as UTF-8: a `q` that matches no
+    /// name is looked for in every one, and comparing bytes is far cheaper than comparing
+    /// Characters (BENCHMARKS.md, issue 14).
+    var foldedName: [UInt8]
     var labels: [String: String]
     var best: Best?
 
@@ -26,13 +28,34 @@ struct RunIndexEntry: Sendable, Equatable {
         finishedAt = run.finishedAt
         status = run.status
         name = run.name
-        foldedName = Self.fold(run.name ?? "")
+        foldedName = Array(Self.fold(run.name ?? "").utf8)
         labels = run.labels
         best = run.best.map { Best(trial: $0.index, alpha: $0.result.alpha, hiddenSize: $0.result.hiddenSize, finalError: $0.result.finalError) }
     }
 
     /// Case-insensitive matching as a user expects it of a search box: Unicode lowercase.
     static func fold(_ text: String) -> String { text.lowercased() }
+
+    /// Whether `haystack` holds `needle` (UTF-8 of folded text; an empty needle is everywhere).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var start = 0
+                let last = hay.count - pin.count
+                while start <= last {
+                    if hay[start] == first {
+                        var offset = 1
+                        while offset < pin.count && hay[start + offset] == pin[offset] { offset += 1 }
+                        if offset == pin.count { return true }
+                    }
+                    start += 1
+                }
+                return false
+            }
+        }
+    }
 
     /// Where the run is in the `created_at` order (newest first).
     var createdKey: RunListKey { RunListKey(sort: .createdAt, createdAt: createdAt, id: id) }

@@ -11,9 +11,9 @@ struct RunQuery: Sendable, Equatable {
     var labels: [Label] = []
     /// `q` as given, and folded like the names it is looked for in.
     var text: String? {
-        didSet { foldedText = text.map(RunIndexEntry.fold) }
+        didSet { foldedText = text.map { Array(RunIndexEntry.fold($0).utf8) } }
     }
-    private(set) var foldedText: String?
+    private(set) var foldedText: [UInt8]?
     var status: RunLifecycle.Status?
     var sort = RunListSort.createdAt
     var limit = 50
@@ -39,7 +39,7 @@ struct RunQuery: Sendable, Equatable {
             } else if !q.isEmpty {
                 // An initializer's assignments skip `didSet`: fold here too.
                 text = q
-                foldedText = RunIndexEntry.fold(q)
+                foldedText = Array(RunIndexEntry.fold(q).utf8)
             }
         }
         let statuses = RunLifecycle.Status.allCases.map(\.rawValue).joined(separator: ", ")
@@ -53,7 +53,7 @@ struct RunQuery: Sendable, Equatable {
     func matches(_ entry: RunIndexEntry) -> Bool {
         if let status, entry.status != status { return false }
         for label in labels where entry.labels[label.key] != label.value { return false }
-        if let foldedText, !entry.foldedName.contains(foldedText) { return false }
+        if let foldedText, !RunIndexEntry.contains(entry.foldedName, foldedText) { return false }
         return true
     }
 

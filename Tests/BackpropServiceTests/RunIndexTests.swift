@@ -91,6 +91,15 @@ import Testing
         }
     }
 
+    /// `q=` compares the folded name's UTF-8 bytes: the same answers as String containment.
+    @Test(arguments: [("älpha run", "älpha", true), ("älpha run", "run", true), ("älpha run", "älpha run", true),
+                      ("älpha run", "älpha runs", false), ("älpha", "", true), ("", "a", false), ("aab", "ab", true),
+                      ("beta #1", "beta #2", false), ("ä", "a", false), ("a\u{301}", "a\u{301}", true), ("x", "xx", false)])
+    func theNameSearchFindsBytesWhereTheStringIs(name: String, text: String, found: Bool) {
+        #expect(RunIndexEntry.contains(Array(name.utf8), Array(text.utf8)) == found)
+        #expect(text.isEmpty || name.contains(text) == found, "the string answer agrees")
+    }
+
     @Test func filtersMeanWhatTheySay() {
         let index = Self.index
         var query = RunQuery()
