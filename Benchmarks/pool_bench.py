@@ -57,6 +57,12 @@ class Server:
             self.port = listening_port(self.process.pid)
         if self.port is None:
             raise SystemExit(f"backpropd did not start (exit {self.process.poll()})")
+        # Since issue 16 the server listens before it has loaded its stored runs (even none) and
+        # answers 503 until then: wait for /readyz.
+        while self.request("GET", "/readyz")[0] != 200:
+            if time.time() > deadline:
+                raise SystemExit("backpropd never became ready")
+            time.sleep(0.05)
 
     def request(self, method, path, body=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
