@@ -194,7 +194,7 @@ import TestSupport
     /// `Connection: close`). Blocking: call it off the Swift concurrency threads.
     static func exchange(port: Int, _ head: String, body: String?) throws -> (status: Int, text: String) {
         struct Failure: Error, CustomStringConvertible { var description: String }
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + TestTime.scaled(.seconds(60))
         let socket = try ClientSocket(host: "127.0.0.1", port: port, before: deadline)
         var request = head
         if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)" } else { request += "\r\n" }

@@ -35,7 +35,9 @@ struct APIClient: Sendable {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
-        configuration.timeoutIntervalForRequest = 120
+        // Scaled like every other wait of the tests: under a sanitizer on a busy machine a whole
+        // suite's servers were silent for over 120 s (ci-reliability, TSan, 2026-12-07).
+        configuration.timeoutIntervalForRequest = TestTime.scaled(120.0)
         session = URLSession(configuration: configuration)
     }
 
