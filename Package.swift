@@ -47,8 +47,9 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["Posix"]),
         // The dashboard's files and the OpenAPI document are embedded at build time
         // (DashboardFiles, OpenAPIFiles) by the EmbedFiles plugin.
-        .target(name: "BackpropService", dependencies: ["Backprop", "HTTPServer", "Posix"],
-                exclude: ["Dashboard", "OpenAPI"], plugins: ["EmbedFilesPlugin"]),
+        .target(
+            name: "BackpropService", dependencies: ["Backprop", "HTTPServer", "Posix"],
+            exclude: ["Dashboard", "OpenAPI"], plugins: ["EmbedFilesPlugin"]),
         // The command-line option parser of backpropd and the bench executables.
         .target(name: "CommandLineOptions"),
         .executableTarget(name: "backpropd", dependencies: ["Backprop", "HTTPServer", "BackpropService", "Posix", "CommandLineOptions"]),

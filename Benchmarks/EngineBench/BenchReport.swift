@@ -1,5 +1,6 @@
 import Backprop
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,17 +29,20 @@ struct BenchReport {
     let variantLabels: [(EngineWorkload, [String])]
 
     var text: String {
-        var lines = ["| case | engine, 1 thread | engine, \(threads) threads | plain C -O3 | C reordered | JAX jit | numpy "
-                        + "| 1 thread / JAX | \(threads) threads / JAX | 1 thread / C | 1 thread / numpy |",
-                     "|---|---|---|---|---|---|---|---|---|---|---|"]
+        var lines = [
+            "| case | engine, 1 thread | engine, \(threads) threads | plain C -O3 | C reordered | JAX jit | numpy "
+                + "| 1 thread / JAX | \(threads) threads / JAX | 1 thread / C | 1 thread / numpy |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for workload in cases {
             let name = workload.name
             let engine = samples.median(name, "engine"), all = samples.median(name, "engine threads")
             let jax = bestJAX(name)
-            lines.append("| \(workload.label) | \(seconds(engine)) | \(seconds(all)) | \(seconds(samples.median(name, "C"))) "
-                + "| \(seconds(samples.median(name, "C reordered"))) | \(seconds(jax?.seconds))\(jax.map { " (\($0.variant))" } ?? "") "
-                + "| \(seconds(samples.median(name, "numpy"))) | \(ratio(engine, jax?.seconds)) | \(ratio(all, jax?.seconds)) "
-                + "| \(ratio(engine, samples.median(name, "C"))) | \(ratio(engine, samples.median(name, "numpy"))) |")
+            lines.append(
+                "| \(workload.label) | \(seconds(engine)) | \(seconds(all)) | \(seconds(samples.median(name, "C"))) "
+                    + "| \(seconds(samples.median(name, "C reordered"))) | \(seconds(jax?.seconds))\(jax.map { " (\($0.variant))" } ?? "") "
+                    + "| \(seconds(samples.median(name, "numpy"))) | \(ratio(engine, jax?.seconds)) | \(ratio(all, jax?.seconds)) "
+                    + "| \(ratio(engine, samples.median(name, "C"))) | \(ratio(engine, samples.median(name, "numpy"))) |")
         }
         lines += ["", "Plans the engine chose (the service and `backpropd train` use the same):", ""]
         for workload in cases {
@@ -66,9 +70,10 @@ struct BenchReport {
         for calibration in EngineCalibration.shared.calibrations {
             let timings = calibration.seconds.sorted { $0.value < $1.value }
                 .map { "\($0.key) \(fixed($0.value * 1e6, 2))" }.joined(separator: ", ")
-            lines.append("- \(calibration.shapeClass) (measured on \(calibration.measuredSamples) samples, "
-                + "\(fixed(calibration.milliseconds, 1)) ms): \(timings); side by side "
-                + "\(fixed(calibration.concurrentSlowdown, 2))×")
+            lines.append(
+                "- \(calibration.shapeClass) (measured on \(calibration.measuredSamples) samples, "
+                    + "\(fixed(calibration.milliseconds, 1)) ms): \(timings); side by side "
+                    + "\(fixed(calibration.concurrentSlowdown, 2))×")
         }
         return lines.joined(separator: "\n")
     }

@@ -1,6 +1,7 @@
 import Backprop
 import CommandLineOptions
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,38 +13,38 @@ import Darwin
 /// compiles C and reads `../shared/bench` at run time.
 struct EngineBenchCommand {
     static let help = """
-    usage: EngineBench [options]       (build with -c release: swift run -c release EngineBench)
+        usage: EngineBench [options]       (build with -c release: swift run -c release EngineBench)
 
-    Times, interleaved round by round (medians reported):
-      (a) the notebook's sweep: xor, 7 alphas × 60000 iterations, hidden 4, curve and direction counts
-      (b) the same with hidden 32
-      (c) numpy_scale.py's case: 256 samples × 16 inputs, hidden 64, 2000 iterations, alpha 0.01
-    the engine as the service trains them (its calibrated plan) on one thread and on --threads,
-    against Benchmarks/jax_engine.py (JAX jit, float64, one thread, compile excluded),
-    numpy (../shared/bench/numpy_sweep.py for (a) and (b), ~11 s each, --numpy-rounds times;
-    numpy_scale.py for (c) every round) and Benchmarks/plain_c_loop.c (cc -O3 at bench time,
-    natural and --reordered loop orders); then every code path, layout and split the calibration
-    chooses from, and what the calibration measured.
+        Times, interleaved round by round (medians reported):
+          (a) the notebook's sweep: xor, 7 alphas × 60000 iterations, hidden 4, curve and direction counts
+          (b) the same with hidden 32
+          (c) numpy_scale.py's case: 256 samples × 16 inputs, hidden 64, 2000 iterations, alpha 0.01
+        the engine as the service trains them (its calibrated plan) on one thread and on --threads,
+        against Benchmarks/jax_engine.py (JAX jit, float64, one thread, compile excluded),
+        numpy (../shared/bench/numpy_sweep.py for (a) and (b), ~11 s each, --numpy-rounds times;
+        numpy_scale.py for (c) every round) and Benchmarks/plain_c_loop.c (cc -O3 at bench time,
+        natural and --reordered loop orders); then every code path, layout and split the calibration
+        chooses from, and what the calibration measured.
 
-    BACKPROPD_ISA=avx2 (or baseline) caps the engine's instruction set, to stand in for an older
-    CPU; the bench then caps JAX (--xla_cpu_max_isa), numpy (NPY_DISABLE_CPU_FEATURES) and
-    OpenBLAS (OPENBLAS_CORETYPE=Haswell) the same way. The C loop is built for baseline x86-64.
+        BACKPROPD_ISA=avx2 (or baseline) caps the engine's instruction set, to stand in for an older
+        CPU; the bench then caps JAX (--xla_cpu_max_isa), numpy (NPY_DISABLE_CPU_FEATURES) and
+        OpenBLAS (OPENBLAS_CORETYPE=Haswell) the same way. The C loop is built for baseline x86-64.
 
-    options:
-      --rounds N          rounds for the engine, JAX and C (medians)                [5]
-      --numpy-rounds N    rounds for numpy's (a) and (b) (0 skips numpy)            [1]
-      --threads N         threads for the "all threads" column          [processors]
-      --cases LIST        which cases, e.g. c or a,b                            [a,b,c]
-      --no-jax            skip JAX
-      --no-variants       skip the table of fixed paths and layouts
-      --shared DIR        the numpy scripts   [../shared/bench beside the repository root]
-      --c-source FILE     the plain C loop    [Benchmarks/plain_c_loop.c in the repository]
-      --jax-script FILE   the JAX peer        [Benchmarks/jax_engine.py in the repository]
-      -h, --help          show this help
+        options:
+          --rounds N          rounds for the engine, JAX and C (medians)                [5]
+          --numpy-rounds N    rounds for numpy's (a) and (b) (0 skips numpy)            [1]
+          --threads N         threads for the "all threads" column          [processors]
+          --cases LIST        which cases, e.g. c or a,b                            [a,b,c]
+          --no-jax            skip JAX
+          --no-variants       skip the table of fixed paths and layouts
+          --shared DIR        the numpy scripts   [../shared/bench beside the repository root]
+          --c-source FILE     the plain C loop    [Benchmarks/plain_c_loop.c in the repository]
+          --jax-script FILE   the JAX peer        [Benchmarks/jax_engine.py in the repository]
+          -h, --help          show this help
 
-    The repository root is the nearest directory with Package.swift above the working directory
-    or above this executable, so the defaults work from any checkout and any directory in it.
-    """
+        The repository root is the nearest directory with Package.swift above the working directory
+        or above this executable, so the defaults work from any checkout and any directory in it.
+        """
 
     let rounds: Int
     let numpyRounds: Int
@@ -56,8 +57,9 @@ struct EngineBenchCommand {
     let jaxScript: String
 
     init(arguments: [String]) throws(UsageError) {
-        let options = try OptionParser(arguments, valued: ["rounds", "numpy-rounds", "threads", "cases", "shared", "c-source", "jax-script"],
-                                       flags: ["no-jax", "no-variants"])
+        let options = try OptionParser(
+            arguments, valued: ["rounds", "numpy-rounds", "threads", "cases", "shared", "c-source", "jax-script"],
+            flags: ["no-jax", "no-variants"])
         rounds = try options.integer("rounds", default: 5, in: 1...1000)
         numpyRounds = try options.integer("numpy-rounds", default: 1, in: 0...100)
         threads = try options.integer("threads", default: EngineCalibration.shared.threads, in: 1...64)
@@ -90,7 +92,8 @@ struct EngineBenchCommand {
         }
         let binary = String(cString: made) + "/plain_c_loop"
         guard let compiled = Subprocess.run("cc", ["-O3", "-o", binary, cSource, "-lm"], environment: environment.variables),
-              compiled.status == 0 else {
+            compiled.status == 0
+        else {
             printError("EngineBench: cannot compile \(cSource) with cc -O3 (run from the package root or give --c-source)")
             return 1
         }
@@ -121,7 +124,8 @@ struct EngineBenchCommand {
                 for workload in cases {
                     let sweep = workload.name != "(c)"
                     guard round < (sweep ? numpyRounds : max(rounds, numpyRounds)) else { continue }
-                    let (script, arguments, key) = sweep
+                    let (script, arguments, key) =
+                        sweep
                         ? ("numpy_sweep.py", [String(workload.specs[0].hiddenSize)], "seconds=")
                         : ("numpy_scale.py", ["--reps", "1"], "TIME ")
                     let outcome = Subprocess.run("python3", [shared + "/" + script] + arguments, environment: environment.variables)
@@ -139,7 +143,8 @@ struct EngineBenchCommand {
     /// runs of each variant.
     private func recordJAX(_ workload: EngineWorkload, into samples: inout BenchSamples, environment: PeerEnvironment) {
         guard let outcome = Subprocess.run("python3", [jaxScript, workload.jaxCase, "--reps", "2"], environment: environment.variables),
-              outcome.status == 0 else {
+            outcome.status == 0
+        else {
             samples.record(workload.name, "JAX", nil)
             return
         }
@@ -160,8 +165,10 @@ struct PeerEnvironment {
     let summary: String
 
     static var current: PeerEnvironment {
-        var variables = ["PATH=" + (getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"),
-                         "OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1", "MKL_NUM_THREADS=1"]
+        var variables = [
+            "PATH=" + (getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"),
+            "OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1", "MKL_NUM_THREADS=1",
+        ]
         if let home = getenv("HOME") { variables.append("HOME=" + String(cString: home)) }
         var xla = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
         var summary = "one thread each"

@@ -14,10 +14,11 @@ struct EngineWorkload: Sendable {
     static let notebookAlphas = [0.001, 0.01, 0.1, 1, 10, 100, 1000]
 
     static func sweep(hidden: Int, alphas: [Double] = notebookAlphas) -> EngineWorkload {
-        EngineWorkload(name: hidden == 4 ? "(a)" : "(b)", label: hidden == 4 ? "(a) sweep, hidden 4" : "(b) sweep, hidden \(hidden)",
-                       dataset: .builtIn(named: "xor")!,
-                       specs: alphas.map { TrialSpec(alpha: $0, hiddenSize: hidden, iterations: 60000, errorEvery: 10000, seed: 1) },
-                       cArguments: ["sweep", String(hidden)], jaxCase: hidden == 4 ? "a" : "b")
+        EngineWorkload(
+            name: hidden == 4 ? "(a)" : "(b)", label: hidden == 4 ? "(a) sweep, hidden 4" : "(b) sweep, hidden \(hidden)",
+            dataset: .builtIn(named: "xor")!,
+            specs: alphas.map { TrialSpec(alpha: $0, hiddenSize: hidden, iterations: 60000, errorEvery: 10000, seed: 1) },
+            cArguments: ["sweep", String(hidden)], jaxCase: hidden == 4 ? "a" : "b")
     }
 
     /// numpy_scale.py's data: `np.random.seed(2); random((256, 15)) < 0.5`, a bias column,
@@ -26,9 +27,10 @@ struct EngineWorkload: Sendable {
         var random = NumpyRandom(seed: 2)
         let bits = (0..<256).map { _ in (0..<15).map { _ in random.nextDouble() < 0.5 ? 1.0 : 0.0 } }
         let dataset = try! Dataset(inputs: bits.map { $0 + [1] }, targets: bits.map { [Double(Int($0[0]) ^ Int($0[1]) ^ Int($0[2]))] })
-        return EngineWorkload(name: "(c)", label: "(c) 256×16, hidden 64, 2000 it.", dataset: dataset,
-                              specs: [TrialSpec(alpha: 0.01, hiddenSize: 64, iterations: 2000, errorEvery: 10000, seed: 1)],
-                              cArguments: ["scale"], jaxCase: "c")
+        return EngineWorkload(
+            name: "(c)", label: "(c) 256×16, hidden 64, 2000 it.", dataset: dataset,
+            specs: [TrialSpec(alpha: 0.01, hiddenSize: 64, iterations: 2000, errorEvery: 10000, seed: 1)],
+            cArguments: ["scale"], jaxCase: "c")
     }()
 
     static let cases = [sweep(hidden: 4), sweep(hidden: 32), scale]
@@ -56,8 +58,10 @@ struct EngineWorkload: Sendable {
         let slices = stride(from: 0, to: specs.count, by: size).map { Array(specs[$0..<min($0 + size, specs.count)]) }
         return Self.seconds {
             DispatchQueue.concurrentPerform(iterations: slices.count) { index in
-                _ = Trainer.train(dataset: dataset, specs: slices[index], codePath: path.narrowed(toHold: slices[index].count),
-                                  cancellation: Cancellation()) { _, _ in }
+                _ = Trainer.train(
+                    dataset: dataset, specs: slices[index], codePath: path.narrowed(toHold: slices[index].count),
+                    cancellation: Cancellation()
+                ) { _, _ in }
             }
         }
     }
@@ -77,8 +81,11 @@ struct EngineWorkload: Sendable {
         }
         if specs.count > 1 && threads > 1 {
             for path in EngineCalibration.paths(layout: .trialsInLanes) where path.width == 8 {
-                rows.append(("split in \(threads) at once, \(path.narrowed(toHold: (specs.count + threads - 1) / threads))",
-                             { self.timeSplit(into: threads, path: path) }))
+                rows.append(
+                    (
+                        "split in \(threads) at once, \(path.narrowed(toHold: (specs.count + threads - 1) / threads))",
+                        { self.timeSplit(into: threads, path: path) }
+                    ))
             }
         }
         return rows

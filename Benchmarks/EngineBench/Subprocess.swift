@@ -10,10 +10,11 @@ enum Subprocess {
 
     /// `program` is looked up in PATH. The child gets `environment` ("NAME=value") only.
     static func run(_ program: String, _ arguments: [String], environment: [String]) -> Outcome? {
-        let variables = Dictionary(environment.map { entry in
-            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-        }, uniquingKeysWith: { $1 })
+        let variables = Dictionary(
+            environment.map { entry in
+                let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+            }, uniquingKeysWith: { $1 })
         guard let (status, output) = try? ChildProcess.run(program, arguments, environment: variables, mergingErrors: true) else { return nil }
         return Outcome(status: status, output: output)
     }

@@ -1,5 +1,6 @@
 // The engine benchmark (BENCHMARKS.md, "Engine"): `swift run -c release EngineBench --help`.
 import CommandLineOptions
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -5,12 +5,13 @@
 //   POST /echo      -> 200 {"bytes":N}, N = request body length
 // Usage: HTTPBench --port 8080 --body body.json [--host 127.0.0.1] [--execution ioQueue|concurrent] [--queues N]
 import Dispatch
+import HTTPServer
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import HTTPServer
 
 var options: [String: String] = [:]
 var arguments = CommandLine.arguments.dropFirst()
@@ -51,8 +52,9 @@ router.get("/runs/demo", execution: execution) { _ in
     HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], bytes: body)
 }
 router.post("/echo", execution: execution) { request in
-    HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"],
-                 bytes: Array(#"{"bytes":\#(request.body.count)}"#.utf8))
+    HTTPResponse(
+        status: .ok, headers: ["Content-Type": "application/json"],
+        bytes: Array(#"{"bytes":\#(request.body.count)}"#.utf8))
 }
 
 var configuration = HTTPServerConfiguration(host: options["host"] ?? "127.0.0.1", port: Int(options["port"] ?? "8080") ?? 8080)

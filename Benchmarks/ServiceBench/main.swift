@@ -7,6 +7,7 @@
 // Usage: ServiceBench [ROUNDS]
 import Backprop
 import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -5,6 +5,7 @@
 // Usage: SplitBench [ROUNDS]
 import Backprop
 import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -21,18 +22,26 @@ struct Case {
 }
 
 let cases = [
-    Case(name: "notebook sweep: 7 trials, hidden 4", specs: notebookAlphas.map {
-        TrialSpec(alpha: $0, hiddenSize: 4, iterations: 60_000, errorEvery: 50, seed: 1)
-    }),
-    Case(name: "16 trials, hidden 4", specs: (1...16).map {
-        TrialSpec(alpha: Double($0) / 4, hiddenSize: 4, iterations: 60_000, errorEvery: 50, seed: 1)
-    }),
-    Case(name: "7 trials, hidden 32", specs: notebookAlphas.map {
-        TrialSpec(alpha: $0, hiddenSize: 32, iterations: 20_000, errorEvery: 50, seed: 1)
-    }),
-    Case(name: "2 trials, hidden 64 (trained alone)", specs: [0.1, 1].map {
-        TrialSpec(alpha: $0, hiddenSize: 64, iterations: 20_000, errorEvery: 50, seed: 1)
-    }),
+    Case(
+        name: "notebook sweep: 7 trials, hidden 4",
+        specs: notebookAlphas.map {
+            TrialSpec(alpha: $0, hiddenSize: 4, iterations: 60_000, errorEvery: 50, seed: 1)
+        }),
+    Case(
+        name: "16 trials, hidden 4",
+        specs: (1...16).map {
+            TrialSpec(alpha: Double($0) / 4, hiddenSize: 4, iterations: 60_000, errorEvery: 50, seed: 1)
+        }),
+    Case(
+        name: "7 trials, hidden 32",
+        specs: notebookAlphas.map {
+            TrialSpec(alpha: $0, hiddenSize: 32, iterations: 20_000, errorEvery: 50, seed: 1)
+        }),
+    Case(
+        name: "2 trials, hidden 64 (trained alone)",
+        specs: [0.1, 1].map {
+            TrialSpec(alpha: $0, hiddenSize: 64, iterations: 20_000, errorEvery: 50, seed: 1)
+        }),
 ]
 
 let avx2 = CodePath(instructionSet: .avx2, width: 4)!
@@ -48,7 +57,8 @@ func now() -> Double {
 func seconds(_ specs: [TrialSpec], shares: [[Int]], path: CodePath) -> Double {
     let train = { @Sendable (share: [Int]) in
         let chosen = share.map { specs[$0] }
-        _ = path == .fastest
+        _ =
+            path == .fastest
             ? Trainer.train(dataset: dataset, specs: chosen, cancellation: Cancellation()) { _, _ in }
             : Trainer.train(dataset: dataset, specs: chosen, codePath: path, cancellation: Cancellation()) { _, _ in }
     }
@@ -81,7 +91,7 @@ for path in paths {
             ("halves on 2 threads", all.count > 1 ? [Array(all[..<half]), Array(all[half...])] : [all]),
             ("WorkSplit, 2 workers", WorkSplit.shares(of: item.specs, dataset: dataset, workers: 2).map(\.trials)),
         ]
-        _ = variants.map { seconds(item.specs, shares: $0.1, path: path) }   // warm up
+        _ = variants.map { seconds(item.specs, shares: $0.1, path: path) }  // warm up
         var timings = Array(repeating: [Double](), count: variants.count)
         for _ in 0..<rounds {
             for (index, variant) in variants.enumerated() { timings[index].append(seconds(item.specs, shares: variant.1, path: path)) }

@@ -9,7 +9,7 @@
 
 let limits: ServiceLimits = {
     var limits = ServiceLimits()
-    limits.maxWork = 1e9   // the default is fine too; a low one exercises the budget messages
+    limits.maxWork = 1e9  // the default is fine too; a low one exercises the budget messages
     return limits
 }()
 

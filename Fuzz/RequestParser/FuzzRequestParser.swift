@@ -34,8 +34,9 @@ func events(of input: [UInt8], chunkSizes: (Int) -> Int) -> [String] {
                 break parsing
             case .head(let parsed):
                 let head = parsed.head
-                log.append("head \(head.method) \(head.target) \(head.path) \(head.queryItems.map { "\($0.name)=\($0.value)" }) "
-                           + "\(head.version) \(head.headers.map { "\($0.name):\($0.value)" }) \(parsed.framing) \(parsed.expectsContinue)")
+                log.append(
+                    "head \(head.method) \(head.target) \(head.path) \(head.queryItems.map { "\($0.name)=\($0.value)" }) "
+                        + "\(head.version) \(head.headers.map { "\($0.name):\($0.value)" }) \(parsed.framing) \(parsed.expectsContinue)")
             case .body(let slice):
                 precondition(!slice.isEmpty, "empty body event")
                 body += slice
@@ -52,8 +53,9 @@ func events(of input: [UInt8], chunkSizes: (Int) -> Int) -> [String] {
                 }
                 break feeding
             }
-            precondition(consumed > before || parser.state != stateBefore || { if case .end = event { true } else { false } }(),
-                         "parse made no progress")
+            precondition(
+                consumed > before || parser.state != stateBefore || { if case .end = event { true } else { false } }(),
+                "parse made no progress")
         }
         pending.removeFirst(consumed)
         if position == input.count && consumed == 0 { break }

@@ -16,9 +16,10 @@ import PackagePlugin
                 .filter { !$0.lastPathComponent.hasPrefix(".") }
                 .sorted { $0.lastPathComponent < $1.lastPathComponent }
             let output = context.pluginWorkDirectoryURL.appending(path: "\(folder)Files.swift")
-            return .buildCommand(displayName: "Embedding \(target.name)/\(folder)", executable: tool,
-                                 arguments: [output.path, "\(folder)Files"] + inputs.map(\.path),
-                                 inputFiles: inputs, outputFiles: [output])
+            return .buildCommand(
+                displayName: "Embedding \(target.name)/\(folder)", executable: tool,
+                arguments: [output.path, "\(folder)Files"] + inputs.map(\.path),
+                inputFiles: inputs, outputFiles: [output])
         }
     }
 }

@@ -50,16 +50,20 @@ struct BatchRun {
             let recorded = Self.recordedPoints(before: done, errorEvery: errorEvery)
             let progressDue = now - lastProgress >= Self.progressInterval
             for trial in 0..<trials where results[trial] == nil && (recorded > reported[trial] || progressDue) {
-                onProgress(trial, TrialSnapshot(iterationsDone: done, newCurvePoints: curve(trial, points: reported[trial]..<recorded),
-                                                 synapses: synapses(trial)))
+                onProgress(
+                    trial,
+                    TrialSnapshot(
+                        iterationsDone: done, newCurvePoints: curve(trial, points: reported[trial]..<recorded),
+                        synapses: synapses(trial)))
                 reported[trial] = recorded
                 lastProgress = now
             }
         }
         let status: TrialStatus = done < iterations ? .cancelled : .succeeded
         for trial in 0..<trials where results[trial] == nil {
-            results[trial] = result(trial, status: status, divergedAt: nil, iterationsDone: done,
-                                    recordedBefore: done, started: started)
+            results[trial] = result(
+                trial, status: status, divergedAt: nil, iterationsDone: done,
+                recordedBefore: done, started: started)
         }
         return results.map { $0! }
     }
@@ -67,8 +71,10 @@ struct BatchRun {
     /// Re-runs `range` from the chunk's saved start one iteration at a time; each trial of
     /// `trials` gets its diverged result at the last finite state. Ends with the batch at
     /// `range.upperBound`, exactly as before (the other trials replay identically).
-    private func replay(_ range: Range<Int>, locating trials: [Int], into results: inout [TrialResult?],
-                        started: ContinuousClock.Instant) {
+    private func replay(
+        _ range: Range<Int>, locating trials: [Int], into results: inout [TrialResult?],
+        started: ContinuousClock.Instant
+    ) {
         batch.restore(from: .chunkStart)
         var pending = trials
         var iteration = range.lowerBound
@@ -81,8 +87,9 @@ struct BatchRun {
                 batch.restore(from: .previousStep)
                 batch.evaluate()
                 for trial in failed {
-                    results[trial] = result(trial, status: .diverged, divergedAt: iteration + 1, iterationsDone: iteration,
-                                            recordedBefore: iteration + 1, started: started)
+                    results[trial] = result(
+                        trial, status: .diverged, divergedAt: iteration + 1, iterationsDone: iteration,
+                        recordedBefore: iteration + 1, started: started)
                 }
                 pending.removeAll { failed.contains($0) }
                 batch.train(iteration..<iteration + 1)
@@ -95,8 +102,10 @@ struct BatchRun {
 
     /// The trial's result from the batch's current (evaluated) state: its recorded curve points
     /// before `recordedBefore`, then a last point for the reported weights.
-    private func result(_ trial: Int, status: TrialStatus, divergedAt: Int?, iterationsDone: Int,
-                        recordedBefore: Int, started: ContinuousClock.Instant) -> TrialResult {
+    private func result(
+        _ trial: Int, status: TrialStatus, divergedAt: Int?, iterationsDone: Int,
+        recordedBefore: Int, started: ContinuousClock.Instant
+    ) -> TrialResult {
         let error = batch.currentError(trial: trial)
         var errorCurve = curve(trial, points: 0..<Self.recordedPoints(before: recordedBefore, errorEvery: errorEvery))
         if errorCurve.last?.iteration != iterationsDone {

@@ -39,8 +39,10 @@ public struct Calibration: Sendable, Hashable {
     /// Wall time the measurements took.
     public let milliseconds: Double
 
-    init(shapeClass: ShapeClass, measuredShape: NetworkShape, threads: Int, seconds: [Candidate: Double],
-                concurrentSlowdown: Double, milliseconds: Double) {
+    init(
+        shapeClass: ShapeClass, measuredShape: NetworkShape, threads: Int, seconds: [Candidate: Double],
+        concurrentSlowdown: Double, milliseconds: Double
+    ) {
         self.shapeClass = shapeClass
         self.measuredShape = measuredShape
         self.threads = max(1, threads)
@@ -62,8 +64,10 @@ public struct Calibration: Sendable, Hashable {
             lhs.secondsPerIteration != rhs.secondsPerIteration
                 ? lhs.secondsPerIteration < rhs.secondsPerIteration
                 : lhs.cpuSecondsPerIteration < rhs.cpuSecondsPerIteration
-        } ?? TrainingPlan(jobs: [trials.map { TrainingPlan.Batch(trials: [$0], path: .scalar, threads: 1) }],
-                          secondsPerIteration: .infinity, cpuSecondsPerIteration: .infinity)
+        }
+            ?? TrainingPlan(
+                jobs: [trials.map { TrainingPlan.Batch(trials: [$0], path: .scalar, threads: 1) }],
+                secondsPerIteration: .infinity, cpuSecondsPerIteration: .infinity)
     }
 
     /// Trials in the lanes: the group cut into `jobs` nearly equal parts (1 … threads), each
@@ -83,8 +87,9 @@ public struct Calibration: Sendable, Hashable {
                 }
             }
             let costs = parts.map { cheapest($0.count).reduce(0) { $0 + $1.seconds } }
-            return TrainingPlan(jobs: jobs, secondsPerIteration: costs.max()! * (jobCount > 1 ? concurrentSlowdown : 1),
-                                cpuSecondsPerIteration: costs.reduce(0, +))
+            return TrainingPlan(
+                jobs: jobs, secondsPerIteration: costs.max()! * (jobCount > 1 ? concurrentSlowdown : 1),
+                cpuSecondsPerIteration: costs.reduce(0, +))
         }
     }
 
@@ -97,24 +102,28 @@ public struct Calibration: Sendable, Hashable {
             for jobCount in 1...min(threads, trials.count) {
                 let parts = Self.split(trials, into: jobCount)
                 let longest = Double(parts.map(\.count).max()!) * time
-                plans.append(TrainingPlan(
-                    jobs: parts.map { $0.map { TrainingPlan.Batch(trials: [$0], path: solo.path, threads: 1) } },
-                    secondsPerIteration: longest * (jobCount > 1 ? concurrentSlowdown : 1),
-                    cpuSecondsPerIteration: Double(trials.count) * time))
+                plans.append(
+                    TrainingPlan(
+                        jobs: parts.map { $0.map { TrainingPlan.Batch(trials: [$0], path: solo.path, threads: 1) } },
+                        secondsPerIteration: longest * (jobCount > 1 ? concurrentSlowdown : 1),
+                        cpuSecondsPerIteration: Double(trials.count) * time))
             }
         }
         for (team, time) in wide where team.threads > 1 && team.threads <= threads {
-            plans.append(TrainingPlan(
-                jobs: [trials.map { TrainingPlan.Batch(trials: [$0], path: team.path, threads: team.threads) }],
-                secondsPerIteration: Double(trials.count) * time,
-                cpuSecondsPerIteration: Double(trials.count * team.threads) * time))
+            plans.append(
+                TrainingPlan(
+                    jobs: [trials.map { TrainingPlan.Batch(trials: [$0], path: team.path, threads: team.threads) }],
+                    secondsPerIteration: Double(trials.count) * time,
+                    cpuSecondsPerIteration: Double(trials.count * team.threads) * time))
         }
         return plans
     }
 
     /// For a count of 0…`count` trials, the batches (size, path) that train them in the least
     /// time on one thread.
-    private func cheapestBatches(upTo count: Int, paths: [(path: CodePath, seconds: Double)]) -> (Int) -> [(size: Int, path: CodePath, seconds: Double)] {
+    private func cheapestBatches(upTo count: Int, paths: [(path: CodePath, seconds: Double)]) -> (Int) -> [(
+        size: Int, path: CodePath, seconds: Double
+    )] {
         var cost = [0.0], last = [(size: 0, path: 0)]
         for trials in stride(from: 1, through: count, by: 1) {
             var choice = (cost: Double.infinity, size: 0, path: 0)

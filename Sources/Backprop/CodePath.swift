@@ -114,15 +114,19 @@ public struct CodePath: Sendable, Hashable, CustomStringConvertible {
 
     /// A batch whose loops are the ones this path names: up to `width` trials in lanes, or one
     /// trial (`alphas.count == 1`) with its hidden units in the lanes.
-    func makeBatch(layout: Layout, shape: NetworkShape, inputs: [Double], targets: [Double], alphas: [Double],
-                   initialSynapses: [[[Double]]], errorEvery: Int, curvePoints: Int) -> any TrainingBatch {
+    func makeBatch(
+        layout: Layout, shape: NetworkShape, inputs: [Double], targets: [Double], alphas: [Double],
+        initialSynapses: [[[Double]]], errorEvery: Int, curvePoints: Int
+    ) -> any TrainingBatch {
         func lanes<Kernel: LaneKernel>(_: Kernel.Type) -> any TrainingBatch {
-            LaneBatch<Kernel>(shape: shape, inputs: inputs, targets: targets, alphas: alphas,
-                              initialSynapses: initialSynapses, errorEvery: errorEvery, curvePoints: curvePoints)
+            LaneBatch<Kernel>(
+                shape: shape, inputs: inputs, targets: targets, alphas: alphas,
+                initialSynapses: initialSynapses, errorEvery: errorEvery, curvePoints: curvePoints)
         }
         func hidden<Kernel: WideKernel>(_: Kernel.Type) -> any TrainingBatch {
-            WideBatch<Kernel>(shape: shape, inputs: inputs, targets: targets, alpha: alphas[0],
-                              initialSynapses: initialSynapses[0], errorEvery: errorEvery, curvePoints: curvePoints)
+            WideBatch<Kernel>(
+                shape: shape, inputs: inputs, targets: targets, alpha: alphas[0],
+                initialSynapses: initialSynapses[0], errorEvery: errorEvery, curvePoints: curvePoints)
         }
         switch (instructionSet, width, layout) {
         case (.avx512, 8, .trialsInLanes): return lanes(AVX512Kernel8.self)

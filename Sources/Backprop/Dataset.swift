@@ -27,7 +27,9 @@ public struct Dataset: Sendable, Hashable, Codable {
         var issues = Self.issues(in: inputs, field: "inputs", maxColumns: limits.maxInputs, limits: limits)
         issues += Self.issues(in: targets, field: "targets", maxColumns: limits.maxOutputs, limits: limits)
         if !inputs.isEmpty, !targets.isEmpty, inputs.count != targets.count {
-            issues.append(ValidationIssue(pointer: "/targets", message: "has \(targets.count) rows but inputs has \(inputs.count): one target row per input row"))
+            issues.append(
+                ValidationIssue(
+                    pointer: "/targets", message: "has \(targets.count) rows but inputs has \(inputs.count): one target row per input row"))
         }
         guard issues.isEmpty, let inputMatrix = Matrix(rowArrays: inputs), let targetMatrix = Matrix(rowArrays: targets) else {
             throw DatasetError(issues: issues)
@@ -53,10 +55,16 @@ public struct Dataset: Sendable, Hashable, Codable {
         }
         for (row, values) in rows.enumerated() {
             if values.count != first.count {
-                issues.append(ValidationIssue(pointer: "/\(field)/\(row)", message: "has \(values.count) values but row 0 has \(first.count): all rows need the same length"))
+                issues.append(
+                    ValidationIssue(
+                        pointer: "/\(field)/\(row)", message: "has \(values.count) values but row 0 has \(first.count): all rows need the same length"
+                    ))
             }
             for (column, value) in values.enumerated() where !value.isFinite || abs(value) > limits.maxMagnitude {
-                issues.append(ValidationIssue(pointer: "/\(field)/\(row)/\(column)", message: "must be a finite number between -\(limits.maxMagnitude) and \(limits.maxMagnitude)"))
+                issues.append(
+                    ValidationIssue(
+                        pointer: "/\(field)/\(row)/\(column)",
+                        message: "must be a finite number between -\(limits.maxMagnitude) and \(limits.maxMagnitude)"))
             }
         }
         return issues
@@ -68,8 +76,9 @@ public struct Dataset: Sendable, Hashable, Codable {
     /// for valid JSON that is not a usable dataset.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        try self.init(inputs: container.decode([[Double]].self, forKey: .inputs),
-                      targets: container.decode([[Double]].self, forKey: .targets))
+        try self.init(
+            inputs: container.decode([[Double]].self, forKey: .inputs),
+            targets: container.decode([[Double]].self, forKey: .targets))
     }
 
     public func encode(to encoder: any Encoder) throws {

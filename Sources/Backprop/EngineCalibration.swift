@@ -46,11 +46,12 @@ public final class EngineCalibration: Sendable {
     /// The code paths worth measuring here: the best instruction set's widths, and AVX2's beside
     /// AVX-512's (some CPUs run 256-bit vectors faster).
     public static func paths(layout: CodePath.Layout) -> [CodePath] {
-        let sets: [CodePath.InstructionSet] = switch CodePath.InstructionSet.allowed {
-        case .avx512: [.avx512, .avx2]
-        case .avx2: [.avx2]
-        case .baseline: [.baseline]
-        }
+        let sets: [CodePath.InstructionSet] =
+            switch CodePath.InstructionSet.allowed {
+            case .avx512: [.avx512, .avx2]
+            case .avx2: [.avx2]
+            case .baseline: [.baseline]
+            }
         return sets.flatMap { set in
             (set == .baseline ? [1, 2, 4, 8] : [4, 8]).compactMap { CodePath(instructionSet: set, width: $0, layout: layout) }
         }
@@ -63,8 +64,9 @@ public final class EngineCalibration: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let products = max(1, shape.inputs * max(shape.hidden, shape.outputs) + shape.hidden * shape.outputs)
-        let measured = NetworkShape(samples: max(1, min(shape.samples, 256, max(64, 500_000 / products))),
-                                    inputs: shape.inputs, hidden: shape.hidden, outputs: shape.outputs)
+        let measured = NetworkShape(
+            samples: max(1, min(shape.samples, 256, max(64, 500_000 / products))),
+            inputs: shape.inputs, hidden: shape.hidden, outputs: shape.outputs)
         let workload = CalibrationWorkload(shape: measured)
         var candidates = paths(layout: .trialsInLanes).map { Calibration.Candidate(path: $0) }
         if shape.hidden > 0 { candidates += paths(layout: .hiddenUnitsInLanes).map { Calibration.Candidate(path: $0) } }
@@ -76,8 +78,9 @@ public final class EngineCalibration: Sendable {
         }
         let fastest = seconds.filter { $0.key.threads == 1 }.min { $0.value < $1.value }!
         let slowdown = threads > 1 ? workload.sideBySide(fastest.key, threads: threads, alone: fastest.value) : 1
-        return Calibration(shapeClass: ShapeClass(shape), measuredShape: measured, threads: threads, seconds: seconds,
-                           concurrentSlowdown: slowdown, milliseconds: BatchRun.milliseconds(clock.now - started))
+        return Calibration(
+            shapeClass: ShapeClass(shape), measuredShape: measured, threads: threads, seconds: seconds,
+            concurrentSlowdown: slowdown, milliseconds: BatchRun.milliseconds(clock.now - started))
     }
 }
 

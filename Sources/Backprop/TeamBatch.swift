@@ -57,7 +57,7 @@ final class TeamBatch: TrainingBatch, @unchecked Sendable {
         switch (alone, together) {
         case (_, nil): true
         case (nil, _): false
-        case let (alone?, together?): (together <= alone) != (chunk % probeInterval == 0)
+        case (let alone?, let together?): (together <= alone) != (chunk % probeInterval == 0)
         }
     }
 

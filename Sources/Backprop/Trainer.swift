@@ -15,8 +15,10 @@ public enum Trainer {
     /// (chunks take ~4 ms) that recorded a curve point and at least every ~50 ms;
     /// `cancellation` is polled between chunks. Specs should be within `TrainingLimits` (the
     /// service validates requests against them); out-of-range counts are clamped rather than trapped.
-    public static func train(dataset: Dataset, specs: [TrialSpec], cancellation: Cancellation,
-                             onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
+    public static func train(
+        dataset: Dataset, specs: [TrialSpec], cancellation: Cancellation,
+        onProgress: (Int, TrialSnapshot) -> Void
+    ) -> [TrialResult] {
         train(dataset: dataset, specs: specs, threads: 1, cancellation: cancellation, onProgress: onProgress)
     }
 
@@ -24,8 +26,10 @@ public enum Trainer {
     /// calling one and helpers from Dispatch's pool, when the calibration says sharing pays
     /// (a lone large trial on a team, a sweep split into concurrent batches). `onProgress` is
     /// then called from the threads training, one call at a time.
-    public static func train(dataset: Dataset, specs: [TrialSpec], threads: Int, cancellation: Cancellation,
-                             onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
+    public static func train(
+        dataset: Dataset, specs: [TrialSpec], threads: Int, cancellation: Cancellation,
+        onProgress: (Int, TrialSnapshot) -> Void
+    ) -> [TrialResult] {
         let jobs = plan(dataset: dataset, specs: specs, threads: threads)
         return run(jobs, dataset: dataset, specs: specs, cancellation: cancellation, onProgress: onProgress)
     }
@@ -33,8 +37,10 @@ public enum Trainer {
     /// As `train(dataset:specs:cancellation:onProgress:)` on a chosen code path (an unsupported
     /// path falls back to `CodePath.fastest`), for benchmarks and tests: no calibration;
     /// `threads` > 1 puts a team on each trial trained with its hidden units in the lanes.
-    public static func train(dataset: Dataset, specs: [TrialSpec], codePath: CodePath, threads: Int = 1,
-                             cancellation: Cancellation, onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
+    public static func train(
+        dataset: Dataset, specs: [TrialSpec], codePath: CodePath, threads: Int = 1,
+        cancellation: Cancellation, onProgress: (Int, TrialSnapshot) -> Void
+    ) -> [TrialResult] {
         let path = codePath.isSupported ? codePath : .fastest
         let jobs = [batches(of: specs, path: path).map { TrainingPlan.Batch(trials: $0.0, path: $0.1, threads: threads) }]
         return run(jobs, dataset: dataset, specs: specs, cancellation: cancellation, onProgress: onProgress)
@@ -43,8 +49,10 @@ public enum Trainer {
     /// How `train(…threads:…)` would train `specs`, group by group: jobs that may run at once,
     /// each a list of batches trained one after another. The service queues each job for one
     /// worker (a job whose batch has `threads` > 1 wants that many workers).
-    public static func plan(dataset: Dataset, specs: [TrialSpec], threads: Int,
-                            calibration: EngineCalibration = .shared) -> [[TrainingPlan.Batch]] {
+    public static func plan(
+        dataset: Dataset, specs: [TrialSpec], threads: Int,
+        calibration: EngineCalibration = .shared
+    ) -> [[TrainingPlan.Batch]] {
         groups(of: specs).flatMap { key, members in
             calibration.calibration(for: shape(of: dataset, hidden: key.hidden)).plan(trials: members, threads: threads).jobs
         }
@@ -54,8 +62,10 @@ public enum Trainer {
     public static var widestBatchSize: Int { CodePath.fastest.width }
 
     /// Trains the jobs (concurrently when there are several), returning results in spec order.
-    private static func run(_ jobs: [[TrainingPlan.Batch]], dataset: Dataset, specs: [TrialSpec],
-                            cancellation: Cancellation, onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
+    private static func run(
+        _ jobs: [[TrainingPlan.Batch]], dataset: Dataset, specs: [TrialSpec],
+        cancellation: Cancellation, onProgress: (Int, TrialSnapshot) -> Void
+    ) -> [TrialResult] {
         withoutActuallyEscaping(onProgress) { onProgress in
             let runner = JobRunner(dataset: dataset, specs: specs, cancellation: cancellation, onProgress: onProgress)
             if jobs.count == 1 {
@@ -98,8 +108,10 @@ public enum Trainer {
     }
 
     /// One batch on the calling thread (and its team).
-    private static func train(_ plan: TrainingPlan.Batch, dataset: Dataset, specs: [TrialSpec], cancellation: Cancellation,
-                              onProgress: (Int, TrialSnapshot) -> Void) -> [TrialResult] {
+    private static func train(
+        _ plan: TrainingPlan.Batch, dataset: Dataset, specs: [TrialSpec], cancellation: Cancellation,
+        onProgress: (Int, TrialSnapshot) -> Void
+    ) -> [TrialResult] {
         let first = specs[plan.trials[0]]
         let iterations = max(first.iterations, 0), errorEvery = max(first.errorEvery, 1)
         let shape = shape(of: dataset, hidden: max(first.hiddenSize, 0))

@@ -21,9 +21,11 @@ public struct TrialResult: Sendable, Hashable, Codable {
     /// Wall time of the training, which the trial shared with the rest of its batch.
     public var durationMs: Double
 
-    public init(alpha: Double, hiddenSize: Int, status: TrialStatus, divergedAtIteration: Int?,
-                iterationsDone: Int, errorCurve: [CurvePoint], finalError: Double?, synapses: [Matrix],
-                directionChanges: [[[Int]]], outputs: Matrix, durationMs: Double) {
+    public init(
+        alpha: Double, hiddenSize: Int, status: TrialStatus, divergedAtIteration: Int?,
+        iterationsDone: Int, errorCurve: [CurvePoint], finalError: Double?, synapses: [Matrix],
+        directionChanges: [[[Int]]], outputs: Matrix, durationMs: Double
+    ) {
         self.alpha = alpha
         self.hiddenSize = hiddenSize
         self.status = status

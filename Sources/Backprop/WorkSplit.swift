@@ -22,8 +22,10 @@ public enum WorkSplit {
 
     /// `specs`' indices cut into shares for at most `workers` threads at a time. Trials that
     /// cannot share a batch (hidden size, iterations, error interval) are in different shares.
-    public static func shares(of specs: [TrialSpec], dataset: Dataset, workers: Int,
-                              calibration: EngineCalibration = .shared) -> [Share] {
+    public static func shares(
+        of specs: [TrialSpec], dataset: Dataset, workers: Int,
+        calibration: EngineCalibration = .shared
+    ) -> [Share] {
         Trainer.plan(dataset: dataset, specs: specs, threads: workers, calibration: calibration).map { job in
             Share(trials: job.flatMap(\.trials).sorted(), threads: job.map(\.threads).max() ?? 1)
         }

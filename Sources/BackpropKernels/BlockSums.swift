@@ -29,21 +29,24 @@ public enum BlockSums {
             var row = 0
             if widest == .four {
                 while row &+ 4 <= rows {
-                    block(rounding, rows: .four, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
-                          count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride, finish: finish)
+                    block(
+                        rounding, rows: .four, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
+                        count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride, finish: finish)
                     row &+= 4
                 }
             }
             if widest != .one {
                 while row &+ 2 <= rows {
-                    block(rounding, rows: .two, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
-                          count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride, finish: finish)
+                    block(
+                        rounding, rows: .two, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
+                        count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride, finish: finish)
                     row &+= 2
                 }
             }
             while row < rows {
-                block(rounding, rows: .one, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
-                      count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride, finish: finish)
+                block(
+                    rounding, rows: .one, a + row &* rowStride, rowStride: rowStride, step: step, b + column, vectorStep: vectorStep,
+                    count: count, into: out + (row &* outRowStride &+ column), outRowStride: outRowStride, finish: finish)
                 row &+= 1
             }
             column &+= 4
@@ -65,8 +68,9 @@ public enum BlockSums {
         _ b: UnsafePointer<V>, vectorStep: Int, count: Int,
         into out: UnsafeMutablePointer<V>, outRowStride: Int
     ) {
-        sums(rounding, rows: rows, columns: columns, widest: widest, a, rowStride: rowStride, step: step, b, vectorStep: vectorStep,
-             count: count, into: out, outRowStride: outRowStride, finish: KeepSums<V, R>())
+        sums(
+            rounding, rows: rows, columns: columns, widest: widest, a, rowStride: rowStride, step: step, b, vectorStep: vectorStep,
+            count: count, into: out, outRowStride: outRowStride, finish: KeepSums<V, R>())
     }
 
     /// One block of `rows` rows × 4 columns (`rows` a constant at every call, so the unused

@@ -25,7 +25,8 @@ public func exponential<V: LaneVector, R: Rounding>(_ x: V, _ rounding: R.Type) 
     p = R.multiplyAdd(p, r, V.one)
     p = R.multiplyAdd(p, r, V.one)
     let result = (p * V.halfPowerOfTwo(shifted: shifted)) * V(repeating: 2)
-    return result
+    return
+        result
         .replacing(with: V(repeating: .infinity), where: x.isGreater(than: V(repeating: 709.782712893384)))
         .replacing(with: V.zero, where: x.isLess(than: V(repeating: -707.7)))
 }

@@ -99,18 +99,25 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
             }
             if hidden > 0 {
                 LaneOperations.outputDeltas(layer2, targets: targets, count: samples * outputs, into: delta2)
-                LaneOperations.hiddenDeltas(Kernel.Rounding.self, delta2, synapse1: synapse1, layer1: layer1, samples: samples, hidden: hidden, outputs: outputs, into: delta1)
+                LaneOperations.hiddenDeltas(
+                    Kernel.Rounding.self, delta2, synapse1: synapse1, layer1: layer1, samples: samples, hidden: hidden, outputs: outputs, into: delta1
+                )
                 LaneOperations.updates(Kernel.Rounding.self, layer1, samples: samples, width: hidden, delta: delta2, units: outputs, into: update1)
             } else {
                 LaneOperations.outputDeltas(layer1, targets: targets, count: samples * outputs, into: delta1)
             }
             // update0[k][u] = Σ_s inputs[s][k] · delta1[s][u], in register blocks.
-            BlockSums.sums(Kernel.Rounding.self, rows: width, columns: units, widest: Kernel.blockRows, inputs, rowStride: 1, step: width,
-                           delta1, vectorStep: units, count: samples, into: update0, outRowStride: units)
+            BlockSums.sums(
+                Kernel.Rounding.self, rows: width, columns: units, widest: Kernel.blockRows, inputs, rowStride: 1, step: width,
+                delta1, vectorStep: units, count: samples, into: update0, outRowStride: units)
             let counting = iteration > 0
-            LaneOperations.apply(Kernel.Rounding.self, update0, previous: previous0, changes: changes0, to: synapse0, count: width * units, alphas: alpha, period: 1, counting: counting)
+            LaneOperations.apply(
+                Kernel.Rounding.self, update0, previous: previous0, changes: changes0, to: synapse0, count: width * units, alphas: alpha, period: 1,
+                counting: counting)
             if hidden > 0 {
-                LaneOperations.apply(Kernel.Rounding.self, update1, previous: previous1, changes: changes1, to: synapse1, count: hidden * outputs, alphas: alpha, period: 1, counting: counting)
+                LaneOperations.apply(
+                    Kernel.Rounding.self, update1, previous: previous1, changes: changes1, to: synapse1, count: hidden * outputs, alphas: alpha,
+                    period: 1, counting: counting)
             }
             swap(&update0, &previous0)
             swap(&update1, &previous1)
@@ -126,8 +133,9 @@ public final class LaneBatch<Kernel: LaneKernel>: TrainingBatch {
     @inlinable @inline(__always)
     func firstLayer() {
         let samples = shape.samples, width = shape.inputs, units = shape.firstLayerUnits
-        BlockSums.sums(Kernel.Rounding.self, rows: samples, columns: units, widest: Kernel.blockRows, inputs, rowStride: width, step: 1,
-                       synapse0, vectorStep: units, count: width, into: layer1, outRowStride: units, finish: SigmoidOfSums<V, Kernel.Rounding>())
+        BlockSums.sums(
+            Kernel.Rounding.self, rows: samples, columns: units, widest: Kernel.blockRows, inputs, rowStride: width, step: 1,
+            synapse0, vectorStep: units, count: width, into: layer1, outRowStride: units, finish: SigmoidOfSums<V, Kernel.Rounding>())
     }
 
     /// A forward pass only: outputs, error and the non-finite marker of each lane.

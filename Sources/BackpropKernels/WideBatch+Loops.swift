@@ -47,14 +47,16 @@ extension WideBatch {
         let firstRow = sampleVectors.lowerBound &* lanes, rows = sampleVectors.count &* lanes
         // layer1 = sigmoid(inputs · synapse0), hidden units in the lanes.
         let layer1 = self.layer1 + firstRow &* hv
-        BlockSums.sums(Kernel.Rounding.self, rows: rows, columns: hv, widest: Kernel.blockRows, inputs + firstRow &* width, rowStride: width, step: 1,
-                       synapse0, vectorStep: hv, count: width, into: layer1, outRowStride: hv, finish: SigmoidOfSums<V, Kernel.Rounding>())
+        BlockSums.sums(
+            Kernel.Rounding.self, rows: rows, columns: hv, widest: Kernel.blockRows, inputs + firstRow &* width, rowStride: width, step: 1,
+            synapse0, vectorStep: hv, count: width, into: layer1, outRowStride: hv, finish: SigmoidOfSums<V, Kernel.Rounding>())
         transposeLayer1(sampleVectors)
         // layer2 = sigmoid(layer1 · synapse1) and delta2, samples in the lanes.
         synapse1.withMemoryRebound(to: Double.self, capacity: outputs &* hv &* lanes) { weights in
             let first = sampleVectors.lowerBound
-            BlockSums.sums(Kernel.Rounding.self, rows: outputs, columns: sampleVectors.count, widest: Kernel.blockRows, weights, rowStride: hv &* lanes, step: 1,
-                           layer1BySample + first, vectorStep: sv, count: hidden, into: layer2 + first, outRowStride: sv)
+            BlockSums.sums(
+                Kernel.Rounding.self, rows: outputs, columns: sampleVectors.count, widest: Kernel.blockRows, weights, rowStride: hv &* lanes, step: 1,
+                layer1BySample + first, vectorStep: sv, count: hidden, into: layer2 + first, outRowStride: sv)
             for output in 0..<outputs {
                 for index in (output &* sv &+ first)..<(output &* sv &+ sampleVectors.upperBound) {
                     let out = sigmoid(layer2[index], Kernel.Rounding.self)
@@ -66,9 +68,10 @@ extension WideBatch {
         // delta1 = (delta2 · synapse1ᵀ) · (layer1 · (1 − layer1)), hidden units in the lanes.
         let delta1 = self.delta1 + firstRow &* hv
         delta2.withMemoryRebound(to: Double.self, capacity: outputs &* sv &* lanes) { delta2 in
-            BlockSums.sums(Kernel.Rounding.self, rows: rows, columns: hv, widest: Kernel.blockRows, delta2 + firstRow, rowStride: 1, step: sv &* lanes,
-                           synapse1, vectorStep: hv, count: outputs, into: delta1, outRowStride: hv,
-                           finish: TimesSlope<V, Kernel.Rounding>(activations: layer1, errors: delta1))
+            BlockSums.sums(
+                Kernel.Rounding.self, rows: rows, columns: hv, widest: Kernel.blockRows, delta2 + firstRow, rowStride: 1, step: sv &* lanes,
+                synapse1, vectorStep: hv, count: outputs, into: delta1, outRowStride: hv,
+                finish: TimesSlope<V, Kernel.Rounding>(activations: layer1, errors: delta1))
         }
     }
 
@@ -99,28 +102,34 @@ extension WideBatch {
         let update0 = updates0 + slot &* width &* hv, previous0 = updates0 + (slot ^ 1) &* width &* hv
         let update1 = updates1 + slot &* outputs &* hv, previous1 = updates1 + (slot ^ 1) &* outputs &* hv
         let first = vectors.lowerBound
-        BlockSums.sums(Kernel.Rounding.self, rows: width, columns: vectors.count, widest: Kernel.blockRows, inputs, rowStride: 1, step: width,
-                       delta1 + first, vectorStep: hv, count: samples, into: update0 + first, outRowStride: hv)
+        BlockSums.sums(
+            Kernel.Rounding.self, rows: width, columns: vectors.count, widest: Kernel.blockRows, inputs, rowStride: 1, step: width,
+            delta1 + first, vectorStep: hv, count: samples, into: update0 + first, outRowStride: hv)
         delta2.withMemoryRebound(to: Double.self, capacity: outputs &* count) { delta2 in
-            BlockSums.sums(Kernel.Rounding.self, rows: outputs, columns: vectors.count, widest: Kernel.blockRows, delta2, rowStride: count, step: 1,
-                           layer1 + first, vectorStep: hv, count: samples, into: update1 + first, outRowStride: hv)
+            BlockSums.sums(
+                Kernel.Rounding.self, rows: outputs, columns: vectors.count, widest: Kernel.blockRows, delta2, rowStride: count, step: 1,
+                layer1 + first, vectorStep: hv, count: samples, into: update1 + first, outRowStride: hv)
         }
         let counting = iteration > 0
         for input in 0..<width {
-            apply(update0 + input &* hv, previous: previous0 + input &* hv, changes: changes0 + input &* hv,
-                  to: synapse0 + input &* hv, vectors: vectors, counting: counting)
+            apply(
+                update0 + input &* hv, previous: previous0 + input &* hv, changes: changes0 + input &* hv,
+                to: synapse0 + input &* hv, vectors: vectors, counting: counting)
         }
         for output in 0..<outputs {
-            apply(update1 + output &* hv, previous: previous1 + output &* hv, changes: changes1 + output &* hv,
-                  to: synapse1 + output &* hv, vectors: vectors, counting: counting)
+            apply(
+                update1 + output &* hv, previous: previous1 + output &* hv, changes: changes1 + output &* hv,
+                to: synapse1 + output &* hv, vectors: vectors, counting: counting)
         }
     }
 
     /// One row of `LaneOperations.apply` restricted to `vectors`: direction counts, then
     /// weights += alpha · update.
     @inlinable @inline(__always)
-    func apply(_ update: UnsafePointer<V>, previous: UnsafePointer<V>, changes: UnsafeMutablePointer<V>,
-               to weights: UnsafeMutablePointer<V>, vectors: Range<Int>, counting: Bool) {
+    func apply(
+        _ update: UnsafePointer<V>, previous: UnsafePointer<V>, changes: UnsafeMutablePointer<V>,
+        to weights: UnsafeMutablePointer<V>, vectors: Range<Int>, counting: Bool
+    ) {
         if counting {
             for index in vectors {
                 let flipped = V.differ(update[index].isPositive(), previous[index].isPositive())

@@ -59,8 +59,10 @@ public final class WideBatch<Kernel: WideKernel>: PhasedBatch {
     public let sampleVectorsPerTask: Int
     public let hiddenVectorsPerTask: Int
 
-    public init(shape: NetworkShape, inputs: [Double], targets: [Double], alpha: Double,
-                initialSynapses: [[Double]], errorEvery: Int, curvePoints: Int) {
+    public init(
+        shape: NetworkShape, inputs: [Double], targets: [Double], alpha: Double,
+        initialSynapses: [[Double]], errorEvery: Int, curvePoints: Int
+    ) {
         precondition(shape.hidden > 0, "WideBatch needs a hidden layer")
         self.shape = shape
         self.errorEvery = max(errorEvery, 1)
@@ -94,8 +96,9 @@ public final class WideBatch<Kernel: WideKernel>: PhasedBatch {
         errors = buffer(shape.samples * shape.outputs, 0.0)
         curve = buffer(curvePoints, 0.0)
         evaluatedOutputs = buffer(shape.samples * shape.outputs, 0.0)
-        snapshots = StateSnapshots(counts: [weights0, weights1, 2 * weights0, 2 * weights1, weights0, weights1],
-                                   zero: V.zero, memory: memory)
+        snapshots = StateSnapshots(
+            counts: [weights0, weights1, 2 * weights0, 2 * weights1, weights0, weights1],
+            zero: V.zero, memory: memory)
         alphas = buffer(hiddenVectors, V.zero)
         for hidden in 0..<shape.hidden {
             alphas[hidden / lanes][hidden % lanes] = alpha

@@ -21,7 +21,8 @@ public enum APIToken {
         guard bytes.count <= maxLength else { return "the token is \(bytes.count) bytes long; at most \(maxLength)" }
         let body = bytes.prefix { $0 != UInt8(ascii: "=") }
         if let bad = body.first(where: { !isTokenCharacter($0) }) {
-            return "the token contains \(describe(bad)), which a client cannot send after Bearer (allowed: letters, digits, - . _ ~ + / and = at the end)"
+            return
+                "the token contains \(describe(bad)), which a client cannot send after Bearer (allowed: letters, digits, - . _ ~ + / and = at the end)"
         }
         guard !body.isEmpty, bytes[body.count...].allSatisfy({ $0 == UInt8(ascii: "=") }) else {
             return "the token may have = only at its end (allowed: letters, digits, - . _ ~ + / and = at the end)"

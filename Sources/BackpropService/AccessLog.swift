@@ -1,5 +1,5 @@
-import Posix
 import HTTPServer
+import Posix
 
 /// Gives every response an `X-Request-Id` (the client's, when it sent a sane one) and, once the
 /// response is written, logs one access line and records the request metrics.
@@ -17,8 +17,9 @@ struct AccessLog: HTTPMiddleware {
 
     func completed(_ exchange: HTTPExchange) {
         let seconds = Double(exchange.duration.components.seconds) + Double(exchange.duration.components.attoseconds) / 1e18
-        metrics.recordRequest(route: exchange.routePattern ?? (exchange.head == nil ? "rejected" : "unmatched"),
-                              code: exchange.status.code, seconds: seconds)
+        metrics.recordRequest(
+            route: exchange.routePattern ?? (exchange.head == nil ? "rejected" : "unmatched"),
+            code: exchange.status.code, seconds: seconds)
         guard log.level <= .info else { return }
         var fields: [(String, any LogValue)] = [
             ("method", exchange.head?.method.rawValue ?? "-"),
@@ -35,7 +36,8 @@ struct AccessLog: HTTPMiddleware {
 
     private static func acceptable(_ id: String) -> String? {
         guard (1...128).contains(id.utf8.count),
-              id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) else { return nil }
+            id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") })
+        else { return nil }
         return id
     }
 }

@@ -27,14 +27,18 @@ public final class BackpropService: Sendable {
         do {
             store = try RunStore(dataDirectory: configuration.dataDirectory)
         } catch {
-            throw StartupError(description: "data directory \(configuration.dataDirectory) is not usable: \(error.description) (set --data-dir or BACKPROPD_DATA_DIR to a writable directory)")
+            throw StartupError(
+                description:
+                    "data directory \(configuration.dataDirectory) is not usable: \(error.description) (set --data-dir or BACKPROPD_DATA_DIR to a writable directory)"
+            )
         }
         let metrics = ServiceMetrics()
         registry = RunRegistry(configuration: configuration.registry, store: store, metrics: metrics, log: log)
 
         var router = Router()
         RunsAPI(registry: registry, limits: configuration.limits, maxWaitSeconds: configuration.maxWaitSeconds).register(in: &router)
-        let operations = OperationsAPI(registry: registry, apiDocument: OpenAPIDocument.bytes(limits: configuration.limits, maxWaitSeconds: configuration.maxWaitSeconds))
+        let operations = OperationsAPI(
+            registry: registry, apiDocument: OpenAPIDocument.bytes(limits: configuration.limits, maxWaitSeconds: configuration.maxWaitSeconds))
         operations.register(in: &router)
         Dashboard().register(in: &router)
         routes(&router)
@@ -69,14 +73,18 @@ public final class BackpropService: Sendable {
                 throw StartupError(description: "the API token cannot be used: \(problem)")
             }
             if token.utf8.count < APIToken.recommendedLength {
-                log.warning("the API token is short: use at least \(APIToken.recommendedLength) random characters (e.g. openssl rand -hex 32)",
-                            [("length", token.utf8.count)])
+                log.warning(
+                    "the API token is short: use at least \(APIToken.recommendedLength) random characters (e.g. openssl rand -hex 32)",
+                    [("length", token.utf8.count)])
             }
             return
         }
         guard !ListenAddress.isLoopback(configuration.host) else { return }
         guard configuration.allowUnauthenticated else {
-            throw StartupError(description: "refusing to serve \(configuration.host) without an API token: anyone who can reach it could submit, read and delete runs. Give a token with --api-token-file FILE (or BACKPROPD_API_TOKEN), or pass --allow-unauthenticated (BACKPROPD_ALLOW_UNAUTHENTICATED=1) when something in front authenticates")
+            throw StartupError(
+                description:
+                    "refusing to serve \(configuration.host) without an API token: anyone who can reach it could submit, read and delete runs. Give a token with --api-token-file FILE (or BACKPROPD_API_TOKEN), or pass --allow-unauthenticated (BACKPROPD_ALLOW_UNAUTHENTICATED=1) when something in front authenticates"
+            )
         }
         log.warning("serving without authentication on a non-loopback address (--allow-unauthenticated)", [("host", configuration.host)])
     }
@@ -100,8 +108,12 @@ public final class BackpropService: Sendable {
             }
         }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        log.info("listening on http://\(host):\(port)", [("workers", registry.load.workers),
-                                                          ("data_dir", configuration.dataDirectory)])
+        log.info(
+            "listening on http://\(host):\(port)",
+            [
+                ("workers", registry.load.workers),
+                ("data_dir", configuration.dataDirectory),
+            ])
         registry.loadQueue.async { [registry] in registry.loadStoredRuns() }
         return port
     }

@@ -18,10 +18,12 @@ struct BearerAuthentication: HTTPMiddleware {
         guard head.path == "/runs" || head.path.hasPrefix("/runs/") else { return nil }
         let fields = head.headers.values(for: "Authorization")
         guard fields.count <= 1 else {
-            return Problem(status: 400, title: "Bad request",
-                           detail: "the request has \(fields.count) Authorization header fields; send exactly one",
-                           errors: [ValidationIssue("header:Authorization", "given \(fields.count) times")])
-                .response(instance: head.path)
+            return Problem(
+                status: 400, title: "Bad request",
+                detail: "the request has \(fields.count) Authorization header fields; send exactly one",
+                errors: [ValidationIssue("header:Authorization", "given \(fields.count) times")]
+            )
+            .response(instance: head.path)
         }
         guard let authorization = fields.first else {
             return Problem.unauthorized("this server requires Authorization: Bearer <token> on /runs").response(instance: head.path)
@@ -38,8 +40,8 @@ struct BearerAuthentication: HTTPMiddleware {
         let bytes = Array(field.utf8)
         let scheme = Array("bearer".utf8)
         guard bytes.count > scheme.count + 1,
-              zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 }),
-              bytes[scheme.count] == UInt8(ascii: " ")
+            zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 }),
+            bytes[scheme.count] == UInt8(ascii: " ")
         else { return nil }
         let credentials = bytes[(scheme.count + 1)...].drop { $0 == UInt8(ascii: " ") }
         return credentials.isEmpty ? nil : Array(credentials)

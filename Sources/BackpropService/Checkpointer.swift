@@ -1,5 +1,5 @@
-import Posix
 import Dispatch
+import Posix
 
 /// Writes runs through to the `RunStore`: at once on a state change, every `interval` while a run
 /// trains (only when a trial finished since its last write: progress alone is not stored, since

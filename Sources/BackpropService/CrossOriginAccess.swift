@@ -11,12 +11,15 @@ struct CrossOriginAccess: HTTPMiddleware {
 
     func screen(_ head: HTTPRequestHead) -> HTTPResponse? {
         guard head.method == .options, head.headers["Origin"] != nil,
-              head.headers["Access-Control-Request-Method"] != nil else { return nil }
-        return HTTPResponse(status: .noContent, headers: [
-            "Access-Control-Allow-Methods": Self.allowedMethods,
-            "Access-Control-Allow-Headers": Self.allowedHeaders,
-            "Access-Control-Max-Age": "600",
-        ])
+            head.headers["Access-Control-Request-Method"] != nil
+        else { return nil }
+        return HTTPResponse(
+            status: .noContent,
+            headers: [
+                "Access-Control-Allow-Methods": Self.allowedMethods,
+                "Access-Control-Allow-Headers": Self.allowedHeaders,
+                "Access-Control-Max-Age": "600",
+            ])
     }
 
     func prepare(_ response: inout HTTPResponse, for head: HTTPRequestHead) {

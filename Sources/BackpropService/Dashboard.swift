@@ -12,10 +12,12 @@ struct Dashboard: Sendable {
     /// `/` is the page; every other file of the folder is served as `/dashboard/NAME` (the page's
     /// modules, its worker, its style sheet and icon), typed by its extension.
     static let assets: [DashboardAsset] = {
-        let page = DashboardAsset(path: "/", file: "index.html", contentType: "text/html; charset=utf-8", extraHeaders: [
-            "Content-Security-Policy": contentSecurityPolicy,
-            "Referrer-Policy": "no-referrer",
-        ])
+        let page = DashboardAsset(
+            path: "/", file: "index.html", contentType: "text/html; charset=utf-8",
+            extraHeaders: [
+                "Content-Security-Policy": contentSecurityPolicy,
+                "Referrer-Policy": "no-referrer",
+            ])
         let files = DashboardFiles.contents.keys.filter { $0 != "index.html" }.sorted().compactMap { name -> DashboardAsset? in
             guard let type = contentTypes.first(where: { name.hasSuffix($0.key) })?.value else { return nil }
             return DashboardAsset(path: "/dashboard/\(name)", file: name, contentType: type)

@@ -1,5 +1,5 @@
-import HTTPServer
 import Backprop
+import HTTPServer
 
 /// `GET /runs/{id}/events`: the run's event log (`RunEventLog`) as Server-Sent Events, from a
 /// position on — the start, or the cursor of `Last-Event-ID` / `?after=`. Every event has an
@@ -22,11 +22,13 @@ struct EventStream: Sendable {
     static let restartRetryMilliseconds = 2000
 
     func response() -> HTTPResponse {
-        HTTPResponse(status: .ok, headers: [
-            "Content-Type": "text/event-stream",
-            "Cache-Control": "no-cache",
-            "X-Accel-Buffering": "no",
-        ], body: .stream { writer in try await stream(to: writer) })
+        HTTPResponse(
+            status: .ok,
+            headers: [
+                "Content-Type": "text/event-stream",
+                "Cache-Control": "no-cache",
+                "X-Accel-Buffering": "no",
+            ], body: .stream { writer in try await stream(to: writer) })
     }
 
     private enum Step {

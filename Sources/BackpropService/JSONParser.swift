@@ -137,7 +137,7 @@ struct JSONParser: ~Copyable {
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         let start = index
         index += 1
-        var decoded: [UInt8]?   // only once an escape is seen
+        var decoded: [UInt8]?  // only once an escape is seen
         var segmentStart = index
         while true {
             guard index < bytes.count else {
@@ -178,17 +178,18 @@ struct JSONParser: ~Copyable {
     private mutating func appendEscape(to buffer: inout [UInt8]) throws(JSONSyntaxError) {
         guard index + 1 < bytes.count else { throw error("the text ends inside an escape sequence") }
         let escaped = bytes[index + 1]
-        let simple: UInt8? = switch escaped {
-        case UInt8(ascii: "\""): 0x22
-        case UInt8(ascii: "\\"): 0x5C
-        case UInt8(ascii: "/"): 0x2F
-        case UInt8(ascii: "b"): 0x08
-        case UInt8(ascii: "f"): 0x0C
-        case UInt8(ascii: "n"): 0x0A
-        case UInt8(ascii: "r"): 0x0D
-        case UInt8(ascii: "t"): 0x09
-        default: nil
-        }
+        let simple: UInt8? =
+            switch escaped {
+            case UInt8(ascii: "\""): 0x22
+            case UInt8(ascii: "\\"): 0x5C
+            case UInt8(ascii: "/"): 0x2F
+            case UInt8(ascii: "b"): 0x08
+            case UInt8(ascii: "f"): 0x0C
+            case UInt8(ascii: "n"): 0x0A
+            case UInt8(ascii: "r"): 0x0D
+            case UInt8(ascii: "t"): 0x09
+            default: nil
+            }
         if let simple {
             buffer.append(simple)
             index += 2
@@ -200,7 +201,8 @@ struct JSONParser: ~Copyable {
         var scalar = try hexQuad(at: index + 2)
         index += 6
         if (0xD800..<0xDC00).contains(scalar) {
-            let low: UInt32? = index + 1 < bytes.count && bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u")
+            let low: UInt32? =
+                index + 1 < bytes.count && bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u")
                 ? try hexQuad(at: index + 2) : nil
             guard let low, (0xDC00..<0xE000).contains(low) else {
                 index -= 6

@@ -37,7 +37,8 @@ extension Logger {
         case "\\" where inQuotes: text += "\\\\"
         case _ where needsEscape(scalar):
             let hex = String(scalar.value, radix: 16)
-            text += scalar.value < 0x100
+            text +=
+                scalar.value < 0x100
                 ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
                 : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
         default: text.unicodeScalars.append(scalar)

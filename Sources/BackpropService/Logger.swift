@@ -1,5 +1,6 @@
-import Posix
 import Dispatch
+import Posix
+
 #if canImport(Glibc)
 public import Glibc
 #elseif canImport(Darwin)

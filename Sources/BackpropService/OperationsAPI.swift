@@ -22,7 +22,8 @@ struct OperationsAPI: Sendable {
     func registerProbes(in router: inout Router) {
         router.get("/healthz", execution: .ioQueue) { request in
             withoutQuery(request) {
-                HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], bytes: Array(#"{"status":"ok"}"#.utf8))
+                HTTPResponse(
+                    status: .ok, headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], bytes: Array(#"{"status":"ok"}"#.utf8))
             }
         }
         router.get("/readyz") { request in withoutQuery(request) { readiness() } }
@@ -51,8 +52,9 @@ struct OperationsAPI: Sendable {
         writer.key("status"); writer.string(reasons.isEmpty ? "ready" : "not ready")
         writer.key("reasons"); writer.beginArray(); for reason in reasons { writer.string(reason) }; writer.endArray()
         writer.endObject()
-        return HTTPResponse(status: reasons.isEmpty ? .ok : .serviceUnavailable,
-                            headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], bytes: writer.bytes)
+        return HTTPResponse(
+            status: reasons.isEmpty ? .ok : .serviceUnavailable,
+            headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], bytes: writer.bytes)
     }
 
     func metrics() -> HTTPResponse {
@@ -82,8 +84,9 @@ struct OperationsAPI: Sendable {
         text.sample("backpropd_loading_files", [("state", "total")], Double(loading?.total ?? 0))
         registry.metrics.render(into: &text)
         EngineMetrics.render(into: &text, workers: load.workers)
-        return HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"],
-                            bytes: Array(text.text.utf8))
+        return HTTPResponse(
+            status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"],
+            bytes: Array(text.text.utf8))
     }
 
     func datasets() -> HTTPResponse {

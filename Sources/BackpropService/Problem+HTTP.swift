@@ -14,8 +14,9 @@ extension Problem {
     /// reason phrase as a sentence ("Method not allowed"), so its `type` is in the same family
     /// as every other (`…/problems/method-not-allowed`), and `instance` is the path when known.
     public init(_ problem: HTTPProblem) {
-        self.init(status: problem.status.code, title: Self.sentence(problem.status.reasonPhrase), detail: problem.detail,
-                  headers: problem.headers.map { ($0.name, $0.value) })
+        self.init(
+            status: problem.status.code, title: Self.sentence(problem.status.reasonPhrase), detail: problem.detail,
+            headers: problem.headers.map { ($0.name, $0.value) })
     }
 
     /// "Request Header Fields Too Large" → "Request header fields too large"; acronyms ("HTTP", "URI") stay.

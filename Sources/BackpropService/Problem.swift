@@ -55,8 +55,9 @@ public struct Problem: Error, Sendable, Equatable {
 extension Problem {
     public static func invalidFields(_ issues: [ValidationIssue]) -> Problem {
         let names = issues.map(\.pointer).joined(separator: ", ")
-        return Problem(status: 422, title: "Invalid request",
-                       detail: "\(issues.count) invalid field\(issues.count == 1 ? "" : "s"): \(names)", errors: issues)
+        return Problem(
+            status: 422, title: "Invalid request",
+            detail: "\(issues.count) invalid field\(issues.count == 1 ? "" : "s"): \(names)", errors: issues)
     }
 
     public static func malformedJSON(_ message: String) -> Problem {
@@ -68,34 +69,39 @@ extension Problem {
     }
 
     public static func unsupportedMediaType(_ got: String?) -> Problem {
-        Problem(status: 415, title: "Unsupported media type",
-                detail: "send the body as application/json" + (got.map { " (got \($0))" } ?? " (no Content-Type given)"),
-                errors: [ValidationIssue("header:Content-Type", "must be application/json")])
+        Problem(
+            status: 415, title: "Unsupported media type",
+            detail: "send the body as application/json" + (got.map { " (got \($0))" } ?? " (no Content-Type given)"),
+            errors: [ValidationIssue("header:Content-Type", "must be application/json")])
     }
 
     public static func queueFull(pendingTrials: Int, limit: Int, retryAfterSeconds: Int) -> Problem {
-        Problem(status: 429, title: "Queue full",
-                detail: "the queue holds \(pendingTrials) of at most \(limit) trials; retry in \(retryAfterSeconds) s or raise --queue-limit",
-                headers: [("Retry-After", String(retryAfterSeconds))])
+        Problem(
+            status: 429, title: "Queue full",
+            detail: "the queue holds \(pendingTrials) of at most \(limit) trials; retry in \(retryAfterSeconds) s or raise --queue-limit",
+            headers: [("Retry-After", String(retryAfterSeconds))])
     }
 
     public static func unauthorized(_ detail: String) -> Problem {
-        Problem(status: 401, title: "Unauthorized", detail: detail,
-                headers: [("WWW-Authenticate", "Bearer realm=\"backpropd\"")])
+        Problem(
+            status: 401, title: "Unauthorized", detail: detail,
+            headers: [("WWW-Authenticate", "Bearer realm=\"backpropd\"")])
     }
 
     /// The stored runs are still loading (start-up): the answer would be incomplete.
     public static func starting(_ loading: (read: Int, total: Int)) -> Problem {
-        Problem(status: 503, title: "Starting",
-                detail: "the server is loading its stored runs (\(loading.read) of \(loading.total) files read); retry in a moment",
-                headers: [("Retry-After", "1")])
+        Problem(
+            status: 503, title: "Starting",
+            detail: "the server is loading its stored runs (\(loading.read) of \(loading.total) files read); retry in a moment",
+            headers: [("Retry-After", "1")])
     }
 
     /// A long-poll the server's shutdown interrupted: the run is not lost, ask the successor.
     public static func restarting(retryAfterSeconds: Int) -> Problem {
-        Problem(status: 503, title: "Server restarting",
-                detail: "the server is shutting down; its runs continue on its successor — ask again in \(retryAfterSeconds) s",
-                headers: [("Retry-After", String(retryAfterSeconds))])
+        Problem(
+            status: 503, title: "Server restarting",
+            detail: "the server is shutting down; its runs continue on its successor — ask again in \(retryAfterSeconds) s",
+            headers: [("Retry-After", String(retryAfterSeconds))])
     }
 
     public static func insufficientStorage(_ detail: String) -> Problem {

@@ -1,5 +1,5 @@
-import HTTPServer
 import Backprop
+import HTTPServer
 
 /// The CSV answers (RFC 4180, `text/csv; charset=utf-8`): a run's curves, one row per point,
 /// and the run list, one row per run. Written in chunks of about 64 KB as the client reads
@@ -12,7 +12,9 @@ enum RunCSV {
     /// `trial,alpha,hidden_size,iteration,error` for every kept point of the given trials.
     /// `firstPoints[i]`: where trial i's curve starts (after `since`/`after`).
     static func curves(of run: Run, trials: Range<Int>, firstPoints: [Int], window: CurveWindow, headers: HTTPHeaders) -> HTTPResponse {
-        response(headers: headers, filename: "run-\(run.id)\(trials.count == 1 && trials != run.trials.indices ? "-trial-\(trials.lowerBound)" : "").csv") { writer, flush in
+        response(
+            headers: headers, filename: "run-\(run.id)\(trials.count == 1 && trials != run.trials.indices ? "-trial-\(trials.lowerBound)" : "").csv"
+        ) { writer, flush in
             writer.record(curveColumns)
             for index in trials {
                 let trial = run.trials[index]
@@ -56,20 +58,24 @@ enum RunCSV {
 
     /// A streamed CSV answer whose rows `produce` writes. Runs on the global executor, never on
     /// the I/O queue of the connection (encoding 640,000 rows takes a while).
-    private static func response(headers: HTTPHeaders, filename: String,
-                                 _ produce: @escaping @Sendable (inout CSVWriter, Flush) async throws -> Void) -> HTTPResponse {
+    private static func response(
+        headers: HTTPHeaders, filename: String,
+        _ produce: @escaping @Sendable (inout CSVWriter, Flush) async throws -> Void
+    ) -> HTTPResponse {
         var headers = headers
         headers["Content-Type"] = CSVWriter.contentType
         headers["Content-Disposition"] = "attachment; filename=\"\(filename)\""
-        return HTTPResponse(status: .ok, headers: headers, body: .stream { body in
-            try await Task.detached {
-                var writer = CSVWriter(reservingCapacity: chunkBytes + 1024)
-                let flush: Flush = { writer, force in
-                    if force || writer.bytes.count >= chunkBytes { try await body.write(writer.take()) }
-                }
-                try await produce(&writer, flush)
-                try await flush(&writer, true)
-            }.value
-        })
+        return HTTPResponse(
+            status: .ok, headers: headers,
+            body: .stream { body in
+                try await Task.detached {
+                    var writer = CSVWriter(reservingCapacity: chunkBytes + 1024)
+                    let flush: Flush = { writer, force in
+                        if force || writer.bytes.count >= chunkBytes { try await body.write(writer.take()) }
+                    }
+                    try await produce(&writer, flush)
+                    try await flush(&writer, true)
+                }.value
+            })
     }
 }

@@ -61,7 +61,8 @@ public struct RunEventLog: Sendable, Equatable {
     public mutating func appendPoints(trial: Int, curveIndices: Range<Int>) {
         guard !curveIndices.isEmpty else { return }
         if let last = entries.last, last.kind == .points, Int(last.trial) == trial,
-           Int(last.value) + (count - Int(last.start)) == curveIndices.lowerBound {
+            Int(last.value) + (count - Int(last.start)) == curveIndices.lowerBound
+        {
             count += curveIndices.count
             noteLogged(trial: trial, upTo: curveIndices.upperBound)
             return
@@ -215,8 +216,10 @@ public struct RunEventLog: Sendable, Equatable {
     /// the earlier epoch then resumes at most at the kept prefix (some events come twice, none is lost).
     public mutating func restart(trials: [TrialState], status: RunLifecycle.Status, iterationsDone: Int) {
         var keep = count
-        for entry in entries where (entry.kind == .points || entry.kind == .trial)
-            && Int(entry.trial) < trials.count && trials[Int(entry.trial)].terminal == nil {
+        for entry in entries
+        where (entry.kind == .points || entry.kind == .trial)
+            && Int(entry.trial) < trials.count && trials[Int(entry.trial)].terminal == nil
+        {
             keep = Int(entry.start)
             break
         }
@@ -289,10 +292,12 @@ public struct RunEventLog: Sendable, Equatable {
         guard flat.count % 5 == 0, epoch >= 0, epochStarts.count == epoch else { return nil }
         for offset in stride(from: 0, to: flat.count, by: 5) {
             guard let kind = Kind(rawValue: UInt8(clamping: flat[offset])), (0...255).contains(flat[offset + 1]),
-                  (0...Int(UInt16.max)).contains(flat[offset + 2]), (0...Int(UInt32.max)).contains(flat[offset + 3]),
-                  flat[offset + 4] >= 1, kind == .points || flat[offset + 4] == 1 else { return nil }
-            append(Entry(start: 0, value: UInt32(flat[offset + 3]), trial: UInt16(flat[offset + 2]), kind: kind, code: UInt8(flat[offset + 1])),
-                   size: flat[offset + 4])
+                (0...Int(UInt16.max)).contains(flat[offset + 2]), (0...Int(UInt32.max)).contains(flat[offset + 3]),
+                flat[offset + 4] >= 1, kind == .points || flat[offset + 4] == 1
+            else { return nil }
+            append(
+                Entry(start: 0, value: UInt32(flat[offset + 3]), trial: UInt16(flat[offset + 2]), kind: kind, code: UInt8(flat[offset + 1])),
+                size: flat[offset + 4])
         }
         guard count <= Int(UInt32.max), epochStarts.allSatisfy({ (0...count).contains($0) }) else { return nil }
         self.epoch = epoch

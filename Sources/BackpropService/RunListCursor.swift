@@ -31,7 +31,8 @@ public struct RunListCursor: Sendable, Equatable, CustomStringConvertible {
         if rest.hasPrefix("e") {
             let bits = rest.dropFirst().prefix(17)
             guard bits.count == 17, bits.last == ".", let pattern = UInt64(bits.dropLast(), radix: 16),
-                  bits.dropLast().utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+                bits.dropLast().utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+            else { return nil }
             let value = Double(bitPattern: pattern)
             error = value.isNaN ? .infinity : value
             rest = rest.dropFirst(18)
@@ -39,8 +40,9 @@ public struct RunListCursor: Sendable, Equatable, CustomStringConvertible {
         guard let dot = rest.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
         let digits = rest.utf8[..<dot]
         guard !digits.isEmpty, digits.allSatisfy({ (48...57).contains($0) }),
-              let id = RunID(String(rest[rest.index(after: dot)...])) else { return nil }
-        let millis = Int64(String(Substring(digits))) ?? .max   // only digits: nil means it overflowed
+            let id = RunID(String(rest[rest.index(after: dot)...]))
+        else { return nil }
+        let millis = Int64(String(Substring(digits))) ?? .max  // only digits: nil means it overflowed
         self.init(createdAt: Timestamp(millisecondsSince1970: millis), id: id, bestError: error)
     }
 

@@ -20,22 +20,29 @@ struct RunPatch: Sendable, Equatable {
         do throws(JSONSyntaxError) {
             document = try JSONDocument(parsing: body)
         } catch {
-            throw Problem.malformedJSON(body.isEmpty ? "the body is empty; send a JSON merge patch such as {\"name\": \"new name\"}" : "the body is not valid JSON: \(error)")
+            throw Problem.malformedJSON(
+                body.isEmpty ? "the body is empty; send a JSON merge patch such as {\"name\": \"new name\"}" : "the body is not valid JSON: \(error)")
         }
         var issues = document.duplicateMembers.map {
             ValidationIssue($0, "given more than once; give each member once (JSON readers disagree on which one counts)")
         }
         guard case .object(let members) = document.root else {
-            throw Problem.invalidFields(issues + [ValidationIssue("", "a merge patch of a run must be a JSON object (such as {\"name\": \"…\"}), got \(document.root.typeName)")])
+            throw Problem.invalidFields(
+                issues + [
+                    ValidationIssue("", "a merge patch of a run must be a JSON object (such as {\"name\": \"…\"}), got \(document.root.typeName)")
+                ])
         }
         for member in members.keys.sorted() where member != "name" && member != "labels" {
-            issues.append(ValidationIssue("/" + escapePointer(member), "cannot be changed; a run's name and labels can (everything else determines its results)"))
+            issues.append(
+                ValidationIssue(
+                    "/" + escapePointer(member), "cannot be changed; a run's name and labels can (everything else determines its results)"))
         }
         switch members["name"] {
         case nil: break
         case .null?: name = .some(nil)
         case .string(let text)? where text.unicodeScalars.count <= limits.maxNameLength: name = .some(text)
-        case .string(let text)?: issues.append(ValidationIssue("/name", "at most \(limits.maxNameLength) characters, got \(text.unicodeScalars.count)"))
+        case .string(let text)?:
+            issues.append(ValidationIssue("/name", "at most \(limits.maxNameLength) characters, got \(text.unicodeScalars.count)"))
         case let other?: issues.append(ValidationIssue("/name", "expected a string, or null to remove the name, got \(other.typeName)"))
         }
         switch members["labels"] {
@@ -51,11 +58,14 @@ struct RunPatch: Sendable, Equatable {
                 } else if case .null = value {
                     labels[key] = .some(nil)
                 } else {
-                    issues.append(ValidationIssue(pointer, "expected a string of at most 256 characters, or null to remove the label, got \(value.typeName)"))
+                    issues.append(
+                        ValidationIssue(pointer, "expected a string of at most 256 characters, or null to remove the label, got \(value.typeName)"))
                 }
             }
         case let other?:
-            issues.append(ValidationIssue("/labels", "expected an object of labels to set (strings) or remove (null), or null to remove them all, got \(other.typeName)"))
+            issues.append(
+                ValidationIssue(
+                    "/labels", "expected an object of labels to set (strings) or remove (null), or null to remove them all, got \(other.typeName)"))
         }
         if !issues.isEmpty { throw Problem.invalidFields(issues) }
     }

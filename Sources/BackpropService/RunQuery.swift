@@ -28,7 +28,9 @@ struct RunQuery: Sendable, Equatable {
     init(reading query: inout QueryParameters, defaultLimit: Int = 50) {
         for (index, text) in query.strings("label").enumerated() {
             guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
-                query.report("label", "expected KEY:VALUE (a label name, a colon, the value; the first colon splits them), got \(quoted(text)) (label \(index + 1))")
+                query.report(
+                    "label",
+                    "expected KEY:VALUE (a label name, a colon, the value; the first colon splits them), got \(quoted(text)) (label \(index + 1))")
                 continue
             }
             labels.append(Label(key: String(text[..<colon]), value: String(text[text.index(after: colon)...])))
@@ -76,7 +78,7 @@ struct RunQuery: Sendable, Equatable {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: ":"):
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: ":"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = String(byte, radix: 16, uppercase: true)

@@ -11,18 +11,23 @@ extension RunRegistry {
             guard state.table.isVisible(id), let run = state.table[id] else { throw Problem.notFound("no run \(id)") }
             let current = run.etag()
             guard ifMatch?.matchesStrongly(current) ?? true else {
-                throw Problem(status: 412, title: "Precondition failed",
-                              detail: "the run changed since the ETag sent in If-Match; it is now \(current): GET it, then patch again")
+                throw Problem(
+                    status: 412, title: "Precondition failed",
+                    detail: "the run changed since the ETag sent in If-Match; it is now \(current): GET it, then patch again")
             }
             let labels = patch.applied(to: run.labels)
             if labels.count > maxLabels {
-                throw Problem.invalidFields([ValidationIssue("/labels", "the run would have \(labels.count) labels; at most \(maxLabels) are allowed")])
+                throw Problem.invalidFields([
+                    ValidationIssue("/labels", "the run would have \(labels.count) labels; at most \(maxLabels) are allowed")
+                ])
             }
             let name = patch.name ?? run.name
             guard name != run.name || labels != run.labels else { return (run, []) }
             state.table[id]!.rename(name, labels: labels)
-            state.table.adjustStoredBound(id, by: RunSizeBound.metadataBytes(name: name, labels: labels)
-                                              - RunSizeBound.metadataBytes(name: run.name, labels: run.labels))
+            state.table.adjustStoredBound(
+                id,
+                by: RunSizeBound.metadataBytes(name: name, labels: labels)
+                    - RunSizeBound.metadataBytes(name: run.name, labels: run.labels))
             let renamed = state.table[id]!
             checkpointer.save(renamed)
             return (renamed, state.waiters.take(for: id, throttled: false))

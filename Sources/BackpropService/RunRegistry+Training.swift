@@ -25,8 +25,10 @@ extension RunRegistry {
     func train(_ batch: Batch, of id: RunID) {
         let started = state.withLock { state -> (Dataset, [TrialSpec], Cancellation, [RunWaiters.Waiter])? in
             guard !state.stopping, let cancellation = state.cancellations[id],
-                  let persist = state.table[id]?.startBatch(at: .now()) else { return nil }
-            state.table[id]!.engine.codePath = EngineIdentity.codePath(training: batch.trialIndices.map { state.table[id]!.trials[$0].spec }, on: state.table[id]!.dataset)
+                let persist = state.table[id]?.startBatch(at: .now())
+            else { return nil }
+            state.table[id]!.engine.codePath = EngineIdentity.codePath(
+                training: batch.trialIndices.map { state.table[id]!.trials[$0].spec }, on: state.table[id]!.dataset)
             let run = state.table[id]!
             if persist { checkpointer.save(run) }
             return (run.dataset, batch.trialIndices.map { run.trials[$0].spec }, cancellation, state.waiters.take(for: id, throttled: false))
@@ -42,7 +44,8 @@ extension RunRegistry {
     private func record(_ snapshot: TrialSnapshot, trial index: Int, of id: RunID) {
         let woken = state.withLock { state -> [RunWaiters.Waiter] in
             guard let before = state.table[id]?.trials[index].iterationsDone,
-                  state.table[id]!.record(snapshot, trial: index) else { return [] }
+                state.table[id]!.record(snapshot, trial: index)
+            else { return [] }
             metrics.recordIterations(max(0, snapshot.iterationsDone - before))
             return state.waiters.take(for: id, throttled: true)
         }
@@ -51,9 +54,11 @@ extension RunRegistry {
 
     private func finish(_ batch: Batch, of id: RunID, with results: [TrialResult]) {
         let (woken, finished) = state.withLock { state -> ([RunWaiters.Waiter], Bool) in
-            guard let before = state.table[id].map({ run in
-                batch.trialIndices.map { (done: run.trials[$0].isDone, iterations: run.trials[$0].iterationsDone) }
-            }) else { return ([], false) }
+            guard
+                let before = state.table[id].map({ run in
+                    batch.trialIndices.map { (done: run.trials[$0].isDone, iterations: run.trials[$0].iterationsDone) }
+                })
+            else { return ([], false) }
             let persist = state.table[id]!.finishBatch(batch.trialIndices, results: results, at: .now())
             let run = state.table[id]!
             for (index, before) in zip(batch.trialIndices, before) {

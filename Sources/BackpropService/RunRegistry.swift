@@ -1,6 +1,6 @@
-import Posix
 import Backprop
 import Dispatch
+import Posix
 
 /// The runs in memory: the single source the HTTP handlers read (never the disk). It joins four
 /// parts, each its own type: the run table (`RunTable`), each run's ordered event log
@@ -80,9 +80,11 @@ public final class RunRegistry: Sendable {
     /// `/healthz` answers and SIGTERM is honoured meanwhile; `/readyz` and the `/runs` routes
     /// answer 503 until it is done (`loadingProgress`). Once `stop()` is called it inserts nothing.
     public func loadStoredRuns() {
-        let report = store.loadAll(shouldStop: { [self] in isStopping }, progress: { [self] read, total in
-            state.withLock { $0.loading = (read, total) }
-        })
+        let report = store.loadAll(
+            shouldStop: { [self] in isStopping },
+            progress: { [self] read, total in
+                state.withLock { $0.loading = (read, total) }
+            })
         for file in report.setAside {
             log.error("unreadable run file moved aside", [("file", file.file), ("moved_to", file.movedTo), ("reason", file.reason)])
         }
@@ -110,12 +112,17 @@ public final class RunRegistry: Sendable {
             log.info("loading runs stopped by shutdown", [("read", report.runs.count)])
             return
         }
-        log.info("runs loaded", [("directory", store.directory), ("runs", report.runs.count), ("requeued", requeued),
-                                 ("set_aside", report.setAside.count), ("left_in_place", report.skipped.count)])
+        log.info(
+            "runs loaded",
+            [
+                ("directory", store.directory), ("runs", report.runs.count), ("requeued", requeued),
+                ("set_aside", report.setAside.count), ("left_in_place", report.skipped.count),
+            ])
         let storedBytes = dataBytes
         if storedBytes > configuration.maxDataBytes {
-            log.warning("the stored runs pass --max-data-bytes: new runs get 507 until some are deleted",
-                        [("bytes", storedBytes), ("max_data_bytes", configuration.maxDataBytes)])
+            log.warning(
+                "the stored runs pass --max-data-bytes: new runs get 507 until some are deleted",
+                [("bytes", storedBytes), ("max_data_bytes", configuration.maxDataBytes)])
         }
     }
 
@@ -142,13 +149,16 @@ public final class RunRegistry: Sendable {
         let trialCount = request.sweep.trials.count
         let storedBound = RunSizeBound(request).stored
         let admission = try state.withLock { state throws(Problem) -> SubmitOutcome in
-            guard !state.stopping else { throw Problem(status: 503, title: "Shutting down", detail: "the server is stopping; retry on its successor") }
+            guard !state.stopping else {
+                throw Problem(status: 503, title: "Shutting down", detail: "the server is stopping; retry on its successor")
+            }
             if let loading = state.loading { throw Problem.starting(loading) }
             if let key = idempotencyKey, let existing = state.table.run(forIdempotencyKey: key) {
                 guard existing.request == request else {
-                    throw Problem(status: 422, title: "Idempotency key reused",
-                                  detail: "Idempotency-Key \(key) was first used with a different body (run \(existing.id)); use a new key for a new run",
-                                  errors: [ValidationIssue("header:Idempotency-Key", "already used with a different body")])
+                    throw Problem(
+                        status: 422, title: "Idempotency key reused",
+                        detail: "Idempotency-Key \(key) was first used with a different body (run \(existing.id)); use a new key for a new run",
+                        errors: [ValidationIssue("header:Idempotency-Key", "already used with a different body")])
                 }
                 return .existing(existing)
             }
@@ -159,7 +169,8 @@ public final class RunRegistry: Sendable {
             let kept = state.table.storedBytes
             guard kept + storedBound <= configuration.maxDataBytes else {
                 throw Problem.insufficientStorage(
-                    "the kept runs' files take up to \(kept.byteDescription) of --max-data-bytes \(configuration.maxDataBytes.byteDescription) and this run's file up to \(storedBound.byteDescription), \((kept + storedBound - configuration.maxDataBytes).byteDescription) too much; the run was not accepted: delete finished runs (DELETE /runs/{id}) or raise --max-data-bytes")
+                    "the kept runs' files take up to \(kept.byteDescription) of --max-data-bytes \(configuration.maxDataBytes.byteDescription) and this run's file up to \(storedBound.byteDescription), \((kept + storedBound - configuration.maxDataBytes).byteDescription) too much; the run was not accepted: delete finished runs (DELETE /runs/{id}) or raise --max-data-bytes"
+                )
             }
             let run = Run(id: RunID(instancePrefix: configuration.instancePrefix), request: request, idempotencyKey: idempotencyKey)
             state.table.insert(run, storedBound: storedBound, pending: true)
@@ -210,7 +221,8 @@ public final class RunRegistry: Sendable {
                 (state.table[id], state.table.pending.contains(id), state.table[id]?.version ?? 0)
             }
             guard let run else {
-                throw Problem(status: 503, title: "Storage unavailable", detail: "the first request with this Idempotency-Key could not be stored; retry")
+                throw Problem(
+                    status: 503, title: "Storage unavailable", detail: "the first request with this Idempotency-Key could not be stored; retry")
             }
             if !pending { return run }
             await waitForChange(of: id, from: version, timeout: .seconds(1))
@@ -239,7 +251,9 @@ public final class RunRegistry: Sendable {
             do {
                 actions = try state.table[id]!.cancel(at: .now())
             } catch {
-                throw Problem(status: 409, title: "Run finished", detail: "run \(id) already \(state.table[id]!.status.rawValue); only queued or running runs can be cancelled")
+                throw Problem(
+                    status: 409, title: "Run finished",
+                    detail: "run \(id) already \(state.table[id]!.status.rawValue); only queued or running runs can be cancelled")
             }
             let run = state.table[id]!
             if actions.contains(.stopWork) {

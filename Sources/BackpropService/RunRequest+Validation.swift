@@ -37,24 +37,32 @@ extension RunRequest {
         let dataset = Self.validateDataset(fields["dataset"], limits: limits, issues: &issues)
         let alphas = Self.validateAlphas(fields["alphas"], limits: limits, issues: &issues)
         let hiddenSizes = Self.validateHiddenSizes(fields["hidden_size"], fields["hidden_sizes"], limits: limits, issues: &issues)
-        let iterations = integer(fields["iterations"], at: "/iterations", in: 1...training.maxIterations, default: limits.defaultIterations, issues: &issues)
+        let iterations = integer(
+            fields["iterations"], at: "/iterations", in: 1...training.maxIterations, default: limits.defaultIterations, issues: &issues)
         let seed = integer(fields["seed"], at: "/seed", in: 0...Int(UInt32.max), default: 1, issues: &issues)
-        let errorEvery = integer(fields["error_every"], at: "/error_every", in: 1...max(1, iterations ?? 1),
-                                 default: limits.defaultErrorEvery(iterations: iterations ?? limits.defaultIterations), issues: &issues)
+        let errorEvery = integer(
+            fields["error_every"], at: "/error_every", in: 1...max(1, iterations ?? 1),
+            default: limits.defaultErrorEvery(iterations: iterations ?? limits.defaultIterations), issues: &issues)
         let name = Self.validateName(fields["name"], limits: limits, issues: &issues)
         let labels = Self.validateLabels(fields["labels"], limits: limits, issues: &issues)
 
         if let iterations, let errorEvery, iterations / errorEvery > training.maxCurvePoints {
             let least = (iterations + training.maxCurvePoints - 1) / training.maxCurvePoints
-            issues.append(ValidationIssue("/error_every", "\(iterations) iterations every \(errorEvery) would record \(iterations / errorEvery) curve points per trial; at most \(training.maxCurvePoints) are allowed: use error_every ≥ \(least)"))
+            issues.append(
+                ValidationIssue(
+                    "/error_every",
+                    "\(iterations) iterations every \(errorEvery) would record \(iterations / errorEvery) curve points per trial; at most \(training.maxCurvePoints) are allowed: use error_every ≥ \(least)"
+                ))
         }
         guard issues.isEmpty, let dataset, let alphas, let hiddenSizes, let iterations, let seed, let errorEvery else {
             throw Problem.invalidFields(issues)
         }
-        self.init(datasetName: dataset.name,
-                  sweep: Sweep(dataset: dataset.value, alphas: alphas, hiddenSizes: hiddenSizes, iterations: iterations,
-                               errorEvery: errorEvery, seed: UInt32(seed)),
-                  name: name ?? nil, labels: labels ?? [:])
+        self.init(
+            datasetName: dataset.name,
+            sweep: Sweep(
+                dataset: dataset.value, alphas: alphas, hiddenSizes: hiddenSizes, iterations: iterations,
+                errorEvery: errorEvery, seed: UInt32(seed)),
+            name: name ?? nil, labels: labels ?? [:])
         try checkBudget(limits: limits)
     }
 
@@ -71,10 +79,18 @@ extension RunRequest {
         }
         var issues: [ValidationIssue] = []
         if work > limits.maxWork {
-            issues.append(ValidationIssue("/iterations", "the run needs \(Self.scientific(work)) units of work (samples × weights × iterations × trials); the limit is \(Self.scientific(limits.maxWork)): use fewer iterations, alphas or hidden units"))
+            issues.append(
+                ValidationIssue(
+                    "/iterations",
+                    "the run needs \(Self.scientific(work)) units of work (samples × weights × iterations × trials); the limit is \(Self.scientific(limits.maxWork)): use fewer iterations, alphas or hidden units"
+                ))
         }
         if weights > limits.maxRunWeights {
-            issues.append(ValidationIssue("/hidden_sizes", "the run's trials hold \(weights) weights in all; the limit is \(limits.maxRunWeights): use fewer alphas or smaller hidden sizes"))
+            issues.append(
+                ValidationIssue(
+                    "/hidden_sizes",
+                    "the run's trials hold \(weights) weights in all; the limit is \(limits.maxRunWeights): use fewer alphas or smaller hidden sizes")
+            )
         }
         if let issue = sizeIssue(limit: limits.maxRunBytes) { issues.append(issue) }
         if !issues.isEmpty { throw Problem.invalidFields(issues) }
@@ -87,21 +103,26 @@ extension RunRequest {
         let over = size.served - limit
         let times = Double(size.served) / Double(limit)
         let ratio = times >= 10 ? String(Int(times.rounded())) : String(Double(Int(times * 10)) / 10)
-        let what = "the run would take up to \(size.served.byteDescription) (\(size.trials) trials × \(size.curvePoints) curve points, with its synapses, direction counts and outputs; its file up to \(size.stored.byteDescription)); --max-run-bytes is \(limit.byteDescription), \(over.byteDescription) less (\(ratio)× over)"
+        let what =
+            "the run would take up to \(size.served.byteDescription) (\(size.trials) trials × \(size.curvePoints) curve points, with its synapses, direction counts and outputs; its file up to \(size.stored.byteDescription)); --max-run-bytes is \(limit.byteDescription), \(over.byteDescription) less (\(ratio)× over)"
         let fitting = size.curvePointsFitting(limit) - 2
         guard fitting >= 1 else {
-            return ValidationIssue("/alphas", what + ": even without curve points it does not fit; use fewer alphas or hidden sizes, or a smaller dataset")
+            return ValidationIssue(
+                "/alphas", what + ": even without curve points it does not fit; use fewer alphas or hidden sizes, or a smaller dataset")
         }
         let leastErrorEvery = (sweep.iterations + fitting - 1) / fitting
-        return ValidationIssue("/error_every", what + ": record at most \(fitting) curve points per trial (error_every ≥ \(leastErrorEvery)) or use fewer trials")
+        return ValidationIssue(
+            "/error_every", what + ": record at most \(fitting) curve points per trial (error_every ≥ \(leastErrorEvery)) or use fewer trials")
     }
 
     private static func scientific(_ value: Double) -> String {
         value < 1e18 ? String(Int(value)) : value.description
     }
 
-    private static func validateDataset(_ value: JSONValue?, limits: ServiceLimits,
-                                        issues: inout [ValidationIssue]) -> (name: String?, value: Dataset)? {
+    private static func validateDataset(
+        _ value: JSONValue?, limits: ServiceLimits,
+        issues: inout [ValidationIssue]
+    ) -> (name: String?, value: Dataset)? {
         let names = Dataset.builtInNames.joined(separator: ", ")
         switch value {
         case nil:
@@ -128,14 +149,16 @@ extension RunRequest {
                 issues += error.issues.map { ValidationIssue("/dataset" + $0.pointer, $0.message) }
             }
         case let other?:
-            issues.append(ValidationIssue("/dataset", "expected a built-in name (\(names)) or an object with inputs and targets, got \(other.typeName)"))
+            issues.append(
+                ValidationIssue("/dataset", "expected a built-in name (\(names)) or an object with inputs and targets, got \(other.typeName)"))
         }
         return nil
     }
 
     private static func matrix(_ value: JSONValue?, at pointer: String, issues: inout [ValidationIssue]) -> [[Double]]? {
         guard case .array(let rows)? = value, !rows.isEmpty else {
-            issues.append(ValidationIssue(pointer, value == nil ? "required: an array of rows of numbers" : "expected a non-empty array of rows of numbers"))
+            issues.append(
+                ValidationIssue(pointer, value == nil ? "required: an array of rows of numbers" : "expected a non-empty array of rows of numbers"))
             return nil
         }
         var matrix: [[Double]] = []
@@ -162,7 +185,10 @@ extension RunRequest {
 
     private static func validateAlphas(_ value: JSONValue?, limits: ServiceLimits, issues: inout [ValidationIssue]) -> [Double]? {
         guard case .array(let items)? = value else {
-            issues.append(ValidationIssue("/alphas", value.map { "expected an array of numbers, got \($0.typeName)" } ?? "required: 1 to \(limits.maxAlphas) learning rates > 0"))
+            issues.append(
+                ValidationIssue(
+                    "/alphas",
+                    value.map { "expected an array of numbers, got \($0.typeName)" } ?? "required: 1 to \(limits.maxAlphas) learning rates > 0"))
             return nil
         }
         guard (1...limits.maxAlphas).contains(items.count) else {
@@ -180,8 +206,10 @@ extension RunRequest {
         return alphas.count == items.count ? alphas : nil
     }
 
-    private static func validateHiddenSizes(_ single: JSONValue?, _ list: JSONValue?, limits: ServiceLimits,
-                                            issues: inout [ValidationIssue]) -> [Int]? {
+    private static func validateHiddenSizes(
+        _ single: JSONValue?, _ list: JSONValue?, limits: ServiceLimits,
+        issues: inout [ValidationIssue]
+    ) -> [Int]? {
         let range = 0...limits.training.maxHiddenSize
         switch (single, list) {
         case (nil, nil):
@@ -193,7 +221,8 @@ extension RunRequest {
             return integer(single, at: "/hidden_size", in: range, default: limits.defaultHiddenSize, issues: &issues).map { [$0] }
         case (nil, let list?):
             guard case .array(let items) = list, (1...limits.maxHiddenSizes).contains(items.count) else {
-                issues.append(ValidationIssue("/hidden_sizes", "expected an array of 1 to \(limits.maxHiddenSizes) hidden sizes, got \(describe(list))"))
+                issues.append(
+                    ValidationIssue("/hidden_sizes", "expected an array of 1 to \(limits.maxHiddenSizes) hidden sizes, got \(describe(list))"))
                 return nil
             }
             let sizes = items.enumerated().compactMap { index, item in
@@ -207,7 +236,8 @@ extension RunRequest {
         switch value {
         case nil, .null?: return .some(nil)
         case .string(let name)? where name.unicodeScalars.count <= limits.maxNameLength: return .some(name)
-        case .string(let name)?: issues.append(ValidationIssue("/name", "at most \(limits.maxNameLength) characters, got \(name.unicodeScalars.count)"))
+        case .string(let name)?:
+            issues.append(ValidationIssue("/name", "at most \(limits.maxNameLength) characters, got \(name.unicodeScalars.count)"))
         case let other?: issues.append(ValidationIssue("/name", "expected a string or null, got \(other.typeName)"))
         }
         return nil
@@ -251,8 +281,10 @@ extension RunRequest {
 }
 
 /// An integer field: absent → `defaultValue`; wrong type, fraction or range → an issue and nil.
-func integer(_ value: JSONValue?, at pointer: String, in range: ClosedRange<Int>, default defaultValue: Int,
-             issues: inout [ValidationIssue]) -> Int? {
+func integer(
+    _ value: JSONValue?, at pointer: String, in range: ClosedRange<Int>, default defaultValue: Int,
+    issues: inout [ValidationIssue]
+) -> Int? {
     guard let value else { return defaultValue }
     let expected = "an integer from \(range.lowerBound) to \(range.upperBound)"
     guard case .number(let number) = value else {
@@ -265,7 +297,8 @@ func integer(_ value: JSONValue?, at pointer: String, in range: ClosedRange<Int>
         return nil
     }
     guard number >= Double(range.lowerBound), number <= Double(range.upperBound), let integer = Int(exactly: number),
-          range.contains(integer) else {
+        range.contains(integer)
+    else {
         issues.append(ValidationIssue(pointer, "out of range: expected \(expected), got \(describe(value))"))
         return nil
     }
@@ -276,7 +309,9 @@ func integer(_ value: JSONValue?, at pointer: String, in range: ClosedRange<Int>
 func describe(_ value: JSONValue) -> String {
     switch value {
     case .number(let number):
-        if number.isInfinite { return number < 0 ? "a number below -1.8e308 (the most negative double)" : "a number above 1.8e308 (the largest double)" }
+        if number.isInfinite {
+            return number < 0 ? "a number below -1.8e308 (the most negative double)" : "a number above 1.8e308 (the largest double)"
+        }
         if number == number.rounded(), number.magnitude < 1e16 { return String(Int(number)) }
         return number.description
     case .string(let text):

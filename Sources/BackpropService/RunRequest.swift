@@ -20,11 +20,12 @@ public struct RunRequest: Sendable, Equatable {
 
     /// The normalized request as the API shows it and the run store keeps it.
     public var json: JSONValue {
-        let datasetJSON: JSONValue = if let datasetName {
-            .string(datasetName)
-        } else {
-            .object(["inputs": Self.rows(sweep.dataset.inputs), "targets": Self.rows(sweep.dataset.targets)])
-        }
+        let datasetJSON: JSONValue =
+            if let datasetName {
+                .string(datasetName)
+            } else {
+                .object(["inputs": Self.rows(sweep.dataset.inputs), "targets": Self.rows(sweep.dataset.targets)])
+            }
         return .object([
             "dataset": datasetJSON,
             "alphas": .array(sweep.alphas.map(JSONValue.number)),

@@ -1,5 +1,6 @@
-import Posix
 import Dispatch
+import Posix
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -50,7 +51,7 @@ public final class RunStore: Sendable {
         do {
             try Self.writeAtomically(Array("ok\n".utf8), to: probe, directory: directory)
             unlink(probe)
-        } catch where error.isOutOfSpace {
+        } catch  where error.isOutOfSpace {
             // A full disk is not a configuration error: submissions get 507 until space returns.
         }
     }
@@ -169,8 +170,10 @@ public final class RunStore: Sendable {
     /// cannot understand is never lost: another format stays where it is (a newer version
     /// reads it again after a roll-forward); only a damaged file of this format is renamed.
     /// `shouldStop` is asked between files; `progress` gets (files read, files in all).
-    public func loadAll(shouldStop: @Sendable () -> Bool = { false },
-                        progress: @Sendable (Int, Int) -> Void = { _, _ in }) -> LoadReport {
+    public func loadAll(
+        shouldStop: @Sendable () -> Bool = { false },
+        progress: @Sendable (Int, Int) -> Void = { _, _ in }
+    ) -> LoadReport {
         for name in Self.fileNames(in: directory) where name.hasSuffix(".tmp") { unlink(directory + "/" + name) }
         let names = Self.fileNames(in: directory).filter { $0.hasSuffix(".json") }
         let outcomes = Locked([Int: Loaded]())
@@ -180,10 +183,11 @@ public final class RunStore: Sendable {
             guard !shouldStop() else { return }
             let outcome = load(names[index])
             outcomes.withLock { $0[index] = outcome }
-            progress(done.withLock { count in
-                count += 1
-                return count
-            }, names.count)
+            progress(
+                done.withLock { count in
+                    count += 1
+                    return count
+                }, names.count)
         }
         var report = LoadReport()
         let loaded = outcomes.withLock { $0 }
@@ -216,11 +220,12 @@ public final class RunStore: Sendable {
         do {
             bytes = try RegularFile.read(file, maxBytes: maxFileBytes, followSymbolicLinks: false)
         } catch {
-            let reason: Skipped.Reason = switch error {
-            case .symbolicLink, .notRegular: .notRegular
-            case .tooLarge: .tooLarge
-            case .system: .unreadable
-            }
+            let reason: Skipped.Reason =
+                switch error {
+                case .symbolicLink, .notRegular: .notRegular
+                case .tooLarge: .tooLarge
+                case .system: .unreadable
+                }
             return .skipped(Skipped(file: file, reason: reason, detail: error.description))
         }
         let decoder = JSONDecoder()
@@ -244,7 +249,9 @@ public final class RunStore: Sendable {
     private func unknownFormat(_ format: Int, _ file: String) -> Skipped {
         let newer = format > StoredRun.currentFormat ? "; written by a newer version" : ""
         let readable = StoredRun.readableFormats
-        return Skipped(file: file, reason: .unknownFormat, detail: "format \(format) (this version reads formats \(readable.lowerBound) to \(readable.upperBound)\(newer))")
+        return Skipped(
+            file: file, reason: .unknownFormat,
+            detail: "format \(format) (this version reads formats \(readable.lowerBound) to \(readable.upperBound)\(newer))")
     }
 
     // MARK: - Files

@@ -12,9 +12,11 @@ extension RunsAPI {
             try QueryParameters(request, allowed: []).check()
             let id = try runID(request)
             guard let contentType = request.headers["Content-Type"], Self.mediaType(contentType) == RunPatch.mediaType else {
-                var problem = Problem(status: 415, title: "Unsupported media type",
-                                      detail: "send the patch as \(RunPatch.mediaType) (RFC 7396)" + (request.headers["Content-Type"].map { " (got \($0))" } ?? " (no Content-Type given)"),
-                                      errors: [ValidationIssue("header:Content-Type", "must be \(RunPatch.mediaType)")])
+                var problem = Problem(
+                    status: 415, title: "Unsupported media type",
+                    detail: "send the patch as \(RunPatch.mediaType) (RFC 7396)"
+                        + (request.headers["Content-Type"].map { " (got \($0))" } ?? " (no Content-Type given)"),
+                    errors: [ValidationIssue("header:Content-Type", "must be \(RunPatch.mediaType)")])
                 problem.headers.append(("Accept-Patch", RunPatch.mediaType))
                 throw problem
             }

@@ -1,5 +1,5 @@
-import HTTPServer
 import Backprop
+import HTTPServer
 
 extension RunsAPI {
     /// `GET /runs/{id}/trials/{index}`: one trial, as the run's `trials[index]` plus `run`,
@@ -13,7 +13,8 @@ extension RunsAPI {
             let indexText = request.pathParameters["index"] ?? ""
             guard let run = registry.run(id) else { throw Problem.notFound("no run \(id)") }
             guard indexText.utf8.allSatisfy({ (48...57).contains($0) }), indexText.utf8.count <= 9,
-                  let index = Int(indexText), run.trials.indices.contains(index) else {
+                let index = Int(indexText), run.trials.indices.contains(index)
+            else {
                 throw Problem.notFound("run \(id) has no trial \(indexText) (its trials are 0 to \(run.trials.count - 1))")
             }
             let position = after.map { run.events.position(of: $0) }
@@ -58,6 +59,7 @@ extension RunsAPI {
     /// run's ETag does.
     static func trialETag(_ run: Run, _ index: Int, variant: String) -> String {
         let trial = run.trials[index]
-        return "\"t\(index).\(trial.statusName).\(trial.iterationsDone).\(trial.errorCurve.count).\(run.events.epoch)\(variant.isEmpty ? "" : "." + variant)\""
+        return
+            "\"t\(index).\(trial.statusName).\(trial.iterationsDone).\(trial.errorCurve.count).\(run.events.epoch)\(variant.isEmpty ? "" : "." + variant)\""
     }
 }

@@ -1,6 +1,5 @@
 import Posix
 
-
 /// The service's counters and the request-duration histogram. Gauges (runs by status, queue
 /// depth, busy workers) are read from their owners when `/metrics` is scraped.
 public final class ServiceMetrics: Sendable {
@@ -70,8 +69,9 @@ public final class ServiceMetrics: Sendable {
         text.sample("backpropd_iterations_completed_total", [], Double(state.iterationsCompleted))
         text.family("backpropd_storage_failures_total", .counter, help: "Run files that could not be written.")
         text.sample("backpropd_storage_failures_total", [], Double(state.storageFailures))
-        text.family("backpropd_run_files_skipped", .gauge,
-                    help: "Run files start-up left where they are (another format, not a regular file, too large, unreadable); named in the log.")
+        text.family(
+            "backpropd_run_files_skipped", .gauge,
+            help: "Run files start-up left where they are (another format, not a regular file, too large, unreadable); named in the log.")
         for reason in RunStore.Skipped.Reason.allCases {
             text.sample("backpropd_run_files_skipped", [("reason", reason.rawValue)], Double(state.runFilesSkipped[reason.rawValue] ?? 0))
         }
@@ -88,7 +88,8 @@ public final class ServiceMetrics: Sendable {
             var cumulative = 0
             for (bound, count) in zip(Self.durationBuckets, histogram.counts) {
                 cumulative += count
-                text.sample("backpropd_http_request_duration_seconds_bucket", [("route", route), ("le", PrometheusText.format(bound))], Double(cumulative))
+                text.sample(
+                    "backpropd_http_request_duration_seconds_bucket", [("route", route), ("le", PrometheusText.format(bound))], Double(cumulative))
             }
             text.sample("backpropd_http_request_duration_seconds_bucket", [("route", route), ("le", "+Inf")], Double(histogram.count))
             text.sample("backpropd_http_request_duration_seconds_sum", [("route", route)], histogram.sum)

@@ -71,9 +71,10 @@ struct StoredRun: Codable, Sendable {
         }
 
         var trialResult: TrialResult {
-            TrialResult(alpha: alpha, hiddenSize: hiddenSize, status: status, divergedAtIteration: divergedAtIteration,
-                        iterationsDone: iterationsDone, errorCurve: curve.points, finalError: finalError, synapses: synapses,
-                        directionChanges: directionChanges, outputs: outputs, durationMs: durationMs)
+            TrialResult(
+                alpha: alpha, hiddenSize: hiddenSize, status: status, divergedAtIteration: divergedAtIteration,
+                iterationsDone: iterationsDone, errorCurve: curve.points, finalError: finalError, synapses: synapses,
+                directionChanges: directionChanges, outputs: outputs, durationMs: durationMs)
         }
     }
 
@@ -142,8 +143,9 @@ struct StoredRun: Codable, Sendable {
         engine = Engine(version: run.engine.version, codePath: run.engine.codePath)
         trials = run.trials.map { trial in
             let cancelledEarly = if case .cancelled = trial.state { !trial.partialCurve.isEmpty } else { false }
-            return Trial(status: trial.statusName, iterationsDone: trial.iterationsDone,
-                         partialCurve: cancelledEarly ? Curve(trial.partialCurve) : nil, result: trial.result.map(Result.init))
+            return Trial(
+                status: trial.statusName, iterationsDone: trial.iterationsDone,
+                partialCurve: cancelledEarly ? Curve(trial.partialCurve) : nil, result: trial.result.map(Result.init))
         }
         events = Events(entries: run.events.storedEntries, epoch: run.events.epoch, epochStarts: run.events.epochStarts)
     }
@@ -199,7 +201,8 @@ struct StoredRun: Codable, Sendable {
             run.version = version + 1
         }
         let trialStates = run.trials.map { trial in
-            RunEventLog.TrialState(terminal: trial.isDone ? trial.phase : nil, curvePoints: trial.errorCurve.count, iterationsDone: trial.iterationsDone)
+            RunEventLog.TrialState(
+                terminal: trial.isDone ? trial.phase : nil, curvePoints: trial.errorCurve.count, iterationsDone: trial.iterationsDone)
         }
         if let events {
             guard let log = RunEventLog(storedEntries: events.entries, epoch: events.epoch, epochStarts: events.epochStarts) else {

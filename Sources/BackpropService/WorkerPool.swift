@@ -1,5 +1,5 @@
-import Posix
 import Dispatch
+import Posix
 
 /// N serial Dispatch queues (the service uses one per core) taking jobs from one bounded
 /// `FairQueue` shared by all owners: served round-robin by owner, all of an owner's jobs

@@ -28,7 +28,7 @@ extension Connection {
     }
 
     func received(_ bytes: UnsafeRawBufferPointer) {
-        guard machine.acceptsRequests else { return }   // draining: discard
+        guard machine.acceptsRequests else { return }  // draining: discard
         machine.bytesReceived()
         if isAwaitingResponse {
             inbound.append(contentsOf: bytes)
@@ -136,7 +136,7 @@ extension Connection {
             respond(response)
         } else if let route = exchange.route, let head = exchange.head {
             let request = HTTPRequest(head: head, body: exchange.body)
-            exchange.body = []   // the request owns the only reference: no copy if the handler mutates it
+            exchange.body = []  // the request owns the only reference: no copy if the handler mutates it
             dispatch(request, to: route)
         }
     }
@@ -151,8 +151,8 @@ extension Connection {
 
     func peerClosedInput() {
         peerInputClosed = true
-        stopReading()   // EOF stays readable: a source left on it would fire again and again
-        if exchange?.phase == .handling { handlerTask?.cancel() }   // the client gave up waiting
+        stopReading()  // EOF stays readable: a source left on it would fire again and again
+        if exchange?.phase == .handling { handlerTask?.cancel() }  // the client gave up waiting
         if case .close = machine.peerClosed() { close() }
     }
 }

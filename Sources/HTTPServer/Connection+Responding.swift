@@ -34,10 +34,12 @@ extension Connection {
     /// A handler's answer. If the client left meanwhile, it is only reported to `completed`.
     private func deliver(_ response: HTTPResponse, generation: UInt64, head: HTTPRequestHead, started: ContinuousClock.Instant) {
         guard generation == self.generation, !isClosed, exchange?.phase == .handling else {
-            context.completed(HTTPExchange(head: head, status: response.status, responseHeaders: response.headers,
-                                           requestBodyBytes: 0, responseBodyBytes: 0,
-                                           duration: started.duration(to: ioQueue.clock.now), finished: false,
-                                           remoteAddress: remoteAddress))
+            context.completed(
+                HTTPExchange(
+                    head: head, status: response.status, responseHeaders: response.headers,
+                    requestBodyBytes: 0, responseBodyBytes: 0,
+                    duration: started.duration(to: ioQueue.clock.now), finished: false,
+                    remoteAddress: remoteAddress))
             return
         }
         respond(response)
@@ -76,8 +78,9 @@ extension Connection {
         }
         let close = machine.closeRequested
         var head = ioQueue.takeHeadBuffer()
-        ioQueue.headEncoder.encode(status: response.status, headers: response.headers, framing: framing, close: close,
-                                keepAliveHeader: !close && version == .http1_0, into: &head)
+        ioQueue.headEncoder.encode(
+            status: response.status, headers: response.headers, framing: framing, close: close,
+            keepAliveHeader: !close && version == .http1_0, into: &head)
         exchange.status = response.status
         exchange.responseHeaders = response.headers
         exchange.responseBodyBytes = body.count
@@ -227,7 +230,7 @@ extension Connection {
     private func streamFinished(generation: UInt64, failed: Bool) {
         guard generation == self.generation, !isClosed, exchange?.phase == .streaming else { return }
         if failed {
-            close()   // no last chunk: the client sees a truncated body, not a complete one
+            close()  // no last chunk: the client sees a truncated body, not a complete one
             return
         }
         if exchange?.responseFraming == .chunked { outbound.append(ResponseHeadEncoder.lastChunk) }

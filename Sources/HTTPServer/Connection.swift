@@ -47,8 +47,10 @@ final class Connection: @unchecked Sendable {
     private(set) lazy var executor = IOQueueExecutor(queue: ioQueue)
     /// Takes ownership of `fd` (non-blocking), counted by `context.admission` as `admission`.
     /// Call `start` on the I/O queue.
-    init(fd: Int32, remoteAddress: String, client: String, admission: ConnectionAdmission.Decision,
-         ioQueue: IOQueue, context: ServerContext) {
+    init(
+        fd: Int32, remoteAddress: String, client: String, admission: ConnectionAdmission.Decision,
+        ioQueue: IOQueue, context: ServerContext
+    ) {
         self.fd = fd
         self.ioQueue = ioQueue
         self.context = context
@@ -141,7 +143,7 @@ final class Connection: @unchecked Sendable {
         readSource.cancel()
         if readSuspended {
             readSuspended = false
-            readSource.resume()   // a suspended source delivers its cancellation only once resumed
+            readSource.resume()  // a suspended source delivers its cancellation only once resumed
         }
     }
 

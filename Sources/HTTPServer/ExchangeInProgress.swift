@@ -39,8 +39,9 @@ final class ExchangeInProgress {
     }
 
     func record(finished: Bool, remoteAddress: String, now: ContinuousClock.Instant) -> HTTPExchange {
-        HTTPExchange(head: head, status: status ?? .internalServerError, responseHeaders: responseHeaders,
-                     requestBodyBytes: requestBodyBytes, responseBodyBytes: responseBodyBytes,
-                     duration: started.duration(to: now), finished: finished, remoteAddress: remoteAddress)
+        HTTPExchange(
+            head: head, status: status ?? .internalServerError, responseHeaders: responseHeaders,
+            requestBodyBytes: requestBodyBytes, responseBodyBytes: responseBodyBytes,
+            duration: started.duration(to: now), finished: finished, remoteAddress: remoteAddress)
     }
 }

@@ -28,7 +28,8 @@ public struct HTTPProblem: Sendable {
     public func defaultRendering(path: String?) -> HTTPResponse {
         var headers = headers
         headers["Content-Type"] = "application/problem+json"
-        var json = #"{"type":"about:blank","title":"# + JSONText.quoted(status.reasonPhrase)
+        var json =
+            #"{"type":"about:blank","title":"# + JSONText.quoted(status.reasonPhrase)
             + #","status":\#(status.code),"detail":"# + JSONText.quoted(detail)
         if let path { json += #","instance":"# + JSONText.quoted(path) }
         return HTTPResponse(status: status, headers: headers, bytes: Array((json + "}").utf8))

@@ -21,7 +21,7 @@ public struct HTTPQueryItem: Hashable, Sendable {
             let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
             let valueStart = equals == pair.endIndex ? equals : pair.index(after: equals)
             guard let name = PercentDecoding.decode(UnsafeBufferPointer(rebasing: pair[..<equals]), plusAsSpace: true),
-                  let value = PercentDecoding.decode(UnsafeBufferPointer(rebasing: pair[valueStart...]), plusAsSpace: true)
+                let value = PercentDecoding.decode(UnsafeBufferPointer(rebasing: pair[valueStart...]), plusAsSpace: true)
             else { return nil }
             items.append(HTTPQueryItem(name: name, value: value))
         }

@@ -4,7 +4,7 @@
 /// A value type; its fields live in one copy-on-write box, so passing a head around costs
 /// one reference count rather than one per field.
 public struct HTTPRequestHead: Sendable {
-    private final class Storage: @unchecked Sendable {   // never mutated while shared: see `writable`
+    private final class Storage: @unchecked Sendable {  // never mutated while shared: see `writable`
         var method: HTTPMethod
         var target: String
         var path: String
@@ -15,8 +15,10 @@ public struct HTTPRequestHead: Sendable {
         var routePattern: String?
         var pathParameters: [String: String]
 
-        init(method: HTTPMethod, target: String, path: String, queryItems: [HTTPQueryItem], version: HTTPVersion,
-             headers: HTTPHeaders, remoteAddress: String, routePattern: String?, pathParameters: [String: String]) {
+        init(
+            method: HTTPMethod, target: String, path: String, queryItems: [HTTPQueryItem], version: HTTPVersion,
+            headers: HTTPHeaders, remoteAddress: String, routePattern: String?, pathParameters: [String: String]
+        ) {
             self.method = method
             self.target = target
             self.path = path
@@ -29,8 +31,9 @@ public struct HTTPRequestHead: Sendable {
         }
 
         func copy() -> Storage {
-            Storage(method: method, target: target, path: path, queryItems: queryItems, version: version, headers: headers,
-                    remoteAddress: remoteAddress, routePattern: routePattern, pathParameters: pathParameters)
+            Storage(
+                method: method, target: target, path: path, queryItems: queryItems, version: version, headers: headers,
+                remoteAddress: remoteAddress, routePattern: routePattern, pathParameters: pathParameters)
         }
     }
 
@@ -43,12 +46,15 @@ public struct HTTPRequestHead: Sendable {
         }
     }
 
-    public init(method: HTTPMethod, target: String, path: String? = nil, queryItems: [HTTPQueryItem] = [],
-                version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:], remoteAddress: String = "",
-                routePattern: String? = nil, pathParameters: [String: String] = [:]) {
-        storage = Storage(method: method, target: target, path: path ?? String(target.prefix { $0 != "?" }),
-                          queryItems: queryItems, version: version, headers: headers, remoteAddress: remoteAddress,
-                          routePattern: routePattern, pathParameters: pathParameters)
+    public init(
+        method: HTTPMethod, target: String, path: String? = nil, queryItems: [HTTPQueryItem] = [],
+        version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:], remoteAddress: String = "",
+        routePattern: String? = nil, pathParameters: [String: String] = [:]
+    ) {
+        storage = Storage(
+            method: method, target: target, path: path ?? String(target.prefix { $0 != "?" }),
+            queryItems: queryItems, version: version, headers: headers, remoteAddress: remoteAddress,
+            routePattern: routePattern, pathParameters: pathParameters)
     }
 
     public var method: HTTPMethod {

@@ -17,11 +17,14 @@ public final class HTTPServer: Sendable {
         case stopped
     }
 
-    public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: Router,
-                middleware: [any HTTPMiddleware] = []) {
+    public init(
+        configuration: HTTPServerConfiguration = HTTPServerConfiguration(), router: Router,
+        middleware: [any HTTPMiddleware] = []
+    ) {
         self.configuration = configuration
-        context = ServerContext(router: router, middleware: middleware, limits: configuration.limits, log: configuration.log,
-                                reservedPaths: configuration.reservedPaths, problemRenderer: configuration.problemRenderer)
+        context = ServerContext(
+            router: router, middleware: middleware, limits: configuration.limits, log: configuration.log,
+            reservedPaths: configuration.reservedPaths, problemRenderer: configuration.problemRenderer)
     }
 
     /// Binds, starts accepting and returns the bound port (the ephemeral one when `port` is 0).
@@ -103,8 +106,10 @@ public final class HTTPServer: Sendable {
 
     /// How often each I/O queue's timer looks for passed deadlines: a quarter of the shortest timeout, 10 ms…1 s.
     static func tickInterval(_ limits: HTTPLimits) -> Duration {
-        let shortest = [limits.headerReadTimeout, limits.bodyReadTimeout, limits.idleTimeout, limits.writeTimeout,
-                        limits.lingerTimeout].min()!
+        let shortest = [
+            limits.headerReadTimeout, limits.bodyReadTimeout, limits.idleTimeout, limits.writeTimeout,
+            limits.lingerTimeout,
+        ].min()!
         return min(max(shortest / 4, .milliseconds(10)), .seconds(1))
     }
 }

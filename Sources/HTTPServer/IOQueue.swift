@@ -58,7 +58,7 @@ final class IOQueue: @unchecked Sendable {
 
     /// The body of every work item on the queue: runs `work`, then the task jobs it enqueued.
     func run(_ work: () -> Void) {
-        guard !isRunning else {   // nested (a handler answering inline): the outer run drains
+        guard !isRunning else {  // nested (a handler answering inline): the outer run drains
             work()
             return
         }

@@ -67,8 +67,10 @@ struct OutboundQueue {
     }
 
     /// Pins each buffer's storage for the duration of the call (nested, since `withUnsafeBytes` is scoped).
-    private static func withPinned<R>(_ buffers: ArraySlice<[UInt8]>, sentOfFirst: Int, into vectors: UnsafeMutableBufferPointer<iovec>,
-                                      at index: Int, _ body: (UnsafeMutableBufferPointer<iovec>) throws -> R) rethrows -> R {
+    private static func withPinned<R>(
+        _ buffers: ArraySlice<[UInt8]>, sentOfFirst: Int, into vectors: UnsafeMutableBufferPointer<iovec>,
+        at index: Int, _ body: (UnsafeMutableBufferPointer<iovec>) throws -> R
+    ) rethrows -> R {
         guard let first = buffers.first else { return try body(vectors) }
         return try first.withUnsafeBytes { raw in
             let skip = index == 0 ? sentOfFirst : 0

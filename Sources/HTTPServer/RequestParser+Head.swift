@@ -39,13 +39,18 @@ extension RequestParser {
                 } else if Self.name(name, is: "expect") {
                     special.expectations.append(field)
                 }
-                headers.append((name: String(decoding: name, as: UTF8.self),
-                                value: String(decoding: bytes[field.valueStart..<field.valueEnd], as: UTF8.self)))
+                headers.append(
+                    (
+                        name: String(decoding: name, as: UTF8.self),
+                        value: String(decoding: bytes[field.valueStart..<field.valueEnd], as: UTF8.self)
+                    ))
             }
-            let target = Target(text: targetText, bytes: bytes, start: targetStart, end: targetEnd, queryStart: queryStart,
-                                hasPercent: targetHasPercent)
-            return Self.makeHead(method: method, target: target, version: version, headers: HTTPHeaders(headers),
-                                 special: special, bytes: bytes, limits: limits)
+            let target = Target(
+                text: targetText, bytes: bytes, start: targetStart, end: targetEnd, queryStart: queryStart,
+                hasPercent: targetHasPercent)
+            return Self.makeHead(
+                method: method, target: target, version: version, headers: HTTPHeaders(headers),
+                special: special, bytes: bytes, limits: limits)
         }
     }
 
@@ -61,8 +66,8 @@ extension RequestParser {
 
     static func parseVersion(_ bytes: UnsafeRawBufferPointer) -> Result<HTTPVersion, RequestError> {
         guard bytes.count == 8, bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"), bytes[2] == UInt8(ascii: "T"),
-              bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/"), bytes[6] == UInt8(ascii: "."),
-              let major = digitValue(bytes[5]), let minor = digitValue(bytes[7])
+            bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/"), bytes[6] == UInt8(ascii: "."),
+            let major = digitValue(bytes[5]), let minor = digitValue(bytes[7])
         else { return .failure(.badRequest("malformed HTTP version")) }
         guard major == 1 else {
             return .failure(RequestError(.httpVersionNotSupported, "HTTP/\(major).\(minor) is not supported; use HTTP/1.1"))
@@ -120,9 +125,11 @@ extension RequestParser {
         return .success((rawPath, path, queryItems))
     }
 
-    private static func makeHead(method: HTTPMethod, target: Target, version: HTTPVersion, headers: HTTPHeaders,
-                                 special: FramingFields, bytes: UnsafeRawBufferPointer,
-                                 limits: Limits) -> Result<ParsedRequestHead, RequestError> {
+    private static func makeHead(
+        method: HTTPMethod, target: Target, version: HTTPVersion, headers: HTTPHeaders,
+        special: FramingFields, bytes: UnsafeRawBufferPointer,
+        limits: Limits
+    ) -> Result<ParsedRequestHead, RequestError> {
         let rawPath: String, path: String, queryItems: [HTTPQueryItem]
         switch split(target, method: method) {
         case .success(let parts): (rawPath, path, queryItems) = parts
@@ -153,8 +160,9 @@ extension RequestParser {
             expectsContinue = version == .http1_1 && framing.hasBody
         }
 
-        let head = HTTPRequestHead(method: method, target: target.text, path: path, queryItems: queryItems,
-                                   version: version, headers: headers)
+        let head = HTTPRequestHead(
+            method: method, target: target.text, path: path, queryItems: queryItems,
+            version: version, headers: headers)
         return .success(ParsedRequestHead(head: head, framing: framing, expectsContinue: expectsContinue, rawPath: rawPath))
     }
 
@@ -165,8 +173,10 @@ extension RequestParser {
         if target == "*" {
             return method == .options ? .success(target[...]) : .failure(.badRequest("'*' is only a target for OPTIONS"))
         }
-        for scheme in ["http://", "https://"] where target.utf8.count > scheme.utf8.count
-            && target.prefix(scheme.count).equalsIgnoringASCIICase(scheme) {
+        for scheme in ["http://", "https://"]
+        where target.utf8.count > scheme.utf8.count
+            && target.prefix(scheme.count).equalsIgnoringASCIICase(scheme)
+        {
             let afterScheme = target.dropFirst(scheme.count)
             guard let pathStart = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return .success("/") }
             let rest = afterScheme[pathStart...]
@@ -175,8 +185,10 @@ extension RequestParser {
         return .failure(.badRequest("request target must be an absolute path such as /runs"))
     }
 
-    private static func bodyFraming(_ special: FramingFields, bytes: UnsafeRawBufferPointer, version: HTTPVersion,
-                                    limits: Limits) -> Result<RequestBodyFraming, RequestError> {
+    private static func bodyFraming(
+        _ special: FramingFields, bytes: UnsafeRawBufferPointer, version: HTTPVersion,
+        limits: Limits
+    ) -> Result<RequestBodyFraming, RequestError> {
         if !special.transferEncodings.isEmpty {
             if !special.contentLengths.isEmpty {
                 return .failure(.badRequest("both Content-Length and Transfer-Encoding are present"))

@@ -115,7 +115,7 @@ struct RequestParser {
         case .head(let headState):
             return parseHead(input, offset: &offset, state: headState)
         case .chunkSize, .chunkExtension, .chunkSizeCR, .chunkData, .chunkDataCR, .chunkDataLF,
-             .trailerLineStart, .trailerLine, .trailerLineCR, .trailerEndCR:
+            .trailerLineStart, .trailerLine, .trailerLineCR, .trailerEndCR:
             return parseChunked(input, offset: &offset)
         }
     }
@@ -138,7 +138,7 @@ struct RequestParser {
     /// True for RFC 9110 `tchar`: the bytes of methods and field names (a bitmap lookup).
     @inline(__always)
     static func isTokenByte(_ byte: UInt8) -> Bool {
-        let low: UInt64 = 0x03FF_6CFA_0000_0000   // ! # $ % & ' * + - . 0-9
+        let low: UInt64 = 0x03FF_6CFA_0000_0000  // ! # $ % & ' * + - . 0-9
         let high: UInt64 = 0x57FF_FFFF_C7FF_FFFE  // A-Z ^ _ ` a-z | ~
         if byte < 64 { return (low >> UInt64(byte)) & 1 == 1 }
         if byte < 128 { return (high >> UInt64(byte &- 64)) & 1 == 1 }
@@ -169,7 +169,7 @@ struct RequestParser {
             }
         }
         let start = offset
-        let base = headBytes.count - start       // headBytes index = input index + base
+        let base = headBytes.count - start  // headBytes index = input index + base
         let headLimit = limits.maxHeaderBytes - base  // input index at which the head is too long
         // Bytes are scanned up to `stop`; reaching it means "need more input" or "head too long".
         let stop = min(input.count, max(headLimit, start))
@@ -180,7 +180,8 @@ struct RequestParser {
         var namesField = false
         scan: while index < input.count {
             if index >= headLimit {
-                outcome = state == .target && index + base - targetStart >= limits.maxURIBytes
+                outcome =
+                    state == .target && index + base - targetStart >= limits.maxURIBytes
                     ? RequestError(.uriTooLong, "request target longer than \(limits.maxURIBytes) bytes")
                     : RequestError(.requestHeaderFieldsTooLarge, "request head longer than \(limits.maxHeaderBytes) bytes")
                 break scan
@@ -215,11 +216,13 @@ struct RequestParser {
                 let targetStop = min(stop, targetStart + limits.maxURIBytes - base)
                 while index < targetStop {
                     let byte = input[index]
-                    guard byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "?") && byte != UInt8(ascii: "%")
-                        && byte != UInt8(ascii: "#") else { break }
+                    guard
+                        byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "?") && byte != UInt8(ascii: "%")
+                            && byte != UInt8(ascii: "#")
+                    else { break }
                     index += 1
                 }
-                if index >= input.count || index >= headLimit { continue scan }   // need more, or 431/414 above
+                if index >= input.count || index >= headLimit { continue scan }  // need more, or 431/414 above
                 let byte = input[index]
                 if index == targetStop && byte != UInt8(ascii: " ") {
                     outcome = RequestError(.uriTooLong, "request target longer than \(limits.maxURIBytes) bytes")
@@ -275,8 +278,9 @@ struct RequestParser {
                     complete = true
                     break scan
                 } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
-                    outcome = .badRequest(fields.isEmpty
-                        ? "whitespace before the first header field" : "obs-fold (a header line starting with whitespace) is not allowed")
+                    outcome = .badRequest(
+                        fields.isEmpty
+                            ? "whitespace before the first header field" : "obs-fold (a header line starting with whitespace) is not allowed")
                     break scan
                 } else if Self.isTokenByte(byte) {
                     currentField.nameStart = index + base

@@ -30,8 +30,10 @@ struct ResponseHeadEncoder {
     private static let crlf: [UInt8] = [0x0D, 0x0A]
     private static let colonSpace: [UInt8] = [UInt8(ascii: ":"), UInt8(ascii: " ")]
 
-    mutating func encode(status: HTTPStatus, headers: HTTPHeaders, framing: ResponseFraming,
-                         close: Bool, keepAliveHeader: Bool, into buffer: inout [UInt8]) {
+    mutating func encode(
+        status: HTTPStatus, headers: HTTPHeaders, framing: ResponseFraming,
+        close: Bool, keepAliveHeader: Bool, into buffer: inout [UInt8]
+    ) {
         appendStatusLine(status, to: &buffer)
         buffer.append(contentsOf: Self.dateName)
         buffer.append(contentsOf: date.current())
@@ -123,9 +125,12 @@ struct ResponseHeadEncoder {
             buffer.append(UInt8(ascii: "0") &+ UInt8(value))
             return
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         var rest = value
         withUnsafeMutableBytes(of: &digits) { storage in

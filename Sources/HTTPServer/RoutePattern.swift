@@ -35,8 +35,11 @@ struct RoutePattern: Sendable, Hashable {
             let raw = UnsafeBufferPointer(rebasing: path[start..<end])
             switch segment {
             case .literal(let literal, let bytes):
-                guard raw.elementsEqual(bytes) || (raw.contains(UInt8(ascii: "%"))
-                        && PercentDecoding.decode(raw, plusAsSpace: false) == literal) else { return nil }
+                guard
+                    raw.elementsEqual(bytes)
+                        || (raw.contains(UInt8(ascii: "%"))
+                            && PercentDecoding.decode(raw, plusAsSpace: false) == literal)
+                else { return nil }
             case .parameter(let name):
                 guard !raw.isEmpty, let value = PercentDecoding.decode(raw, plusAsSpace: false) else { return nil }
                 parameters[name] = value

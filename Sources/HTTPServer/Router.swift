@@ -39,8 +39,10 @@ public struct Router: Sendable {
     public init() {}
 
     /// Registers `handler`; registering the same method and pattern twice is a programming error.
-    public mutating func add(_ method: HTTPMethod, _ pattern: String, execution: HTTPHandlerExecution = .concurrent,
-                             _ handler: @escaping HTTPHandler) {
+    public mutating func add(
+        _ method: HTTPMethod, _ pattern: String, execution: HTTPHandlerExecution = .concurrent,
+        _ handler: @escaping HTTPHandler
+    ) {
         let parsed = RoutePattern(pattern)
         let route = Route(method: method, pattern: pattern, execution: execution, handler: handler)
         if let index = entries.firstIndex(where: { $0.pattern == parsed }) {

@@ -15,9 +15,11 @@ final class ServerContext: Sendable {
     /// A reserved place's head timeout: a probe sends its head at once.
     let reservedTimeouts: ConnectionStateMachine<ContinuousClock>.Timeouts
 
-    init(router: Router, middleware: [any HTTPMiddleware], limits: HTTPLimits, log: HTTPServerLogger?,
-         reservedPaths: Set<String> = [],
-         problemRenderer: @escaping HTTPProblemRenderer = { problem, path in problem.defaultRendering(path: path) }) {
+    init(
+        router: Router, middleware: [any HTTPMiddleware], limits: HTTPLimits, log: HTTPServerLogger?,
+        reservedPaths: Set<String> = [],
+        problemRenderer: @escaping HTTPProblemRenderer = { problem, path in problem.defaultRendering(path: path) }
+    ) {
         admission = Locked(ConnectionAdmission(limits))
         self.reservedPaths = reservedPaths
         var reserved = limits
@@ -42,8 +44,10 @@ final class ServerContext: Sendable {
         case .server:
             return .problem(.serviceUnavailable, detail: "the server is at its connection limit; retry later", headers: ["Retry-After": "1"])
         case .client:
-            return .problem(.tooManyRequests, detail: "this client has \(limits.maxConnectionsPerClient) connections open, the most one client may have; close one or retry later",
-                            headers: ["Retry-After": "1"])
+            return .problem(
+                .tooManyRequests,
+                detail: "this client has \(limits.maxConnectionsPerClient) connections open, the most one client may have; close one or retry later",
+                headers: ["Retry-After": "1"])
         }
     }
 
@@ -99,8 +103,9 @@ final class ServerContext: Sendable {
         case .methodNotAllowed(let allowed):
             let allow = allowed.map(\.rawValue).joined(separator: ", ")
             if method == .options { return HTTPResponse(status: .noContent, headers: ["Allow": allow]) }
-            return .problem(.methodNotAllowed, detail: "\(method) is not allowed on \(head.path); allowed: \(allow)",
-                            headers: ["Allow": allow])
+            return .problem(
+                .methodNotAllowed, detail: "\(method) is not allowed on \(head.path); allowed: \(allow)",
+                headers: ["Allow": allow])
         case .notFound:
             if method == .options && head.target == "*" {
                 let allow = HTTPMethod.known.filter { $0 != .connect && $0 != .trace }.map(\.rawValue).joined(separator: ", ")

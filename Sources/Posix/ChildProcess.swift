@@ -32,8 +32,10 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Starts `executable`: a path, or a name looked up in PATH. `environment` replaces this
     /// process's environment when given.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                standardOutput: Output = .pipe, standardError: Output = .inherit) throws(Failure) {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        standardOutput: Output = .pipe, standardError: Output = .inherit
+    ) throws(Failure) {
         var actions = Self.makeFileActions()
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
@@ -70,11 +72,13 @@ public final class ChildProcess: @unchecked Sendable {
         var pid = pid_t()
         let result: Int32
         if let envp {
-            result = executable.contains("/")
+            result =
+                executable.contains("/")
                 ? posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
                 : posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
         } else {
-            result = executable.contains("/")
+            result =
+                executable.contains("/")
                 ? posix_spawn(&pid, executable, &actions, &attributes, argv, Self.currentEnvironment)
                 : posix_spawnp(&pid, executable, &actions, &attributes, argv, Self.currentEnvironment)
         }
@@ -157,10 +161,13 @@ public final class ChildProcess: @unchecked Sendable {
 extension ChildProcess {
     /// Runs `executable` to its end with standard output (and standard error, if `mergingErrors`)
     /// collected; blocks the calling thread.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           mergingErrors: Bool = false) throws(Failure) -> (status: Int32, output: String) {
-        let child = try ChildProcess(executable, arguments, environment: environment,
-                                     standardOutput: .pipe, standardError: mergingErrors ? .pipe : .inherit)
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        mergingErrors: Bool = false
+    ) throws(Failure) -> (status: Int32, output: String) {
+        let child = try ChildProcess(
+            executable, arguments, environment: environment,
+            standardOutput: .pipe, standardError: mergingErrors ? .pipe : .inherit)
         let text = child.readOutputToEnd()
         child.waitUntilExit()
         return (child.terminationStatus, text)

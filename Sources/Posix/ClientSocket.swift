@@ -25,8 +25,10 @@ public final class ClientSocket: @unchecked Sendable {
     /// Connects to the first address of `host` (a name, or a numeric IPv4 or IPv6 address) that
     /// accepts. `source` binds the socket to that local address first (127.0.0.2: another client);
     /// `receiveBuffer` sets SO_RCVBUF before connecting, so the TCP window is small from the start.
-    public init(host: String, port: Int, source: String? = nil, receiveBuffer: Int32? = nil,
-                before deadline: Deadline) throws(Failure) {
+    public init(
+        host: String, port: Int, source: String? = nil, receiveBuffer: Int32? = nil,
+        before deadline: Deadline
+    ) throws(Failure) {
         descriptor = try Self.connect(host: host, port: port, source: source, receiveBuffer: receiveBuffer, before: deadline)
     }
 
@@ -35,7 +37,11 @@ public final class ClientSocket: @unchecked Sendable {
     /// Closes the socket now (otherwise the deinitializer does); later calls do nothing, so a
     /// descriptor number the process has reused since is never closed by mistake.
     public func close() {
-        guard !isClosed.withLock({ closed in defer { closed = true }; return closed }) else { return }
+        guard
+            !isClosed.withLock({ closed in
+                defer { closed = true }; return closed
+            })
+        else { return }
         _ = systemClose(descriptor)
     }
 
@@ -103,8 +109,10 @@ public final class ClientSocket: @unchecked Sendable {
         _ = setsockopt(descriptor, SOL_SOCKET, name, &value, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    private static func connect(host: String, port: Int, source: String?, receiveBuffer: Int32?,
-                                before deadline: Deadline) throws(Failure) -> Int32 {
+    private static func connect(
+        host: String, port: Int, source: String?, receiveBuffer: Int32?,
+        before deadline: Deadline
+    ) throws(Failure) -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = streamType
@@ -152,8 +160,10 @@ public final class ClientSocket: @unchecked Sendable {
         }
     }
 
-    private static func connect(_ descriptor: Int32, to address: UnsafeMutablePointer<sockaddr>, length: socklen_t,
-                                before deadline: Deadline) throws(Failure) {
+    private static func connect(
+        _ descriptor: Int32, to address: UnsafeMutablePointer<sockaddr>, length: socklen_t,
+        before deadline: Deadline
+    ) throws(Failure) {
         if systemConnect(descriptor, address, length) == 0 { return }
         guard errno == EINPROGRESS || errno == EINTR else { throw Failure(operation: "connect", errno: errno) }
         guard poll(descriptor, Int16(POLLOUT), before: deadline) else { throw Failure(operation: "connect", errno: ETIMEDOUT) }

@@ -17,18 +17,19 @@ struct CommandDispatcher {
         let names = subcommands.map { $0.name }
         let width = names.map { $0.count }.max() ?? 0
         let list = subcommands.map { command in "  \(command.name.padding(to: width))  \(command.summary)" }.joined(separator: "\n")
-        let usage = defaultSubcommand.map { "usage: backpropd [\($0.name)] [options]\n       backpropd <command> [options]" }
+        let usage =
+            defaultSubcommand.map { "usage: backpropd [\($0.name)] [options]\n       backpropd <command> [options]" }
             ?? "usage: backpropd <command> [options]"
         return """
-        backpropd — trains the sigmoid networks of the numpy gradient-descent tutorial.
+            backpropd — trains the sigmoid networks of the numpy gradient-descent tutorial.
 
-        \(usage)
+            \(usage)
 
-        commands:
-        \(list)
+            commands:
+            \(list)
 
-        `backpropd <command> --help` describes a command's options.
-        """
+            `backpropd <command> --help` describes a command's options.
+            """
     }
 
     func run(_ arguments: [String], console: Console) -> Int32 {

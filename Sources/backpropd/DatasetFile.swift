@@ -1,5 +1,6 @@
 import BackpropService
 import CommandLineOptions
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

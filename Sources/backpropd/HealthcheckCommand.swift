@@ -1,5 +1,6 @@
 import BackpropService
 import CommandLineOptions
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -2,6 +2,7 @@ import BackpropService
 import CommandLineOptions
 import Dispatch
 import Synchronization
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -24,10 +24,12 @@ struct Console: Sendable {
     let out: @Sendable (String) -> Void
     let error: @Sendable (String) -> Void
 
-    static let standard = Console(out: { print($0) }, error: { message in
-        var stream = StandardError()
-        print(message, to: &stream)
-    })
+    static let standard = Console(
+        out: { print($0) },
+        error: { message in
+            var stream = StandardError()
+            print(message, to: &stream)
+        })
 }
 
 struct StandardError: TextOutputStream {

@@ -1,6 +1,7 @@
 import Backprop
 import BackpropService
 import CommandLineOptions
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -12,31 +13,31 @@ struct TrainCommand: Subcommand {
     static let name = "train"
     static let summary = "train an alpha sweep offline and print it (readable or --json)"
     static let help = """
-    usage: backpropd train [options]
+        usage: backpropd train [options]
 
-    Trains one network per (alpha, hidden size) with full-batch gradient descent, exactly as the
-    numpy tutorial does, and prints each trial's error curve, final synapses, direction changes
-    and outputs. The defaults are the notebook's sweep (In [4]).
+        Trains one network per (alpha, hidden size) with full-batch gradient descent, exactly as the
+        numpy tutorial does, and prints each trial's error curve, final synapses, direction changes
+        and outputs. The defaults are the notebook's sweep (In [4]).
 
-    options:
-      --dataset NAME         built-in dataset: xor (4×3 with a bias column, targets 0 1 1 0) or
-                             first-column (In [2]: 4×2, targets 0 0 1 1)            [xor]
-      --dataset-file FILE    a JSON dataset instead: {"inputs": [[…], …], "targets": [[…], …]}
-      --alphas LIST          comma-separated learning rates   [0.001,0.01,0.1,1,10,100,1000]
-      --hidden-size LIST     hidden-layer sizes, comma-separated; 0 = no hidden layer   [4]
-      --iterations N         gradient-descent updates per trial                     [60000]
-      --seed N               numpy seed for the initial weights, 0…4294967295         [1]
-      --error-every N        record the mean absolute error every N iterations
-                             [the largest of 1, 2, 5, 10, 20, 50, … ≤ iterations/1000: 50]
-      --threads N            train on up to N threads; trials are split over them only
-                             where splitting is faster on this CPU (1: the engine on one
-                             thread)                                                 [cores]
-      --json                 print {"trials": [...]} in the service's JSON shape
-      -h, --help             show this help
+        options:
+          --dataset NAME         built-in dataset: xor (4×3 with a bias column, targets 0 1 1 0) or
+                                 first-column (In [2]: 4×2, targets 0 0 1 1)            [xor]
+          --dataset-file FILE    a JSON dataset instead: {"inputs": [[…], …], "targets": [[…], …]}
+          --alphas LIST          comma-separated learning rates   [0.001,0.01,0.1,1,10,100,1000]
+          --hidden-size LIST     hidden-layer sizes, comma-separated; 0 = no hidden layer   [4]
+          --iterations N         gradient-descent updates per trial                     [60000]
+          --seed N               numpy seed for the initial weights, 0…4294967295         [1]
+          --error-every N        record the mean absolute error every N iterations
+                                 [the largest of 1, 2, 5, 10, 20, 50, … ≤ iterations/1000: 50]
+          --threads N            train on up to N threads; trials are split over them only
+                                 where splitting is faster on this CPU (1: the engine on one
+                                 thread)                                                 [cores]
+          --json                 print {"trials": [...]} in the service's JSON shape
+          -h, --help             show this help
 
-    The options are checked like a POST /runs body (same defaults, limits and messages; see
-    api.md). Exit status: 0 when the trials ran (even if some diverged), 2 for bad arguments.
-    """
+        The options are checked like a POST /runs body (same defaults, limits and messages; see
+        api.md). Exit status: 0 when the trials ran (even if some diverged), 2 for bad arguments.
+        """
 
     let sweep: Sweep
     let json: Bool
@@ -110,8 +111,10 @@ struct TrainCommand: Subcommand {
     /// A validation issue in the words of the command line: `/alphas/2` → `--alphas, item 3`.
     private static func describe(_ issue: ValidationIssue) -> String {
         let parts = issue.pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
-        let options = ["alphas": "--alphas", "hidden_size": "--hidden-size", "hidden_sizes": "--hidden-size",
-                       "iterations": "--iterations", "seed": "--seed", "error_every": "--error-every"]
+        let options = [
+            "alphas": "--alphas", "hidden_size": "--hidden-size", "hidden_sizes": "--hidden-size",
+            "iterations": "--iterations", "seed": "--seed", "error_every": "--error-every",
+        ]
         guard let field = parts.first else { return issue.message }
         if field == "dataset" {
             return parts.count == 1 ? "--dataset: \(issue.message)" : "--dataset-file: /\(parts.dropFirst().joined(separator: "/")): \(issue.message)"

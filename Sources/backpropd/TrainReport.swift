@@ -8,17 +8,22 @@ struct TrainReport {
 
     var text: String {
         let data = sweep.dataset
-        var lines = ["backpropd train: \(data.samples) samples × \(data.inputs.columns) inputs → \(data.targets.columns) output\(data.targets.columns == 1 ? "" : "s"), "
-            + "\(sweep.iterations) iterations, seed \(sweep.seed), \(results.count) trials"]
+        var lines = [
+            "backpropd train: \(data.samples) samples × \(data.inputs.columns) inputs → \(data.targets.columns) output\(data.targets.columns == 1 ? "" : "s"), "
+                + "\(sweep.iterations) iterations, seed \(sweep.seed), \(results.count) trials"
+        ]
         for result in results {
             lines.append("")
-            var heading = "alpha \(result.alpha), hidden \(result.hiddenSize): \(result.status.rawValue) after \(result.iterationsDone) iterations, "
+            var heading =
+                "alpha \(result.alpha), hidden \(result.hiddenSize): \(result.status.rawValue) after \(result.iterationsDone) iterations, "
                 + (result.learned ? "learned" : "did not learn")
             if let diverged = result.divergedAtIteration { heading += " (weights or outputs not finite at iteration \(diverged))" }
             lines.append(heading + " in \(Self.fixed(result.durationMs, decimals: 1)) ms")
             let shown = Self.displayedPoints(of: result.errorCurve, errorEvery: sweep.errorEvery, iterations: sweep.iterations)
             if shown.count < result.errorCurve.count {
-                lines.append("  error curve: \(result.errorCurve.count) points, one every \(sweep.errorEvery) iterations (--json prints them all); some of them:")
+                lines.append(
+                    "  error curve: \(result.errorCurve.count) points, one every \(sweep.errorEvery) iterations (--json prints them all); some of them:"
+                )
             }
             let width = shown.map { String($0.iteration).count }.max() ?? 1
             for point in shown {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BackpropKernels
 
 /// The register blocks must round exactly like a plain left-to-right sum, in either rounding.
@@ -6,7 +7,7 @@ import Testing
     private func check<V: LaneVector, R: Rounding>(_: V.Type, _ rounding: R.Type, widest: BlockSums.Rows) {
         var seed: UInt64 = 12345
         func next() -> Double {
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Double(Int64(bitPattern: seed >> 11) % 2001 - 1000) / 997
         }
         for (rows, columns, count) in [(1, 1, 1), (4, 4, 3), (5, 9, 17), (9, 6, 1), (2, 3, 40), (8, 8, 5)] {
@@ -21,8 +22,9 @@ import Testing
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     out.withUnsafeMutableBufferPointer { out in
-                        BlockSums.sums(rounding, rows: rows, columns: columns, widest: widest, a.baseAddress!, rowStride: rowStride, step: step,
-                                       b.baseAddress!, vectorStep: columns, count: count, into: out.baseAddress!, outRowStride: columns)
+                        BlockSums.sums(
+                            rounding, rows: rows, columns: columns, widest: widest, a.baseAddress!, rowStride: rowStride, step: step,
+                            b.baseAddress!, vectorStep: columns, count: count, into: out.baseAddress!, outRowStride: columns)
                     }
                 }
             }
@@ -31,8 +33,9 @@ import Testing
                     var sum = V(repeating: a[row * rowStride]) * b[column]
                     for j in 1..<count { sum = R.multiplyAdd(V(repeating: a[row * rowStride + j * step]), b[j * columns + column], sum) }
                     for lane in 0..<V.laneCount {
-                        #expect(out[row * columns + column][lane].bitPattern == sum[lane].bitPattern,
-                                "\(V.self) \(R.self) \(widest) \(rows)×\(columns)×\(count) at \(row), \(column)")
+                        #expect(
+                            out[row * columns + column][lane].bitPattern == sum[lane].bitPattern,
+                            "\(V.self) \(R.self) \(widest) \(rows)×\(columns)×\(count) at \(row), \(column)")
                     }
                 }
             }

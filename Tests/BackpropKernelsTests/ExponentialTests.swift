@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BackpropKernels
 
 @Suite struct ExponentialTests {

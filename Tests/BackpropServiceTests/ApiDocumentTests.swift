@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import BackpropService
 
 /// api.md promises that its curl examples work when pasted: run them, in order, against a
@@ -18,7 +19,9 @@ import TestSupport
         let blocks = Self.shellBlocks(markdown)
         #expect(blocks.count >= 10)
         try await withService { service in
-            let script = "set -eu\n" + blocks.joined(separator: "\necho '--- next example'\n")
+            let script =
+                "set -eu\n"
+                + blocks.joined(separator: "\necho '--- next example'\n")
                 .replacing("127.0.0.1:8080", with: "127.0.0.1:\(service.port)")
             let (status, output) = try await runProcess("/bin/bash", ["-c", script])
             #expect(status == 0, "\(output)")
@@ -44,17 +47,19 @@ import TestSupport
             #expect(sections[6].components(separatedBy: "\r\n").count == 4, "\(sections[6])")
             #expect(sections[7].hasPrefix("{\"run\":\"\(id)\",\"trial\":3,\"next\":"), "\(sections[7])")
             let patched = sections[8].split(separator: "\n")
-            #expect(patched.count == 4 && patched[0].contains(#""reviewed":"yes""#) && patched[0].contains(#""project":"tutorial""#), "\(sections[8])")
+            #expect(
+                patched.count == 4 && patched[0].contains(#""reviewed":"yes""#) && patched[0].contains(#""project":"tutorial""#), "\(sections[8])")
             #expect(patched.dropFirst().map(String.init) == ["412", #""pointer":"/alphas""#, #""pointer":"/status""#], "\(sections[8])")
             #expect(sections[9].hasPrefix("id: 1\nevent: status\n"), "\(sections[9])")
             #expect(sections[10].hasPrefix("id: 6\n"), "\(sections[10])")
-            #expect(sections[11] == """
-                "name":"notebook, hidden 4"
-                id,name,status,created_at,finished_at,best_alpha,best_hidden_size,best_final_error,label:project,label:reviewed\r
-                "pointer":"query:label"
-                "pointer":"query:sort"
+            #expect(
+                sections[11] == """
+                    "name":"notebook, hidden 4"
+                    id,name,status,created_at,finished_at,best_alpha,best_hidden_size,best_final_error,label:project,label:reviewed\r
+                    "pointer":"query:label"
+                    "pointer":"query:sort"
 
-                """, "\(sections[11])")
+                    """, "\(sections[11])")
             #expect(sections[12].hasSuffix("\n304\n"), "\(sections[12])")
             #expect(sections[13].hasPrefix("200\n") || sections[13].hasPrefix("409\n"), "\(sections[13])")
             #expect(sections[13].hasSuffix("\"status\":\"cancelled\"\n"), "\(sections[13])")
@@ -63,8 +68,9 @@ import TestSupport
             #expect(sections[16].contains("{\"status\":\"ok\"}") && sections[16].contains("\"ready\""))
             #expect(sections[17].contains("backpropd_runs{status="))
             #expect(sections[18].contains("\"openapi\":\"3.1.0\"") || sections[18].contains("\"openapi\": \"3.1.0\""))
-            #expect(sections.last?.hasPrefix(#"{"type":"https://backpropd.dev/problems/not-found","title":"Not found","status":404"#) == true,
-                    "\(sections.last ?? "")")
+            #expect(
+                sections.last?.hasPrefix(#"{"type":"https://backpropd.dev/problems/not-found","title":"Not found","status":404"#) == true,
+                "\(sections.last ?? "")")
         }
     }
 }

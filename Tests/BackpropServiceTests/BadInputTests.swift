@@ -1,9 +1,11 @@
 import Foundation
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-@testable import BackpropService
 
 /// Each wrong field type, range, shape, body and header gets the right 4xx as problem+json
 /// naming the field, and the server keeps serving.
@@ -45,27 +47,37 @@ import Testing
         Case(body: #"{"dataset": "xor", "alphas": [1], "extra": true}"#, status: 422, pointers: ["/extra"]),
         Case(body: #"{"dataset": {"inputs": [[0, 1]], "targets": [[0], [1]]}, "alphas": [1]}"#, status: 422, pointers: ["/dataset/targets"]),
         Case(body: #"{"dataset": {"inputs": [[0, null]], "targets": [[0]]}, "alphas": [1]}"#, status: 422, pointers: ["/dataset/inputs/0/1"]),
-        Case(body: #"{"dataset": "xor", "alphas": [1, 2, 3, 4, 5, 6, 7, 8], "hidden_sizes": [1024, 1024], "iterations": 10000000, "error_every": 10000}"#, status: 422, pointers: ["/iterations"]),
-        Case(body: #"{"dataset": "xor", "alphas": [1]}"#, headers: ["Idempotency-Key": String(repeating: "k", count: 300)], status: 422, pointers: ["header:Idempotency-Key"]),
+        Case(
+            body:
+                #"{"dataset": "xor", "alphas": [1, 2, 3, 4, 5, 6, 7, 8], "hidden_sizes": [1024, 1024], "iterations": 10000000, "error_every": 10000}"#,
+            status: 422, pointers: ["/iterations"]),
+        Case(
+            body: #"{"dataset": "xor", "alphas": [1]}"#, headers: ["Idempotency-Key": String(repeating: "k", count: 300)], status: 422,
+            pointers: ["header:Idempotency-Key"]),
         Case(method: "GET", path: "/runs?limit=0", status: 422, pointers: ["query:limit"]),
         Case(method: "GET", path: "/runs?status=done", status: 422, pointers: ["query:status"]),
         Case(method: "GET", path: "/runs?cursor=nonsense", status: 422, pointers: ["query:cursor"]),
         // Issue 13: unknown query parameters were ignored (`?label=` silently listed every run,
         // before issue 14 made it a filter), and only the first bad one was reported.
         Case(method: "GET", path: "/runs?tag=team:a", status: 422, pointers: ["query:tag"]),
-        Case(method: "GET", path: "/runs?limit=0&status=done&cursor=x&tag=a", status: 422,
-             pointers: ["query:tag", "query:status", "query:limit", "query:cursor"]),
+        Case(
+            method: "GET", path: "/runs?limit=0&status=done&cursor=x&tag=a", status: 422,
+            pointers: ["query:tag", "query:status", "query:limit", "query:cursor"]),
         // Issue 14: the list's filters and order, CSV and curve windows.
-        Case(method: "GET", path: "/runs?label=team&label=:x&sort=name&q=" + String(repeating: "q", count: 201) + "&format=xml", status: 422,
-             pointers: ["query:format", "query:label", "query:label", "query:q", "query:sort"]),
-        Case(method: "GET", path: "/runs/0123456789abcdef0123456789abcdef?points=3&from=-1&to=x&format=csv2", status: 422,
-             pointers: ["query:points", "query:from", "query:to", "query:format"]),
+        Case(
+            method: "GET", path: "/runs?label=team&label=:x&sort=name&q=" + String(repeating: "q", count: 201) + "&format=xml", status: 422,
+            pointers: ["query:format", "query:label", "query:label", "query:q", "query:sort"]),
+        Case(
+            method: "GET", path: "/runs/0123456789abcdef0123456789abcdef?points=3&from=-1&to=x&format=csv2", status: 422,
+            pointers: ["query:points", "query:from", "query:to", "query:format"]),
         Case(method: "GET", path: "/runs/0123456789abcdef0123456789abcdef/trials/0?points=100001", status: 422, pointers: ["query:points"]),
         Case(method: "GET", path: "/runs?limit=5&limit=6", status: 422, pointers: ["query:limit"]),
-        Case(method: "GET", path: "/runs/0123456789abcdef0123456789abcdef?wait=soon&since=x&verbose=1", status: 422,
-             pointers: ["query:verbose", "query:since", "query:wait"]),
-        Case(method: "GET", path: "/runs/0123456789abcdef0123456789abcdef/events?since=-2&from=0", status: 422,
-             pointers: ["query:from", "query:since"]),
+        Case(
+            method: "GET", path: "/runs/0123456789abcdef0123456789abcdef?wait=soon&since=x&verbose=1", status: 422,
+            pointers: ["query:verbose", "query:since", "query:wait"]),
+        Case(
+            method: "GET", path: "/runs/0123456789abcdef0123456789abcdef/events?since=-2&from=0", status: 422,
+            pointers: ["query:from", "query:since"]),
         Case(path: "/runs?dry_run=1", body: #"{"dataset": "xor", "alphas": [1]}"#, status: 422, pointers: ["query:dry_run"]),
         Case(method: "POST", path: "/runs/0123456789abcdef0123456789abcdef/cancel?force=1", status: 422, pointers: ["query:force"]),
         Case(method: "DELETE", path: "/runs/0123456789abcdef0123456789abcdef?force=1", status: 422, pointers: ["query:force"]),
@@ -81,8 +93,9 @@ import Testing
     @Test func everyBadRequestGetsAProblemNamingItsFieldsAndTheServerKeepsServing() async throws {
         try await withService(configure: { $0.limits.maxWork = 1e12 }) { service in
             for testCase in Self.cases {
-                let result = try await service.client.send(testCase.method, testCase.path, body: testCase.body,
-                                                           contentType: testCase.contentType, headers: testCase.headers)
+                let result = try await service.client.send(
+                    testCase.method, testCase.path, body: testCase.body,
+                    contentType: testCase.contentType, headers: testCase.headers)
                 #expect(result.status == testCase.status, "\(testCase): \(result.text)")
                 #expect(result.headers["content-type"] == "application/problem+json", "\(testCase)")
                 let problem = try result.json()
@@ -119,8 +132,10 @@ import Testing
 
     @Test func curlSeesTheSameProblem() async throws {
         try await withService { service in
-            let (status, output) = try await curl(["-w", "\n%{http_code} %{content_type}", "-X", "POST", "-H", "Content-Type: application/json",
-                                             "-d", #"{"dataset": "xor", "alphas": [0]}"#, "http://127.0.0.1:\(service.port)/runs"])
+            let (status, output) = try await curl([
+                "-w", "\n%{http_code} %{content_type}", "-X", "POST", "-H", "Content-Type: application/json",
+                "-d", #"{"dataset": "xor", "alphas": [0]}"#, "http://127.0.0.1:\(service.port)/runs",
+            ])
             #expect(status == 0)
             #expect(output.hasSuffix("\n422 application/problem+json"))
             #expect(output.contains(#""pointer":"/alphas/0""#))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BackpropService
 
 /// Issue 13: alphas 100, 1000, 10000 at hidden 32 end with every output 0.000 and error 0.500,

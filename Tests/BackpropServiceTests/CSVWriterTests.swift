@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BackpropService
 
 /// RFC 4180 as a spreadsheet reads it back, and the content negotiation that picks CSV.
@@ -26,13 +27,14 @@ import Testing
         #expect(writer.take() == Array("b,c\r\n".utf8))
     }
 
-    @Test(arguments: [
-        (nil, ResponseFormat.json), ("*/*", .json), ("text/csv", .csv), ("application/json", .json),
-        ("text/csv, application/json", .json), ("text/csv;q=1, application/json;q=0.9", .csv),
-        ("application/json;q=0.5, text/csv", .csv), ("text/*", .csv), ("text/*, application/*", .json),
-        ("text/csv;q=0, */*", .json), ("text/html,application/xhtml+xml,*/*;q=0.8", .json), ("TEXT/CSV ; Q=0.9", .csv),
-        ("text/csv;q=0.5, */*;q=0.1", .csv), ("image/png", .json),
-    ] as [(String?, ResponseFormat)])
+    @Test(
+        arguments: [
+            (nil, ResponseFormat.json), ("*/*", .json), ("text/csv", .csv), ("application/json", .json),
+            ("text/csv, application/json", .json), ("text/csv;q=1, application/json;q=0.9", .csv),
+            ("application/json;q=0.5, text/csv", .csv), ("text/*", .csv), ("text/*, application/*", .json),
+            ("text/csv;q=0, */*", .json), ("text/html,application/xhtml+xml,*/*;q=0.8", .json), ("TEXT/CSV ; Q=0.9", .csv),
+            ("text/csv;q=0.5, */*;q=0.1", .csv), ("image/png", .json),
+        ] as [(String?, ResponseFormat)])
     func acceptPicksCSVOnlyWhenItRanksAboveJSON(accept: String?, expected: ResponseFormat) {
         #expect(ResponseFormat.preferred(accept: accept) == expected, "\(accept ?? "no Accept")")
     }

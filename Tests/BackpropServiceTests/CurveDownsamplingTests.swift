@@ -1,5 +1,6 @@
 import Backprop
 import Testing
+
 @testable import BackpropService
 
 /// `points`, `from`, `to` (issue 14): at most N points per curve, every spike kept, the first and
@@ -25,7 +26,9 @@ import Testing
             }
             base[spikeAt] = CurvePoint(iteration: original.iteration, error: -3)
             for points in [4, 9, 250, 10_000] {
-                #expect(CurveWindow(points: points).keptPoints(of: base).contains { $0.iteration == spikeAt && $0.error == -3 }, "dip at \(spikeAt), points=\(points)")
+                #expect(
+                    CurveWindow(points: points).keptPoints(of: base).contains { $0.iteration == spikeAt && $0.error == -3 },
+                    "dip at \(spikeAt), points=\(points)")
             }
             base[spikeAt] = original
         }
@@ -84,7 +87,8 @@ import Testing
     }
 
     @Test func theETagVariantTellsWindowsApart() {
-        let variants = [CurveWindow(), CurveWindow(points: 4), CurveWindow(from: 4), CurveWindow(to: 4), CurveWindow(from: 1, to: 4, points: 10)].map(\.variant)
+        let variants = [CurveWindow(), CurveWindow(points: 4), CurveWindow(from: 4), CurveWindow(to: 4), CurveWindow(from: 1, to: 4, points: 10)].map(
+            \.variant)
         #expect(Set(variants).count == variants.count)
         #expect(CurveWindow().variant.isEmpty)
     }

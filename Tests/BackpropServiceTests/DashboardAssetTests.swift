@@ -1,10 +1,12 @@
 import Foundation
+import HTTPServer
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-import HTTPServer
-@testable import BackpropService
 
 @Suite struct DashboardAssetTests {
     static let sources = DashboardBrowser.repository.appendingPathComponent("Sources/BackpropService/Dashboard")

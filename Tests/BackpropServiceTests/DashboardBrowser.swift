@@ -14,7 +14,9 @@ struct DashboardBrowser {
         var console: [String]
 
         func object(_ name: String) throws -> [String: Any] {
-            guard let value = named[name] as? [String: Any] else { throw Failure(description: "no object result named \(name): \(named[name] ?? "nil")") }
+            guard let value = named[name] as? [String: Any] else {
+                throw Failure(description: "no object result named \(name): \(named[name] ?? "nil")")
+            }
             return value
         }
 
@@ -91,12 +93,17 @@ enum Step {
     }
 
     static func click(_ selector: String) -> [String: Any] { ["do": "click", "selector": selector] }
-    static func hover(_ selector: String, dx: Double = 0, dy: Double = 0) -> [String: Any] { ["do": "hover", "selector": selector, "dx": dx, "dy": dy] }
+    static func hover(_ selector: String, dx: Double = 0, dy: Double = 0) -> [String: Any] {
+        ["do": "hover", "selector": selector, "dx": dx, "dy": dy]
+    }
     static func type(_ selector: String, _ text: String) -> [String: Any] { ["do": "type", "selector": selector, "text": text] }
     static func key(_ key: String) -> [String: Any] { ["do": "key", "key": key] }
 
     static func screenshot(_ path: String, selector: String, scale: Double = 1, ready: String, name: String) -> [String: Any] {
-        ["do": "screenshot", "path": path, "selector": selector, "scale": scale, "ready": ready, "timeout": TestTime.scaled(seconds: 120), "name": name]
+        [
+            "do": "screenshot", "path": path, "selector": selector, "scale": scale, "ready": ready, "timeout": TestTime.scaled(seconds: 120),
+            "name": name,
+        ]
     }
 
     private static func named(_ step: [String: Any], _ name: String?) -> [String: Any] {

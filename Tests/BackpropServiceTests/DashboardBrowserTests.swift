@@ -1,11 +1,13 @@
+import Backprop
 import Foundation
+import TestSupport
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-import TestSupport
-import Backprop
-@testable import BackpropService
 
 /// The dashboard in a real headless Chromium against an in-process service. One browser at a
 /// time (`.serialized`): the machine may have two cores, shared with the rest of the suite.
@@ -13,37 +15,38 @@ import Backprop
     static let notebookAlphas: [Double] = [0.001, 0.01, 0.1, 1, 10, 100, 1000]
 
     /// The run view shows a finished run, has drawn every curve and put every trial's card on the page.
-    static let runDrawn = "document.querySelector('#run-view').dataset.state === 'complete' && document.querySelector('svg.chart')?.dataset.pending === '0' && document.querySelector('#run-view').dataset.cards === 'attached'"
+    static let runDrawn =
+        "document.querySelector('#run-view').dataset.state === 'complete' && document.querySelector('svg.chart')?.dataset.pending === '0' && document.querySelector('#run-view').dataset.cards === 'attached'"
 
     /// Everything the run view shows, read from the DOM in one go.
     static let runViewSummary = """
-    (() => {
-      const all = (selector, root = document) => [...root.querySelectorAll(selector)];
-      const cells = (table) => all('td', table).map((td) => td.textContent);
-      return {
-        state: document.querySelector('#run-view').dataset.state,
-        title: document.querySelector('#run-title')?.textContent,
-        curves: all('svg.chart path.curve').map((path) => ({
-          trial: Number(path.dataset.trial), points: Number(path.dataset.points),
-          stroke: path.getAttribute('stroke'), dash: path.getAttribute('stroke-dasharray') ?? '',
-        })),
-        legend: all('.legend-item').map((item) => item.textContent),
-        endLabels: all('svg.chart .end-label').map((label) => label.textContent),
-        cards: all('.trial').map((card) => ({
-          rendered: card.dataset.rendered ?? null,
-          weights: all('table.heatmap.weights', card).map(cells),
-          changes: all('table.heatmap.changes', card).map(cells),
-          boundaries: all('canvas.boundary', card).length,
-          outputs: all('.outputs-table tbody tr', card).length,
-        })),
-        listed: all('#run-list .run-link').map((link) => ({
-          id: link.dataset.runId, current: link.getAttribute('aria-current'), text: link.textContent,
-          progress: link.querySelector('progress').value,
-        })),
-        facts: document.querySelector('.run .facts').textContent,
-      };
-    })()
-    """
+        (() => {
+          const all = (selector, root = document) => [...root.querySelectorAll(selector)];
+          const cells = (table) => all('td', table).map((td) => td.textContent);
+          return {
+            state: document.querySelector('#run-view').dataset.state,
+            title: document.querySelector('#run-title')?.textContent,
+            curves: all('svg.chart path.curve').map((path) => ({
+              trial: Number(path.dataset.trial), points: Number(path.dataset.points),
+              stroke: path.getAttribute('stroke'), dash: path.getAttribute('stroke-dasharray') ?? '',
+            })),
+            legend: all('.legend-item').map((item) => item.textContent),
+            endLabels: all('svg.chart .end-label').map((label) => label.textContent),
+            cards: all('.trial').map((card) => ({
+              rendered: card.dataset.rendered ?? null,
+              weights: all('table.heatmap.weights', card).map(cells),
+              changes: all('table.heatmap.changes', card).map(cells),
+              boundaries: all('canvas.boundary', card).length,
+              outputs: all('.outputs-table tbody tr', card).length,
+            })),
+            listed: all('#run-list .run-link').map((link) => ({
+              id: link.dataset.runId, current: link.getAttribute('aria-current'), text: link.textContent,
+              progress: link.querySelector('progress').value,
+            })),
+            facts: document.querySelector('.run .facts').textContent,
+          };
+        })()
+        """
 
     @Test func notebookSweepRunView() async throws {
         try await withService { service in
@@ -131,8 +134,9 @@ import Backprop
             let previous = try #require(report.named["previousTrial"] as? String)
             #expect(previous.contains("iteration 60,000") && previous != end, "\(previous) after \(end)")
             let skipped = try #require(report.named["skipped"] as? [Any])
-            #expect(skipped[0] as? String == "#/runs/\(id)" && skipped[1] as? String == "main" && skipped[2] as? Bool == false,
-                    "the skip link focuses the run and keeps the route: \(skipped)")
+            #expect(
+                skipped[0] as? String == "#/runs/\(id)" && skipped[1] as? String == "main" && skipped[2] as? Bool == false,
+                "the skip link focuses the run and keeps the route: \(skipped)")
 
             // The screenshot is an image of the view, not a blank page.
             let stats = try await DashboardBrowser.imageStatistics(screenshot)
@@ -154,8 +158,10 @@ import Backprop
             let report = try await DashboardBrowser.run([
                 Step.viewport(1280, 900),
                 Step.navigate(base + "/"),
-                Step.wait("document.querySelectorAll('#run-list .run-link').length === 1 && document.querySelectorAll('#field-dataset option').length > 1"),
-                Step.evaluate("""
+                Step.wait(
+                    "document.querySelectorAll('#run-list .run-link').length === 1 && document.querySelectorAll('#field-dataset option').length > 1"),
+                Step.evaluate(
+                    """
                     ({
                       placeholder: !document.querySelector('#run-placeholder').hidden,
                       unlabelled: [...document.querySelectorAll('input, select, textarea')]
@@ -165,12 +171,14 @@ import Backprop
                     })
                     """, name: "list"),
                 Step.key("Tab"),
-                Step.evaluate("({ class: document.activeElement.className, outline: getComputedStyle(document.activeElement).outlineStyle })", name: "tabbed"),
+                Step.evaluate(
+                    "({ class: document.activeElement.className, outline: getComputedStyle(document.activeElement).outlineStyle })", name: "tabbed"),
                 Step.type("#field-alphas", "0, fast"),
                 Step.type("#field-iterations", "0"),
                 Step.click("#submit-button"),
                 Step.wait("document.querySelector('#error-alphas').textContent !== ''"),
-                Step.evaluate("""
+                Step.evaluate(
+                    """
                     ({
                       alphas: document.querySelector('#error-alphas').textContent,
                       iterations: document.querySelector('#error-iterations').textContent,
@@ -183,7 +191,8 @@ import Backprop
                 Step.viewport(390, 844, mobile: true),
                 Step.navigate(base + "/#/runs/\(id)"),
                 Step.wait(Self.runDrawn),
-                Step.evaluate("""
+                Step.evaluate(
+                    """
                     ({
                       overflow: document.documentElement.scrollWidth - innerWidth,
                       chart: document.querySelector('svg.chart').getBoundingClientRect().width,
@@ -234,7 +243,8 @@ import Backprop
     @Test func liveRunCancelAndDelete() async throws {
         try await withService { service in
             let base = "http://127.0.0.1:\(service.port)"
-            let totalPoints = "[...document.querySelectorAll('svg.chart path.curve')].reduce((sum, path) => sum + Number(path.dataset.points ?? 0), 0)"
+            let totalPoints =
+                "[...document.querySelectorAll('svg.chart path.curve')].reduce((sum, path) => sum + Number(path.dataset.points ?? 0), 0)"
             let report = try await DashboardBrowser.run([
                 Step.viewport(1280, 900),
                 Step.navigate(base + "/"),
@@ -312,7 +322,8 @@ import Backprop
                 Step.viewport(1280, 900),
                 Step.navigate("http://127.0.0.1:\(second.port)/#/runs/\(id)"),
                 Step.wait(Self.runDrawn),
-                Step.evaluate("""
+                Step.evaluate(
+                    """
                     (() => {
                       const markers = [...document.querySelectorAll('svg.chart .diverged-marker')];
                       const tick = (text) => [...document.querySelectorAll('svg.chart .tick.x')].find((node) => node.textContent === text);
@@ -356,7 +367,8 @@ import Backprop
         try await withService { service in
             // Two hidden sizes train at different rates; the page cancels the run once the feed
             // has been cut twice and reads on, so the run's length does not matter.
-            let id = try await service.client.submit(#"{"dataset": "xor", "alphas": [0.5, 1], "hidden_sizes": [2, 32], "iterations": 10000000, "error_every": 2000}"#)
+            let id = try await service.client.submit(
+                #"{"dataset": "xor", "alphas": [0.5, 1], "hidden_sizes": [2, 32], "iterations": 10000000, "error_every": 2000}"#)
             let start = """
                 (async () => {
                   const id = '\(id)';
@@ -415,7 +427,8 @@ import Backprop
                 Step.navigate("http://127.0.0.1:\(service.port)/healthz"),
                 Step.evaluate(start, name: "started"),
                 Step.wait("window.feedTest.done", timeout: 240, name: "done"),
-                Step.evaluate("""
+                Step.evaluate(
+                    """
                     (() => {
                       const feed = window.feedTest;
                       const events = (text) => text.split('\\n\\n').filter((block) => block.trim() !== '');
@@ -438,7 +451,8 @@ import Backprop
             try #require(streams.count >= 3, "cut twice, so three connections: \(streams)")
             #expect(streams[0]["lastEventId"] is NSNull && (streams[0]["path"] as? String)?.contains("since=") == true)
             for (previous, next) in zip(streams, streams.dropFirst()) {
-                #expect(next["lastEventId"] as? String == previous["lastIdSent"] as? String, "a reconnect resumes after the last event it got: \(next)")
+                #expect(
+                    next["lastEventId"] as? String == previous["lastIdSent"] as? String, "a reconnect resumes after the last event it got: \(next)")
                 #expect((next["path"] as? String)?.contains("since=") == false, "\(next)")
             }
 
@@ -460,7 +474,9 @@ import Backprop
             let report = try await DashboardBrowser.run([
                 Step.viewport(1280, 900),
                 Step.navigate("http://127.0.0.1:\(service.port)/"),
-                Step.wait("document.querySelector('#token-panel').open && document.querySelector('#runs-status').textContent.includes('token')", name: "asked"),
+                Step.wait(
+                    "document.querySelector('#token-panel').open && document.querySelector('#runs-status').textContent.includes('token')",
+                    name: "asked"),
                 Step.type("#token-input", "s3cret"),
                 Step.key("Enter"),
                 Step.wait("document.querySelector('#run-list .run-link[data-run-id=\"\(id)\"]') !== null", name: "listed"),
@@ -472,7 +488,8 @@ import Backprop
     }
 
     /// The network view's edges (colour and width of each), as one string.
-    static let networkEdges = "[...document.querySelectorAll('svg.network .edge')].map((edge) => edge.getAttribute('stroke') + edge.getAttribute('stroke-width')).join(' ')"
+    static let networkEdges =
+        "[...document.querySelectorAll('svg.network .edge')].map((edge) => edge.getAttribute('stroke') + edge.getAttribute('stroke-width')).join(' ')"
 
     /// Trial 1 of the stored run as the engine reports a divergence at iteration 1,234.
     static func rewriteAsDiverged(_ path: String) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BackpropService
 
 extension DashboardBrowserTests {
@@ -35,28 +36,38 @@ extension DashboardBrowserTests {
 
         @Test func listFilterOrderChipsRenameAndCSVLinks() async throws {
             try await withService { service in
-                let small = try await service.client.submit(quickRunBody(alphas: [0.5], iterations: 2_000, errorEvery: 20, extra: #", "name": "alpha small", "labels": {"team": "ana"}"#))
-                let big = try await service.client.submit(quickRunBody(alphas: [4], iterations: 2_000, errorEvery: 20, extra: #", "name": "beta big", "labels": {"team": "bo"}"#))
-                let gamma = try await service.client.submit(quickRunBody(alphas: [1], iterations: 2_000, errorEvery: 20, extra: #", "name": "gamma", "labels": {"team": "ana", "kind": "x"}"#))
+                let small = try await service.client.submit(
+                    quickRunBody(alphas: [0.5], iterations: 2_000, errorEvery: 20, extra: #", "name": "alpha small", "labels": {"team": "ana"}"#))
+                let big = try await service.client.submit(
+                    quickRunBody(alphas: [4], iterations: 2_000, errorEvery: 20, extra: #", "name": "beta big", "labels": {"team": "bo"}"#))
+                let gamma = try await service.client.submit(
+                    quickRunBody(alphas: [1], iterations: 2_000, errorEvery: 20, extra: #", "name": "gamma", "labels": {"team": "ana", "kind": "x"}"#)
+                )
                 for id in [small, big, gamma] { _ = try await service.client.waitUntilFinished(id) }
-                let byError = try #require(try await service.client.get("/runs?sort=best_error").json()["runs"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+                let byError = try #require(try await service.client.get("/runs?sort=best_error").json()["runs"] as? [[String: Any]]).compactMap {
+                    $0["id"] as? String
+                }
                 let newest = [gamma, big, small]
                 #expect(byError != newest, "the test needs the two orders to differ: \(byError)")
                 let renamed = #"gamma, renamed "quoted""#
                 let base = "http://127.0.0.1:\(service.port)"
-                let fetchText = "(href) => fetch(href).then(async (response) => ({ status: response.status, type: response.headers.get('content-type'), text: await response.text() }))"
+                let fetchText =
+                    "(href) => fetch(href).then(async (response) => ({ status: response.status, type: response.headers.get('content-type'), text: await response.text() }))"
                 let report = try await DashboardBrowser.run([
                     Step.viewport(1280, 900),
                     Step.navigate(base + "/"),
                     Step.wait("document.querySelectorAll('#run-list .run-link').length === 3"),
                     Step.evaluate(Self.listedIds, name: "newest"),
-                    Step.evaluate("Object.fromEntries([...document.querySelectorAll('#run-list .run-item')].map((item) => [item.querySelector('.run-link').dataset.runId, [...item.querySelectorAll('.chip')].map((chip) => chip.textContent)]))", name: "chips"),
+                    Step.evaluate(
+                        "Object.fromEntries([...document.querySelectorAll('#run-list .run-item')].map((item) => [item.querySelector('.run-link').dataset.runId, [...item.querySelectorAll('.chip')].map((chip) => chip.textContent)]))",
+                        name: "chips"),
                     // Order by best error.
                     Step.evaluate(Self.setValue("#run-sort", "best_error", event: "change"), name: "sorted"),
                     Step.wait("\(Self.listedIds) === '\(byError.joined(separator: ","))'", name: "byError"),
                     // The filter box: a label, then a label and a word of the name.
                     Step.type("#run-filter", "team:ana"),
-                    Step.wait("\(Self.listedIds).split(',').sort().join(',') === '\([small, gamma].sorted().joined(separator: ","))'", name: "labelled"),
+                    Step.wait(
+                        "\(Self.listedIds).split(',').sort().join(',') === '\([small, gamma].sorted().joined(separator: ","))'", name: "labelled"),
                     Step.type("#run-filter", "team:ana GAM"),
                     Step.wait("\(Self.listedIds) === '\(gamma)'", name: "labelAndName"),
                     Step.evaluate(Self.setValue("#run-filter", "", event: "input"), name: "cleared"),
@@ -65,7 +76,9 @@ extension DashboardBrowserTests {
                     Step.click(".run-item .chip[data-label=\"kind:x\"]"),
                     Step.wait("\(Self.listedIds) === '\(gamma)'", name: "chipFiltered"),
                     Step.evaluate("document.querySelector('#run-filter').value", name: "chipFilter"),
-                    Step.evaluate("(\(fetchText))(document.querySelector('#runs-csv').href).then((csv) => ({ ...csv, href: document.querySelector('#runs-csv').getAttribute('href') }))", name: "listCSV"),
+                    Step.evaluate(
+                        "(\(fetchText))(document.querySelector('#runs-csv').href).then((csv) => ({ ...csv, href: document.querySelector('#runs-csv').getAttribute('href') }))",
+                        name: "listCSV"),
                     // Rename in place from the run's view.
                     Step.navigate(base + "/#/runs/\(gamma)"),
                     Step.wait(DashboardBrowserTests.runDrawn),
@@ -73,8 +86,12 @@ extension DashboardBrowserTests {
                     Step.evaluate("document.activeElement.id", name: "renameFocused"),
                     Step.type("#rename-input", renamed),
                     Step.key("Enter"),
-                    Step.wait("document.querySelector('#run-title').textContent === \(Self.jsString(renamed)) && !document.querySelector('#run-title').hidden"),
-                    Step.wait("document.querySelector('#run-list .run-link[data-run-id=\"\(gamma)\"] .run-name').textContent === \(Self.jsString(renamed))", name: "listRenamed"),
+                    Step.wait(
+                        "document.querySelector('#run-title').textContent === \(Self.jsString(renamed)) && !document.querySelector('#run-title').hidden"
+                    ),
+                    Step.wait(
+                        "document.querySelector('#run-list .run-link[data-run-id=\"\(gamma)\"] .run-name').textContent === \(Self.jsString(renamed))",
+                        name: "listRenamed"),
                     Step.evaluate("document.activeElement.id", name: "renamedFocus"),
                     // Too long a name: the server's problem, shown beside the field.
                     Step.click("#rename-run"),
@@ -117,10 +134,12 @@ extension DashboardBrowserTests {
         /// trial stored; zooming (keys, then a drag) reads the window at full resolution.
         @Test func chartLoadsPointsForItsWidthAndZoomReadsFullResolution() async throws {
             try await withService { service in
-                let id = try await service.client.submit(quickRunBody(alphas: [0.5, 2], iterations: 10_000, errorEvery: 1, extra: #", "name": "long curves""#))
+                let id = try await service.client.submit(
+                    quickRunBody(alphas: [0.5, 2], iterations: 10_000, errorEvery: 1, extra: #", "name": "long curves""#))
                 _ = try await service.client.waitUntilFinished(id)
                 let base = "http://127.0.0.1:\(service.port)"
-                let zoomed = "document.querySelector('svg.chart').dataset.zoom === 'loaded' && document.querySelector('svg.chart').dataset.pending === '0'"
+                let zoomed =
+                    "document.querySelector('svg.chart').dataset.zoom === 'loaded' && document.querySelector('svg.chart').dataset.pending === '0'"
                 let report = try await DashboardBrowser.run([
                     Step.viewport(1280, 900),
                     Step.navigate(base + "/#/runs/\(id)"),
@@ -134,7 +153,8 @@ extension DashboardBrowserTests {
                     Step.evaluate(Self.chartState, name: "keys"),
                     // 0 shows everything again; a drag across the chart zooms to what it covered.
                     Step.key("0"),
-                    Step.wait("document.querySelector('svg.chart').dataset.window === '' && document.querySelector('svg.chart').dataset.pending === '0'"),
+                    Step.wait(
+                        "document.querySelector('svg.chart').dataset.window === '' && document.querySelector('svg.chart').dataset.pending === '0'"),
                     Step.evaluate(Self.chartState, name: "reset"),
                     ["do": "drag", "selector": "svg.chart", "dx": -120, "to_dx": -100, "dy": 0],
                     Step.wait(zoomed),
@@ -171,7 +191,8 @@ extension DashboardBrowserTests {
         @Test func liveUpdatesKeepTheZoom() async throws {
             try await withService { service in
                 // Hidden 64: slow enough to train for a while; it is cancelled at the end.
-                let id = try await service.client.submit(#"{"dataset": "xor", "alphas": [0.5, 1], "hidden_size": 64, "iterations": 10000000, "error_every": 2000, "name": "live zoom"}"#)
+                let id = try await service.client.submit(
+                    #"{"dataset": "xor", "alphas": [0.5, 1], "hidden_size": 64, "iterations": 10000000, "error_every": 2000, "name": "live zoom"}"#)
                 let base = "http://127.0.0.1:\(service.port)"
                 // Home puts the cursor on iteration 0, + halves the window around it: [0, W]. Zoom
                 // until W is about four times what has trained, so the run goes on inside it.
@@ -192,7 +213,9 @@ extension DashboardBrowserTests {
                 let report = try await DashboardBrowser.run([
                     Step.viewport(1280, 900),
                     Step.navigate(base + "/#/runs/\(id)"),
-                    Step.wait("document.querySelector('#run-view').dataset.state === 'live' && Number(document.querySelector('svg.chart')?.dataset.loaded) > 4"),
+                    Step.wait(
+                        "document.querySelector('#run-view').dataset.state === 'live' && Number(document.querySelector('svg.chart')?.dataset.loaded) > 4"
+                    ),
                     Step.evaluate(zoomAhead, name: "window"),
                     Step.wait("document.querySelector('svg.chart').dataset.zoom === 'loaded'"),
                     Step.evaluate(Self.chartState, name: "zoomed"),
@@ -225,7 +248,8 @@ extension DashboardBrowserTests {
                 for id in ids { runs.append(try await service.client.waitUntilFinished(id)) }
                 let best = try runs.map { try #require(($0["summary"] as? [String: Any])?["best"] as? [String: Any]) }
                 let base = "http://127.0.0.1:\(service.port)"
-                let compared = "document.querySelector('#compare-view').dataset.state === 'complete' && document.querySelector('#compare-view svg.chart')?.dataset.pending === '0'"
+                let compared =
+                    "document.querySelector('#compare-view').dataset.state === 'complete' && document.querySelector('#compare-view svg.chart')?.dataset.pending === '0'"
                 let table = """
                     (() => ({
                       hash: location.hash,
@@ -241,36 +265,37 @@ extension DashboardBrowserTests {
                       stray: [...document.querySelector('#compare-view').childNodes].filter((node) => node.nodeType === 3).map((node) => node.textContent),
                     }))()
                     """
-                let report = try await DashboardBrowser.run([
-                    Step.viewport(1280, 900),
-                    Step.navigate(base + "/"),
-                    Step.wait("document.querySelectorAll('#run-list .run-link').length === 3"),
-                    Step.evaluate("document.querySelector('#compare-runs').disabled", name: "disabledBefore"),
-                    Step.click(".run-tick[data-run-id=\"\(ids[0])\"]"),
-                    Step.click(".run-tick[data-run-id=\"\(ids[2])\"]"),
-                    Step.click(".run-tick[data-run-id=\"\(ids[1])\"]"),
-                    Step.evaluate("document.querySelector('#compare-runs').textContent", name: "button"),
-                    Step.click("#compare-runs"),
-                    Step.wait(compared),
-                    Step.evaluate(table, name: "ticked"),
-                ] + Story.readability("compare") + [
-                    // Another trial of the first run.
-                    Step.evaluate(Self.setValue("#compare-table tbody tr:first-child select", "2", event: "change"), name: "chose"),
-                    Step.wait("document.querySelector('#compare-view .legend-item').textContent.includes('α = 2,') && \(compared)"),
-                    Step.evaluate(table, name: "other"),
-                    // Zoom works here too.
-                    Step.evaluate("document.querySelector('#compare-view svg.chart').focus(), document.activeElement.tagName", name: "focused"),
-                    Step.key("+"),
-                    Step.wait("document.querySelector('#compare-view svg.chart').dataset.zoom === 'loaded'"),
-                    Step.evaluate("document.querySelector('#compare-view svg.chart').dataset.window", name: "zoomWindow"),
-                    // The address alone opens the same view (here two of the runs, in that order).
-                    Step.navigate(base + "/#/compare/\(ids[2]),\(ids[0])"),
-                    Step.wait(compared),
-                    Step.evaluate(table, name: "address"),
-                    Step.viewport(390, 844, mobile: true),
-                    Step.navigate(base + "/#/compare/\(ids.joined(separator: ","))"),
-                    Step.wait(compared),
-                ] + Story.readability("comparePhone"))
+                let report = try await DashboardBrowser.run(
+                    [
+                        Step.viewport(1280, 900),
+                        Step.navigate(base + "/"),
+                        Step.wait("document.querySelectorAll('#run-list .run-link').length === 3"),
+                        Step.evaluate("document.querySelector('#compare-runs').disabled", name: "disabledBefore"),
+                        Step.click(".run-tick[data-run-id=\"\(ids[0])\"]"),
+                        Step.click(".run-tick[data-run-id=\"\(ids[2])\"]"),
+                        Step.click(".run-tick[data-run-id=\"\(ids[1])\"]"),
+                        Step.evaluate("document.querySelector('#compare-runs').textContent", name: "button"),
+                        Step.click("#compare-runs"),
+                        Step.wait(compared),
+                        Step.evaluate(table, name: "ticked"),
+                    ] + Story.readability("compare") + [
+                        // Another trial of the first run.
+                        Step.evaluate(Self.setValue("#compare-table tbody tr:first-child select", "2", event: "change"), name: "chose"),
+                        Step.wait("document.querySelector('#compare-view .legend-item').textContent.includes('α = 2,') && \(compared)"),
+                        Step.evaluate(table, name: "other"),
+                        // Zoom works here too.
+                        Step.evaluate("document.querySelector('#compare-view svg.chart').focus(), document.activeElement.tagName", name: "focused"),
+                        Step.key("+"),
+                        Step.wait("document.querySelector('#compare-view svg.chart').dataset.zoom === 'loaded'"),
+                        Step.evaluate("document.querySelector('#compare-view svg.chart').dataset.window", name: "zoomWindow"),
+                        // The address alone opens the same view (here two of the runs, in that order).
+                        Step.navigate(base + "/#/compare/\(ids[2]),\(ids[0])"),
+                        Step.wait(compared),
+                        Step.evaluate(table, name: "address"),
+                        Step.viewport(390, 844, mobile: true),
+                        Step.navigate(base + "/#/compare/\(ids.joined(separator: ","))"),
+                        Step.wait(compared),
+                    ] + Story.readability("comparePhone"))
                 #expect(report.problems().isEmpty, "\(report.problems())")
                 #expect(report.named["disabledBefore"] as? Bool == true)
                 #expect(report.named["button"] as? String == "Compare 3 runs")

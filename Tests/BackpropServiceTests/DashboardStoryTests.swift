@@ -1,6 +1,7 @@
+import Backprop
 import Foundation
 import Testing
-import Backprop
+
 @testable import BackpropService
 
 extension DashboardBrowserTests {
@@ -21,9 +22,10 @@ extension DashboardBrowserTests {
                 Step.navigate("\(base)/#/runs/\(id)"),
                 // This run's view (not the one before it, while the route changes), finished and drawn.
                 Step.wait("document.querySelector('.run-id code')?.textContent === '\(id)' && \(DashboardBrowserTests.runDrawn)"),
-                Step.screenshot(DashboardBrowser.artifacts + "/\(artifact).png", selector: "#run-view", scale: 0.5,
-                                ready: "[...document.querySelectorAll('.trial-details[open]')].every((details) => details.closest('.trial').dataset.rendered)",
-                                name: "\(artifact)-screenshot"),
+                Step.screenshot(
+                    DashboardBrowser.artifacts + "/\(artifact).png", selector: "#run-view", scale: 0.5,
+                    ready: "[...document.querySelectorAll('.trial-details[open]')].every((details) => details.closest('.trial').dataset.rendered)",
+                    name: "\(artifact)-screenshot"),
             ]
         }
 
@@ -79,7 +81,8 @@ extension DashboardBrowserTests {
         @Test func notebookSweepSummaryKeyboardAndRunAgain() async throws {
             try await withService { service in
                 let alphas = DashboardBrowserTests.notebookAlphas.map { "\($0)" }.joined(separator: ", ")
-                let id = try await service.client.submit(#"{"dataset": "xor", "alphas": [\#(alphas)], "hidden_size": 4, "name": "notebook", "labels": {"source": "notebook"}}"#)
+                let id = try await service.client.submit(
+                    #"{"dataset": "xor", "alphas": [\#(alphas)], "hidden_size": 4, "name": "notebook", "labels": {"source": "notebook"}}"#)
                 let run = try await service.client.waitUntilFinished(id, timeout: .seconds(300))
                 let trials = try Self.facts(run)
                 #expect(trials.map(\.learned) == trials.map(\.learnedByRule), "the service's `learned` follows api.md's rule")
@@ -89,55 +92,61 @@ extension DashboardBrowserTests {
                 let base = "http://127.0.0.1:\(service.port)"
 
                 let readout = { (selector: String) in "document.querySelector('\(selector)').textContent" }
-                let report = try await DashboardBrowser.run(Self.openRun(base, id, width: Self.laptop.width, height: Self.laptop.height, artifact: "notebook")
-                    + Self.readability("laptop") + [
-                    Step.evaluate(DashboardProbes.summary, name: "summary"),
-                    Step.evaluate("document.querySelector('.run .facts').textContent", name: "facts"),
-                    Step.evaluate("import('/dashboard/format.js').then((format) => [\(Self.formatExamples.map { "\($0.0)" }.joined(separator: ", "))].map(format.formatNumber))", name: "formatted"),
-                    // The summary's plots by keyboard: the first mark (smallest alpha), then the last.
-                    Step.evaluate("document.querySelector('#summary-error-plot').focus(), document.activeElement.id", name: "plotFocused"),
-                    Step.key("ArrowRight"),
-                    Step.evaluate(readout("#summary-readout"), name: "firstMark"),
-                    Step.key("End"),
-                    Step.evaluate(readout("#summary-readout"), name: "lastMark"),
-                    Step.key("Enter"),
-                    Step.evaluate("document.querySelector('#network-trial').value", name: "selectedByPlot"),
-                    // Sort by final error with the keyboard.
-                    Step.evaluate("document.querySelector('#sweep-table th[data-key=finalError] button').focus()", name: "sortFocused"),
-                    Step.key("Enter"),
-                    Step.evaluate(DashboardProbes.summary, name: "sorted"),
-                    // Another error to reach.
-                    Step.type("#reach-threshold", "0.01"),
-                    Step.evaluate(DashboardProbes.summary, name: "threshold"),
-                    // The network view's readout by keyboard.
-                    Step.evaluate("document.querySelector('svg.network').focus(), document.activeElement.tagName", name: "networkFocused"),
-                    Step.key("ArrowDown"),
-                    Step.evaluate(readout("#network-readout"), name: "neuron"),
-                    Step.key("ArrowRight"),
-                    Step.evaluate(readout("#network-readout"), name: "hiddenNeuron"),
-                    // A heatmap-or-table cell has its value; the table cells carry the exact number.
-                    Step.evaluate("[...document.querySelectorAll('.trial')[0].querySelectorAll('table.heatmap.weights td')].map((td) => Number(td.dataset.value))", name: "weightCells"),
-                    // Run again: the form starts from this run.
-                    Step.click("#run-again"),
-                    Step.evaluate("""
-                        ({ alphas: document.querySelector('#field-alphas').value, hidden: document.querySelector('#field-hidden').value,
-                           iterations: document.querySelector('#field-iterations').value, seed: document.querySelector('#field-seed').value,
-                           every: document.querySelector('#field-error-every').value, name: document.querySelector('#field-name').value,
-                           labels: document.querySelector('#field-labels').value, dataset: document.querySelector('#field-dataset').value,
-                           focused: document.activeElement.id })
-                        """, name: "prefilled"),
-                    Step.type("#field-labels", "source=again, broken"),
-                    Step.click("#submit-button"),
-                    Step.wait("document.querySelector('#error-labels').textContent !== ''"),
-                    Step.evaluate(readout("#error-labels"), name: "labelsError"),
-                    Step.type("#field-labels", "source=again, owner=ana"),
-                    Step.type("#field-iterations", "600"),
-                    Step.click("#submit-button"),
-                    Step.wait("location.hash !== '#/runs/\(id)' && location.hash.startsWith('#/runs/')"),
-                    Step.evaluate("location.hash.slice('#/runs/'.length)", name: "againId"),
-                ] + [Step.viewport(Self.phone.width, Self.phone.height, mobile: true)]
-                  + Self.openRun(base, id, width: Self.phone.width, height: Self.phone.height, phone: true, artifact: "notebook-phone")
-                  + Self.readability("phone") + [Step.evaluate(DashboardProbes.summary, name: "phoneSummary")])
+                let report = try await DashboardBrowser.run(
+                    Self.openRun(base, id, width: Self.laptop.width, height: Self.laptop.height, artifact: "notebook")
+                        + Self.readability("laptop") + [
+                            Step.evaluate(DashboardProbes.summary, name: "summary"),
+                            Step.evaluate("document.querySelector('.run .facts').textContent", name: "facts"),
+                            Step.evaluate(
+                                "import('/dashboard/format.js').then((format) => [\(Self.formatExamples.map { "\($0.0)" }.joined(separator: ", "))].map(format.formatNumber))",
+                                name: "formatted"),
+                            // The summary's plots by keyboard: the first mark (smallest alpha), then the last.
+                            Step.evaluate("document.querySelector('#summary-error-plot').focus(), document.activeElement.id", name: "plotFocused"),
+                            Step.key("ArrowRight"),
+                            Step.evaluate(readout("#summary-readout"), name: "firstMark"),
+                            Step.key("End"),
+                            Step.evaluate(readout("#summary-readout"), name: "lastMark"),
+                            Step.key("Enter"),
+                            Step.evaluate("document.querySelector('#network-trial').value", name: "selectedByPlot"),
+                            // Sort by final error with the keyboard.
+                            Step.evaluate("document.querySelector('#sweep-table th[data-key=finalError] button').focus()", name: "sortFocused"),
+                            Step.key("Enter"),
+                            Step.evaluate(DashboardProbes.summary, name: "sorted"),
+                            // Another error to reach.
+                            Step.type("#reach-threshold", "0.01"),
+                            Step.evaluate(DashboardProbes.summary, name: "threshold"),
+                            // The network view's readout by keyboard.
+                            Step.evaluate("document.querySelector('svg.network').focus(), document.activeElement.tagName", name: "networkFocused"),
+                            Step.key("ArrowDown"),
+                            Step.evaluate(readout("#network-readout"), name: "neuron"),
+                            Step.key("ArrowRight"),
+                            Step.evaluate(readout("#network-readout"), name: "hiddenNeuron"),
+                            // A heatmap-or-table cell has its value; the table cells carry the exact number.
+                            Step.evaluate(
+                                "[...document.querySelectorAll('.trial')[0].querySelectorAll('table.heatmap.weights td')].map((td) => Number(td.dataset.value))",
+                                name: "weightCells"),
+                            // Run again: the form starts from this run.
+                            Step.click("#run-again"),
+                            Step.evaluate(
+                                """
+                                ({ alphas: document.querySelector('#field-alphas').value, hidden: document.querySelector('#field-hidden').value,
+                                   iterations: document.querySelector('#field-iterations').value, seed: document.querySelector('#field-seed').value,
+                                   every: document.querySelector('#field-error-every').value, name: document.querySelector('#field-name').value,
+                                   labels: document.querySelector('#field-labels').value, dataset: document.querySelector('#field-dataset').value,
+                                   focused: document.activeElement.id })
+                                """, name: "prefilled"),
+                            Step.type("#field-labels", "source=again, broken"),
+                            Step.click("#submit-button"),
+                            Step.wait("document.querySelector('#error-labels').textContent !== ''"),
+                            Step.evaluate(readout("#error-labels"), name: "labelsError"),
+                            Step.type("#field-labels", "source=again, owner=ana"),
+                            Step.type("#field-iterations", "600"),
+                            Step.click("#submit-button"),
+                            Step.wait("location.hash !== '#/runs/\(id)' && location.hash.startsWith('#/runs/')"),
+                            Step.evaluate("location.hash.slice('#/runs/'.length)", name: "againId"),
+                        ] + [Step.viewport(Self.phone.width, Self.phone.height, mobile: true)]
+                        + Self.openRun(base, id, width: Self.phone.width, height: Self.phone.height, phone: true, artifact: "notebook-phone")
+                        + Self.readability("phone") + [Step.evaluate(DashboardProbes.summary, name: "phoneSummary")])
                 #expect(report.problems(expectingStatus: 422).isEmpty, "\(report.problems(expectingStatus: 422))")
                 try Self.expectReadable(report, "laptop", at: "notebook at 1280")
                 try Self.expectReadable(report, "phone", at: "notebook at 390")
@@ -207,7 +216,9 @@ extension DashboardBrowserTests {
                 #expect(prefilled["alphas"] as? String == "0.001, 0.01, 0.1, 1, 10, 100, 1000")
                 #expect(prefilled["hidden"] as? String == "4" && prefilled["iterations"] as? String == "60000" && prefilled["seed"] as? String == "1")
                 #expect(prefilled["every"] as? String == "\((run["request"] as? [String: Any])?["error_every"] as? Int ?? -1)")
-                #expect(prefilled["name"] as? String == "notebook" && prefilled["labels"] as? String == "source=notebook" && prefilled["dataset"] as? String == "xor")
+                #expect(
+                    prefilled["name"] as? String == "notebook" && prefilled["labels"] as? String == "source=notebook"
+                        && prefilled["dataset"] as? String == "xor")
                 #expect(prefilled["focused"] as? String == "field-alphas")
                 #expect((report.named["labelsError"] as? String)?.contains("item 2") == true, "\(report.named["labelsError"] ?? "")")
                 let againId = try #require(report.named["againId"] as? String)
@@ -224,20 +235,23 @@ extension DashboardBrowserTests {
         @Test func sixtyFourAlphasColouredInOrder() async throws {
             try await withService { service in
                 let alphas = (0..<64).map { pow(10, -3 + 6 * Double($0) / 63) }
-                let id = try await service.client.submit(quickRunBody(alphas: alphas, iterations: 3_000, errorEvery: 30, extra: #", "name": "64 alphas""#))
+                let id = try await service.client.submit(
+                    quickRunBody(alphas: alphas, iterations: 3_000, errorEvery: 30, extra: #", "name": "64 alphas""#))
                 let run = try await service.client.waitUntilFinished(id, timeout: .seconds(300))
                 let trials = try Self.facts(run)
                 let base = "http://127.0.0.1:\(service.port)"
-                let report = try await DashboardBrowser.run(Self.openRun(base, id, width: Self.laptop.width, height: Self.laptop.height, artifact: "alphas-64")
-                    + Self.readability("laptop") + [
-                    Step.evaluate(DashboardProbes.summary, name: "summary"),
-                    Step.evaluate(DashboardProbes.curveColours, name: "colours"),
-                    Step.evaluate("""
-                        ({ legendOpen: document.querySelector('.legend-details')?.open, cardsOpen: document.querySelectorAll('.trial-details[open]').length,
-                           cards: document.querySelectorAll('.trial').length, endLabels: document.querySelector('svg.chart .end-labels').getAttribute('visibility') })
-                        """, name: "compact"),
-                ] + Self.openRun(base, id, width: Self.phone.width, height: Self.phone.height, phone: true, artifact: "alphas-64-phone")
-                  + Self.readability("phone") + [Step.evaluate(DashboardProbes.summary, name: "phoneSummary")])
+                let report = try await DashboardBrowser.run(
+                    Self.openRun(base, id, width: Self.laptop.width, height: Self.laptop.height, artifact: "alphas-64")
+                        + Self.readability("laptop") + [
+                            Step.evaluate(DashboardProbes.summary, name: "summary"),
+                            Step.evaluate(DashboardProbes.curveColours, name: "colours"),
+                            Step.evaluate(
+                                """
+                                ({ legendOpen: document.querySelector('.legend-details')?.open, cardsOpen: document.querySelectorAll('.trial-details[open]').length,
+                                   cards: document.querySelectorAll('.trial').length, endLabels: document.querySelector('svg.chart .end-labels').getAttribute('visibility') })
+                                """, name: "compact"),
+                        ] + Self.openRun(base, id, width: Self.phone.width, height: Self.phone.height, phone: true, artifact: "alphas-64-phone")
+                        + Self.readability("phone") + [Step.evaluate(DashboardProbes.summary, name: "phoneSummary")])
                 #expect(report.problems().isEmpty, "\(report.problems())")
                 try Self.expectReadable(report, "laptop", at: "64 alphas at 1280")
                 try Self.expectReadable(report, "phone", at: "64 alphas at 390")
@@ -280,8 +294,10 @@ extension DashboardBrowserTests {
                 var ids: [Int: String] = [:]
                 var runs: [Int: [String: Any]] = [:]
                 for hidden in [4, 32, largest] {
-                    let id = try await service.client.submit(quickRunBody(alphas: [0.5, 5], iterations: hidden > 64 ? 200 : 2_000, errorEvery: 10, hiddenSize: hidden,
-                                                                          extra: #", "name": "hidden \#(hidden)""#))
+                    let id = try await service.client.submit(
+                        quickRunBody(
+                            alphas: [0.5, 5], iterations: hidden > 64 ? 200 : 2_000, errorEvery: 10, hiddenSize: hidden,
+                            extra: #", "name": "hidden \#(hidden)""#))
                     ids[hidden] = id
                     runs[hidden] = try await service.client.waitUntilFinished(id, timeout: .seconds(300))
                 }
@@ -289,16 +305,23 @@ extension DashboardBrowserTests {
                 let matrices = """
                     [...document.querySelectorAll('.trial')].map((card) => [...card.querySelectorAll('figure.matrix')].map((figure) => figure.classList.contains('as-table') ? 'table' : 'heatmap'))
                     """
-                let focusHeatmap = "(() => { const surface = document.querySelector('.trial .weights-block .heatmap-surface'); surface.focus(); return document.activeElement === surface; })()"
-                let heatmapReadout = "(() => { const r = document.querySelector('.trial .weights-block .matrix-readout'); return { text: r.textContent, cell: r.dataset.cell, value: Number(r.dataset.value) }; })()"
-                let lastTicks = "[...document.querySelectorAll('.trial .weights-block .colour-bar')].map((bar) => bar.querySelector('.last').textContent)"
+                let focusHeatmap =
+                    "(() => { const surface = document.querySelector('.trial .weights-block .heatmap-surface'); surface.focus(); return document.activeElement === surface; })()"
+                let heatmapReadout =
+                    "(() => { const r = document.querySelector('.trial .weights-block .matrix-readout'); return { text: r.textContent, cell: r.dataset.cell, value: Number(r.dataset.value) }; })()"
+                let lastTicks =
+                    "[...document.querySelectorAll('.trial .weights-block .colour-bar')].map((bar) => bar.querySelector('.last').textContent)"
                 // Labelled ticks of each log axis: the error chart's, the summary's final error and alpha axes.
-                let logTicks = "['svg.chart .tick.y', '#summary-error-plot .tick.y', '#summary-error-plot .tick.x'].map((selector) => document.querySelectorAll(selector).length)"
+                let logTicks =
+                    "['svg.chart .tick.y', '#summary-error-plot .tick.y', '#summary-error-plot .tick.x'].map((selector) => document.querySelectorAll(selector).length)"
                 var steps: [[String: Any]] = []
                 for hidden in [4, 32, largest] {
                     let id = try #require(ids[hidden])
-                    steps += Self.openRun(base, id, width: Self.laptop.width, height: Self.laptop.height, artifact: "hidden-\(hidden)")
-                        + Self.readability("laptop-\(hidden)") + [Step.evaluate(matrices, name: "laptop-\(hidden)-matrices"), Step.evaluate(logTicks, name: "ticks-\(hidden)")]
+                    steps +=
+                        Self.openRun(base, id, width: Self.laptop.width, height: Self.laptop.height, artifact: "hidden-\(hidden)")
+                        + Self.readability("laptop-\(hidden)") + [
+                            Step.evaluate(matrices, name: "laptop-\(hidden)-matrices"), Step.evaluate(logTicks, name: "ticks-\(hidden)"),
+                        ]
                     if hidden != 4 {
                         steps += [
                             Step.evaluate(focusHeatmap, name: "laptop-\(hidden)-focused"),
@@ -310,14 +333,19 @@ extension DashboardBrowserTests {
                     }
                     if hidden == 32 {
                         steps += [
-                            Step.evaluate("[...document.querySelectorAll('.trial .weights-block canvas.heatmap-image')].map((canvas) => canvas.style.width)", name: "heatmapWidths"),
+                            Step.evaluate(
+                                "[...document.querySelectorAll('.trial .weights-block canvas.heatmap-image')].map((canvas) => canvas.style.width)",
+                                name: "heatmapWidths"),
                             Step.evaluate(lastTicks, name: "runScale"),
                             Step.click("input[name=scale-mode][value=trial]"),
-                            Step.wait("(() => { const ticks = \(lastTicks); return ticks.length === 4 && ticks[0] !== ticks[2]; })()", name: "trialScaleDrawn"),
+                            Step.wait(
+                                "(() => { const ticks = \(lastTicks); return ticks.length === 4 && ticks[0] !== ticks[2]; })()",
+                                name: "trialScaleDrawn"),
                             Step.evaluate(lastTicks, name: "trialScale"),
                         ]
                     }
-                    steps += Self.openRun(base, id, width: Self.phone.width, height: Self.phone.height, phone: true, artifact: "hidden-\(hidden)-phone")
+                    steps +=
+                        Self.openRun(base, id, width: Self.phone.width, height: Self.phone.height, phone: true, artifact: "hidden-\(hidden)-phone")
                         + Self.readability("phone-\(hidden)") + [Step.evaluate(matrices, name: "phone-\(hidden)-matrices")]
                 }
                 let report = try await DashboardBrowser.run(steps)
@@ -332,8 +360,11 @@ extension DashboardBrowserTests {
                 }
                 // Small matrices are tables of numbers; wide or tall ones heatmaps.
                 #expect(report.named["laptop-4-matrices"] as? [[String]] == Array(repeating: ["table", "table", "table", "table"], count: 2))
-                #expect(report.named["laptop-32-matrices"] as? [[String]] == Array(repeating: ["heatmap", "heatmap", "heatmap", "heatmap"], count: 2))
-                #expect(report.named["phone-\(largest)-matrices"] as? [[String]] == Array(repeating: ["heatmap", "heatmap", "heatmap", "heatmap"], count: 2))
+                #expect(
+                    report.named["laptop-32-matrices"] as? [[String]] == Array(repeating: ["heatmap", "heatmap", "heatmap", "heatmap"], count: 2))
+                #expect(
+                    report.named["phone-\(largest)-matrices"] as? [[String]]
+                        == Array(repeating: ["heatmap", "heatmap", "heatmap", "heatmap"], count: 2))
 
                 // The heatmap readout by keyboard: one step right is synapse_0[0][1], then down [1][1].
                 for hidden in [32, largest] {
@@ -358,29 +389,36 @@ extension DashboardBrowserTests {
 
         @Test func decisionBoundaryBeyondTwoInputs() async throws {
             try await withService { service in
-                let parity = #"{"inputs": [[0,0,0],[0,0,1],[0,1,0],[0,1,1],[1,0,0],[1,0,1],[1,1,0],[1,1,1]], "targets": [[0],[1],[1],[0],[1],[0],[0],[1]]}"#
-                let threeInputs = try await service.client.submit(#"{"dataset": \#(parity), "alphas": [1, 10], "hidden_size": 4, "iterations": 2000, "name": "parity"}"#)
-                let oneInput = try await service.client.submit(#"{"dataset": {"inputs": [[0],[1]], "targets": [[0],[1]]}, "alphas": [1], "hidden_size": 2, "iterations": 200}"#)
+                let parity =
+                    #"{"inputs": [[0,0,0],[0,0,1],[0,1,0],[0,1,1],[1,0,0],[1,0,1],[1,1,0],[1,1,1]], "targets": [[0],[1],[1],[0],[1],[0],[0],[1]]}"#
+                let threeInputs = try await service.client.submit(
+                    #"{"dataset": \#(parity), "alphas": [1, 10], "hidden_size": 4, "iterations": 2000, "name": "parity"}"#)
+                let oneInput = try await service.client.submit(
+                    #"{"dataset": {"inputs": [[0],[1]], "targets": [[0],[1]]}, "alphas": [1], "hidden_size": 2, "iterations": 200}"#)
                 _ = try await service.client.waitUntilFinished(threeInputs)
                 _ = try await service.client.waitUntilFinished(oneInput)
                 let base = "http://127.0.0.1:\(service.port)"
                 let boundaries = "[...document.querySelectorAll('.trial canvas.boundary')].map((canvas) => canvas.getAttribute('aria-label'))"
-                let report = try await DashboardBrowser.run(Self.openRun(base, threeInputs, width: Self.laptop.width, height: Self.laptop.height, artifact: "parity") + [
-                    Step.evaluate("""
-                        ({ options: [...document.querySelectorAll('#plane-x option')].map((option) => option.textContent),
-                           note: document.querySelector('#plane-note').textContent })
-                        """, name: "picker"),
-                    Step.evaluate(boundaries, name: "before"),
-                    // Cards redraw while on screen (or near it): bring them there, then pick x3 across, sample 3.
-                    Step.evaluate("document.querySelector('.trial').scrollIntoView()", name: "scrolled"),
-                    Step.evaluate("(() => { const x = document.querySelector('#plane-x'); x.value = '2'; x.dispatchEvent(new Event('change')); const row = document.querySelector('#plane-row'); row.value = '2'; row.dispatchEvent(new Event('change')); })()", name: "picked"),
-                    Step.wait("\(boundaries).every((label) => label.includes('over x3 and x2'))"),
-                    Step.evaluate(boundaries, name: "after"),
-                    Step.evaluate("document.querySelector('#plane-note').textContent", name: "afterNote"),
-                ] + Self.openRun(base, oneInput, width: Self.laptop.width, height: Self.laptop.height, artifact: "one-input") + [
-                    Step.evaluate("[...document.querySelectorAll('.trial .boundary-absent')].map((node) => node.textContent)", name: "absent"),
-                    Step.evaluate("document.querySelectorAll('#plane-x').length", name: "noPicker"),
-                ])
+                let report = try await DashboardBrowser.run(
+                    Self.openRun(base, threeInputs, width: Self.laptop.width, height: Self.laptop.height, artifact: "parity") + [
+                        Step.evaluate(
+                            """
+                            ({ options: [...document.querySelectorAll('#plane-x option')].map((option) => option.textContent),
+                               note: document.querySelector('#plane-note').textContent })
+                            """, name: "picker"),
+                        Step.evaluate(boundaries, name: "before"),
+                        // Cards redraw while on screen (or near it): bring them there, then pick x3 across, sample 3.
+                        Step.evaluate("document.querySelector('.trial').scrollIntoView()", name: "scrolled"),
+                        Step.evaluate(
+                            "(() => { const x = document.querySelector('#plane-x'); x.value = '2'; x.dispatchEvent(new Event('change')); const row = document.querySelector('#plane-row'); row.value = '2'; row.dispatchEvent(new Event('change')); })()",
+                            name: "picked"),
+                        Step.wait("\(boundaries).every((label) => label.includes('over x3 and x2'))"),
+                        Step.evaluate(boundaries, name: "after"),
+                        Step.evaluate("document.querySelector('#plane-note').textContent", name: "afterNote"),
+                    ] + Self.openRun(base, oneInput, width: Self.laptop.width, height: Self.laptop.height, artifact: "one-input") + [
+                        Step.evaluate("[...document.querySelectorAll('.trial .boundary-absent')].map((node) => node.textContent)", name: "absent"),
+                        Step.evaluate("document.querySelectorAll('#plane-x').length", name: "noPicker"),
+                    ])
                 #expect(report.problems().isEmpty, "\(report.problems())")
                 let picker = try report.object("picker")
                 #expect(picker["options"] as? [String] == ["x1", "x2", "x3"])
@@ -398,7 +436,7 @@ extension DashboardBrowserTests {
 
         /// Numbers and how the page writes them (issue 15's examples among them).
         static let formatExamples: [(Double, String)] = [
-            (-35417084, "-35.4e6"), (5e5, "500e3"), (1e200, "100e198"), (1000000, "1e6"), (0.000856, "856e-6"), (1000, "1000"),
+            (-35_417_084, "-35.4e6"), (5e5, "500e3"), (1e200, "100e198"), (1_000_000, "1e6"), (0.000856, "856e-6"), (1000, "1000"),
             (0.5, "0.5"), (0.4964, "0.496"), (12345, "12.3e3"), (999.6, "1000"), (9999.6, "10e3"), (-1.5, "-1.5"), (0, "0"), (0.001, "0.001"),
         ]
 

@@ -1,11 +1,13 @@
 import Backprop
 import Foundation
+import TestSupport
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-import TestSupport
-@testable import BackpropService
 
 /// Issue 14 over HTTP: list filters and orders, PATCH, CSV, one trial, curve windows and what a
 /// run records about what trained it.
@@ -27,10 +29,14 @@ import TestSupport
             ]
             var ids: [String] = []
             for spec in specs {
-                ids.append(try await client.submit(quickRunBody(alphas: [spec.alpha], extra: #", "name": "\#(spec.name)", "labels": {"team": "\#(spec.team)", "project": "x"}"#)))
+                ids.append(
+                    try await client.submit(
+                        quickRunBody(alphas: [spec.alpha], extra: #", "name": "\#(spec.name)", "labels": {"team": "\#(spec.team)", "project": "x"}"#))
+                )
             }
             for id in ids { _ = try await client.waitUntilFinished(id) }
-            let cancelled = try await client.submit(quickRunBody(alphas: [1], iterations: 10_000_000, errorEvery: 10_000, extra: #", "labels": {"team": "red"}"#))
+            let cancelled = try await client.submit(
+                quickRunBody(alphas: [1], iterations: 10_000_000, errorEvery: 10_000, extra: #", "labels": {"team": "red"}"#))
             _ = try await client.send("POST", "/runs/\(cancelled)/cancel")
 
             #expect(try Self.ids(try await client.get("/runs")) == [cancelled] + ids.reversed(), "newest first by default")
@@ -60,7 +66,8 @@ import TestSupport
                     break
                 }
                 let link = try #require(page.headers["link"])
-                #expect(link.hasPrefix("</runs?") && link.hasSuffix(">; rel=\"next\"") && link.contains("sort=best_error") && link.contains("cursor="))
+                #expect(
+                    link.hasPrefix("</runs?") && link.hasSuffix(">; rel=\"next\"") && link.contains("sort=best_error") && link.contains("cursor="))
                 path = "/runs?sort=best_error&limit=2&cursor=\(cursor)"
             }
             #expect(paged == runs.compactMap { $0["id"] as? String })
@@ -77,8 +84,9 @@ import TestSupport
             let etag = try #require(before.headers["etag"])
             let mergePatch = "application/merge-patch+json"
 
-            let renamed = try await client.send("PATCH", "/runs/\(id)", body: #"{"name": "second", "labels": {"a": null, "c": "3"}}"#,
-                                                contentType: mergePatch, headers: ["If-Match": etag])
+            let renamed = try await client.send(
+                "PATCH", "/runs/\(id)", body: #"{"name": "second", "labels": {"a": null, "c": "3"}}"#,
+                contentType: mergePatch, headers: ["If-Match": etag])
             #expect(renamed.status == 200, "\(renamed.text)")
             let summary = try renamed.json()
             #expect(summary["name"] as? String == "second")
@@ -95,18 +103,21 @@ import TestSupport
             #expect(try Self.ids(try await client.get("/runs?q=SECOND")) == [id])
 
             // A stale tag: 412, nothing changed.
-            let stale = try await client.send("PATCH", "/runs/\(id)", body: #"{"name": "third"}"#, contentType: mergePatch, headers: ["If-Match": etag])
+            let stale = try await client.send(
+                "PATCH", "/runs/\(id)", body: #"{"name": "third"}"#, contentType: mergePatch, headers: ["If-Match": etag])
             #expect(stale.status == 412)
             #expect(stale.headers["content-type"] == "application/problem+json")
             #expect(try await client.get("/runs/\(id)").headers["etag"] == newTag)
-            let weak = try await client.send("PATCH", "/runs/\(id)", body: #"{"name": "third"}"#, contentType: mergePatch, headers: ["If-Match": "W/\(newTag)"])
+            let weak = try await client.send(
+                "PATCH", "/runs/\(id)", body: #"{"name": "third"}"#, contentType: mergePatch, headers: ["If-Match": "W/\(newTag)"])
             #expect(weak.status == 412, "If-Match compares strongly")
             let any = try await client.send("PATCH", "/runs/\(id)", body: #"{"name": null}"#, contentType: mergePatch, headers: ["If-Match": "*"])
             let anyName = try any.json()["name"]
             #expect(any.status == 200 && anyName is NSNull)
 
             // Only name and labels: the others are named, nothing changes.
-            let forbidden = try await client.send("PATCH", "/runs/\(id)", body: #"{"alphas": [2], "status": "queued", "name": "x"}"#, contentType: mergePatch)
+            let forbidden = try await client.send(
+                "PATCH", "/runs/\(id)", body: #"{"alphas": [2], "status": "queued", "name": "x"}"#, contentType: mergePatch)
             #expect(forbidden.status == 422)
             let pointers = try #require(try forbidden.json()["errors"] as? [[String: Any]]).compactMap { $0["pointer"] as? String }
             #expect(pointers == ["/alphas", "/status"])
@@ -123,7 +134,8 @@ import TestSupport
             #expect(try await client.send("PATCH", "/runs/0123456789abcdef0123456789abcdef", body: "{}", contentType: mergePatch).status == 404)
             #expect(try await client.send("PATCH", "/runs/\(id)", body: "{", contentType: mergePatch).status == 400)
 
-            let final = try await client.send("PATCH", "/runs/\(id)", body: #"{"name": "kept, \"quoted\""}"#, contentType: "application/merge-patch+json; charset=utf-8")
+            let final = try await client.send(
+                "PATCH", "/runs/\(id)", body: #"{"name": "kept, \"quoted\""}"#, contentType: "application/merge-patch+json; charset=utf-8")
             #expect(final.status == 200)
             return id
         }
@@ -141,7 +153,8 @@ import TestSupport
             let client = service.client
             let awkward = "Sweep, \"quoted\"\nsecond line"
             let nameJSON = awkward.replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
-            let id = try await client.submit(quickRunBody(alphas: [0.5, 2], hiddenSize: 3, extra: #", "name": "\#(nameJSON)", "labels": {"team": "a,b", "zeta": "z"}"#))
+            let id = try await client.submit(
+                quickRunBody(alphas: [0.5, 2], hiddenSize: 3, extra: #", "name": "\#(nameJSON)", "labels": {"team": "a,b", "zeta": "z"}"#))
             let other = try await client.submit(quickRunBody(alphas: [1], extra: #", "labels": {"alpha": "first"}"#))
             let run = try await client.waitUntilFinished(id)
             _ = try await client.waitUntilFinished(other)
@@ -161,7 +174,9 @@ import TestSupport
             var expected: [[String]] = []
             for (index, trial) in (exact["trials"]?.items ?? []).enumerated() {
                 for point in trial["error_curve"]?.items ?? [] {
-                    expected.append([String(index), index == 0 ? "0.5" : "2", "3", String(Int(point["iteration"]!.number!)), String(point["error"]!.number!)])
+                    expected.append([
+                        String(index), index == 0 ? "0.5" : "2", "3", String(Int(point["iteration"]!.number!)), String(point["error"]!.number!),
+                    ])
                 }
             }
             #expect(expected.count > 60)
@@ -172,12 +187,18 @@ import TestSupport
             let list = try await client.get("/runs?format=csv")
             #expect(list.headers["content-type"] == "text/csv; charset=utf-8")
             let table = CSVWriterTests.parse(list.text)
-            #expect(table.first == ["id", "name", "status", "created_at", "finished_at", "best_alpha", "best_hidden_size", "best_final_error",
-                                    "label:alpha", "label:team", "label:zeta"])
+            #expect(
+                table.first == [
+                    "id", "name", "status", "created_at", "finished_at", "best_alpha", "best_hidden_size", "best_final_error",
+                    "label:alpha", "label:team", "label:zeta",
+                ])
             let best = try #require(exact["summary"]?["best"])
             let row = try #require(table.first { $0.first == id })
-            #expect(row == [id, awkward, "succeeded", run["created_at"] as! String, run["finished_at"] as! String,
-                            "2", "3", String(best["final_error"]!.number!), "", "a,b", "z"])
+            #expect(
+                row == [
+                    id, awkward, "succeeded", run["created_at"] as! String, run["finished_at"] as! String,
+                    "2", "3", String(best["final_error"]!.number!), "", "a,b", "z",
+                ])
             #expect(best["alpha"]?.number == 2)
             #expect(table.first { $0.first == other }?.suffix(3) == ["first", "", ""])
             #expect(table.count == 3)
@@ -302,7 +323,8 @@ import TestSupport
             let client = service.client
             let base = #"{"alphas": [0.5, 3], "hidden_sizes": [2, 5], "iterations": 400, "error_every": 7"#
             let a = try await client.submit(base + #", "dataset": "xor", "name": "a", "labels": {"k": "1"}}"#)
-            let b = try await client.submit(base + #", "dataset": {"inputs": [[0,0,1],[0,1,1],[1,0,1],[1,1,1]], "targets": [[0],[1],[1],[0]]}, "name": "b"}"#)
+            let b = try await client.submit(
+                base + #", "dataset": {"inputs": [[0,0,1],[0,1,1],[1,0,1],[1,1,1]], "targets": [[0],[1],[1],[0]]}, "name": "b"}"#)
             let c = try await client.submit(base + #", "dataset": "xor", "seed": 2}"#)
             for id in [a, b, c] { _ = try await client.waitUntilFinished(id) }
             var runs: [JSONValue] = []
@@ -324,17 +346,17 @@ import TestSupport
 
             // The fingerprint as api.md says to compute it, in Python.
             let script = """
-            import hashlib, struct
-            inputs = [[0,0,1],[0,1,1],[1,0,1],[1,1,1]]; targets = [[0],[1],[1],[0]]
-            alphas = [0.5, 3]; hidden = [2, 5]; iterations, error_every, seed = 400, 7, 1
-            u = lambda n: struct.pack(">Q", n); d = lambda x: struct.pack(">d", x)
-            data = b"backpropd-fingerprint-1\\0" + b"\(EngineIdentity.version)" + b"\\0"
-            data += u(len(inputs)) + u(len(inputs[0])) + u(len(targets[0]))
-            data += b"".join(d(v) for row in inputs for v in row) + b"".join(d(v) for row in targets for v in row)
-            data += u(len(alphas)) + b"".join(d(a) for a in alphas) + u(len(hidden)) + b"".join(u(h) for h in hidden)
-            data += u(iterations) + u(error_every) + u(seed)
-            print(hashlib.sha256(data).hexdigest())
-            """
+                import hashlib, struct
+                inputs = [[0,0,1],[0,1,1],[1,0,1],[1,1,1]]; targets = [[0],[1],[1],[0]]
+                alphas = [0.5, 3]; hidden = [2, 5]; iterations, error_every, seed = 400, 7, 1
+                u = lambda n: struct.pack(">Q", n); d = lambda x: struct.pack(">d", x)
+                data = b"backpropd-fingerprint-1\\0" + b"\(EngineIdentity.version)" + b"\\0"
+                data += u(len(inputs)) + u(len(inputs[0])) + u(len(targets[0]))
+                data += b"".join(d(v) for row in inputs for v in row) + b"".join(d(v) for row in targets for v in row)
+                data += u(len(alphas)) + b"".join(d(a) for a in alphas) + u(len(hidden)) + b"".join(u(h) for h in hidden)
+                data += u(iterations) + u(error_every) + u(seed)
+                print(hashlib.sha256(data).hexdigest())
+                """
             let (status, output) = try await runProcess("/usr/bin/env", ["python3", "-c", script])
             #expect(status == 0)
             #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == fingerprints[0])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BackpropService
 
 /// The request-body reader: RFC 8259 exactly, with where-and-why for what is not JSON, and the
@@ -18,19 +19,24 @@ import Testing
     }
 
     @Test func readsEveryKindOfValue() throws {
-        let value = try parse(#" {"a": [1, -2.5e3, 0, -0, 1E+2, 0.125], "b": {"c": null, "d": true, "e": false}, "s": "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "": []} "#)
-        #expect(value == .object([
-            "a": .array([.number(1), .number(-2500), .number(0), .number(-0.0), .number(100), .number(0.125)]),
-            "b": .object(["c": .null, "d": .bool(true), "e": .bool(false)]),
-            "s": .string("x\"\\/\u{8}\u{c}\n\r\té😀"),
-            "": .array([]),
-        ]))
+        let value = try parse(
+            #" {"a": [1, -2.5e3, 0, -0, 1E+2, 0.125], "b": {"c": null, "d": true, "e": false}, "s": "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "": []} "#)
+        #expect(
+            value
+                == .object([
+                    "a": .array([.number(1), .number(-2500), .number(0), .number(-0.0), .number(100), .number(0.125)]),
+                    "b": .object(["c": .null, "d": .bool(true), "e": .bool(false)]),
+                    "s": .string("x\"\\/\u{8}\u{c}\n\r\té😀"),
+                    "": .array([]),
+                ]))
         #expect(try parse("\u{FEFF}[]") == .array([]), "a leading byte order mark is ignored")
         #expect(try parse("\"é\"") == .string("é"))
     }
 
     /// Numbers read to the nearest double, as Foundation and numpy read them.
-    @Test(arguments: ["0.1", "123456789012345678", "9007199254740993", "1e-320", "2.2250738585072014e-308", "-999999999999999", "1.7976931348623157e308"])
+    @Test(arguments: [
+        "0.1", "123456789012345678", "9007199254740993", "1e-320", "2.2250738585072014e-308", "-999999999999999", "1.7976931348623157e308",
+    ])
     func numbersRoundToTheNearestDouble(text: String) throws {
         #expect(try parse(text) == .number(Double(text)!))
     }
@@ -40,7 +46,8 @@ import Testing
     }
 
     @Test func membersGivenTwiceAreNamedAndTheLastWins() throws {
-        let document = try JSONDocument(parsing: Array(#"{"alphas": [1], "alphas": [2], "d": {"x/y": 1, "x/y": 2, "z": [{"k": 1, "k": 1}]}, "alphas": []}"#.utf8))
+        let document = try JSONDocument(
+            parsing: Array(#"{"alphas": [1], "alphas": [2], "d": {"x/y": 1, "x/y": 2, "z": [{"k": 1, "k": 1}]}, "alphas": []}"#.utf8))
         #expect(document.duplicateMembers == ["/alphas", "/d/x~1y", "/d/z/0/k"])
         guard case .object(let members) = document.root else { Issue.record("not an object"); return }
         #expect(members["alphas"] == .array([]))
@@ -101,8 +108,10 @@ import Testing
 
     /// Whatever JSONWriter writes reads back as the same value (the store and the API rely on it).
     @Test func writerOutputReadsBack() throws {
-        let value = JSONValue.object(["n": .array([.number(0.1), .number(-1e-300), .number(123456789.125), .number(1e300)]),
-                                      "s": .string("\u{1}\"\\\n é 😀"), "b": .bool(false), "z": .null])
+        let value = JSONValue.object([
+            "n": .array([.number(0.1), .number(-1e-300), .number(123456789.125), .number(1e300)]),
+            "s": .string("\u{1}\"\\\n é 😀"), "b": .bool(false), "z": .null,
+        ])
         var writer = JSONWriter()
         writer.value(value)
         #expect(try JSONValue.parse(writer.bytes) == value)
@@ -125,7 +134,7 @@ import Testing
         switch Int.random(in: depth > 3 ? 0...2 : 0...4, using: &generator) {
         case 0: return .null
         case 1:
-            let bits = Double(bitPattern: generator.next())   // any magnitude, subnormals included
+            let bits = Double(bitPattern: generator.next())  // any magnitude, subnormals included
             return .number(Bool.random(using: &generator) ? Double.random(in: -1e6...1e6, using: &generator) : bits.isFinite ? bits : 0)
         case 2: return .string(String((0..<Int.random(in: 0...8, using: &generator)).map { _ in "aé\"\\\n😀 ".randomElement(using: &generator)! }))
         case 3: return .array((0..<Int.random(in: 0...4, using: &generator)).map { _ in randomValue(depth: depth + 1, using: &generator) })

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import BackpropService
 
 /// Issue 13: JSON logs wrote every field as a string (`"status":"200"`).
@@ -25,10 +26,15 @@ import TestSupport
     @Test func textLinesCannotBeForgedOrRecolouredByWhatAClientSent() {
         let forged = "/x\n2026-12-07T00:00:00.000Z ERROR cannot start reason=\"disk\""
         let logger = Logger(format: .text)
-        let line = logger.render(.info, "http", [("path", forged), ("agent", "\u{1b}[31mred\u{1b}[0m\r\u{7}"),
-                                                 ("bidi", "abc\u{202E}fed\u{2028}x\u{85}"), ("plain", "a\\b")])
+        let line = logger.render(
+            .info, "http",
+            [
+                ("path", forged), ("agent", "\u{1b}[31mred\u{1b}[0m\r\u{7}"),
+                ("bidi", "abc\u{202E}fed\u{2028}x\u{85}"), ("plain", "a\\b"),
+            ])
         #expect(line.filter { $0 == "\n" }.count == 1 && line.hasSuffix("\n"), "\(line)")
-        #expect(!line.contains("\u{1b}") && !line.contains("\r") && !line.contains("\u{7}") && !line.contains("\u{202E}") && !line.contains("\u{2028}"))
+        #expect(
+            !line.contains("\u{1b}") && !line.contains("\r") && !line.contains("\u{7}") && !line.contains("\u{202E}") && !line.contains("\u{2028}"))
         #expect(line.contains(#"path="/x\n2026-12-07T00:00:00.000Z ERROR cannot start reason=\"disk\"""#), "\(line)")
         #expect(line.contains(#"agent="\x1b[31mred\x1b[0m\r\x07""#), "\(line)")
         #expect(line.contains(#"bidi="abc\u202efed\u2028x\x85""#), "\(line)")
@@ -50,10 +56,14 @@ import TestSupport
         configuration.port = 0
         configuration.dataDirectory = temporaryDirectory("log-data")
         configuration.shutdownGraceSeconds = 1
-        let service = try await offPool { [configuration] in try BackpropService(configuration: configuration, log: Logger(level: .info, descriptor: descriptor)) }
+        let service = try await offPool { [configuration] in
+            try BackpropService(configuration: configuration, log: Logger(level: .info, descriptor: descriptor))
+        }
         let port = try await offPool { try service.start() }
-        _ = try await curl(["-o", "/dev/null", "--path-as-is",
-                            "http://127.0.0.1:\(port)/x%0a2026-12-07T00:00:00.000Z%20ERROR%20cannot%20start%1b%5b31m"])
+        _ = try await curl([
+            "-o", "/dev/null", "--path-as-is",
+            "http://127.0.0.1:\(port)/x%0a2026-12-07T00:00:00.000Z%20ERROR%20cannot%20start%1b%5b31m",
+        ])
         await service.shutdown()
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let lines = text.split(separator: "\n")

@@ -1,15 +1,18 @@
 import Foundation
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-@testable import BackpropService
 
 /// The notebook's sweep submitted over HTTP (and read back over curl) gives the notebook's figures.
 @Suite struct NotebookSweepTests {
     @Test func alphaSweepOverHTTPReproducesTheNotebook() async throws {
         try await withService { service in
-            let id = try await service.client.submit(#"{"dataset": "xor", "alphas": [0.001, 0.01, 0.1, 1, 10, 100, 1000], "hidden_size": 4, "error_every": 100}"#)
+            let id = try await service.client.submit(
+                #"{"dataset": "xor", "alphas": [0.001, 0.01, 0.1, 1, 10, 100, 1000], "hidden_size": 4, "error_every": 100}"#)
             _ = try await service.client.waitUntilFinished(id, timeout: .seconds(300))
             let (status, text) = try await curl(["http://127.0.0.1:\(service.port)/runs/\(id)"])
             #expect(status == 0)
@@ -40,7 +43,8 @@ import Testing
                 default:
                     Issue.record("unknown figure \(figure.what)"); continue
                 }
-                #expect(abs(got - figure.value) <= 5.1e-9, "\(figure.what) alpha \(figure.alpha!) [\(figure.layer!)][\(figure.row!)][\(figure.column!)]")
+                #expect(
+                    abs(got - figure.value) <= 5.1e-9, "\(figure.what) alpha \(figure.alpha!) [\(figure.layer!)][\(figure.row!)][\(figure.column!)]")
             }
             let summary = try #require(run["summary"] as? [String: Any])
             let best = try #require(summary["best"] as? [String: Any])
@@ -68,6 +72,7 @@ private func errorText(of point: [String: Any], alpha: Double, in text: String) 
     writer.double(alpha)
     let trialStart = "{\"alpha\":" + String(decoding: writer.bytes, as: UTF8.self) + ",\"hidden_size\""
     guard let iteration = point["iteration"] as? Int, let trial = text.firstRange(of: trialStart),
-          let range = text[trial.upperBound...].firstRange(of: "{\"iteration\":\(iteration),\"error\":") else { return nil }
+        let range = text[trial.upperBound...].firstRange(of: "{\"iteration\":\(iteration),\"error\":")
+    else { return nil }
     return Double(String(text[range.upperBound...].prefix { "0123456789.eE+-".contains($0) }))
 }

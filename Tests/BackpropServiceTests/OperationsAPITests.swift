@@ -1,10 +1,12 @@
+import Backprop
 import Foundation
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-import Backprop
-@testable import BackpropService
 
 @Suite struct OperationsAPITests {
     @Test func healthReadinessDatasetsAndMetrics() async throws {
@@ -43,7 +45,9 @@ import Backprop
     }
 
     @Test func openAPIDocumentDescribesEveryRouteWithTheConfiguredLimits() async throws {
-        try await withService(configure: { $0.limits.training.maxIterations = 12345; $0.maxWaitSeconds = 7 }) { service in
+        try await withService(configure: {
+            $0.limits.training.maxIterations = 12345; $0.maxWaitSeconds = 7
+        }) { service in
             let document = try await service.client.get("/openapi.json").json()
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])

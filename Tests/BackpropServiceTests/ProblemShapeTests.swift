@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BackpropService
 
 /// Issue 13: one problem+json shape everywhere. An unknown path, a method a path does not take
@@ -19,12 +20,14 @@ import Testing
 
     static let cases: [Case] = [
         Case(method: "GET", path: "/nowhere", status: 404, reason: "Not Found", title: "Not found", instance: "/nowhere"),
-        Case(method: "GET", path: "/runs/0123456789abcdef0123456789abcdef", status: 404, reason: "Not Found", title: "Not found",
-             instance: "/runs/0123456789abcdef0123456789abcdef"),
+        Case(
+            method: "GET", path: "/runs/0123456789abcdef0123456789abcdef", status: 404, reason: "Not Found", title: "Not found",
+            instance: "/runs/0123456789abcdef0123456789abcdef"),
         Case(method: "DELETE", path: "/runs", status: 405, reason: "Method Not Allowed", title: "Method not allowed", instance: "/runs"),
         Case(method: "PUT", path: "/healthz", status: 405, reason: "Method Not Allowed", title: "Method not allowed", instance: "/healthz"),
-        Case(method: "POST", path: "/runs", body: String(repeating: " ", count: 2000), status: 413, reason: "Content Too Large",
-             title: "Content too large", instance: "/runs"),
+        Case(
+            method: "POST", path: "/runs", body: String(repeating: " ", count: 2000), status: 413, reason: "Content Too Large",
+            title: "Content too large", instance: "/runs"),
         Case(method: "POST", path: "/runs", body: "{", status: 400, reason: "Bad Request", title: "Malformed JSON", instance: "/runs"),
         Case(method: "GET", path: "/runs?limit=x", status: 422, reason: "Unprocessable Content", title: "Invalid request", instance: "/runs"),
     ]
@@ -32,15 +35,17 @@ import Testing
     @Test func everyErrorHasTheAPIsShape() async throws {
         try await withService(configure: { $0.maxBodyBytes = 1000 }) { service in
             for testCase in Self.cases {
-                let (status, output) = try await curl(["-s", "-i", "-X", testCase.method, "-H", "Content-Type: application/json"]
-                    + (testCase.body.map { ["--data-binary", $0] } ?? []) + ["http://127.0.0.1:\(service.port)\(testCase.path)"])
+                let (status, output) = try await curl(
+                    ["-s", "-i", "-X", testCase.method, "-H", "Content-Type: application/json"]
+                        + (testCase.body.map { ["--data-binary", $0] } ?? []) + ["http://127.0.0.1:\(service.port)\(testCase.path)"])
                 #expect(status == 0)
                 let parts = output.components(separatedBy: "\r\n\r\n")
                 let head = parts[0]
                 #expect(head.hasPrefix("HTTP/1.1 \(testCase.status) \(testCase.reason)\r\n"), "\(testCase): \(head)")
                 #expect(head.lowercased().contains("content-type: application/problem+json"), "\(testCase)")
-                let problem = try #require(try JSONSerialization.jsonObject(with: Data(parts.dropFirst().joined(separator: "\r\n\r\n").utf8)) as? [String: Any],
-                                           "\(testCase): \(output)")
+                let problem = try #require(
+                    try JSONSerialization.jsonObject(with: Data(parts.dropFirst().joined(separator: "\r\n\r\n").utf8)) as? [String: Any],
+                    "\(testCase): \(output)")
                 #expect(problem["status"] as? Int == testCase.status, "\(testCase)")
                 #expect(problem["title"] as? String == testCase.title, "\(testCase)")
                 let slug = testCase.title.lowercased().replacing(" ", with: "-")

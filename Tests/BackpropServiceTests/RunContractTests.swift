@@ -1,11 +1,13 @@
 import Foundation
+import Posix
+import TestSupport
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-import TestSupport
-import Posix
-@testable import BackpropService
 
 /// The run contract as clients see it over HTTP (issue 13): events in order, streams and polls
 /// that resume exactly, cancel answers everyone agrees with, long-polls that never spin, caches
@@ -137,7 +139,9 @@ import Posix
             #expect(past.status == 200)
             #expect((try past.json()["trials"] as? [[String: Any]])?.first?["error_curve"] as? [Any] != nil)
             #expect(((try past.json()["trials"] as? [[String: Any]])?.first?["error_curve"] as? [Any])?.isEmpty == true)
-            let stream = try await offPool { try EventStreamClient(port: service.port, path: "/runs/\(id)/events", headers: ["Last-Event-ID": "3.7"]).rest() }
+            let stream = try await offPool {
+                try EventStreamClient(port: service.port, path: "/runs/\(id)/events", headers: ["Last-Event-ID": "3.7"]).rest()
+            }
             #expect(stream.isEmpty)
         }
     }
@@ -146,7 +150,8 @@ import Posix
 
     @Test func cancelAnswersWithTheFinalStateTheStreamAndEveryLaterGetShow() async throws {
         try await withService { service in
-            let id = try await service.client.submit(quickRunBody(alphas: [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8], iterations: 5_000_000, errorEvery: 5000, hiddenSize: 16))
+            let id = try await service.client.submit(
+                quickRunBody(alphas: [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8], iterations: 5_000_000, errorEvery: 5000, hiddenSize: 16))
             try await Self.waitUntilSomeTrialTrained(service.client, id: id)
             async let streamed = offPool { try EventStreamClient(port: service.port, path: "/runs/\(id)/events").rest() }
             let cancelled = try await service.client.send("POST", "/runs/\(id)/cancel")
@@ -382,7 +387,9 @@ import Posix
     /// 16 trials in one work item train as consecutive engine batches: the ones waiting their
     /// turn are `queued`, and cancelled before they trained they show no result at all.
     @Test func aTrialIsQueuedUntilItTrainsAndOneCancelledBeforeItTrainedHasNoResult() async throws {
-        try await withService(configure: { $0.registry.workers = 1; $0.registry.batchSize = 16 }) { service in
+        try await withService(configure: {
+            $0.registry.workers = 1; $0.registry.batchSize = 16
+        }) { service in
             let alphas = (1...16).map { Double($0) / 8 }
             let id = try await service.client.submit(quickRunBody(alphas: alphas, iterations: 10_000_000, errorEvery: 10_000))
             let trials = try await Self.waitUntilSomeTrialTrained(service.client, id: id)
@@ -452,18 +459,21 @@ import Posix
         let end = try #require(events.lastIndex { $0.name == "end" }, "no end event", sourceLocation: sourceLocation)
         #expect(end == events.count - 1, "end is last", sourceLocation: sourceLocation)
         #expect(events.count { $0.name == "end" } == 1, sourceLocation: sourceLocation)
-        let runEnd = try #require(events.firstIndex { $0.name == "status" && terminal.contains($0.data["status"] as? String ?? "") },
-                                  "no terminal status", sourceLocation: sourceLocation)
+        let runEnd = try #require(
+            events.firstIndex { $0.name == "status" && terminal.contains($0.data["status"] as? String ?? "") },
+            "no terminal status", sourceLocation: sourceLocation)
         #expect(events.count { $0.name == "status" && terminal.contains($0.data["status"] as? String ?? "") } == 1, sourceLocation: sourceLocation)
         for trial in 0..<trials {
             let mine = events.indices.filter { events[$0].data["trial"] as? Int == trial }
-            let trialEnd = try #require(mine.last { events[$0].name == "trial" && terminal.contains(events[$0].data["status"] as? String ?? "") },
-                                        "trial \(trial) has no terminal event", sourceLocation: sourceLocation)
+            let trialEnd = try #require(
+                mine.last { events[$0].name == "trial" && terminal.contains(events[$0].data["status"] as? String ?? "") },
+                "trial \(trial) has no terminal event", sourceLocation: sourceLocation)
             #expect(mine.last == trialEnd, "trial \(trial): nothing after its terminal event", sourceLocation: sourceLocation)
             #expect(trialEnd < runEnd, "trial \(trial) ends before the run's status", sourceLocation: sourceLocation)
             let iterations = mine.filter { events[$0].name == "point" }.map { events[$0].data["iteration"] as? Int ?? -1 }
-            #expect(iterations == iterations.sorted() && Set(iterations).count == iterations.count,
-                    "trial \(trial)'s points in order, once", sourceLocation: sourceLocation)
+            #expect(
+                iterations == iterations.sorted() && Set(iterations).count == iterations.count,
+                "trial \(trial)'s points in order, once", sourceLocation: sourceLocation)
         }
     }
 
@@ -479,13 +489,17 @@ import Posix
 
     /// Each trial's last `trial` event says what GET says of it: status, iterations, final
     /// error and whether it learned.
-    static func expectTerminalTrialEventsMatch(_ events: [StreamedEvent], run: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectTerminalTrialEventsMatch(_ events: [StreamedEvent], run: [String: Any], sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         let trials = try #require(run["trials"] as? [[String: Any]], sourceLocation: sourceLocation)
         for (index, trial) in trials.enumerated() {
             let last = try #require(events.last { $0.name == "trial" && $0.data["trial"] as? Int == index }, sourceLocation: sourceLocation)
             for field in ["status", "iterations_done", "final_error", "learned"] {
                 #expect(last.data.keys.contains(field), "trial \(index)'s event has \(field)", sourceLocation: sourceLocation)
-                #expect(same(last.data[field], trial[field]), "trial \(index) \(field): streamed \(last.data[field] ?? "nil"), GET \(trial[field] ?? "nil")", sourceLocation: sourceLocation)
+                #expect(
+                    same(last.data[field], trial[field]),
+                    "trial \(index) \(field): streamed \(last.data[field] ?? "nil"), GET \(trial[field] ?? "nil")", sourceLocation: sourceLocation)
             }
         }
     }

@@ -1,21 +1,27 @@
 import Backprop
 import Testing
+
 @testable import BackpropService
 
 /// `GET /runs` filters and orders, on the index alone (issue 14): every filter, both orders,
 /// cursors that stay valid per filter and order, and an index that follows every change.
 @Suite struct RunIndexTests {
     /// A run created at `millis`; with `bestError`, one learned trial ending there (and the run succeeded).
-    static func run(_ millis: Int64, name: String? = nil, labels: [String: String] = [:], bestError: Double? = nil,
-                    status: RunLifecycle.Status? = nil) -> Run {
+    static func run(
+        _ millis: Int64, name: String? = nil, labels: [String: String] = [:], bestError: Double? = nil,
+        status: RunLifecycle.Status? = nil
+    ) -> Run {
         let sweep = Sweep(dataset: .builtIn(named: "xor")!, alphas: [1], hiddenSizes: [2], iterations: 10, errorEvery: 5)
-        var run = Run(request: RunRequest(datasetName: "xor", sweep: sweep, name: name, labels: labels),
-                      createdAt: Timestamp(millisecondsSince1970: millis))
+        var run = Run(
+            request: RunRequest(datasetName: "xor", sweep: sweep, name: name, labels: labels),
+            createdAt: Timestamp(millisecondsSince1970: millis))
         if let bestError {
             let curve = [CurvePoint(iteration: 0, error: 0.5), CurvePoint(iteration: 10, error: bestError)]
-            run.trials[0].state = .finished(TrialResult(alpha: 1, hiddenSize: 2, status: .succeeded, divergedAtIteration: nil, iterationsDone: 10,
-                                                        errorCurve: curve, finalError: bestError, synapses: [], directionChanges: [],
-                                                        outputs: Matrix(rows: 0, columns: 0, values: []), durationMs: 1))
+            run.trials[0].state = .finished(
+                TrialResult(
+                    alpha: 1, hiddenSize: 2, status: .succeeded, divergedAtIteration: nil, iterationsDone: 10,
+                    errorCurve: curve, finalError: bestError, synapses: [], directionChanges: [],
+                    outputs: Matrix(rows: 0, columns: 0, values: []), durationMs: 1))
         }
         let finalStatus: RunLifecycle.Status? = status ?? (bestError == nil ? nil : .succeeded)
         if let finalStatus {
@@ -69,8 +75,11 @@ import Testing
         let index = Self.index
         var queries: [RunQuery] = []
         for sort in RunListSort.allCases {
-            for labels in [[], [RunQuery.Label(key: "team", value: "red")], [RunQuery.Label(key: "team", value: "blue"), RunQuery.Label(key: "size", value: "1")],
-                           [RunQuery.Label(key: "size", value: "0")], [RunQuery.Label(key: "nope", value: "x")]] {
+            for labels in [
+                [], [RunQuery.Label(key: "team", value: "red")],
+                [RunQuery.Label(key: "team", value: "blue"), RunQuery.Label(key: "size", value: "1")],
+                [RunQuery.Label(key: "size", value: "0")], [RunQuery.Label(key: "nope", value: "x")],
+            ] {
                 for text in [nil, "älpha", "BETA #1", "zzz"] as [String?] {
                     for status in [nil, RunLifecycle.Status.succeeded, .cancelled] {
                         var query = RunQuery()
@@ -92,9 +101,11 @@ import Testing
     }
 
     /// `q=` compares the folded name's UTF-8 bytes: the same answers as String containment.
-    @Test(arguments: [("älpha run", "älpha", true), ("älpha run", "run", true), ("älpha run", "älpha run", true),
-                      ("älpha run", "älpha runs", false), ("älpha", "", true), ("", "a", false), ("aab", "ab", true),
-                      ("beta #1", "beta #2", false), ("ä", "a", false), ("a\u{301}", "a\u{301}", true), ("x", "xx", false)])
+    @Test(arguments: [
+        ("älpha run", "älpha", true), ("älpha run", "run", true), ("älpha run", "älpha run", true),
+        ("älpha run", "älpha runs", false), ("älpha", "", true), ("", "a", false), ("aab", "ab", true),
+        ("beta #1", "beta #2", false), ("ä", "a", false), ("a\u{301}", "a\u{301}", true), ("x", "xx", false),
+    ])
     func theNameSearchFindsBytesWhereTheStringIs(name: String, text: String, found: Bool) {
         #expect(RunIndexEntry.contains(Array(name.utf8), Array(text.utf8)) == found)
         #expect(text.isEmpty || name.contains(text) == found, "the string answer agrees")
@@ -205,14 +216,19 @@ import Testing
 
     @Test func cursorTextsReadBackAndOddOnesAreStillPositions() {
         let id = RunID("0123456789abcdef0123456789abcdef")!
-        for cursor in [RunListCursor(createdAt: Timestamp(millisecondsSince1970: 17), id: id),
-                       RunListCursor(createdAt: Timestamp(millisecondsSince1970: 17), id: id, bestError: 0.0123),
-                       RunListCursor(createdAt: Timestamp(millisecondsSince1970: 0), id: id, bestError: 0)] {
+        for cursor in [
+            RunListCursor(createdAt: Timestamp(millisecondsSince1970: 17), id: id),
+            RunListCursor(createdAt: Timestamp(millisecondsSince1970: 17), id: id, bestError: 0.0123),
+            RunListCursor(createdAt: Timestamp(millisecondsSince1970: 0), id: id, bestError: 0),
+        ] {
             #expect(RunListCursor(cursor.description) == cursor)
         }
         #expect(RunListCursor("e7ff8000000000000.5.\(id)")?.bestError == .infinity, "NaN sorts after every result")
         #expect(RunListCursor("99999999999999999999999.\(id)")?.createdAt.millisecondsSince1970 == .max)
-        for bad in ["", "5", "5.", ".\(id)", "e12.5.\(id)", "eXXXXXXXXXXXXXXXX.5.\(id)", "+5.\(id)", "5.\(id.description.uppercased())", "e0000000000000000\(id)"] {
+        for bad in [
+            "", "5", "5.", ".\(id)", "e12.5.\(id)", "eXXXXXXXXXXXXXXXX.5.\(id)", "+5.\(id)", "5.\(id.description.uppercased())",
+            "e0000000000000000\(id)",
+        ] {
             #expect(RunListCursor(bad) == nil, "\(bad)")
         }
         #expect(RunListCursor("e3f847ae147ae147b.5.\(id)") != nil)

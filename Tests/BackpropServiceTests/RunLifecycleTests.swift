@@ -1,4 +1,5 @@
 import Testing
+
 @testable import BackpropService
 
 @Suite struct RunLifecycleTests {

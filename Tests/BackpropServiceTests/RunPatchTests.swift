@@ -1,5 +1,6 @@
 import Backprop
 import Testing
+
 @testable import BackpropService
 
 /// The merge patch of a run (RFC 7396 §2's rules applied to name and labels).
@@ -43,7 +44,8 @@ import Testing
     @Test func tooLongValuesAreNamedAsInPOST() {
         let long = String(repeating: "n", count: 201)
         do {
-            _ = try Self.patch(#"{"name": "\#(long)", "labels": {"k": "\#(String(repeating: "v", count: 257))", "\#(String(repeating: "k", count: 65))": "v"}}"#)
+            _ = try Self.patch(
+                #"{"name": "\#(long)", "labels": {"k": "\#(String(repeating: "v", count: 257))", "\#(String(repeating: "k", count: 65))": "v"}}"#)
             Issue.record("accepted")
         } catch {
             #expect(error.errors.map(\.pointer).sorted() == ["/labels/k", "/labels/" + String(repeating: "k", count: 65), "/name"].sorted())

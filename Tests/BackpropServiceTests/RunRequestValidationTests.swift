@@ -1,5 +1,6 @@
 import Backprop
 import Testing
+
 @testable import BackpropService
 
 @Suite struct RunRequestValidationTests {
@@ -42,7 +43,9 @@ import Testing
     }
 
     @Test func gridIsAlphasTimesHiddenSizes() throws {
-        let request = try validate(#"{"dataset": {"inputs": [[0, 1], [1, 0]], "targets": [[0], [1]]}, "alphas": [1, 2], "hidden_sizes": [0, 3, 8], "iterations": 10, "error_every": 5, "seed": 4294967295, "name": "grid", "labels": {"team": "a/b"}}"#)
+        let request = try validate(
+            #"{"dataset": {"inputs": [[0, 1], [1, 0]], "targets": [[0], [1]]}, "alphas": [1, 2], "hidden_sizes": [0, 3, 8], "iterations": 10, "error_every": 5, "seed": 4294967295, "name": "grid", "labels": {"team": "a/b"}}"#
+        )
         #expect(request.sweep.trials.map(\.hiddenSize) == [0, 0, 3, 3, 8, 8])
         #expect(request.sweep.trials.map(\.alpha) == [1, 2, 1, 2, 1, 2])
         #expect(request.sweep.seed == UInt32.max)
@@ -78,7 +81,10 @@ import Testing
         (#"{"dataset": "xor", "alphas": [1], "alpha": 1, "a/b": 2}"#, ["/a~1b", "/alpha"]),
         (#"{"dataset": {"inputs": [[0, "x"], 5], "targets": []}, "alphas": [1]}"#, ["/dataset/inputs/0/1", "/dataset/inputs/1", "/dataset/targets"]),
         (#"{"dataset": {"inputs": [[0]], "targets": [[1]], "extra": 1}, "alphas": [1]}"#, ["/dataset/extra"]),
-        (#"{"dataset": "xor", "alphas": [0], "hidden_size": -1, "iterations": 0, "seed": 0.5}"#, ["/alphas/0", "/hidden_size", "/iterations", "/seed"]),
+        (
+            #"{"dataset": "xor", "alphas": [0], "hidden_size": -1, "iterations": 0, "seed": 0.5}"#,
+            ["/alphas/0", "/hidden_size", "/iterations", "/seed"]
+        ),
     ])
     func everyInvalidFieldIsNamed(body: String, expected: [String]) {
         #expect(pointers(body) == expected)
@@ -134,15 +140,20 @@ import Testing
     }
 
     @Test func wholeNumbersBeyondTheRangeAreOutOfRangeNotFractions() {
-        #expect(message(#"{"dataset": "xor", "alphas": [1], "iterations": 1e20}"#, at: "/iterations")
+        #expect(
+            message(#"{"dataset": "xor", "alphas": [1], "iterations": 1e20}"#, at: "/iterations")
                 == "out of range: expected an integer from 1 to 10000000, got 1e+20")
-        #expect(message(#"{"dataset": "xor", "alphas": [1], "iterations": 1e400}"#, at: "/iterations")
+        #expect(
+            message(#"{"dataset": "xor", "alphas": [1], "iterations": 1e400}"#, at: "/iterations")
                 == "out of range: expected an integer from 1 to 10000000, got a number above 1.8e308 (the largest double)")
-        #expect(message(#"{"dataset": "xor", "alphas": [1], "seed": -1e400}"#, at: "/seed")
+        #expect(
+            message(#"{"dataset": "xor", "alphas": [1], "seed": -1e400}"#, at: "/seed")
                 == "out of range: expected an integer from 0 to 4294967295, got a number below -1.8e308 (the most negative double)")
-        #expect(message(#"{"dataset": "xor", "alphas": [1], "iterations": 12.5}"#, at: "/iterations")
+        #expect(
+            message(#"{"dataset": "xor", "alphas": [1], "iterations": 12.5}"#, at: "/iterations")
                 == "expected an integer from 1 to 10000000, got the fraction 12.5")
-        #expect(message(#"{"dataset": "xor", "alphas": [1], "hidden_size": "4"}"#, at: "/hidden_size")
+        #expect(
+            message(#"{"dataset": "xor", "alphas": [1], "hidden_size": "4"}"#, at: "/hidden_size")
                 == #"expected an integer from 0 to 1024, got the string "4""#)
     }
 
@@ -163,7 +174,10 @@ import Testing
     @Test func malformedJSONSaysWhere() {
         let found = problem("{\"dataset\": \"xor\",\n \"alphas\": [1,]}")
         #expect(found?.status == 400)
-        #expect(found?.detail == "the body is not valid JSON: line 2, column 15: expected a value (an object, array, string, number, true, false or null), found ']'")
+        #expect(
+            found?.detail
+                == "the body is not valid JSON: line 2, column 15: expected a value (an object, array, string, number, true, false or null), found ']'"
+        )
         #expect(found?.errors.map(\.pointer) == [""])
     }
 

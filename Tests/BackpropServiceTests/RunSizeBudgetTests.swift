@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 import Backprop
+import Foundation
+import TestSupport
+import Testing
+
 @testable import BackpropService
 
 /// Issue 16: a run's size is known before it is accepted (`--max-run-bytes`, 422) and the kept
@@ -24,7 +25,8 @@ import Backprop
     /// /error_every, saying the budget, by how much, and what would fit; what it advises fits.
     @Test func theSmallPostOfAHugeRunIsRefusedWithAdviceThatFits() throws {
         let alphas = (1...64).map { String($0) }.joined(separator: ",")
-        let attack = #"{"dataset":"xor","alphas":[\#(alphas)],"hidden_sizes":[\#(Array(repeating: "0", count: 16).joined(separator: ","))],"iterations":10000,"error_every":1}"#
+        let attack =
+            #"{"dataset":"xor","alphas":[\#(alphas)],"hidden_sizes":[\#(Array(repeating: "0", count: 16).joined(separator: ","))],"iterations":10000,"error_every":1}"#
         #expect(attack.utf8.count < 600)
         let refused = try #require(problem(attack))
         #expect(refused.status == 422)
@@ -49,7 +51,8 @@ import Backprop
         let inputs = (0..<1024).map { row in "[" + (0..<4).map { String((row >> $0) & 1) }.joined(separator: ",") + "]" }
         let targets = (0..<1024).map { row in "[" + (0..<64).map { String((row >> ($0 % 10)) & 1) }.joined(separator: ",") + "]" }
         let alphas = (1...64).map { String(Double($0) * 0.05) }.joined(separator: ",")
-        let body = #"{"dataset":{"inputs":[\#(inputs.joined(separator: ","))],"targets":[\#(targets.joined(separator: ","))]},"alphas":[\#(alphas)],"hidden_sizes":[\#(Array(repeating: "4", count: 16).joined(separator: ","))],"iterations":100,"error_every":100}"#
+        let body =
+            #"{"dataset":{"inputs":[\#(inputs.joined(separator: ","))],"targets":[\#(targets.joined(separator: ","))]},"alphas":[\#(alphas)],"hidden_sizes":[\#(Array(repeating: "4", count: 16).joined(separator: ","))],"iterations":100,"error_every":100}"#
         var limits = ServiceLimits()
         limits.maxDatasetValues = 1 << 20
         limits.maxWork = .infinity
@@ -77,7 +80,10 @@ import Backprop
             quickRunBody(alphas: [0.5, 1, 2], iterations: 300, errorEvery: 1),
             quickRunBody(alphas: [10, 100], iterations: 200, errorEvery: 3, hiddenSize: 0),
             #"{"dataset": {"inputs": [[0,0,1],[0,1,1],[1,0,1],[1,1,1],[0.5,0.25,1]], "targets": [[0,1],[1,0],[1,1],[0,0],[0.5,0.5]]}, "alphas": [0.3, 3], "hidden_sizes": [2, 7], "iterations": 150, "error_every": 7, "name": "a name \u2028 with \"quotes\"", "labels": {"k": "v\n"}}"#,
-            quickRunBody(extra: #", "name": "\#(String(repeating: "\u{2028}", count: 200))", "labels": {\#((0..<32).map { #""k\#($0)\#(String(repeating: "é", count: 60))": "\#(String(repeating: #"\""#, count: 256))""# }.joined(separator: ","))}"#),
+            quickRunBody(
+                extra:
+                    #", "name": "\#(String(repeating: "\u{2028}", count: 200))", "labels": {\#((0..<32).map { #""k\#($0)\#(String(repeating: "é", count: 60))": "\#(String(repeating: #"\""#, count: 256))""# }.joined(separator: ","))}"#
+            ),
         ]
         try await withService { service in
             for body in bodies {
@@ -113,10 +119,12 @@ import Backprop
             let metrics = try await service.client.get("/metrics").text
             #expect(metrics.contains("backpropd_data_bytes{state=\"kept\"} \(2 * bound)"), "\(metrics)")
             // A PATCH of the labels moves the bound by their bytes.
-            let patched = try await service.client.send("PATCH", "/runs/\(second)", body: #"{"labels": {"team": "numerics"}}"#,
-                                                        contentType: "application/merge-patch+json")
+            let patched = try await service.client.send(
+                "PATCH", "/runs/\(second)", body: #"{"labels": {"team": "numerics"}}"#,
+                contentType: "application/merge-patch+json")
             #expect(patched.status == 200, "\(patched.text)")
-            let grown = 2 * bound + RunSizeBound.metadataBytes(name: nil, labels: ["team": "numerics"]) - RunSizeBound.metadataBytes(name: nil, labels: [:])
+            let grown =
+                2 * bound + RunSizeBound.metadataBytes(name: nil, labels: ["team": "numerics"]) - RunSizeBound.metadataBytes(name: nil, labels: [:])
             let after = try await service.client.get("/metrics").text
             #expect(after.contains("backpropd_data_bytes{state=\"kept\"} \(grown)"), "\(after)")
             _ = try await service.client.waitUntilFinished(first)
@@ -151,7 +159,9 @@ import Backprop
     /// not rewritten however often the interval passes (it was re-encoded in full every 2 s).
     @Test func checkpointsDoNotRewriteARunForProgressAlone() async throws {
         let body = #"{"dataset": "xor", "alphas": [1], "hidden_sizes": [4, 8], "iterations": 400000, "error_every": 1000}"#
-        try await withService(configure: { $0.registry.checkpointMilliseconds = 20; $0.registry.workers = 1 }) { service in
+        try await withService(configure: {
+            $0.registry.checkpointMilliseconds = 20; $0.registry.workers = 1
+        }) { service in
             let id = try await service.client.submit(body)
             let path = service.dataDirectory + "/runs/\(id).json"
             func inode() async throws -> UInt64 {
@@ -164,7 +174,8 @@ import Backprop
                 let run = try await service.client.get("/runs/\(id)").json()
                 let progress = run["progress"] as! [String: Any]
                 guard run["status"] as? String == "running", progress["trials_done"] as? Int == 0,
-                      progress["iterations_done"] as? Int ?? 0 > 0 else {
+                    progress["iterations_done"] as? Int ?? 0 > 0
+                else {
                     if run["status"] as? String == "queued" { try await Task.sleep(for: .milliseconds(20)); continue }
                     break
                 }

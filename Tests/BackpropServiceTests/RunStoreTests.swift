@@ -1,8 +1,9 @@
 import Backprop
 import Foundation
 import Posix
-import Testing
 import TestSupport
+import Testing
+
 @testable import BackpropService
 
 @Suite struct RunStoreTests {
@@ -53,15 +54,19 @@ import TestSupport
         // The log goes on in a new epoch from the events before trial 1's first one: a cursor
         // the old server gave out resumes there at the latest, so nothing is lost.
         #expect(restored.events.epoch == 1)
-        let firstOfTrial1 = try #require(run.events.events(in: 0..<run.events.count).firstIndex { event in
-            if case .trial(1, _, _) = event { return true }
-            if case .point(1, _) = event { return true }
-            return false
-        })
+        let firstOfTrial1 = try #require(
+            run.events.events(in: 0..<run.events.count).firstIndex { event in
+                if case .trial(1, _, _) = event { return true }
+                if case .point(1, _) = event { return true }
+                return false
+            })
         #expect(restored.events.position(of: EventCursor(epoch: 0, position: run.events.count)) == firstOfTrial1)
         #expect(restored.events.position(of: EventCursor(epoch: 0, position: 1)) == 1)
         let relogged = restored.events.events(in: firstOfTrial1..<restored.events.count)
-        #expect(!relogged.contains { if case .point(1, _) = $0 { return true }; return false })
+        #expect(
+            !relogged.contains {
+                if case .point(1, _) = $0 { return true }; return false
+            })
         #expect(relogged.last == .status(.queued, iterationsDone: restored.iterationsDone))
     }
 
@@ -152,7 +157,8 @@ import TestSupport
         #expect(skipped["1"]?.reason == .notRegular && skipped["1"]?.detail.contains("FIFO") == true)
         #expect(skipped["2"]?.reason == .notRegular && skipped["2"]?.detail.contains("symbolic link") == true)
         #expect(skipped["3"]?.reason == .tooLarge && skipped["3"]?.detail.contains("over the limit of 65536") == true)
-        #expect(skipped["4"]?.reason == .unknownFormat && skipped["4"]?.detail.contains("format 99") == true
+        #expect(
+            skipped["4"]?.reason == .unknownFormat && skipped["4"]?.detail.contains("format 99") == true
                 && skipped["4"]?.detail.contains("newer version") == true)
         #expect(skipped["5"]?.reason == .unknownFormat && skipped["5"]?.detail.contains("format 1") == true)
         #expect(skipped["6"]?.reason == .notRegular && skipped["6"]?.detail.contains("directory") == true)

@@ -1,10 +1,12 @@
 import Foundation
+import TestSupport
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-import TestSupport
-@testable import BackpropService
 
 @Suite struct RunsAPITests {
     @Test func submitGivesLocationAndTheRunFinishesWithEveryTrial() async throws {
@@ -197,14 +199,17 @@ import TestSupport
             #expect(again.status == 202)
             #expect(try first.json()["id"] as? String == again.json()["id"] as? String)
             #expect(again.headers["idempotent-replayed"] == "true")
-            let other = try await service.client.send("POST", "/runs", body: quickRunBody(alphas: [2], iterations: 50), headers: ["Idempotency-Key": "retry-1"])
+            let other = try await service.client.send(
+                "POST", "/runs", body: quickRunBody(alphas: [2], iterations: 50), headers: ["Idempotency-Key": "retry-1"])
             #expect(other.status == 422)
             #expect(try await service.client.get("/runs").json()["runs"].map { ($0 as? [Any])?.count } == 1)
         }
     }
 
     @Test func fullQueueAnswers429WithRetryAfter() async throws {
-        try await withService(configure: { $0.registry.workers = 1; $0.registry.queueLimit = 4 }) { service in
+        try await withService(configure: {
+            $0.registry.workers = 1; $0.registry.queueLimit = 4
+        }) { service in
             let long = try await service.client.submit(quickRunBody(alphas: [1], iterations: 5_000_000, errorEvery: 5000))
             var running = false
             for _ in 0..<200 where !running {

@@ -1,21 +1,29 @@
 import Backprop
 import Foundation
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-@testable import BackpropService
 
 @Suite struct SchedulingTests {
     @Test func aRunIsSharedOutAsWorkSplitSaysInJobsOfAtMostTheBatchSizeAndEachJobHasOneHiddenSize() async throws {
-        try await withService(configure: { $0.registry.workers = 2; $0.registry.batchSize = 8 }) { service in
+        try await withService(configure: {
+            $0.registry.workers = 2; $0.registry.batchSize = 8
+        }) { service in
             let xor = Dataset.builtIn(named: "xor")!
-            let run = Run(request: RunRequest(datasetName: "xor", sweep: Sweep(dataset: xor, alphas: [1, 2, 3, 4, 5, 6, 7], hiddenSizes: [4, 8], iterations: 10)))
+            let run = Run(
+                request: RunRequest(
+                    datasetName: "xor", sweep: Sweep(dataset: xor, alphas: [1, 2, 3, 4, 5, 6, 7], hiddenSizes: [4, 8], iterations: 10)))
             let batches = service.registry.batches(for: run).map(\.job.trialIndices)
             #expect(batches == WorkSplit.shares(of: run.trials.map(\.spec), dataset: xor, workers: 2).map(\.trials))
             #expect(batches.allSatisfy { batch in Set(batch.map { run.trials[$0].spec.hiddenSize }).count == 1 })
 
-            let big = Run(request: RunRequest(datasetName: "xor", sweep: Sweep(dataset: xor, alphas: (1...64).map(Double.init), hiddenSizes: [4], iterations: 10)))
+            let big = Run(
+                request: RunRequest(
+                    datasetName: "xor", sweep: Sweep(dataset: xor, alphas: (1...64).map(Double.init), hiddenSizes: [4], iterations: 10)))
             let jobs = service.registry.batches(for: big)
             #expect(jobs.map(\.cost) == Array(repeating: 8, count: 8))
             #expect(jobs.flatMap(\.job.trialIndices).sorted() == Array(0..<64))
@@ -23,8 +31,11 @@ import Testing
     }
 
     @Test func aLaterOneAlphaRunIsNotHeldBackByABigSweep() async throws {
-        try await withService(configure: { $0.registry.workers = 1; $0.registry.batchSize = 2 }) { service in
-            let sweep = try await service.client.submit(quickRunBody(alphas: (1...32).map { Double($0) / 10 }, iterations: 60_000, errorEvery: 600, hiddenSize: 8))
+        try await withService(configure: {
+            $0.registry.workers = 1; $0.registry.batchSize = 2
+        }) { service in
+            let sweep = try await service.client.submit(
+                quickRunBody(alphas: (1...32).map { Double($0) / 10 }, iterations: 60_000, errorEvery: 600, hiddenSize: 8))
             let small = try await service.client.submit(quickRunBody(alphas: [1], iterations: 60_000, errorEvery: 600))
             let finished = try await service.client.waitUntilFinished(small)
             #expect(finished["status"] as? String == "succeeded")

@@ -1,7 +1,8 @@
 import Foundation
 import Posix
-import Testing
 import TestSupport
+import Testing
+
 @testable import BackpropService
 
 /// The served `/openapi.json` and the handlers agree on every parameter (issue 11: schemathesis
@@ -18,8 +19,10 @@ import TestSupport
 
     @Test func theCursorThatFailedCIIsAcceptedAndPagesCorrectly() async throws {
         try await withService { service in
-            let ids = [try await service.client.submit(quickRunBody(alphas: [1], iterations: 10)),
-                       try await service.client.submit(quickRunBody(alphas: [1], iterations: 10))]
+            let ids = [
+                try await service.client.submit(quickRunBody(alphas: [1], iterations: 10)),
+                try await service.client.submit(quickRunBody(alphas: [1], iterations: 10)),
+            ]
             let later = try await service.client.get("/runs?limit=13&status=cancelled&cursor=\(Self.issueCursor)")
             #expect(later.status == 200, "\(later.text)")
             #expect(try later.json()["runs"] as? [Any] != nil)
@@ -49,8 +52,10 @@ import TestSupport
         #expect(RunListCursor(Self.issueCursor)?.createdAt.millisecondsSince1970 == .max)
         #expect(RunListCursor("9223372036854775807.\(id)")?.createdAt.millisecondsSince1970 == .max)
         #expect(RunListCursor("9223372036854775806.\(id)")?.createdAt.millisecondsSince1970 == Int64.max - 1)
-        for refused in [".\(id)", "+1.\(id)", "-1.\(id)", " 1.\(id)", "1.\(id.uppercased())", "1.\(id) ", "1..\(id)",
-                        "1.\(id)\n", "1.\(id.dropLast())", "1.\(id)0", "1", id, "", "1.", "١.\(id)", "1e3.\(id)"] {
+        for refused in [
+            ".\(id)", "+1.\(id)", "-1.\(id)", " 1.\(id)", "1.\(id.uppercased())", "1.\(id) ", "1..\(id)",
+            "1.\(id)\n", "1.\(id.dropLast())", "1.\(id)0", "1", id, "", "1.", "١.\(id)", "1e3.\(id)",
+        ] {
             #expect(RunListCursor(refused) == nil, "\(refused)")
         }
     }
@@ -85,7 +90,9 @@ import TestSupport
                             var target = trialPath.replacingOccurrences(of: "{id}", with: runID)
                             var head = ""
                             switch location {
-                            case "path" where name == "index": target = template.replacingOccurrences(of: "{id}", with: runID).replacingOccurrences(of: "{index}", with: Self.encoded(candidate))
+                            case "path" where name == "index":
+                                target = template.replacingOccurrences(of: "{id}", with: runID).replacingOccurrences(
+                                    of: "{index}", with: Self.encoded(candidate))
                             case "path": target = trialPath.replacingOccurrences(of: "{id}", with: Self.encoded(candidate))
                             case "query": target += "?\(name)=\(Self.encoded(candidate))"
                             case "header": head = "\(name): \(candidate)\r\n"
@@ -95,7 +102,8 @@ import TestSupport
                             let request = "\(method.uppercased()) \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\(head)"
                             let port = service.port
                             let (status, text) = try await offPool { try Self.exchange(port: port, request, body: body) }
-                            let label = "\(method.uppercased()) \(template) \(location) \(name)=\(candidate.debugDescription) (the schema \(allowed ? "allows" : "forbids") it)"
+                            let label =
+                                "\(method.uppercased()) \(template) \(location) \(name)=\(candidate.debugDescription) (the schema \(allowed ? "allows" : "forbids") it)"
                             if location == "path" && name == "index" {
                                 // The run has one trial: 0 is it, every other segment (allowed or not) is no trial.
                                 #expect(status == (candidate == "0" ? 200 : 404), "\(label): \(status) \(text.prefix(300))")
@@ -113,10 +121,13 @@ import TestSupport
                     }
                 }
             }
-            #expect(checked == ["path:id", "query:limit", "query:cursor", "query:status", "query:since", "query:after", "query:wait",
-                                "header:If-None-Match", "header:Idempotency-Key", "header:Last-Event-ID",
-                                "path:index", "query:label", "query:q", "query:sort", "query:format", "query:points", "query:from", "query:to"],
-                    "a new parameter needs candidates here")
+            #expect(
+                checked == [
+                    "path:id", "query:limit", "query:cursor", "query:status", "query:since", "query:after", "query:wait",
+                    "header:If-None-Match", "header:Idempotency-Key", "header:Last-Event-ID",
+                    "path:index", "query:label", "query:q", "query:sort", "query:format", "query:points", "query:from", "query:to",
+                ],
+                "a new parameter needs candidates here")
             #expect(try await service.client.get("/healthz").status == 200)
         }
     }
@@ -134,18 +145,22 @@ import TestSupport
             for bound in [schema["minimum"], schema["maximum"]].compactMap({ $0 as? Int }) {
                 values += [bound - 1, bound, bound + 1].map(String.init)
             }
-            values += ["0", "1", "-1", "05", "-0", "+5", "5.0", "1e3", "", " 5", "5 ", "0x10", "٣", "abc",
-                       "9223372036854775807", "9223372036854775808", "99999999999999999999999", "-99999999999999999999999"]
+            values += [
+                "0", "1", "-1", "05", "-0", "+5", "5.0", "1e3", "", " 5", "5 ", "0x10", "٣", "abc",
+                "9223372036854775807", "9223372036854775808", "99999999999999999999999", "-99999999999999999999999",
+            ]
         default:
             if let members = schema["enum"] as? [String] {
                 values += members + members.map { $0.uppercased() } + members.map { " \($0)" } + ["", "done"]
             }
-            values += ["", " ", "a", "~", "key with spaces", " padded ", "tab\there", "é", "\u{7F}x",
-                       String(repeating: "k", count: 255), String(repeating: "k", count: 256), "\"etag\"", "W/\"etag\", \"other\"", "*",
-                       someID, someID.uppercased(), String(someID.dropLast()), someID + "0",
-                       "0.\(someID)", "1.\(someID)", issueCursor, "0000\(issueCursor)", String(repeating: "9", count: 60) + ".\(someID)",
-                       "team:red", "team:", ":red", "a:b:c", "é:ü", " :x", "e0123456789abcdef.1.\(someID)", "e0123456789ABCDEF.1.\(someID)",
-                       ".\(someID)", "-1.\(someID)", "+1.\(someID)", "1.\(someID.uppercased())", "1..\(someID)", "1.\(someID) ", "1e3.\(someID)"]
+            values += [
+                "", " ", "a", "~", "key with spaces", " padded ", "tab\there", "é", "\u{7F}x",
+                String(repeating: "k", count: 255), String(repeating: "k", count: 256), "\"etag\"", "W/\"etag\", \"other\"", "*",
+                someID, someID.uppercased(), String(someID.dropLast()), someID + "0",
+                "0.\(someID)", "1.\(someID)", issueCursor, "0000\(issueCursor)", String(repeating: "9", count: 60) + ".\(someID)",
+                "team:red", "team:", ":red", "a:b:c", "é:ü", " :x", "e0123456789abcdef.1.\(someID)", "e0123456789ABCDEF.1.\(someID)",
+                ".\(someID)", "-1.\(someID)", "+1.\(someID)", "1.\(someID.uppercased())", "1..\(someID)", "1.\(someID) ", "1e3.\(someID)",
+            ]
         }
         return values
     }
@@ -212,10 +227,11 @@ import TestSupport
 
     /// Percent-encodes everything but unreserved characters, so the server sees the text as is.
     static func encoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")) ?? text
+        text.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")) ?? text
     }
 }
 
-private extension Array where Element == String {
-    var pairs: (String, String)? { count == 2 ? (self[0], self[1]) : nil }
+extension Array where Element == String {
+    fileprivate var pairs: (String, String)? { count == 2 ? (self[0], self[1]) : nil }
 }

@@ -1,10 +1,12 @@
 import Foundation
+import TestSupport
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-import TestSupport
-@testable import BackpropService
 
 @Suite struct SecurityTests {
     @Test func aTokenProtectedServerRejectsMissingAndWrongTokens() async throws {
@@ -29,11 +31,15 @@ import TestSupport
     }
 
     @Test func corsPreflightIsAnsweredWithoutATokenAndResponsesAreMarked() async throws {
-        try await withService(configure: { $0.apiToken = "t"; $0.corsOrigin = "https://dash.example" }) { service in
-            let preflight = try await service.client.send("OPTIONS", "/runs", headers: [
-                "Origin": "https://dash.example", "Access-Control-Request-Method": "POST",
-                "Access-Control-Request-Headers": "authorization, content-type",
-            ])
+        try await withService(configure: {
+            $0.apiToken = "t"; $0.corsOrigin = "https://dash.example"
+        }) { service in
+            let preflight = try await service.client.send(
+                "OPTIONS", "/runs",
+                headers: [
+                    "Origin": "https://dash.example", "Access-Control-Request-Method": "POST",
+                    "Access-Control-Request-Headers": "authorization, content-type",
+                ])
             #expect(preflight.status == 204)
             #expect(preflight.headers["access-control-allow-origin"] == "https://dash.example")
             #expect(preflight.headers["access-control-allow-headers"]?.contains("Authorization") == true)
@@ -60,15 +66,19 @@ import TestSupport
             }
             let url = "http://127.0.0.1:\(service.port)/runs"
             for pair in [("Bearer \(token)", "Bearer \(token)"), ("Bearer wrong", "Bearer \(token)"), ("Bearer \(token)", "Bearer wrong")] {
-                let (status, output) = try await curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: \(pair.0)",
-                                                       "-H", "Authorization: \(pair.1)", url])
+                let (status, output) = try await curl([
+                    "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: \(pair.0)",
+                    "-H", "Authorization: \(pair.1)", url,
+                ])
                 #expect(status == 0 && output == "400", "\(pair): \(output)")
             }
             let (_, body) = try await curl(["-H", "Authorization: Bearer \(token)", "-H", "Authorization: Bearer \(token)", url])
             #expect(body.contains("header:Authorization") && body.contains("exactly one"), "\(body)")
             // Open routes do not look at Authorization at all.
-            let (_, health) = try await curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: a", "-H", "Authorization: b",
-                                              "http://127.0.0.1:\(service.port)/healthz"])
+            let (_, health) = try await curl([
+                "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: a", "-H", "Authorization: b",
+                "http://127.0.0.1:\(service.port)/healthz",
+            ])
             #expect(health == "200")
         }
     }
@@ -110,14 +120,23 @@ import TestSupport
                 Issue.record("\(host) without a token started")
             } catch {
                 let text = String(describing: error)
-                #expect(text.contains("refusing to serve \(host) without an API token") && text.contains("--allow-unauthenticated")
+                #expect(
+                    text.contains("refusing to serve \(host) without an API token") && text.contains("--allow-unauthenticated")
                         && text.contains("--api-token-file"), "\(text)")
             }
         }
-        let allowed = try await offPool { try TestService { $0.host = "0.0.0.0"; $0.allowUnauthenticated = true } }
+        let allowed = try await offPool {
+            try TestService {
+                $0.host = "0.0.0.0"; $0.allowUnauthenticated = true
+            }
+        }
         #expect(try await allowed.client.get("/runs").status == 200)
         await allowed.shutdown()
-        let withToken = try await offPool { try TestService { $0.host = "0.0.0.0"; $0.apiToken = "a-token-long-enough-to-give-no-warning" } }
+        let withToken = try await offPool {
+            try TestService {
+                $0.host = "0.0.0.0"; $0.apiToken = "a-token-long-enough-to-give-no-warning"
+            }
+        }
         #expect(try await withToken.client.get("/runs").status == 401)
         await withToken.shutdown()
         for host in ["127.0.0.1", "localhost"] {

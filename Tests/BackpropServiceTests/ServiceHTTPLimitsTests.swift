@@ -1,5 +1,6 @@
-import Testing
 import HTTPServer
+import Testing
+
 @testable import BackpropService
 
 /// `ServiceConfiguration.http` reaches the HTTP server (the flags of `backpropd serve` set it).
@@ -17,7 +18,9 @@ import HTTPServer
     }
 
     @Test func bodyLimitIsTheServicesOwnWhateverTheHTTPLimitsSay() async throws {
-        try await withService(configure: { $0.http.maxBodyBytes = 5; $0.maxBodyBytes = 4096 }) { (service: TestService) async throws in
+        try await withService(configure: {
+            $0.http.maxBodyBytes = 5; $0.maxBodyBytes = 4096
+        }) { (service: TestService) async throws in
             #expect(try await service.client.send("POST", "/runs", body: quickRunBody(alphas: [1], iterations: 10)).status == 202)
             let padded = quickRunBody(alphas: [1], iterations: 10, extra: #", "name": "\#(String(repeating: "n", count: 5000))""#)
             #expect(try await service.client.send("POST", "/runs", body: padded).status == 413)

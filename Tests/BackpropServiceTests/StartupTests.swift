@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import BackpropService
 
 /// Issue 16: runs loaded before the server listened (20 s for one large run, ~190 s for a full
@@ -12,7 +13,9 @@ import TestSupport
         configuration.port = 0
         configuration.dataDirectory = directory
         configuration.shutdownGraceSeconds = 1
-        return try await offPool { [configuration] in try BackpropService(configuration: configuration, log: Logger(level: .error, descriptor: quietLogDescriptor)) }
+        return try await offPool { [configuration] in
+            try BackpropService(configuration: configuration, log: Logger(level: .error, descriptor: quietLogDescriptor))
+        }
     }
 
     @Test func theServerListensFirstAndAnswers503OnRunsUntilTheStoredRunsAreLoaded() async throws {
@@ -32,7 +35,9 @@ import TestSupport
         #expect(ready.status == 503 && ready.text.contains("loading stored runs"), "\(ready.text)")
         for path in ["/runs", "/runs/\(id)"] {
             let answer = try await client.get(path)
-            #expect(answer.status == 503 && answer.headers["retry-after"] == "1" && answer.headers["content-type"] == "application/problem+json", "\(path)")
+            #expect(
+                answer.status == 503 && answer.headers["retry-after"] == "1" && answer.headers["content-type"] == "application/problem+json",
+                "\(path)")
             #expect(answer.text.contains("loading its stored runs"), "\(answer.text)")
         }
         let submitted = try await client.send("POST", "/runs", body: quickRunBody())

@@ -1,16 +1,20 @@
 import Foundation
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-@testable import BackpropService
 
 @Suite struct StorageFailureTests {
     /// The runs directory turns into a plain file (every write fails, even for root): submissions
     /// get a clear 503, readiness says why, nothing is half-written; when the directory returns,
     /// submissions work again and the run that finished meanwhile reaches the disk.
     @Test func unwritableStorageRefusesSubmissionsAndRecovers() async throws {
-        try await withService(configure: { $0.registry.checkpointMilliseconds = 50; $0.registry.workers = 1 }) { service in
+        try await withService(configure: {
+            $0.registry.checkpointMilliseconds = 50; $0.registry.workers = 1
+        }) { service in
             let runs = service.dataDirectory + "/runs"
             let finishing = try await service.client.submit(quickRunBody(alphas: [1], iterations: 3_000_000, errorEvery: 3000))
             try FileManager.default.moveItem(atPath: runs, toPath: runs + ".away")
@@ -69,7 +73,9 @@ import Testing
             var written = 0
             for _ in 0..<250 where written < ids.count {
                 try await Task.sleep(for: .milliseconds(20))
-                written = ids.filter { ((try? String(contentsOfFile: runs + "/\($0).json", encoding: .utf8)) ?? "").contains("\"status\":\"succeeded\"") }.count
+                written =
+                    ids.filter { ((try? String(contentsOfFile: runs + "/\($0).json", encoding: .utf8)) ?? "").contains("\"status\":\"succeeded\"") }
+                    .count
             }
             #expect(written == ids.count)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import BackpropService
 
 /// Issue 13: POST /runs echoed the whole run (188 KB for 8 trials at hidden 256). The 202 is a

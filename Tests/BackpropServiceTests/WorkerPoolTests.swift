@@ -1,8 +1,9 @@
-import Posix
 import Dispatch
 import Foundation
-import Testing
+import Posix
 import TestSupport
+import Testing
+
 @testable import BackpropService
 
 @Suite struct WorkerPoolTests {
@@ -89,7 +90,9 @@ import TestSupport
         let running = Locked((now: 0, most: 0))
         pool.start { _, _ in
             labels.withLock { _ = $0.insert(DispatchQueue.getSpecific(key: key) ?? "not a training queue") }
-            running.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+            running.withLock {
+                $0.now += 1; $0.most = max($0.most, $0.now)
+            }
             usleep(3000)
             running.withLock { $0.now -= 1 }
         }

@@ -1,6 +1,7 @@
-import Testing
-@testable import Backprop
 import BackpropKernels
+import Testing
+
+@testable import Backprop
 
 /// A batch whose "weights" are the iteration count: trial 1 turns non-finite at `divergesAt`.
 /// It checks that the driver replays a chunk from its saved start and reports the state just
@@ -39,8 +40,9 @@ private final class ScriptedBatch: TrainingBatch {
     @Test(arguments: [1, 37, 99, 100])
     func divergenceInsideAChunkIsLocatedExactly(divergesAt: Int) {
         let batch = ScriptedBatch(divergesAt: divergesAt, errorEvery: 10)
-        let run = BatchRun(batch: batch, shape: NetworkShape(samples: 1, inputs: 1, hidden: 0, outputs: 1),
-                           alphas: [0.5, 2], iterations: 100, errorEvery: 10)
+        let run = BatchRun(
+            batch: batch, shape: NetworkShape(samples: 1, inputs: 1, hidden: 0, outputs: 1),
+            alphas: [0.5, 2], iterations: 100, errorEvery: 10)
         let results = run.run(cancellation: Cancellation()) { _, _ in }
         let diverged = results[1]
         #expect(diverged.status == .diverged)

@@ -1,5 +1,6 @@
 import BackpropKernels
 import Testing
+
 @testable import Backprop
 
 /// The plans the calibration's measurements lead to, from pinned measurements.
@@ -8,14 +9,17 @@ import Testing
     private let avx2x8 = CodePath(instructionSet: .avx2, width: 8, layout: .trialsInLanes)!
     private let wide = CodePath(instructionSet: .avx2, width: 4, layout: .hiddenUnitsInLanes)!
 
-    private func calibration(hidden: Int = 4, lanes4: Double, lanes8: Double, wide: Double? = nil, team: Double? = nil,
-                             slowdown: Double = 1) -> Calibration {
+    private func calibration(
+        hidden: Int = 4, lanes4: Double, lanes8: Double, wide: Double? = nil, team: Double? = nil,
+        slowdown: Double = 1
+    ) -> Calibration {
         var seconds: [Calibration.Candidate: Double] = [.init(path: avx2x4): lanes4, .init(path: avx2x8): lanes8]
         if let wide { seconds[.init(path: self.wide)] = wide }
         if let team { seconds[.init(path: self.wide, threads: 2)] = team }
         let shape = NetworkShape(samples: 4, inputs: 3, hidden: hidden, outputs: 1)
-        return Calibration(shapeClass: ShapeClass(shape), measuredShape: shape, threads: 2, seconds: seconds,
-                           concurrentSlowdown: slowdown, milliseconds: 1)
+        return Calibration(
+            shapeClass: ShapeClass(shape), measuredShape: shape, threads: 2, seconds: seconds,
+            concurrentSlowdown: slowdown, milliseconds: 1)
     }
 
     private func shape(_ plan: TrainingPlan) -> [[String]] {
@@ -67,10 +71,12 @@ import Testing
     }
 
     @Test func shapesAreClassedByPowersOfTwo() {
-        #expect(ShapeClass(NetworkShape(samples: 256, inputs: 16, hidden: 64, outputs: 1)).description
-                    == "samples≤256 inputs≤16 hidden≤64 outputs≤1")
-        #expect(ShapeClass(NetworkShape(samples: 257, inputs: 3, hidden: 0, outputs: 2))
-                    == ShapeClass(NetworkShape(samples: 512, inputs: 4, hidden: 0, outputs: 2)))
+        #expect(
+            ShapeClass(NetworkShape(samples: 256, inputs: 16, hidden: 64, outputs: 1)).description
+                == "samples≤256 inputs≤16 hidden≤64 outputs≤1")
+        #expect(
+            ShapeClass(NetworkShape(samples: 257, inputs: 3, hidden: 0, outputs: 2))
+                == ShapeClass(NetworkShape(samples: 512, inputs: 4, hidden: 0, outputs: 2)))
         #expect(ShapeClass(NetworkShape(samples: 4, inputs: 3, hidden: 5, outputs: 1)).hidden == 8)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Backprop
 
 @Suite struct DatasetTests {
@@ -14,14 +15,15 @@ import Testing
         #expect(Dataset.builtInNames.allSatisfy { Dataset.builtIn(named: $0) != nil })
     }
 
-    @Test(arguments: [
-        ([[Double]](), [[0.0]], "/inputs", "at least one row"),
-        ([[1.0], []], [[0.0], [1.0]], "/inputs/1", "same length"),
-        ([[1.0, 2.0], [3.0, .nan]], [[0.0], [1.0]], "/inputs/1/1", "finite"),
-        ([[1.0], [2.0]], [[0.0]], "/targets", "one target row per input row"),
-        ([[1.0]], [[2e9]], "/targets/0/0", "finite number between"),
-        ([[]], [[1.0]], "/inputs/0", "at least one value"),
-    ] as [([[Double]], [[Double]], String, String)])
+    @Test(
+        arguments: [
+            ([[Double]](), [[0.0]], "/inputs", "at least one row"),
+            ([[1.0], []], [[0.0], [1.0]], "/inputs/1", "same length"),
+            ([[1.0, 2.0], [3.0, .nan]], [[0.0], [1.0]], "/inputs/1/1", "finite"),
+            ([[1.0], [2.0]], [[0.0]], "/targets", "one target row per input row"),
+            ([[1.0]], [[2e9]], "/targets/0/0", "finite number between"),
+            ([[]], [[1.0]], "/inputs/0", "at least one value"),
+        ] as [([[Double]], [[Double]], String, String)])
     func refusesWithThePointerOfTheProblem(inputs: [[Double]], targets: [[Double]], pointer: String, message: String) {
         #expect {
             try Dataset(inputs: inputs, targets: targets)

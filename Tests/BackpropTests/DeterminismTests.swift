@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Backprop
 
 /// The service's guarantee: a trial's result is bit-identical whatever batch it is trained in,
@@ -34,8 +35,9 @@ import Testing
     }
 
     @Test func batchCompositionAndLaneDoNotMatter() {
-        let dataset = try! Dataset(inputs: [[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1], [0.5, 0.25, 1]],
-                                   targets: [[0, 1], [1, 0], [1, 1], [0, 0], [0.5, 0.5]])
+        let dataset = try! Dataset(
+            inputs: [[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1], [0.5, 0.25, 1]],
+            targets: [[0, 1], [1, 0], [1, 1], [0, 0], [0.5, 0.5]])
         for paths in roundingClasses {
             let reference = train(dataset, specs(alphas, hidden: 5), codePath: paths[0]).map(numbers)
             for path in paths {
@@ -53,8 +55,9 @@ import Testing
     /// of threads, the same bits as one thread and as the trials layout.
     @Test(arguments: [1, 2, 3, 8])
     func teamsOfThreadsGiveTheSameBits(threads: Int) throws {
-        let dataset = try Dataset(inputs: grid(70, 9) { row, column in Double((column * 7 + row * 3) % 11) / 10 },
-                                  targets: grid(70, 2) { row, column in Double(row % (column + 2)) / 2 })
+        let dataset = try Dataset(
+            inputs: grid(70, 9) { row, column in Double((column * 7 + row * 3) % 11) / 10 },
+            targets: grid(70, 2) { row, column in Double(row % (column + 2)) / 2 })
         let trials = specs([0.05], hidden: 37, iterations: 300)
         for paths in roundingClasses {
             let reference = train(dataset, trials, codePath: paths[0]).map(numbers)
@@ -79,8 +82,9 @@ import Testing
     /// Whatever the calibration chooses (width, layout, a team, concurrent jobs), the bits are
     /// those of the fastest path's rounding.
     @Test func theCalibratedPlanGivesTheSameBits() throws {
-        let dataset = try Dataset(inputs: grid(40, 5) { row, column in Double((column + row) % 4) / 3 },
-                                  targets: grid(40, 1) { row, _ in Double(row % 2) })
+        let dataset = try Dataset(
+            inputs: grid(40, 5) { row, column in Double((column + row) % 4) / 3 },
+            targets: grid(40, 1) { row, _ in Double(row % 2) })
         let mixed = specs([0.1, 1, 3], hidden: 24, iterations: 200) + specs([0.5, 2], hidden: 3, iterations: 200)
         let reference = train(dataset, mixed, codePath: .fastest).map(numbers)
         for threads in [1, 2, 4] {
@@ -98,14 +102,21 @@ import Testing
         let bits = (0..<64).map { _ in (0..<7).map { _ in random.nextDouble() < 0.5 ? 1.0 : 0.0 } }
         let scale = try Dataset(inputs: bits.map { $0 + [1] }, targets: bits.map { [Double(Int($0[0]) ^ Int($0[1]) ^ Int($0[2]))] })
         let cases: [(Dataset, [TrialSpec])] = [
-            (.builtIn(named: "xor")!, [0.001, 0.01, 0.1, 1, 10].map { TrialSpec(alpha: $0, hiddenSize: 4, iterations: 60000, errorEvery: 10000, seed: 1) }),
-            (.builtIn(named: "xor")!, [0.001, 0.01, 0.1, 1].map { TrialSpec(alpha: $0, hiddenSize: 32, iterations: 60000, errorEvery: 10000, seed: 1) }),
+            (
+                .builtIn(named: "xor")!,
+                [0.001, 0.01, 0.1, 1, 10].map { TrialSpec(alpha: $0, hiddenSize: 4, iterations: 60000, errorEvery: 10000, seed: 1) }
+            ),
+            (
+                .builtIn(named: "xor")!,
+                [0.001, 0.01, 0.1, 1].map { TrialSpec(alpha: $0, hiddenSize: 32, iterations: 60000, errorEvery: 10000, seed: 1) }
+            ),
             (scale, [TrialSpec(alpha: 0.01, hiddenSize: 64, iterations: 2000, errorEvery: 100, seed: 1)]),
         ]
         for (dataset, trials) in cases {
             for (a, b) in zip(train(dataset, trials, codePath: fused), train(dataset, trials, codePath: .scalar)) {
-                let values = zip(a.errorCurve.map(\.error) + a.synapses.flatMap(\.values) + a.outputs.values,
-                                 b.errorCurve.map(\.error) + b.synapses.flatMap(\.values) + b.outputs.values)
+                let values = zip(
+                    a.errorCurve.map(\.error) + a.synapses.flatMap(\.values) + a.outputs.values,
+                    b.errorCurve.map(\.error) + b.synapses.flatMap(\.values) + b.outputs.values)
                 let worst = values.map { abs($0 - $1) / max(abs($1), 1e-300) }.max() ?? 0
                 #expect(worst <= 1e-11, "hidden \(a.hiddenSize) alpha \(a.alpha): \(worst)")
                 #expect(a.directionChanges == b.directionChanges, "hidden \(a.hiddenSize) alpha \(a.alpha)")
@@ -115,8 +126,10 @@ import Testing
 
     @Test func mixedSpecsAreGroupedAndReturnedInOrder() {
         let dataset = Dataset.builtIn(named: "xor")!
-        let mixed = [specs([0.5], hidden: 3)[0], specs([0.5], hidden: 0)[0], specs([2], hidden: 3, seed: 9)[0],
-                     TrialSpec(alpha: 0.5, hiddenSize: 3, iterations: 100, errorEvery: 7, seed: 1)]
+        let mixed = [
+            specs([0.5], hidden: 3)[0], specs([0.5], hidden: 0)[0], specs([2], hidden: 3, seed: 9)[0],
+            TrialSpec(alpha: 0.5, hiddenSize: 3, iterations: 100, errorEvery: 7, seed: 1),
+        ]
         let together = train(dataset, mixed)
         for (spec, result) in zip(mixed, together) {
             #expect(numbers(train(dataset, [spec], codePath: .fastest)[0]) == numbers(result))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Backprop
 
 /// Every figure a seeded notebook cell printed, reproduced with seed 1 (shared/seed/figures.json),
@@ -8,8 +9,9 @@ import Testing
 
     @Test(arguments: roundings)
     func inTwoPrintsTheTwoLayerOutputsAfter9999Updates(path: CodePath) {
-        let result = train(.builtIn(named: "first-column")!,
-                           [TrialSpec(alpha: 1, hiddenSize: 0, iterations: 9999, errorEvery: 10000, seed: 1)], codePath: path)[0]
+        let result = train(
+            .builtIn(named: "first-column")!,
+            [TrialSpec(alpha: 1, hiddenSize: 0, iterations: 9999, errorEvery: 10000, seed: 1)], codePath: path)[0]
         let figures = notebookFigures.filter { $0.case == "first-column" }
         #expect(figures.count == 4)
         for figure in figures {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Backprop
 
 /// Other seeds, datasets (2 outputs, 40 and 300 samples: numpy's pairwise mean) and hidden sizes,

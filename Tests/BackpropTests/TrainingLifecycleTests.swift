@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+
 @testable import Backprop
 
 /// Divergence, progress and cancellation: what the service sees while a trial runs.
@@ -65,9 +66,11 @@ import Testing
     @Test func cancelledBeforeStartingStillReportsTheInitialState() {
         let cancellation = Cancellation()
         cancellation.cancel()
-        let result = Trainer.train(dataset: .builtIn(named: "xor")!,
-                                   specs: [TrialSpec(alpha: 1, hiddenSize: 4, iterations: 100, errorEvery: 10, seed: 1)],
-                                   cancellation: cancellation) { _, _ in }[0]
+        let result = Trainer.train(
+            dataset: .builtIn(named: "xor")!,
+            specs: [TrialSpec(alpha: 1, hiddenSize: 4, iterations: 100, errorEvery: 10, seed: 1)],
+            cancellation: cancellation
+        ) { _, _ in }[0]
         #expect(result.status == .cancelled)
         #expect(result.iterationsDone == 0)
         #expect(result.errorCurve.map(\.iteration) == [0])

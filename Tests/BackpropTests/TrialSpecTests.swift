@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Backprop
 
 @Suite struct TrialSpecTests {
@@ -41,8 +42,11 @@ import Testing
         #expect(result.errorCurve.map(\.iteration) == [0, 10, 20])
         #expect(result.finalError == result.errorCurve.last?.error)
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result)) as! [String: Any]
-        #expect(Set(object.keys) == ["alpha", "hidden_size", "status", "diverged_at_iteration", "iterations_done", "error_curve",
-                                     "final_error", "learned", "synapses", "direction_changes", "outputs", "duration_ms"])
+        #expect(
+            Set(object.keys) == [
+                "alpha", "hidden_size", "status", "diverged_at_iteration", "iterations_done", "error_curve",
+                "final_error", "learned", "synapses", "direction_changes", "outputs", "duration_ms",
+            ])
         #expect(object["learned"] as? Bool == false, "20 iterations at alpha 1 do not halve the error")
         #expect(object["diverged_at_iteration"] is NSNull)
         #expect(object["status"] as? String == "succeeded")

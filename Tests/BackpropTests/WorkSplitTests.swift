@@ -1,5 +1,6 @@
 import BackpropKernels
 import Testing
+
 @testable import Backprop
 
 /// How runs are shared out over workers: as the calibration of the run's shape plans it.
@@ -19,10 +20,14 @@ import Testing
         let engine = EngineCalibration(threads: 2)
         for size in hidden {
             let shape = NetworkShape(samples: 4, inputs: 3, hidden: size, outputs: 1)
-            engine.pin(Calibration(shapeClass: ShapeClass(shape), measuredShape: shape, threads: 2,
-                                   seconds: [.init(path: avx512x8): eight, .init(path: avx512x4): four,
-                                             .init(path: self.wide): wide, .init(path: self.wide, threads: 2): team],
-                                   concurrentSlowdown: slowdown, milliseconds: 1))
+            engine.pin(
+                Calibration(
+                    shapeClass: ShapeClass(shape), measuredShape: shape, threads: 2,
+                    seconds: [
+                        .init(path: avx512x8): eight, .init(path: avx512x4): four,
+                        .init(path: self.wide): wide, .init(path: self.wide, threads: 2): team,
+                    ],
+                    concurrentSlowdown: slowdown, milliseconds: 1))
         }
         return engine
     }
@@ -33,8 +38,9 @@ import Testing
         #expect(WorkSplit.shares(of: specs(7), dataset: xor, workers: 2, calibration: xeon) == [.init(trials: Array(0..<7))])
         // The EPYC of issue 18: 8 lanes (two AVX2 registers) 1.4×, halves side by side 0.53×.
         let epyc = engine(eight: 1.4, slowdown: 1.05)
-        #expect(WorkSplit.shares(of: specs(7), dataset: xor, workers: 2, calibration: epyc)
-                    == [.init(trials: [0, 1, 2, 3]), .init(trials: [4, 5, 6])])
+        #expect(
+            WorkSplit.shares(of: specs(7), dataset: xor, workers: 2, calibration: epyc)
+                == [.init(trials: [0, 1, 2, 3]), .init(trials: [4, 5, 6])])
         #expect(WorkSplit.shares(of: specs(7), dataset: xor, workers: 1, calibration: epyc) == [.init(trials: Array(0..<7))])
         #expect(WorkSplit.shares(of: [], dataset: xor, workers: 2, calibration: epyc).isEmpty)
     }
@@ -50,13 +56,15 @@ import Testing
         #expect(WorkSplit.shares(of: specs(1, hidden: 64), dataset: xor, workers: 2, calibration: fastTeam) == [.init(trials: [0], threads: 2)])
         let slowTeam = engine(hidden: [64], four: 8, eight: 14, wide: 2, team: 2.2, slowdown: 1.2)
         #expect(WorkSplit.shares(of: specs(1, hidden: 64), dataset: xor, workers: 2, calibration: slowTeam) == [.init(trials: [0])])
-        #expect(WorkSplit.shares(of: specs(3, hidden: 64), dataset: xor, workers: 2, calibration: slowTeam)
-                    == [.init(trials: [0, 1]), .init(trials: [2])])
+        #expect(
+            WorkSplit.shares(of: specs(3, hidden: 64), dataset: xor, workers: 2, calibration: slowTeam)
+                == [.init(trials: [0, 1]), .init(trials: [2])])
     }
 
     @Test func aSweepOnSeveralThreadsGivesTheSameResultsAsOnOne() {
-        let sweep = Sweep(dataset: .builtIn(named: "xor")!, alphas: [0.01, 0.1, 1, 10, 100], hiddenSizes: [4, 3],
-                          iterations: 500, errorEvery: 100, seed: 3)
+        let sweep = Sweep(
+            dataset: .builtIn(named: "xor")!, alphas: [0.01, 0.1, 1, 10, 100], hiddenSizes: [4, 3],
+            iterations: 500, errorEvery: 100, seed: 3)
         func timeless(_ results: [TrialResult]) -> [TrialResult] {
             results.map { result in
                 var result = result

@@ -1,7 +1,8 @@
+import Backprop
 import CommandLineOptions
 import Foundation
 import Testing
-import Backprop
+
 @testable import EngineBench
 
 @Suite struct EngineBenchTests {
@@ -28,7 +29,9 @@ import Backprop
         #expect(samples.median("(a)", "C reordered") == nil)
         let sweep = EngineWorkload.sweep(hidden: 4)
         let report = BenchReport(samples: samples, cases: [sweep], threads: 2, variantLabels: [(sweep, ["avx512×8 trials"])]).text
-        #expect(report.contains("| (a) sweep, hidden 4 | 0.0500 s | 0.0250 s | 0.1000 s | – | 0.1000 s (loop) | 10.0000 s | 0.500× | 0.250× | 0.500× | 0.005× |"))
+        #expect(
+            report.contains(
+                "| (a) sweep, hidden 4 | 0.0500 s | 0.0250 s | 0.1000 s | – | 0.1000 s (loop) | 10.0000 s | 0.500× | 0.250× | 0.500× | 0.005× |"))
         #expect(report.contains("| (a) vmap | 0.2000 s |"))
         #expect(report.contains("| (a) avx512×8 trials | 0.0200 s | 0.400× |"))
     }
@@ -49,7 +52,7 @@ import Backprop
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: base + "/checkout/.build/x86_64-unknown-linux-gnu/release", withIntermediateDirectories: true)
         try fileManager.createDirectory(atPath: base + "/checkout/Benchmarks/EngineBench", withIntermediateDirectories: true)
-        let sharedBench = base + "/shared" + "/bench"   // the layout of a machine: checkout and ../shared side by side
+        let sharedBench = base + "/shared" + "/bench"  // the layout of a machine: checkout and ../shared side by side
         try fileManager.createDirectory(atPath: sharedBench, withIntermediateDirectories: true)
         try Data().write(to: URL(fileURLWithPath: base + "/checkout/Package.swift"))
         for start in ["/checkout", "/checkout/Benchmarks/EngineBench", "/checkout/.build/x86_64-unknown-linux-gnu/release"] {

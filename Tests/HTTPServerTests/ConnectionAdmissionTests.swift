@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// Issue 16: with the connection limit held by half-sent heads, `/healthz` answered 503 (the
@@ -34,7 +35,7 @@ import TestSupport
         admission.release(client: "10.0.0.1", decision: .reserved(.client))
         #expect(admission.connections(of: "10.0.0.1") == (1, 1))
         #expect(admission.admit(client: "10.0.0.1") == .reserved(.server))
-        admission.release(client: "10.0.0.9", decision: .admitted)   // unknown: ignored
+        admission.release(client: "10.0.0.9", decision: .admitted)  // unknown: ignored
         #expect(admission.open == 4)
         for decision in [ConnectionAdmission.Decision.admitted, .reserved(.client), .reserved(.server)] {
             admission.release(client: "10.0.0.1", decision: decision)
@@ -58,7 +59,12 @@ import TestSupport
         var router = demoRouter()
         router.get("/healthz") { _ in HTTPResponse(headers: ["Content-Type": "text/plain"], bytes: Array("ok".utf8)) }
         let limits = Self.limits(max: 3, perClient: 2, reserved: 16)
-        try await withServer(router: router, configure: { $0.limits = limits; $0.reservedPaths = ["/healthz"] }) { server, port in
+        try await withServer(
+            router: router,
+            configure: {
+                $0.limits = limits; $0.reservedPaths = ["/healthz"]
+            }
+        ) { server, port in
             try await offPool {
                 // One client holds its share with half-sent heads (each would be kept ~10 s).
                 let held = try (0..<2).map { _ in try RawClient(port: port) }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// Keep-alive, pipelining, chunked bodies, 100-continue and HEAD over raw sockets.
@@ -32,8 +33,9 @@ import TestSupport
         try await withServer(router: Self.router()) { _, port in
             try await offPool {
                 let client = try RawClient(port: port)
-                try client.send("GET /slow?ms=150 HTTP/1.1\r\nHost: x\r\n\r\nGET /slow?ms=0 HTTP/1.1\r\nHost: x\r\n\r\n"
-                                + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\npipeGET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                try client.send(
+                    "GET /slow?ms=150 HTTP/1.1\r\nHost: x\r\n\r\nGET /slow?ms=0 HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\npipeGET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(try client.readResponse().text == "slow 150")
                 #expect(try client.readResponse().text == "slow 0")
                 #expect(try client.readResponse().text == "pipe")
@@ -130,7 +132,8 @@ import TestSupport
         try await withServer(router: Self.router()) { _, port in
             try await offPool {
                 let client = try RawClient(port: port)
-                try client.send("GET /empty HTTP/1.1\r\nHost: x\r\n\r\nGET /not-modified HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                try client.send(
+                    "GET /empty HTTP/1.1\r\nHost: x\r\n\r\nGET /not-modified HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
                 let noContent = try client.readResponse()
                 #expect(noContent.status == 204)
                 #expect(noContent.headers["Content-Length"] == nil)
@@ -231,7 +234,8 @@ import TestSupport
     /// With IPv6 (loopback `::1` configured): serves `::1`, and `::` serves IPv6 and IPv4 clients.
     /// Without it: `::` falls back to `0.0.0.0`.
     @Test func servesIPv6AndDualStack() async throws {
-        let hasIPv6 = (try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8))?
+        let hasIPv6 =
+            (try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8))?
             .contains("00000000000000000000000000000001") ?? false
         if hasIPv6 {
             try await withServer(router: Self.router(), host: "::1") { server, port in

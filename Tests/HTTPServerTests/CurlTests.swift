@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// End to end through the real `curl` binary (installed by scripts/test).
@@ -39,8 +40,10 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: path) }
         let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
         try await withServer(router: Self.router()) { _, port in
-            let result = try await Self.curl(["-H", "Expect: 100-continue", "--expect100-timeout", "15",
-                                              "--data-binary", "@\(path)", "http://127.0.0.1:\(port)/size"])
+            let result = try await Self.curl([
+                "-H", "Expect: 100-continue", "--expect100-timeout", "15",
+                "--data-binary", "@\(path)", "http://127.0.0.1:\(port)/size",
+            ])
             #expect(result.status == 0)
             #expect(result.output.contains("< HTTP/1.1 100 Continue"), "the server asked for the body")
             #expect(result.output.contains("< HTTP/1.1 200 OK"))
@@ -52,8 +55,10 @@ import TestSupport
         let path = try Self.bigFile()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await withServer(router: Self.router(), middleware: [RequireToken()]) { _, port in
-            let result = try await Self.curl(["-H", "Expect: 100-continue", "--expect100-timeout", "15",
-                                              "--data-binary", "@\(path)", "http://127.0.0.1:\(port)/size"])
+            let result = try await Self.curl([
+                "-H", "Expect: 100-continue", "--expect100-timeout", "15",
+                "--data-binary", "@\(path)", "http://127.0.0.1:\(port)/size",
+            ])
             #expect(result.output.contains("< HTTP/1.1 401 Unauthorized"))
             #expect(!result.output.contains("100 Continue"))
         }
@@ -77,7 +82,8 @@ import TestSupport
             let twice = try await Self.curl(["\(base)/runs/1", "\(base)/runs/2"])
             #expect(twice.body == "run 1")
             #expect(twice.output.contains("run 2"), "the second URL's body goes to stdout")
-            #expect(twice.output.lowercased().contains("re-using existing connection")
+            #expect(
+                twice.output.lowercased().contains("re-using existing connection")
                     || twice.output.lowercased().contains("reusing existing connection"))
 
             let head = try await Self.curl(["-I", "\(base)/hello"])

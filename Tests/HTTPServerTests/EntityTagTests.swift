@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTPServer
 
 /// RFC 9110 §13.1.1–2: If-Match compares strongly, If-None-Match weakly; `*` matches anything.
@@ -25,8 +26,9 @@ import Testing
     }
 
     @Test func requestsAndResponsesCarryThem() {
-        let head = HTTPRequestHead(method: .get, target: "/", version: .http1_1,
-                                   headers: ["If-None-Match": "\"x\"", "If-Match": "\"y\""])
+        let head = HTTPRequestHead(
+            method: .get, target: "/", version: .http1_1,
+            headers: ["If-None-Match": "\"x\"", "If-Match": "\"y\""])
         #expect(head.ifNoneMatch?.matchesWeakly("\"x\"") == true)
         #expect(head.ifMatch?.matchesStrongly("\"y\"") == true)
         let response = HTTPResponse.notModified(etag: "\"x\"", headers: ["Cache-Control": "no-cache"])

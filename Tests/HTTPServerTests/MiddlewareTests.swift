@@ -1,7 +1,8 @@
-import Posix
 import Foundation
-import Testing
+import Posix
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// The four middleware hooks as the service uses them: auth screening, wrapping, decorating, observing.
@@ -96,9 +97,12 @@ import TestSupport
 
     @Test func serverDiagnosticsGoToTheLogHook() async throws {
         let lines = Locked<[String]>([])
-        try await withServer(router: demoRouter(), configure: { configuration in
-            configuration.log = { record in lines.withLock { $0.append(record.description) } }
-        }) { _, port in
+        try await withServer(
+            router: demoRouter(),
+            configure: { configuration in
+                configuration.log = { record in lines.withLock { $0.append(record.description) } }
+            }
+        ) { _, port in
             #expect(lines.withLock { $0 }.contains { $0.contains("listening on 127.0.0.1:\(port)") })
         }
         #expect(lines.withLock { $0 }.contains { $0.contains("stopped") })

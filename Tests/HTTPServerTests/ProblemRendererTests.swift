@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// Issue 13: the server's own problems (no route, wrong method, rejected requests) had a shape of
@@ -23,10 +24,13 @@ import TestSupport
         ("GET /hello?x HTTP/1.1\r\n\r\n", "400|missing Host header (required in HTTP/1.1)|/hello|-"),
     ])
     func everyProblemTheServerMakesGoesThroughTheRenderer(request: String, expected: String) async throws {
-        try await withServer(router: demoRouter(), configure: {
-            $0.limits = RejectionTests.limits()
-            $0.problemRenderer = Self.renderer
-        }) { _, port in
+        try await withServer(
+            router: demoRouter(),
+            configure: {
+                $0.limits = RejectionTests.limits()
+                $0.problemRenderer = Self.renderer
+            }
+        ) { _, port in
             try await offPool {
                 let client = try RawClient(port: port)
                 try client.send(request)
@@ -51,7 +55,8 @@ import TestSupport
     @Test func theDefaultRenderingNamesTheInstanceWhenItIsKnown() {
         let response = HTTPProblem(status: .notFound, detail: "no resource at /x").defaultRendering(path: "/x")
         guard case .bytes(let bytes) = response.body else { Issue.record("not bytes"); return }
-        #expect(String(decoding: bytes, as: UTF8.self)
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
                 == #"{"type":"about:blank","title":"Not Found","status":404,"detail":"no resource at /x","instance":"/x"}"#)
     }
 

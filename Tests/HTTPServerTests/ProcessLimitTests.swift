@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// File-descriptor exhaustion and the open-file limit, in a child process (see ChildServer).
@@ -16,8 +17,9 @@ import TestSupport
                 return client
             }
         }
-        #expect(await eventually { child.log.contains { $0.contains("Too many open files") && $0.contains("pausing accepts") } },
-                "the server ran out of descriptors and said so")
+        #expect(
+            await eventually { child.log.contains { $0.contains("Too many open files") && $0.contains("pausing accepts") } },
+            "the server ran out of descriptors and said so")
         let before = child.cpuTicks
         try await Task.sleep(for: .seconds(1))
         let used = child.cpuTicks - before

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// Every rejection gets a response (then a close where framing is unreliable), over raw sockets.
@@ -11,18 +12,23 @@ import TestSupport
         RequestCase(name: "obs-fold", request: "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n\tb\r\n\r\n", status: 400),
         RequestCase(name: "whitespace before colon", request: "GET / HTTP/1.1\r\nHost : x\r\n\r\n", status: 400),
         RequestCase(name: "bare CR", request: "GET / HTTP/1.1\r\nHost: x\rY: z\r\n\r\n", status: 400),
-        RequestCase(name: "Content-Length and Transfer-Encoding",
-             request: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", status: 400),
-        RequestCase(name: "differing Content-Length",
-             request: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", status: 400),
+        RequestCase(
+            name: "Content-Length and Transfer-Encoding",
+            request: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", status: 400),
+        RequestCase(
+            name: "differing Content-Length",
+            request: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", status: 400),
         RequestCase(name: "chunked not last", request: "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n", status: 400),
         RequestCase(name: "missing Host", request: "GET /hello HTTP/1.1\r\n\r\n", status: 400),
-        RequestCase(name: "unknown transfer coding", request: "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: br, chunked\r\n\r\n", status: 501),
+        RequestCase(
+            name: "unknown transfer coding", request: "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: br, chunked\r\n\r\n", status: 501),
         RequestCase(name: "bad version", request: "GET /hello HTTP/3.0\r\nHost: x\r\n\r\n", status: 505),
         RequestCase(name: "URI too long", request: "GET /" + String(repeating: "u", count: 300) + " HTTP/1.1\r\nHost: x\r\n\r\n", status: 414),
-        RequestCase(name: "headers too large", request: "GET / HTTP/1.1\r\nHost: x\r\nX: " + String(repeating: "h", count: 2000) + "\r\n\r\n", status: 431),
+        RequestCase(
+            name: "headers too large", request: "GET / HTTP/1.1\r\nHost: x\r\nX: " + String(repeating: "h", count: 2000) + "\r\n\r\n", status: 431),
         RequestCase(name: "body too large", request: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n", status: 413),
-        RequestCase(name: "unknown expectation", request: "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: magic\r\nContent-Length: 1\r\n\r\nx", status: 417),
+        RequestCase(
+            name: "unknown expectation", request: "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: magic\r\nContent-Length: 1\r\n\r\nx", status: 417),
     ]
 
     static func limits() -> HTTPLimits {

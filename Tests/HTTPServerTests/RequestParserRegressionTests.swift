@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HTTPServer
 
 /// The fuzz target's invariants over the hand-written seeds of the committed corpus

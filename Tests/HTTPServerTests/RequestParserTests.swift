@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTPServer
 
 @Suite struct RequestParserTests {
@@ -7,10 +8,11 @@ import Testing
     @Test(arguments: chunkings)
     func parsesASimpleGetWhateverTheSplit(chunk: Int?) {
         let result = parse("GET /runs/r1 HTTP/1.1\r\nHost: example\r\nAccept: */*\r\n\r\n", chunk: chunk)
-        #expect(result.events == [
-            .head(method: "GET", path: "/runs/r1", headers: ["Host: example", "Accept: */*"], framing: .none, expectsContinue: false),
-            .end,
-        ])
+        #expect(
+            result.events == [
+                .head(method: "GET", path: "/runs/r1", headers: ["Host: example", "Accept: */*"], framing: .none, expectsContinue: false),
+                .end,
+            ])
     }
 
     @Test(arguments: chunkings)
@@ -23,7 +25,8 @@ import Testing
 
     @Test(arguments: chunkings)
     func decodesChunkedBodiesIgnoringExtensionsAndTrailers(chunk: Int?) {
-        let input = "POST /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let input =
+            "POST /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "4;name=value\r\nWiki\r\n5 ; x\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nChecksum: abc\r\nOther: y\r\n\r\n"
         let result = parse(input, chunk: chunk)
         #expect(result.error == nil)
@@ -50,8 +53,11 @@ import Testing
         let parsed = try #require(parse("GET /runs/a%2Fb%20c?since=3&q=x+y%21&flag HTTP/1.1\r\nHost: a\r\n\r\n").heads.first)
         #expect(parsed.head.path == "/runs/a/b c")
         #expect(parsed.rawPath == "/runs/a%2Fb%20c")
-        #expect(parsed.head.queryItems == [HTTPQueryItem(name: "since", value: "3"), HTTPQueryItem(name: "q", value: "x y!"),
-                                           HTTPQueryItem(name: "flag", value: "")])
+        #expect(
+            parsed.head.queryItems == [
+                HTTPQueryItem(name: "since", value: "3"), HTTPQueryItem(name: "q", value: "x y!"),
+                HTTPQueryItem(name: "flag", value: ""),
+            ])
         #expect(parsed.head.queryValue("q") == "x y!")
         #expect(parsed.head.target == "/runs/a%2Fb%20c?since=3&q=x+y%21&flag")
     }
@@ -85,7 +91,8 @@ import Testing
     }
 
     @Test func acceptsIdenticalDuplicateContentLengths() throws {
-        #expect(try #require(parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\nContent-Length: 3\r\n\r\nabc").heads.first).framing
+        #expect(
+            try #require(parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\nContent-Length: 3\r\n\r\nabc").heads.first).framing
                 == .contentLength(3))
     }
 
@@ -117,14 +124,17 @@ import Testing
         RequestCase(name: "non-ASCII target byte", request: "GET /\u{e9} HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
         RequestCase(name: "missing Host", request: "GET / HTTP/1.1\r\n\r\n", status: 400),
         RequestCase(name: "two Hosts", request: "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", status: 400),
-        RequestCase(name: "Content-Length and Transfer-Encoding",
-                  request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", status: 400),
-        RequestCase(name: "differing Content-Lengths",
-                  request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", status: 400),
+        RequestCase(
+            name: "Content-Length and Transfer-Encoding",
+            request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", status: 400),
+        RequestCase(
+            name: "differing Content-Lengths",
+            request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", status: 400),
         RequestCase(name: "differing Content-Length list", request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 4\r\n\r\n", status: 400),
         RequestCase(name: "negative Content-Length", request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", status: 400),
         RequestCase(name: "non-numeric Content-Length", request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1e3\r\n\r\n", status: 400),
-        RequestCase(name: "huge Content-Length", request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n", status: 413),
+        RequestCase(
+            name: "huge Content-Length", request: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n", status: 413),
         RequestCase(name: "chunked not last", request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", status: 400),
         RequestCase(name: "only gzip", request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", status: 400),
         RequestCase(name: "chunked twice", request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", status: 400),
@@ -132,12 +142,15 @@ import Testing
         RequestCase(name: "Transfer-Encoding in HTTP/1.0", request: "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", status: 400),
         RequestCase(name: "unknown expectation", request: "PUT / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\n", status: 417),
         RequestCase(name: "chunk size not hex", request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", status: 400),
-        RequestCase(name: "chunk size overflow",
-                  request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", status: 400),
-        RequestCase(name: "chunk longer than its size",
-                  request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", status: 400),
-        RequestCase(name: "bare CR after chunk size",
-                  request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\rab\r\n", status: 400),
+        RequestCase(
+            name: "chunk size overflow",
+            request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", status: 400),
+        RequestCase(
+            name: "chunk longer than its size",
+            request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", status: 400),
+        RequestCase(
+            name: "bare CR after chunk size",
+            request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\rab\r\n", status: 400),
         RequestCase(name: "very long method", request: String(repeating: "A", count: 40) + " / HTTP/1.1\r\n\r\n", status: 501),
         RequestCase(name: "too many empty lines", request: String(repeating: "\r\n", count: 20) + "GET / HTTP/1.1\r\n\r\n", status: 400),
     ]

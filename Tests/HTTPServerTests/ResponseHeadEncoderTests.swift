@@ -1,9 +1,12 @@
 import Testing
+
 @testable import HTTPServer
 
 @Suite struct ResponseHeadEncoderTests {
-    func encode(_ status: HTTPStatus = .ok, headers: HTTPHeaders = [:], framing: ResponseFraming,
-                close: Bool = false, keepAlive: Bool = false) -> String {
+    func encode(
+        _ status: HTTPStatus = .ok, headers: HTTPHeaders = [:], framing: ResponseFraming,
+        close: Bool = false, keepAlive: Bool = false
+    ) -> String {
         var encoder = ResponseHeadEncoder(serverName: "test")
         var buffer: [UInt8] = []
         encoder.encode(status: status, headers: headers, framing: framing, close: close, keepAliveHeader: keepAlive, into: &buffer)
@@ -17,9 +20,12 @@ import Testing
     }
 
     @Test func ownsTheFramingFieldsAndDropsInjectedLines() {
-        let head = encode(headers: ["Content-Length": "5", "Transfer-Encoding": "gzip", "Connection": "upgrade",
-                                    "X-Evil": "a\r\nSet-Cookie: b", "Bad Name": "c", "X-Fine": "d", "Server": "mine"],
-                          framing: .chunked, close: true)
+        let head = encode(
+            headers: [
+                "Content-Length": "5", "Transfer-Encoding": "gzip", "Connection": "upgrade",
+                "X-Evil": "a\r\nSet-Cookie: b", "Bad Name": "c", "X-Fine": "d", "Server": "mine",
+            ],
+            framing: .chunked, close: true)
         #expect(!head.contains("Content-Length"))
         #expect(!head.contains("gzip"))
         #expect(!head.contains("upgrade"))
@@ -36,7 +42,7 @@ import Testing
     }
 
     @Test func formatsDatesAsIMFFixdate() {
-        #expect(String(decoding: HTTPDate.format(784111777), as: UTF8.self) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(String(decoding: HTTPDate.format(784_111_777), as: UTF8.self) == "Sun, 06 Nov 1994 08:49:37 GMT")
     }
 
     @Test func writesDecimalsOfAnySize() {

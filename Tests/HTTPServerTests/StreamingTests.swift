@@ -1,8 +1,9 @@
-import Posix
 import Foundation
+import Posix
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// Streamed bodies: backpressure from a slow reader, no lost bytes, errors when the client leaves.
@@ -14,16 +15,17 @@ import TestSupport
     }
 
     @Test func aSlowReaderSlowsTheWriterAndStillGetsEveryByte() async throws {
-        let chunkSize = 1024, chunks = 16 * 1024   // 16 MiB
+        let chunkSize = 1024, chunks = 16 * 1024  // 16 MiB
         let produced = Atomic<Int>(0)
         var router = Router()
         router.get("/large") { _ in
-            HTTPResponse(body: .stream { writer in
-                for chunk in 0..<chunks {
-                    try await writer.write(Self.chunk(chunk, size: chunkSize))
-                    produced.add(chunkSize, ordering: .relaxed)
-                }
-            })
+            HTTPResponse(
+                body: .stream { writer in
+                    for chunk in 0..<chunks {
+                        try await writer.write(Self.chunk(chunk, size: chunkSize))
+                        produced.add(chunkSize, ordering: .relaxed)
+                    }
+                })
         }
         router.get("/hello") { _ in HTTPResponse(bytes: Array("hello".utf8)) }
         try await withServer(router: router) { _, port in
@@ -44,13 +46,15 @@ import TestSupport
             #expect(other == "hello", "a stalled stream does not block other clients")
 
             let body = try await offPool {
-                client.setReceiveBuffer(1 << 20)   // read the rest quickly
+                client.setReceiveBuffer(1 << 20)  // read the rest quickly
                 return try client.readResponse().body
             }
             #expect(body.count == chunkSize * chunks)
             let intact = body.withUnsafeBytes { bytes in
                 (0..<chunks).allSatisfy { index in
-                    Self.chunk(index, size: chunkSize).withUnsafeBytes { memcmp(bytes.baseAddress! + index * chunkSize, $0.baseAddress!, chunkSize) == 0 }
+                    Self.chunk(index, size: chunkSize).withUnsafeBytes {
+                        memcmp(bytes.baseAddress! + index * chunkSize, $0.baseAddress!, chunkSize) == 0
+                    }
                 }
             }
             #expect(intact, "no byte lost or reordered")
@@ -61,17 +65,19 @@ import TestSupport
         let failure = Locked<String?>(nil)
         var router = Router()
         router.get("/forever") { _ in
-            HTTPResponse(headers: ["Content-Type": "text/event-stream"], body: .stream { writer in
-                do {
-                    while true {
-                        try await writer.write("data: tick\n\n")
-                        try await Task.sleep(for: .milliseconds(5))
+            HTTPResponse(
+                headers: ["Content-Type": "text/event-stream"],
+                body: .stream { writer in
+                    do {
+                        while true {
+                            try await writer.write("data: tick\n\n")
+                            try await Task.sleep(for: .milliseconds(5))
+                        }
+                    } catch {
+                        failure.withLock { $0 = String(describing: error) }
+                        throw error
                     }
-                } catch {
-                    failure.withLock { $0 = String(describing: error) }
-                    throw error
-                }
-            })
+                })
         }
         try await withServer(router: router) { _, port in
             try await offPool {
@@ -87,10 +93,11 @@ import TestSupport
         struct Broken: Error {}
         var router = Router()
         router.get("/broken") { _ in
-            HTTPResponse(body: .stream { writer in
-                try await writer.write("partial")
-                throw Broken()
-            })
+            HTTPResponse(
+                body: .stream { writer in
+                    try await writer.write("partial")
+                    throw Broken()
+                })
         }
         try await withServer(router: router) { _, port in
             try await offPool {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// Header, body, idle and write timeouts over raw sockets, with timeouts of 400 ms so the

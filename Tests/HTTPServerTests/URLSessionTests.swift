@@ -1,17 +1,20 @@
 import Foundation
+import Testing
+
+@testable import HTTPServer
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-@testable import HTTPServer
 
 /// End to end through Foundation's URLSession (libcurl underneath on Linux).
 @Suite struct URLSessionTests {
     static func router() -> Router {
         var router = demoRouter()
         router.post("/runs") { request in
-            HTTPResponse(status: .created, headers: ["Content-Type": "application/json", "Location": "/runs/r1"],
-                         bytes: Array(#"{"received":\#(request.body.count)}"#.utf8))
+            HTTPResponse(
+                status: .created, headers: ["Content-Type": "application/json", "Location": "/runs/r1"],
+                bytes: Array(#"{"received":\#(request.body.count)}"#.utf8))
         }
         return router
     }

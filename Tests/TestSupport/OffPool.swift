@@ -14,7 +14,9 @@ public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) asy
 
 /// Runs a program to its end off the cooperative pool: its exit status and standard output (and
 /// standard error, if `mergingErrors`).
-public func runProcess(_ executable: String, _ arguments: [String],
-                       mergingErrors: Bool = false) async throws -> (status: Int32, output: String) {
+public func runProcess(
+    _ executable: String, _ arguments: [String],
+    mergingErrors: Bool = false
+) async throws -> (status: Int32, output: String) {
     try await offPool { try ChildProcess.run(executable, arguments, mergingErrors: mergingErrors) }
 }

@@ -2,8 +2,9 @@ import CommandLineOptions
 import Foundation
 import Synchronization
 import Testing
-@testable import backpropd
+
 @testable import Backprop
+@testable import backpropd
 
 /// Collects what a command writes.
 final class CapturedConsole: Sendable {
@@ -11,8 +12,9 @@ final class CapturedConsole: Sendable {
     var out: String { lines.withLock { $0.out.joined(separator: "\n") } }
     var error: String { lines.withLock { $0.error.joined(separator: "\n") } }
     var console: Console {
-        Console(out: { text in self.lines.withLock { $0.out.append(text) } },
-                error: { text in self.lines.withLock { $0.error.append(text) } })
+        Console(
+            out: { text in self.lines.withLock { $0.out.append(text) } },
+            error: { text in self.lines.withLock { $0.error.append(text) } })
     }
 }
 
@@ -52,7 +54,9 @@ final class CapturedConsole: Sendable {
         let captured = CapturedConsole()
         #expect(CommandDispatcher.backpropd.subcommands.map { $0.name } == ["serve", "train", "healthcheck"])
         #expect(CommandDispatcher.backpropd.run(["--help"], console: captured.console) == 0)
-        let commands = captured.out.split(separator: "\n", omittingEmptySubsequences: false).drop { $0 != "commands:" }.dropFirst().prefix { !$0.isEmpty }
+        let commands = captured.out.split(separator: "\n", omittingEmptySubsequences: false).drop { $0 != "commands:" }.dropFirst().prefix {
+            !$0.isEmpty
+        }
         #expect(commands.map { $0.split(separator: " ").first.map(String.init) } == ["serve", "train", "healthcheck"])
         #expect(CommandDispatcher.backpropd.run(["bench"], console: captured.console) == 2)
     }
@@ -72,11 +76,20 @@ final class CapturedConsole: Sendable {
         (["train", "--alphas", "1,-1"], "backpropd train: --alphas, item 2: expected a finite number > 0, got -1"),
         (["train", "--hidden-size", "100000"], "backpropd train: --hidden-size: out of range: expected an integer from 0 to 1024, got 100000"),
         (["train", "--dataset", "mnist"], #"backpropd train: --dataset: unknown dataset "mnist"; built-in datasets: xor, first-column"#),
-        (["train", "--iterations", "0", "--seed", "1.5"], "backpropd train: --iterations: out of range: expected an integer from 1 to 10000000, got 0; --seed: expected an integer from 0 to 4294967295, got the fraction 1.5"),
+        (
+            ["train", "--iterations", "0", "--seed", "1.5"],
+            "backpropd train: --iterations: out of range: expected an integer from 1 to 10000000, got 0; --seed: expected an integer from 0 to 4294967295, got the fraction 1.5"
+        ),
         (["train", "--dataset", "xor", "--dataset-file", "x.json"], "backpropd train: give --dataset or --dataset-file, not both"),
         (["train", "--dataset-file", "/nonexistent/x.json"], "backpropd train: --dataset-file: cannot read '/nonexistent/x.json'"),
-        (["train", "--iterations", "1000", "--error-every", "0"], "backpropd train: --error-every: out of range: expected an integer from 1 to 1000, got 0"),
-        (["train", "--iterations", "100000", "--error-every", "1"], "backpropd train: --error-every: 100000 iterations every 1 would record 100000 curve points per trial; at most 10000 are allowed: use error_every ≥ 10"),
+        (
+            ["train", "--iterations", "1000", "--error-every", "0"],
+            "backpropd train: --error-every: out of range: expected an integer from 1 to 1000, got 0"
+        ),
+        (
+            ["train", "--iterations", "100000", "--error-every", "1"],
+            "backpropd train: --error-every: 100000 iterations every 1 would record 100000 curve points per trial; at most 10000 are allowed: use error_every ≥ 10"
+        ),
         (["train", "--threads", "0"], "backpropd train: --threads must be a whole number from 1 to 1024, not '0'"),
     ])
     func badArgumentsExitTwoWithOneLine(arguments: [String], start: String) {
@@ -111,8 +124,10 @@ final class CapturedConsole: Sendable {
         #expect(try TrainCommand(arguments: []).threads == processorsOnline)
         func output(_ threads: String) throws -> String {
             let captured = CapturedConsole()
-            let command = try TrainCommand(arguments: ["--alphas", "0.1,1,10,100,1000", "--hidden-size", "4,8",
-                                                       "--iterations", "600", "--error-every", "100", "--json", "--threads", threads])
+            let command = try TrainCommand(arguments: [
+                "--alphas", "0.1,1,10,100,1000", "--hidden-size", "4,8",
+                "--iterations", "600", "--error-every", "100", "--json", "--threads", threads,
+            ])
             #expect(command.run(console: captured.console) == 0)
             return captured.out.split(separator: "\n").filter { !$0.contains("\"duration_ms\"") }.joined(separator: "\n")
         }
@@ -138,7 +153,8 @@ final class CapturedConsole: Sendable {
         #expect(try TrainCommand(arguments: ["--alphas", "0.001,10,1000"]).run(console: captured.console) == 0)
         // 0.0011918006535252407 with separate rounding, …413 with fused multiply-adds (AVX2/AVX-512).
         let alpha10 = TrialSpec(alpha: 10, hiddenSize: 4, iterations: 60000, errorEvery: 10000, seed: 1)
-        let expected = try #require(Trainer.train(dataset: .builtIn(named: "xor")!, specs: [alpha10], cancellation: Cancellation()) { _, _ in }[0].finalError)
+        let expected = try #require(
+            Trainer.train(dataset: .builtIn(named: "xor")!, specs: [alpha10], cancellation: Cancellation()) { _, _ in }[0].finalError)
         #expect(abs(expected - 0.0011918006535252407) < 1e-17)
         #expect(captured.out.hasSuffix("best: alpha 10.0, hidden 4, final error \(expected)"))
         let json = CapturedConsole()
@@ -179,11 +195,16 @@ final class CapturedConsole: Sendable {
 
     @Test func readableReportShowsTheNotebookMarksOfALongCurve() {
         let curve = stride(from: 0, through: 60_000, by: 50).map { CurvePoint(iteration: $0, error: 0) }
-        #expect(TrainReport.displayedPoints(of: curve, errorEvery: 50, iterations: 60_000).map(\.iteration) == Array(stride(from: 0, through: 60_000, by: 10_000)))
+        #expect(
+            TrainReport.displayedPoints(of: curve, errorEvery: 50, iterations: 60_000).map(\.iteration)
+                == Array(stride(from: 0, through: 60_000, by: 10_000)))
         let short = [0, 100, 200, 250].map { CurvePoint(iteration: $0, error: 0) }
         #expect(TrainReport.displayedPoints(of: short, errorEvery: 100, iterations: 250).map(\.iteration) == [0, 100, 200, 250])
         let odd = stride(from: 0, through: 1234, by: 3).map { CurvePoint(iteration: $0, error: 0) } + [CurvePoint(iteration: 1234, error: 0)]
-        #expect(TrainReport.displayedPoints(of: odd, errorEvery: 3, iterations: 1234).map(\.iteration) == [0, 150, 300, 450, 600, 750, 900, 1050, 1200, 1234])
+        #expect(
+            TrainReport.displayedPoints(of: odd, errorEvery: 3, iterations: 1234).map(\.iteration) == [
+                0, 150, 300, 450, 600, 750, 900, 1050, 1200, 1234,
+            ])
     }
 
     @Test func fixedDecimalsRoundLikeNumpyPrints() {

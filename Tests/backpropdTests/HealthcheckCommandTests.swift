@@ -1,7 +1,8 @@
 import CommandLineOptions
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 @testable import backpropd
 
@@ -17,7 +18,9 @@ import TestSupport
         #expect((both.host, both.port) == ("::1", 7000))
         #expect(both.url == "http://[::1]:7000/healthz")
 
-        let flags = try HealthcheckCommand(arguments: ["--host", "[::1]", "--port=81", "--path", "/readyz", "--timeout", "1"], environment: ["PORT": "9000"]).probe
+        let flags = try HealthcheckCommand(
+            arguments: ["--host", "[::1]", "--port=81", "--path", "/readyz", "--timeout", "1"], environment: ["PORT": "9000"]
+        ).probe
         #expect((flags.host, flags.port, flags.path, flags.timeoutSeconds) == ("::1", 81, "/readyz", 1))
     }
 
@@ -35,9 +38,11 @@ import TestSupport
         let server = try await ServerProcess.start(["--data-dir", temporaryDirectory("healthcheck")])
         let port = String(server.port)
         #expect(try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port], mergingErrors: true).status == 0)
-        #expect(try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port, "--path", "/readyz"], mergingErrors: true).status == 0)
+        #expect(
+            try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port, "--path", "/readyz"], mergingErrors: true).status == 0)
 
-        let missing = try await runProcess(ServerProcess.executable, ["healthcheck", "--port", port, "--path", "/no-such-route"], mergingErrors: true)
+        let missing = try await runProcess(
+            ServerProcess.executable, ["healthcheck", "--port", port, "--path", "/no-such-route"], mergingErrors: true)
         #expect(missing.status == 1)
         #expect(missing.output.contains("answered 404"))
 

@@ -46,7 +46,9 @@ import Testing
         var foreign: [String] = []
         while let relative = enumerator.nextObject() as? String {
             let name = (relative as NSString).lastPathComponent
-            if [".c", ".h", ".cpp", ".cc", ".m", ".s", ".S"].contains(where: name.hasSuffix) || name == "module.modulemap" { foreign.append(relative) }
+            if [".c", ".h", ".cpp", ".cc", ".m", ".s", ".S"].contains(where: name.hasSuffix) || name == "module.modulemap" {
+                foreign.append(relative)
+            }
         }
         #expect(foreign.isEmpty, "C sources in Sources: \(foreign)")
         #expect(try Self.files().count > 50, "the walk found the product's sources")
@@ -84,7 +86,7 @@ import Testing
     /// innermost condition: `import Glibc` under `canImport(Glibc)`, `import Darwin` under
     /// `canImport(Darwin)`, `import Foundation` in the `#else` of `canImport(FoundationEssentials)`.
     static func importProblems(_ lines: [String]) -> [(Int, String)] {
-        var conditions: [String] = []   // innermost last; "else:" + the #if's condition in its #else
+        var conditions: [String] = []  // innermost last; "else:" + the #if's condition in its #else
         var problems: [(Int, String)] = []
         for (index, raw) in lines.enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
@@ -99,11 +101,12 @@ import Testing
             } else if line.hasPrefix("import ") || line.hasPrefix("@preconcurrency import ") {
                 let module = line.split(separator: " ").last.map(String.init) ?? ""
                 let condition = conditions.last ?? ""
-                let expected: String? = switch module {
-                case "Glibc", "Darwin": "canImport(\(module))"
-                case "Foundation": "else:canImport(FoundationEssentials)"
-                default: nil
-                }
+                let expected: String? =
+                    switch module {
+                    case "Glibc", "Darwin": "canImport(\(module))"
+                    case "Foundation": "else:canImport(FoundationEssentials)"
+                    default: nil
+                    }
                 if let expected, condition != expected {
                     problems.append((index + 1, "import \(module) under '\(condition.isEmpty ? "no condition" : condition)', expected '\(expected)'"))
                 }
@@ -119,8 +122,10 @@ import Testing
         #expect(Self.importProblems(wrongBranch).map(\.0) == [2])
         let foundationAlone = ["import Foundation"]
         #expect(Self.importProblems(foundationAlone).map(\.0) == [1])
-        let guarded = ["#if canImport(FoundationEssentials)", "import FoundationEssentials", "#else", "import Foundation", "#endif",
-                       "#if canImport(Glibc)", "import Glibc", "#elseif canImport(Darwin)", "import Darwin", "#endif"]
+        let guarded = [
+            "#if canImport(FoundationEssentials)", "import FoundationEssentials", "#else", "import Foundation", "#endif",
+            "#if canImport(Glibc)", "import Glibc", "#elseif canImport(Darwin)", "import Darwin", "#endif",
+        ]
         #expect(Self.importProblems(guarded).isEmpty)
         #expect(Self.identifiers("let x = accept4(fd) // epoll_wait") == ["let", "x", "accept4", "fd"])
     }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import backpropd
+import Testing
+
 @testable import BackpropService
+@testable import backpropd
 
 @Suite struct ServeOptionsTests {
     @Test func defaultsAreSafeOutsideAContainer() throws {
@@ -33,15 +34,19 @@ import TestSupport
         let values: [String: String] = [
             "--host": "0.0.0.0", "--port": "1234", "--data-dir": "/tmp/x", "--instance-prefix": "0a", "--workers": "3", "--queue-limit": "50",
             "--max-runs": "7", "--max-alphas": "8", "--max-hidden-size": "9", "--max-hidden-sizes": "2", "--max-iterations": "99",
-            "--max-curve-points": "11", "--max-work": "1e6", "--max-run-weights": "12", "--max-run-bytes": "65536", "--max-data-bytes": "1000000", "--max-dataset-values": "13", "--max-samples": "5", "--max-inputs": "6", "--max-outputs": "2",
-            "--max-body-bytes": "14", "--max-header-bytes": "2048", "--max-connections": "20", "--max-connections-per-client": "3", "--reserved-connections": "5", "--admin-port": "9999", "--header-timeout": "2", "--body-timeout": "3",
+            "--max-curve-points": "11", "--max-work": "1e6", "--max-run-weights": "12", "--max-run-bytes": "65536", "--max-data-bytes": "1000000",
+            "--max-dataset-values": "13", "--max-samples": "5", "--max-inputs": "6", "--max-outputs": "2",
+            "--max-body-bytes": "14", "--max-header-bytes": "2048", "--max-connections": "20", "--max-connections-per-client": "3",
+            "--reserved-connections": "5", "--admin-port": "9999", "--header-timeout": "2", "--body-timeout": "3",
             "--idle-timeout": "4", "--write-timeout": "5", "--max-wait": "15", "--checkpoint-interval": "16", "--response-cache-mb": "17",
-            "--api-token": "tok", "--api-token-file": tokenFile, "--allow-unauthenticated": "1", "--cors-origin": "*", "--shutdown-grace": "3", "--log-format": "json", "--log-level": "debug",
+            "--api-token": "tok", "--api-token-file": tokenFile, "--allow-unauthenticated": "1", "--cors-origin": "*", "--shutdown-grace": "3",
+            "--log-format": "json", "--log-level": "debug",
         ]
         #expect(Set(ServeOptions.options.map(\.flag)) == Set(values.keys))
         for option in ServeOptions.options {
             #expect(option.environment.first?.hasPrefix("BACKPROPD_") == true)
-            let viaFlag = try #require(try ServeOptions.parse(option.isSwitch ? [option.flag] : [option.flag, values[option.flag]!], environment: [:]))
+            let viaFlag = try #require(
+                try ServeOptions.parse(option.isSwitch ? [option.flag] : [option.flag, values[option.flag]!], environment: [:]))
             let viaEnvironment = try #require(try ServeOptions.parse([], environment: [option.environment[0]: values[option.flag]!]))
             #expect(String(describing: viaFlag) == String(describing: viaEnvironment), "\(option.flag)")
             #expect(String(describing: viaFlag) != String(describing: try ServeOptions.parse([], environment: [:])!), "\(option.flag)")
@@ -88,7 +93,9 @@ import TestSupport
             }
         }
         #expect(try ServeOptions.parse(["--allow-unauthenticated"], environment: [:])?.allowUnauthenticated == true)
-        #expect(try ServeOptions.parse(["--allow-unauthenticated=false"], environment: ["BACKPROPD_ALLOW_UNAUTHENTICATED": "1"])?.allowUnauthenticated == false)
+        #expect(
+            try ServeOptions.parse(["--allow-unauthenticated=false"], environment: ["BACKPROPD_ALLOW_UNAUTHENTICATED": "1"])?.allowUnauthenticated
+                == false)
         #expect(try ServeOptions.parse(["--port", "1"], environment: ["BACKPROPD_ALLOW_UNAUTHENTICATED": "true"])?.allowUnauthenticated == true)
         #expect(ServeOptions.warnings(["--api-token", "x"]).first?.contains("visible") == true)
         #expect(ServeOptions.warnings(["--api-token=x"]).count == 1)

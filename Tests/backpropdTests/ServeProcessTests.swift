@@ -61,7 +61,9 @@ import Testing
     @Test func sigtermExitsZeroQuicklyAndLosesNothing() async throws {
         let directory = temporaryDirectory("sigterm")
         let server = try await ServerProcess.start(["--data-dir", directory, "--workers", "1"])
-        let quick = jsonObject(try await request("POST", server.port, "/runs", body: #"{"dataset": "xor", "alphas": [1], "iterations": 100}"#).text)["id"] as? String ?? ""
+        let quick =
+            jsonObject(try await request("POST", server.port, "/runs", body: #"{"dataset": "xor", "alphas": [1], "iterations": 100}"#).text)["id"]
+            as? String ?? ""
         let long = jsonObject(try await request("POST", server.port, "/runs", body: Self.sweeps[0]).text)["id"] as? String ?? ""
         var running = false
         for _ in 0..<2000 where !running {
@@ -87,17 +89,24 @@ import Testing
     /// Issue 16: `--host 0.0.0.0` with no token started without a warning; `--api-token` on
     /// the command line shows in `ps` without a word.
     @Test func aReachableAddressNeedsATokenOrAnExplicitOptOut() async throws {
-        let (status, output) = try await runProcess(ServerProcess.executable, ["serve", "--host", "0.0.0.0", "--port", "0",
-                                                                               "--data-dir", temporaryDirectory("open")], mergingErrors: true)
+        let (status, output) = try await runProcess(
+            ServerProcess.executable,
+            [
+                "serve", "--host", "0.0.0.0", "--port", "0",
+                "--data-dir", temporaryDirectory("open"),
+            ], mergingErrors: true)
         #expect(status == 1)
         #expect(output.contains("refusing to serve 0.0.0.0 without an API token") && output.contains("--allow-unauthenticated"), "\(output)")
 
-        let allowed = try await ServerProcess.start(["--data-dir", temporaryDirectory("allowed"), "--host", "127.0.0.1"],
-                                                    environment: ["BACKPROPD_ALLOW_UNAUTHENTICATED": "1"])
+        let allowed = try await ServerProcess.start(
+            ["--data-dir", temporaryDirectory("allowed"), "--host", "127.0.0.1"],
+            environment: ["BACKPROPD_ALLOW_UNAUTHENTICATED": "1"])
         allowed.signal(SIGTERM)
         #expect(await allowed.waitForExit(timeout: 10) == 0)
 
-        let visible = try await ServerProcess.start(["--data-dir", temporaryDirectory("visible"), "--api-token", "a-token-long-enough-to-give-no-warning"])
+        let visible = try await ServerProcess.start([
+            "--data-dir", temporaryDirectory("visible"), "--api-token", "a-token-long-enough-to-give-no-warning",
+        ])
         #expect(try await request("GET", visible.port, "/runs").status == 401)
         visible.signal(SIGTERM)
         #expect(await visible.waitForExit(timeout: 10) == 0)
@@ -128,7 +137,8 @@ import Testing
         }
         let fifo = runs + String(repeating: "f", count: 32) + ".json"
         #expect(mkfifo(fifo, 0o600) == 0)
-        try FileManager.default.createSymbolicLink(atPath: runs + String(repeating: "e", count: 32) + ".json", withDestinationPath: runs + id + ".json")
+        try FileManager.default.createSymbolicLink(
+            atPath: runs + String(repeating: "e", count: 32) + ".json", withDestinationPath: runs + id + ".json")
         let newer = runs + String(repeating: "d", count: 32) + ".json"
         try #"{"format": 99, "id": "dddddddddddddddddddddddddddddddd"}"#.write(toFile: newer, atomically: true, encoding: .utf8)
 
@@ -166,7 +176,9 @@ import Testing
         for mask in ["022", "277"] {
             let directory = temporaryDirectory("umask") + "/data"
             let server = try await ServerProcess.start(["--data-dir", directory], umask: mask)
-            let id = jsonObject(try await request("POST", server.port, "/runs", body: #"{"dataset": "xor", "alphas": [1], "iterations": 100}"#).text)["id"] as? String ?? ""
+            let id =
+                jsonObject(try await request("POST", server.port, "/runs", body: #"{"dataset": "xor", "alphas": [1], "iterations": 100}"#).text)["id"]
+                as? String ?? ""
             server.signal(SIGTERM)
             #expect(await server.waitForExit(timeout: 10) == 0)
             func mode(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
@@ -177,7 +189,8 @@ import Testing
     }
 
     @Test func unusableDataDirectoryIsAClearStartUpError() async throws {
-        let (status, output) = try await runProcess(ServerProcess.executable, ["--port", "0", "--data-dir", "/proc/version/data"], mergingErrors: true)
+        let (status, output) = try await runProcess(
+            ServerProcess.executable, ["--port", "0", "--data-dir", "/proc/version/data"], mergingErrors: true)
         #expect(status == 1)
         #expect(output.contains("data directory /proc/version/data is not usable"))
         #expect(output.contains("--data-dir"))

@@ -1,10 +1,11 @@
-import Posix
 import Foundation
+import Posix
 import TestSupport
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
 
 /// An HTTP response as the tests look at it.
 struct HTTPResult: Sendable {
@@ -43,8 +44,10 @@ struct APIClient: Sendable {
 
     func url(_ path: String) -> URL { URL(string: "http://127.0.0.1:\(port)\(path)")! }
 
-    func send(_ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json",
-              headers: [String: String] = [:]) async throws -> HTTPResult {
+    func send(
+        _ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json",
+        headers: [String: String] = [:]
+    ) async throws -> HTTPResult {
         var request = URLRequest(url: url(path))
         request.httpMethod = method
         if let body {
@@ -94,4 +97,3 @@ struct APIClient: Sendable {
 func curl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
     try await runProcess("/usr/bin/env", ["curl", "--silent", "--show-error"] + arguments)
 }
-

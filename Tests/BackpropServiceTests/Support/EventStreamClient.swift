@@ -110,7 +110,8 @@ final class EventStreamClient {
         var data = ""
         for line in block.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix(":") { continue }
-            let (field, value) = line.firstIndex(of: ":").map { (line[..<$0], line[line.index(after: $0)...].drop { $0 == " " }) } ?? (line[...], ""[...])
+            let (field, value) =
+                line.firstIndex(of: ":").map { (line[..<$0], line[line.index(after: $0)...].drop { $0 == " " }) } ?? (line[...], ""[...])
             switch field {
             case "id": event.id = String(value)
             case "event": event.name = String(value)

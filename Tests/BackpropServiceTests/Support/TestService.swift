@@ -1,10 +1,12 @@
 import Foundation
+import TestSupport
+import Testing
+
+@testable import BackpropService
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-import TestSupport
-@testable import BackpropService
 
 /// A BackpropService on 127.0.0.1 and a free port with its own temporary data directory.
 final class TestService: Sendable {
@@ -41,8 +43,10 @@ final class TestService: Sendable {
 /// it down (also when `body` throws). The service starts on a Dispatch thread: opening its data
 /// directory fsyncs, and a Swift concurrency thread blocked on a slow disk starves every other
 /// suite's server.
-func withService<T>(dataDirectory: String? = nil, configure: @escaping @Sendable (inout ServiceConfiguration) -> Void = { _ in },
-                    _ body: (TestService) async throws -> T) async throws -> T {
+func withService<T>(
+    dataDirectory: String? = nil, configure: @escaping @Sendable (inout ServiceConfiguration) -> Void = { _ in },
+    _ body: (TestService) async throws -> T
+) async throws -> T {
     let service = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TestService, any Error>) in
         DispatchQueue.global().async {
             continuation.resume(with: Result { try TestService(dataDirectory: dataDirectory, configure: configure) })
@@ -60,9 +64,7 @@ func withService<T>(dataDirectory: String? = nil, configure: @escaping @Sendable
 
 let quietLogDescriptor = open("/dev/null", O_WRONLY)
 
-
 /// A small request body for runs that finish in milliseconds.
 func quickRunBody(alphas: [Double] = [0.5, 1, 2], iterations: Int = 300, errorEvery: Int = 10, hiddenSize: Int = 4, extra: String = "") -> String {
     #"{"dataset": "xor", "alphas": \#(alphas), "hidden_size": \#(hiddenSize), "iterations": \#(iterations), "error_every": \#(errorEvery)\#(extra)}"#
 }
-

@@ -1,7 +1,8 @@
-import Posix
-@testable import HTTPServer
 import Foundation
+import Posix
 import TestSupport
+
+@testable import HTTPServer
 
 /// The HTTPBench executable run as a child process (built alongside the tests), for what a
 /// test cannot do in its own process: run out of file descriptors, start with a low limit.
@@ -23,8 +24,9 @@ final class ChildServer: Sendable {
         }
         let body = FileManager.default.temporaryDirectory.appendingPathComponent("child-body-\(getpid()).json")
         try Data(#"{"ok":true}"#.utf8).write(to: body)
-        let process = try ChildProcess("/bin/bash", ["-c", "\(shellPrefix) exec '\(executable)' --port 0 --queues 1 --body '\(body.path)' >/dev/null"],
-                                   standardOutput: .inherit, standardError: .pipe)
+        let process = try ChildProcess(
+            "/bin/bash", ["-c", "\(shellPrefix) exec '\(executable)' --port 0 --queues 1 --body '\(body.path)' >/dev/null"],
+            standardOutput: .inherit, standardError: .pipe)
         self.process = process
         let lines = stderrLines
         let reader = Thread {
@@ -40,10 +42,11 @@ final class ChildServer: Sendable {
         reader.start()
         var bound: Int?
         for _ in 0..<Int(1000 * TestTime.scale) where bound == nil {
-            bound = stderrLines.all.lazy.compactMap { line -> Int? in
-                guard let range = line.range(of: "HTTPBench ready on 127.0.0.1:") else { return nil }
-                return Int(line[range.upperBound...].prefix { $0.isNumber })
-            }.first
+            bound =
+                stderrLines.all.lazy.compactMap { line -> Int? in
+                    guard let range = line.range(of: "HTTPBench ready on 127.0.0.1:") else { return nil }
+                    return Int(line[range.upperBound...].prefix { $0.isNumber })
+                }.first
             if bound == nil { Thread.sleep(forTimeInterval: 0.01) }
         }
         guard let bound else {
@@ -58,7 +61,8 @@ final class ChildServer: Sendable {
     /// CPU time (user + system) the child used so far, in clock ticks.
     var cpuTicks: Int {
         guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return 0 }
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
     }

@@ -1,4 +1,5 @@
 import Posix
+
 @testable import HTTPServer
 
 /// Middleware that records every completed exchange.

@@ -1,4 +1,5 @@
 import Posix
+
 @testable import HTTPServer
 
 /// A clock that moves only when a test advances it.

@@ -21,12 +21,14 @@ enum ParsedEvent: Equatable, CustomStringConvertible {
 /// unconsumed rest as a connection does. Body pieces of one request are joined into one event.
 /// Also returns the parsed heads and the last error for detailed assertions.
 func parse(_ input: String, chunk: Int? = nil, limits: HTTPLimits = HTTPLimits())
-    -> (events: [ParsedEvent], heads: [ParsedRequestHead], error: RequestError?) {
+    -> (events: [ParsedEvent], heads: [ParsedRequestHead], error: RequestError?)
+{
     parse(Array(input.utf8), chunk: chunk, limits: limits)
 }
 
 func parse(_ input: [UInt8], chunk: Int? = nil, limits: HTTPLimits = HTTPLimits())
-    -> (events: [ParsedEvent], heads: [ParsedRequestHead], error: RequestError?) {
+    -> (events: [ParsedEvent], heads: [ParsedRequestHead], error: RequestError?)
+{
     var parser = RequestParser(limits: .init(limits))
     var events: [ParsedEvent] = []
     var heads: [ParsedRequestHead] = []
@@ -44,9 +46,11 @@ func parse(_ input: [UInt8], chunk: Int? = nil, limits: HTTPLimits = HTTPLimits(
                 break parsing
             case .head(let parsed):
                 heads.append(parsed)
-                events.append(.head(method: parsed.head.method.rawValue, path: parsed.head.path,
-                                    headers: parsed.head.headers.map { "\($0.name): \($0.value)" },
-                                    framing: parsed.framing, expectsContinue: parsed.expectsContinue))
+                events.append(
+                    .head(
+                        method: parsed.head.method.rawValue, path: parsed.head.path,
+                        headers: parsed.head.headers.map { "\($0.name): \($0.value)" },
+                        framing: parsed.framing, expectsContinue: parsed.expectsContinue))
             case .body(let slice):
                 body = (body ?? []) + slice
             case .end:

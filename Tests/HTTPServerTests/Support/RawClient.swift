@@ -1,6 +1,7 @@
-@testable import HTTPServer
 import Posix
 import TestSupport
+
+@testable import HTTPServer
 
 /// A TCP client that speaks raw bytes, for socket-level tests. Every step has a timeout, so a
 /// server that fails to answer fails the test instead of hanging it.
@@ -17,11 +18,14 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
     /// `receiveBuffer` shrinks the socket's receive buffer (and so the TCP window): a slow reader.
     /// `readTimeout` is how long the server may take to answer: 5 s, scaled for sanitized runs
     /// (TestTime), where a busy machine made the server of a TSan run miss an unscaled 5 s.
-    init(port: Int, host: String = "127.0.0.1", source: String? = nil, readTimeout: Int = TestTime.scaled(seconds: 5), receiveBuffer: Int32? = nil) throws {
+    init(port: Int, host: String = "127.0.0.1", source: String? = nil, readTimeout: Int = TestTime.scaled(seconds: 5), receiveBuffer: Int32? = nil)
+        throws
+    {
         self.readTimeout = .seconds(readTimeout)
         do {
-            socket = try ClientSocket(host: host, port: port, source: source, receiveBuffer: receiveBuffer,
-                                      before: .now + .seconds(readTimeout))
+            socket = try ClientSocket(
+                host: host, port: port, source: source, receiveBuffer: receiveBuffer,
+                before: .now + .seconds(readTimeout))
         } catch {
             throw Failure(description: "connect to \(host):\(port) failed: \(error)")
         }
@@ -54,7 +58,7 @@ final class RawClient: @unchecked Sendable {  // used by one thread at a time
             let chunk = try socket.receive(before: .now + readTimeout)
             buffer += chunk
             return !chunk.isEmpty
-        } catch where error.wasReset {
+        } catch  where error.wasReset {
             return false
         } catch {
             throw Failure(description: "read failed: \(error)")

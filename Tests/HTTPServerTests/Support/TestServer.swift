@@ -1,14 +1,17 @@
-import Posix
 import Foundation
-import TestSupport
 import Glibc
+import Posix
+import TestSupport
+
 @testable import HTTPServer
 
 /// Starts a server on 127.0.0.1 and an ephemeral port, runs `body`, then shuts it down.
 @discardableResult
-func withServer<T>(router: Router, middleware: [any HTTPMiddleware] = [], host: String = "127.0.0.1",
-                   configure: (inout HTTPServerConfiguration) -> Void = { _ in },
-                   _ body: (HTTPServer, Int) async throws -> T) async throws -> T {
+func withServer<T>(
+    router: Router, middleware: [any HTTPMiddleware] = [], host: String = "127.0.0.1",
+    configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+    _ body: (HTTPServer, Int) async throws -> T
+) async throws -> T {
     var configuration = HTTPServerConfiguration(host: host, port: 0)
     configuration.ioQueues = 2
     configure(&configuration)
@@ -49,9 +52,11 @@ func demoRouter() -> Router {
         HTTPResponse(bytes: Array("q=\(request.queryValue("q") ?? "nil")".utf8))
     }
     router.get("/stream") { _ in
-        HTTPResponse(headers: ["Content-Type": "text/event-stream"], body: .stream { writer in
-            for index in 0..<3 { try await writer.write("data: \(index)\n\n") }
-        })
+        HTTPResponse(
+            headers: ["Content-Type": "text/event-stream"],
+            body: .stream { writer in
+                for index in 0..<3 { try await writer.write("data: \(index)\n\n") }
+            })
     }
     router.get("/empty", execution: .ioQueue) { _ in HTTPResponse(status: .noContent) }
     return router

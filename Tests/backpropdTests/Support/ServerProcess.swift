@@ -1,6 +1,7 @@
-import Posix
 import Foundation
+import Posix
 import TestSupport
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -26,8 +27,10 @@ final class ServerProcess: Sendable {
     /// with Task.sleep: other suites' in-process servers need the few Swift concurrency threads).
     /// Then, unless `waitForRuns` is false, waits until the stored runs are loaded (`/readyz`
     /// no longer says it is loading them): the server listens before it reads them.
-    static func start(_ arguments: [String], environment: [String: String] = [:], umask: String? = nil,
-                      waitForRuns: Bool = true) async throws -> ServerProcess {
+    static func start(
+        _ arguments: [String], environment: [String: String] = [:], umask: String? = nil,
+        waitForRuns: Bool = true
+    ) async throws -> ServerProcess {
         let server = try ServerProcess(arguments, environment: environment, umask: umask)
         let deadline = Date().addingTimeInterval(TestTime.scaled(30))
         while server.port == 0, Date() < deadline, server.process.isRunning {
@@ -43,7 +46,8 @@ final class ServerProcess: Sendable {
             throw Failure(description: "backpropd did not start: \(server.log)")
         }
         while waitForRuns, Date() < deadline, server.process.isRunning,
-              try await request("GET", server.port, "/readyz").text.contains("loading stored runs") {
+            try await request("GET", server.port, "/readyz").text.contains("loading stored runs")
+        {
             try await Task.sleep(for: .milliseconds(20))
         }
         return server
@@ -52,12 +56,14 @@ final class ServerProcess: Sendable {
     private init(_ arguments: [String], environment: [String: String], umask: String?) throws {
         // Niced (nice execs it, same pid): the other suites' servers share the two cores.
         let command = ["/usr/bin/nice", "-n", "10", Self.executable, "serve", "--port", "0"] + arguments
-        let (program, programArguments) = umask.map { mask in
-            ("/bin/sh", ["-c", "umask \(mask) && exec \"$@\"", "sh"] + command)
-        } ?? (command[0], Array(command.dropFirst()))
-        process = try ChildProcess(program, programArguments,
-                                   environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
-                                   standardOutput: .pipe, standardError: .pipe)
+        let (program, programArguments) =
+            umask.map { mask in
+                ("/bin/sh", ["-c", "umask \(mask) && exec \"$@\"", "sh"] + command)
+            } ?? (command[0], Array(command.dropFirst()))
+        process = try ChildProcess(
+            program, programArguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            standardOutput: .pipe, standardError: .pipe)
         let output = self.output
         let process = self.process
         let reader = Thread {
@@ -103,5 +109,3 @@ func request(_ method: String, _ port: Int, _ path: String, body: String? = nil)
 func jsonObject(_ text: String) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
 }
-
-
