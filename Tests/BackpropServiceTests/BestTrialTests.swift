@@ -38,7 +38,7 @@ import Testing
 
     @Test func aTrialThatHasNotFinishedHasNoVerdict() async throws {
         try await withService(configure: { $0.registry.workers = 1 }) { service in
-            let id = try await service.client.submit(quickRunBody(alphas: [1], iterations: 5_000_000, errorEvery: 5000))
+            let id = try await service.client.submit(untilCancelledRunBody())
             let run = try await service.client.get("/runs/\(id)").json()
             #expect((run["trials"] as? [[String: Any]])?.first?["learned"] is NSNull)
             #expect(try await service.client.send("DELETE", "/runs/\(id)").status == 204)

@@ -36,7 +36,7 @@ import FoundationNetworking
             }
             for id in ids { _ = try await client.waitUntilFinished(id) }
             let cancelled = try await client.submit(
-                quickRunBody(alphas: [1], iterations: 10_000_000, errorEvery: 10_000, extra: #", "labels": {"team": "red"}"#))
+                untilCancelledRunBody(extra: #", "labels": {"team": "red"}"#))
             _ = try await client.send("POST", "/runs/\(cancelled)/cancel")
 
             #expect(try Self.ids(try await client.get("/runs")) == [cancelled] + ids.reversed(), "newest first by default")
@@ -305,8 +305,8 @@ import FoundationNetworking
             #expect((listed?["engine"] as? [String: Any])?["code_path"] as? String == engine["code_path"] as? String)
 
             // Queued: neither number yet.
-            let waiting = try await client.submit(quickRunBody(alphas: [1], iterations: 10_000_000, errorEvery: 10_000))
-            let blocked = try await client.submit(quickRunBody(alphas: [1, 2, 3, 4, 5, 6, 7, 8], iterations: 10_000_000, errorEvery: 10_000))
+            let waiting = try await client.submit(untilCancelledRunBody())
+            let blocked = try await client.submit(untilCancelledRunBody(alphas: [1, 2, 3, 4, 5, 6, 7, 8], hiddenSize: 64))
             let queuedRun = try await client.get("/runs/\(blocked)").json()
             if queuedRun["status"] as? String == "queued" {
                 #expect(queuedRun["queued_ms"] is NSNull && queuedRun["duration_ms"] is NSNull)

@@ -151,7 +151,7 @@ import FoundationNetworking
     @Test func cancelAnswersWithTheFinalStateTheStreamAndEveryLaterGetShow() async throws {
         try await withService { service in
             let id = try await service.client.submit(
-                quickRunBody(alphas: [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8], iterations: 5_000_000, errorEvery: 5000, hiddenSize: 16))
+                untilCancelledRunBody(alphas: [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8], hiddenSize: 16))
             try await Self.waitUntilSomeTrialTrained(service.client, id: id)
             async let streamed = offPool { try EventStreamClient(port: service.port, path: "/runs/\(id)/events").rest() }
             let cancelled = try await service.client.send("POST", "/runs/\(id)/cancel")
@@ -242,10 +242,11 @@ import FoundationNetworking
     /// uninterrupted server gives.
     @Test func onShutdownStreamsEndWithRestartingAndLongPollsAnswer503ThenRunsResume() async throws {
         let directory = temporaryDirectory("contract-shutdown")
-        // Two trials of 10^7 iterations (the most a run may ask), longer than the test needs them:
-        // one per worker, so of different hidden sizes (two trials of one size may share a batch,
+        // Two trials of 10^7 iterations (the most a run may ask) at hidden 64, about 8 s each in a
+        // debug build on the 2-vCPU Xeon, longer than the test needs them (hidden 8 and 9 took 2 s,
+        // which a faster CPU could finish before the small run is found queued): one per worker, so of different hidden sizes (two trials of one size may share a batch,
         // and so one worker, when the engine's calibration finds that faster).
-        let long = #"{"dataset": "xor", "alphas": [0.5], "hidden_sizes": [8, 9], "iterations": 10000000, "error_every": 20000}"#
+        let long = #"{"dataset": "xor", "alphas": [0.5], "hidden_sizes": [64, 65], "iterations": 10000000, "error_every": 20000}"#
         let small = quickRunBody(alphas: [0.5, 2], iterations: 3000, errorEvery: 30)
         let first = try await offPool { try TestService(dataDirectory: directory) }
         let id: String

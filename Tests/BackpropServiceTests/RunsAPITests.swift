@@ -94,7 +94,7 @@ import FoundationNetworking
             $0.registry.workers = 1; $0.maxWaitSeconds = wait
         }) { service in
             // The first run occupies the only worker, so the second stays queued until we cancel it.
-            let blocker = try await service.client.submit(quickRunBody(alphas: [1], iterations: 10_000_000, errorEvery: 10_000))
+            let blocker = try await service.client.submit(untilCancelledRunBody())
             let id = try await service.client.submit(quickRunBody(alphas: [1]))
             let queued = try await service.client.get("/runs/\(id)")
             #expect(try queued.json()["status"] as? String == "queued")
@@ -137,7 +137,7 @@ import FoundationNetworking
 
     @Test func cancelStopsARunningSweepAndDeleteRemovesIt() async throws {
         try await withService { service in
-            let id = try await service.client.submit(quickRunBody(alphas: [0.1, 1], iterations: 5_000_000, errorEvery: 5000))
+            let id = try await service.client.submit(untilCancelledRunBody(alphas: [0.1, 1]))
             var status = ""
             for _ in 0..<200 where status != "running" {
                 status = try await service.client.get("/runs/\(id)").json()["status"] as? String ?? ""
@@ -149,7 +149,7 @@ import FoundationNetworking
             #expect(run["status"] as? String == "cancelled")
             let trials = try #require(run["trials"] as? [[String: Any]])
             #expect(trials.allSatisfy { $0["status"] as? String == "cancelled" })
-            #expect(trials.allSatisfy { ($0["iterations_done"] as? Int ?? .max) < 5_000_000 })
+            #expect(trials.allSatisfy { ($0["iterations_done"] as? Int ?? .max) < 10_000_000 })
 
             #expect(try await service.client.send("POST", "/runs/\(id)/cancel").status == 200)
             #expect(try await service.client.send("DELETE", "/runs/\(id)").status == 204)
@@ -215,7 +215,7 @@ import FoundationNetworking
         try await withService(configure: {
             $0.registry.workers = 1; $0.registry.queueLimit = 4
         }) { service in
-            let long = try await service.client.submit(quickRunBody(alphas: [1], iterations: 5_000_000, errorEvery: 5000))
+            let long = try await service.client.submit(untilCancelledRunBody())
             var running = false
             for _ in 0..<200 where !running {
                 running = try await service.client.get("/runs/\(long)").json()["status"] as? String == "running"

@@ -68,3 +68,12 @@ let quietLogDescriptor = open("/dev/null", O_WRONLY)
 func quickRunBody(alphas: [Double] = [0.5, 1, 2], iterations: Int = 300, errorEvery: Int = 10, hiddenSize: Int = 4, extra: String = "") -> String {
     #"{"dataset": "xor", "alphas": \#(alphas), "hidden_size": \#(hiddenSize), "iterations": \#(iterations), "error_every": \#(errorEvery)\#(extra)}"#
 }
+
+/// A run that trains until a test cancels or deletes it: the most iterations a run may ask, with a
+/// hidden layer large enough that one trial takes about 15 s (hidden 128) in a debug build on the
+/// 2-vCPU Xeon. Tests that act on a run while it still trains use it: a merely "long" run of the
+/// notebook's size (10^7 iterations at hidden 4 train in 1.5 s) can finish first on a faster CPU.
+/// At most 4 alphas at hidden 128 fit the default work budget (8 at hidden 64).
+func untilCancelledRunBody(alphas: [Double] = [1], hiddenSize: Int = 128, extra: String = "") -> String {
+    quickRunBody(alphas: alphas, iterations: 10_000_000, errorEvery: 10_000, hiddenSize: hiddenSize, extra: extra)
+}
