@@ -53,7 +53,10 @@ echo "image size: ${size_mb} MB (limit ${max_image_mb} MB)"
 user=$(podman image inspect "$image" --format '{{.Config.User}}')
 [[ $user =~ ^[0-9]+(:[0-9]+)?$ && ${user%%:*} != 0 ]] || fail "USER is '$user', not a numeric non-root user"
 [ "$(podman image inspect "$image" --format '{{.Config.StopSignal}}')" = SIGTERM ] || fail "STOPSIGNAL is not SIGTERM"
-podman image inspect "$image" --format '{{json .Config.Healthcheck}}' | grep -q healthcheck || fail "no HEALTHCHECK in the image"
+# Output is read whole before grep: `producer | grep -q` under pipefail fails when grep exits at
+# its first match and the producer, still writing, dies of SIGPIPE.
+healthcheck_config=$(podman image inspect "$image" --format '{{json .Config.Healthcheck}}')
+grep -q healthcheck <<<"$healthcheck_config" || fail "no HEALTHCHECK in the image"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
@@ -97,7 +100,8 @@ step "run (PORT=$port, volume $volume, token from a mounted file) and wait for t
 start_container
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/runs")" = 401 ] || fail "GET /runs without the token was not 401"
 [ "$(podman exec "$name" id -u)" != 0 ] || fail "the process runs as root"
-podman logs "$name" | grep -q "listening on http://0.0.0.0:$port" || fail "no 'listening on http://0.0.0.0:$port' log line"
+server_log=$(podman logs "$name" 2>&1)
+grep -q "listening on http://0.0.0.0:$port" <<<"$server_log" || fail "no 'listening on http://0.0.0.0:$port' log line"
 
 step "the notebook's sweep over HTTP"
 sweep='{"dataset":"xor","alphas":[0.001,0.01,0.1,1,10,100,1000],"hidden_size":4,"iterations":60000,"seed":1,"error_every":10000}'
