@@ -243,9 +243,10 @@ import FoundationNetworking
     @Test func onShutdownStreamsEndWithRestartingAndLongPollsAnswer503ThenRunsResume() async throws {
         let directory = temporaryDirectory("contract-shutdown")
         // Two trials of 10^7 iterations (the most a run may ask) at hidden 64, about 8 s each in a
-        // debug build on the 2-vCPU Xeon, longer than the test needs them (hidden 8 and 9 took 2 s,
-        // which a faster CPU could finish before the small run is found queued): one per worker, so of different hidden sizes (two trials of one size may share a batch,
-        // and so one worker, when the engine's calibration finds that faster).
+        // debug build on the 2-vCPU Xeon, longer than the test needs them (hidden 8 and 9 took
+        // 2 s, which a faster CPU could finish before the small run is found queued). One per
+        // worker, so of different hidden sizes (two trials of one size may share a batch, and so
+        // one worker, when the engine's calibration finds that faster).
         let long = #"{"dataset": "xor", "alphas": [0.5], "hidden_sizes": [64, 65], "iterations": 10000000, "error_every": 20000}"#
         let small = quickRunBody(alphas: [0.5, 2], iterations: 3000, errorEvery: 30)
         let first = try await offPool { try TestService(dataDirectory: directory) }

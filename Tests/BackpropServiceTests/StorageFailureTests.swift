@@ -33,7 +33,7 @@ import FoundationNetworking
             #expect(try await service.client.get("/runs").json()["runs"].map { ($0 as? [Any])?.count } == 1)
             #expect(try await service.client.send("POST", "/runs/\(finishing)/cancel").status == 200)
             #expect(try await service.client.waitUntilFinished(finishing)["status"] as? String == "cancelled")
-            try await waitUntil(service, unsaved: 1)
+            await waitUntil(service, unsaved: 1)
 
             try FileManager.default.removeItem(atPath: runs)
             try FileManager.default.moveItem(atPath: runs + ".away", toPath: runs)
@@ -64,7 +64,7 @@ import FoundationNetworking
                 #expect(try await service.client.send("POST", "/runs/\(id)/cancel").status == 200)
                 #expect(try await service.client.waitUntilFinished(id)["status"] as? String == "cancelled")
             }
-            try await waitUntil(service, unsaved: ids.count)
+            await waitUntil(service, unsaved: ids.count)
 
             let started = ContinuousClock.now
             let before = try await storageFailures(service)
@@ -90,11 +90,8 @@ import FoundationNetworking
     }
 
     /// Failed writes are noted when the store answers, after the cancel: waits for them.
-    private func waitUntil(_ service: TestService, unsaved count: Int) async throws {
-        let deadline = ContinuousClock.now + TestTime.scaled(.seconds(60))
-        while service.registry.checkpointer.unsavedCount < count, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+    private func waitUntil(_ service: TestService, unsaved count: Int) async {
+        _ = await eventually(within: TestTime.scaled(60.0)) { service.registry.checkpointer.unsavedCount >= count }
         #expect(service.registry.checkpointer.unsavedCount == count, "runs finished while writes failed")
     }
 
